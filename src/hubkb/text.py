@@ -1,0 +1,94 @@
+"""Text folding and French normalisation shared by every stage.
+
+`fold` is the key used to compare names and aliases; `search_variants` feeds the
+full-text index the forms the FTS5 tokenizer does not fold by itself
+(27e/27ème, co-production/coproduction), and `normalise_query` brings what a
+user types to the same canonical forms.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+APOSTROPHES = "’‘`´ʼ′"
+QUOTE_MARKS = "«»“”„‟\"″"
+_ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+_ORDINAL = re.compile(r"\b(\d+)\s*(?:e|è|ème|eme|ième|ieme|er|ère|ere)\b", re.IGNORECASE)
+_CO_WORD = re.compile(r"\b(co)[-‐‑](\w+)", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalise_punctuation(text: str) -> str:
+    """Straight apostrophes, plain spaces; used before comparing passages."""
+    for mark in APOSTROPHES:
+        text = text.replace(mark, "'")
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def fold(text: str) -> str:
+    """Case, accents, elisions, ordinals, hyphenated co- words and punctuation folded.
+
+    >>> fold("la 27ème Région")
+    'la 27e region'
+    >>> fold("qu’Ostrom")
+    'ostrom'
+    """
+    text = normalise_punctuation(text)
+    text = _ELISION.sub(" ", text)
+    text = _ORDINAL.sub(lambda m: f"{m.group(1)}e", strip_accents(text))
+    text = _CO_WORD.sub(lambda m: m.group(1) + m.group(2), text)
+    text = _ORDINAL.sub(lambda m: f"{m.group(1)}e", text)
+    return " ".join(_NON_WORD.sub(" ", text.lower()).split())
+
+
+def search_variants(text: str) -> str:
+    """Extra tokens that make both spellings of a variant findable in FTS5.
+
+    For each ordinal ("27ème") and hyphenated co- word ("co-production") in
+    `text`, every spelling is emitted once, so that a search written either way
+    matches, in Datasette's own `?_search=` too.
+    """
+    found: dict[str, None] = {}
+    plain = strip_accents(normalise_punctuation(text))
+    for m in _ORDINAL.finditer(plain):
+        found[f"{m.group(1)}e {m.group(1)}eme"] = None
+    for m in _CO_WORD.finditer(plain):
+        rest = m.group(2).lower()
+        found[f"co{rest} co {rest}"] = None
+    for m in re.finditer(r"\bco(\w{4,})", plain, re.IGNORECASE):
+        # "coproduction" must also match a search for "co-production"
+        rest = m.group(1).lower()
+        if rest in _CO_STEMS:
+            found[f"co{rest} co {rest}"] = None
+    return " ".join(found)
+
+
+# Words that French writes both "co-X" and "coX"; only these get the split form.
+_CO_STEMS = frozenset(
+    "production productions produire produit produite produits productrice producteurs "
+    "construction construire construit conception concevoir creation creer design "
+    "developpement gestion operation operative operatives".split()
+)
+
+
+def normalise_query(text: str) -> str:
+    """Bring a user's search to the canonical spellings the index holds."""
+    text = normalise_punctuation(text)
+    text = _ORDINAL.sub(lambda m: f"{m.group(1)}e", text)
+    return _CO_WORD.sub(lambda m: m.group(1) + m.group(2), text)
+
+
+def slugify(text: str, max_words: int = 8) -> str:
+    """An ASCII id from a name, label or title: 'La 27e Région' -> 'la-27e-region'."""
+    words = fold(text).split()[:max_words]
+    return "-".join(words) or "untitled"
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, the unit of mention lookup."""
+    return fold(text).split()
