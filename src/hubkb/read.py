@@ -1,0 +1,327 @@
+"""Read stage: corpus files to records, every problem reported as path:line.
+
+YAML is parsed with libyaml's safe loader (no Python tags, no object
+construction), through its node tree so that every problem can name the line
+of the file the user edits. PyYAML marks are 0-based and the front matter
+starts after the first `---` line: `_Document` converts once.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, display_path
+from .records import Authorities, Organisation, Passage, Person, Post, Term, Work
+from .schema import Schema, validate
+from .text import slugify
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+AUTHORITY_FILES = {
+    "people": "people.yaml",
+    "organisations": "organisations.yaml",
+    "works": "works.yaml",
+    "terms": "terms.yaml",
+}
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+class _SafeLoader(yaml.CSafeLoader):
+    """The C safe loader, with an impossible date reported at its line.
+
+    PyYAML raises a bare ValueError for `date: 2021-02-30`, without a mark.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"impossible date '{node.value}' ({exc})", node.start_mark
+            ) from None
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+
+
+@dataclass
+class _Document:
+    """A parsed YAML document that can say which line a key path is on."""
+
+    data: Any
+    node: yaml.Node | None
+    first_line: int  # 1-based file line of the document's first line
+
+    def line_of(self, where: tuple) -> int:
+        """The file line of the key (or list item) at `where`; its parent's when absent."""
+        node, line = self.node, self.first_line
+        if node is not None:
+            line = node.start_mark.line + self.first_line
+        for step in where:
+            found = _child(node, step) if node is not None else None
+            if found is None:
+                break
+            node, mark = found
+            line = mark.line + self.first_line
+        return line
+
+
+def _child(node: yaml.Node, step: Any) -> tuple[yaml.Node, Any] | None:
+    """The node under `step` and the mark a person looks at: the key, or the list item."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == step:
+                return value, key.start_mark
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        return node.value[step], node.value[step].start_mark
+    return None
+
+
+def parse_yaml(text: str, path: str, first_line: int) -> tuple[_Document | None, list[Problem]]:
+    """Parse one YAML document safely; problems carry file lines."""
+    if "*" in text and _has_alias(text):
+        line = _alias_line(text) + first_line
+        return None, [Problem(path, line, "YAML anchors and aliases (&name, *name) are not allowed in corpus files")]
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + first_line) if mark else first_line
+        return None, [Problem(path, line, f"invalid YAML: {_yaml_message(exc)}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(path, first_line, f"invalid YAML: {exc}")]
+    finally:
+        loader.dispose()
+    return _Document(data, node, first_line), []
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or exc.context or "syntax error"
+    if "'\\t'" in problem or "\\t" in str(exc.problem_mark and problem):
+        return "a tab character; indent YAML with spaces"
+    if exc.problem and "could not determine a constructor" in (exc.problem or ""):
+        tag = exc.problem.split("tag")[-1].strip(" '!")
+        return f"the tag '!{tag}' is not allowed (corpus files are plain data)"
+    return " ".join(str(problem).split())
+
+
+def _has_alias(text: str) -> bool:
+    try:
+        return any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=yaml.CSafeLoader))
+    except yaml.YAMLError:
+        return False  # the loader reports the syntax error with its line
+
+
+def _alias_line(text: str) -> int:
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line
+    return 0
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 (a byte-order mark is fine) with Windows line endings folded."""
+    if len(raw) > MAX_FILE_BYTES:
+        size = len(raw) / 1024 / 1024
+        return None, [Problem(path, 1, f"file is {size:.1f} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB")]
+    if b"\x00" in raw:
+        return None, [Problem(path, raw[: raw.index(b"\x00")].count(b"\n") + 1, "binary file (it holds NUL bytes), not UTF-8 text")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+# --- posts -------------------------------------------------------------------
+
+
+def post_paths(corpus: Path) -> list[Path]:
+    """Every corpus/posts/*.md, sorted, the same file reached by two paths once."""
+    seen: dict[str, Path] = {}
+    for path in sorted((corpus / "posts").glob("*.md")):
+        real = os.path.realpath(path)
+        seen.setdefault(real, path)
+    return sorted(seen.values())
+
+
+def read_post(path: Path, schema: Schema, raw: bytes | None = None) -> tuple[Post | None, list[Problem]]:
+    shown = display_path(path)
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            return None, [Problem(shown, 0, f"cannot read: {exc.strerror}")]
+    text, problems = decode(raw, shown)
+    if text is None:
+        return None, problems
+    if not text.strip():
+        return None, [Problem(shown, 1, "empty file; a post starts with front matter between '---' lines (title, date, authors)")]
+    first = text.split("\n", 1)[0]
+    if not _FENCE.match(first):
+        return None, [Problem(shown, 1, "no front matter; a post starts with a '---' line, then title, date and authors, then '---'")]
+    closing = _FENCE.search(text, len(first) + 1)
+    if closing is None:
+        return None, [Problem(shown, 1, "front matter is not closed; add a '---' line after it")]
+    front = text[len(first) + 1 : closing.start()]
+    body = text[closing.end() :].lstrip("\n")
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    doc, problems = parse_yaml(front, shown, first_line=2)
+    if doc is None:
+        return None, problems
+    if not isinstance(doc.data, dict):
+        kind = "empty" if doc.data is None else ("a list" if isinstance(doc.data, list) else "a single value")
+        return None, [Problem(shown, 2, f"front matter must be a mapping of keys (title, date, authors), not {kind}")]
+    return _post_from(doc, path, shown, body, body_line, raw, schema)
+
+
+def _post_from(doc: _Document, path: Path, shown: str, body: str, body_line: int, raw: bytes, schema: Schema):
+    problems: list[Problem] = []
+
+    def report(where: tuple, message: str, severity: str = "error") -> None:
+        problems.append(Problem(shown, doc.line_of(where), message, severity))
+
+    def warn(where: tuple, message: str) -> None:
+        report(where, message, "warning")
+
+    values = validate(doc.data, schema.corpus["post"], report, warn=warn)
+    if not body.strip():
+        problems.append(Problem(shown, body_line, "the post has no body after its front matter"))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    passages = []
+    for kind, key in (("definition", "definitions"), ("quote", "quotes")):
+        for i, item in values.get(key, []):
+            if "text" not in item:
+                continue
+            passages.append(
+                Passage(
+                    kind=kind,
+                    n=len([p for p in passages if p.kind == kind]) + 1,
+                    text=item["text"],
+                    line=doc.line_of((key, i)),
+                    term=item.get("term"),
+                    by=item.get("by", ()),
+                    work=item.get("work"),
+                    via=item.get("via", ()),
+                    note=item.get("note"),
+                )
+            )
+    lines = {key: doc.line_of((key,)) for key in doc.data if isinstance(key, str)}
+    for i, _ in enumerate(values.get("references", ())):
+        lines[f"references.{i}"] = doc.line_of(("references", i))
+    post = Post(
+        id=values.get("id") or path.stem,
+        path=shown,
+        title=values["title"],
+        date=values["date"],
+        authors=values.get("authors", ()),
+        body=body,
+        body_line=body_line,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        site=values.get("site"),
+        url=values.get("url"),
+        language=values.get("language"),
+        summary=values.get("summary"),
+        tags=values.get("tags", ()),
+        references=values.get("references", ()),
+        passages=tuple(passages),
+        lines=lines,
+    )
+    return post, problems
+
+
+# --- authority files ---------------------------------------------------------
+
+
+def read_authorities(corpus: Path, schema: Schema) -> tuple[Authorities, list[Problem]]:
+    problems: list[Problem] = []
+    loaded: dict[str, list] = {}
+    paths: dict[str, str] = {}
+    digest = hashlib.sha256()
+    for kind, filename in AUTHORITY_FILES.items():
+        path = corpus / filename
+        paths[kind] = display_path(path)
+        if not path.exists():
+            loaded[kind] = []
+            continue
+        raw = path.read_bytes()
+        digest.update(filename.encode() + b"\0" + raw + b"\0")
+        records, found = _read_authority(kind, raw, paths[kind], schema)
+        loaded[kind] = records
+        problems.extend(found)
+    problems.extend(_duplicate_ids(loaded, paths))
+    authorities = Authorities(
+        people=tuple(loaded["people"]),
+        organisations=tuple(loaded["organisations"]),
+        works=tuple(loaded["works"]),
+        terms=tuple(loaded["terms"]),
+        paths=paths,
+        content_hash=digest.hexdigest(),
+    )
+    return authorities, problems
+
+
+_BUILDERS = {
+    "people": lambda v, line: Person(
+        id=v.get("id") or slugify(v["name"]), name=v["name"], aliases=v.get("aliases", ()),
+        organisations=v.get("organisations", ()), url=v.get("url"), note=v.get("note"), line=line),
+    "organisations": lambda v, line: Organisation(
+        id=v.get("id") or slugify(v["name"]), name=v["name"], aliases=v.get("aliases", ()),
+        kind=v.get("kind"), url=v.get("url"), note=v.get("note"), line=line),
+    "works": lambda v, line: Work(
+        id=v.get("id") or slugify(v["title"]), title=v["title"], type=v.get("type"),
+        title_as_cited=v.get("title_as_cited"), aliases=v.get("aliases", ()), authors=v.get("authors", ()),
+        year=v.get("year"), publisher=v.get("publisher"), url=v.get("url"), language=v.get("language"),
+        note=v.get("note"), line=line),
+    "terms": lambda v, line: Term(
+        id=v.get("id") or slugify(v["label"]), label=v["label"], aliases=v.get("aliases", ()),
+        note=v.get("note"), line=line),
+}
+
+
+def _read_authority(kind: str, raw: bytes, shown: str, schema: Schema) -> tuple[list, list[Problem]]:
+    text, problems = decode(raw, shown)
+    if text is None:
+        return [], problems
+    doc, problems = parse_yaml(text, shown, first_line=1)
+    if doc is None or doc.data is None:
+        return [], problems
+    if not isinstance(doc.data, list):
+        return [], [Problem(shown, 1, f"{shown} must be a list of entries, each starting with '- '")]
+    records = []
+    for i, item in enumerate(doc.data):
+        where = (i,)
+        if not isinstance(item, dict):
+            problems.append(Problem(shown, doc.line_of(where), "each entry must be a mapping of keys"))
+            continue
+
+        def report(w: tuple, message: str, severity: str = "error") -> None:
+            problems.append(Problem(shown, doc.line_of(where + w), message, severity))
+
+        before = len(problems)
+        values = validate(item, schema.corpus[kind], report, warn=lambda w, m: report(w, m, "warning"))
+        if not any(p.severity == "error" for p in problems[before:]):
+            records.append(_BUILDERS[kind](values, doc.line_of(where)))
+    return records, problems
+
+
+def _duplicate_ids(loaded: dict[str, list], paths: dict[str, str]) -> list[Problem]:
+    problems = []
+    for kind, records in loaded.items():
+        seen: dict[str, Any] = {}
+        for record in records:
+            if record.id in seen:
+                problems.append(Problem(paths[kind], record.line,
+                                        f"duplicate id '{record.id}' (first at line {seen[record.id].line}); give one entry another 'id'"))
+            else:
+                seen[record.id] = record
+    return problems

@@ -1,0 +1,146 @@
+"""Plain frozen records passed between the pipeline stages; no I/O here."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()  # organisation ids
+    url: str | None = None
+    note: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str | None = None
+    url: str | None = None
+    note: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Work:
+    id: str
+    title: str
+    type: str | None = None
+    title_as_cited: str | None = None
+    aliases: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()  # people or organisations, as written
+    year: int | None = None
+    publisher: str | None = None
+    url: str | None = None
+    language: str | None = None
+    note: str | None = None
+    line: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    note: str | None = None
+    line: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class Authorities:
+    """The four authority files, with the path each came from."""
+
+    people: tuple[Person, ...] = ()
+    organisations: tuple[Organisation, ...] = ()
+    works: tuple[Work, ...] = ()
+    terms: tuple[Term, ...] = ()
+    paths: dict[str, str] = field(default_factory=dict)  # kind -> display path
+    content_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A definition or quote as written in a post's front matter."""
+
+    kind: str  # "definition" or "quote"
+    n: int  # 1-based position among the post's passages of that kind
+    text: str
+    line: int
+    term: str | None = None
+    by: tuple[str, ...] = ()
+    work: str | None = None
+    via: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Post:
+    id: str
+    path: str  # as displayed in messages
+    title: str
+    date: dt.date
+    authors: tuple[str, ...]
+    body: str
+    body_line: int  # line of the file where the body starts
+    content_hash: str
+    site: str | None = None
+    url: str | None = None
+    language: str | None = None
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A resolved reference to a person or an organisation."""
+
+    type: str  # "person" or "organisation"
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ResolvedPassage:
+    passage: Passage
+    id: str
+    paragraph_n: int
+    givers: tuple[Entity, ...] = ()
+    term_id: str | None = None
+    work_id: str | None = None
+    via_person_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    paragraph_n: int
+    entity_type: str
+    entity_id: str
+    surface: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ResolvedPost:
+    post: Post
+    paragraphs: tuple[str, ...]
+    authors: tuple[Entity, ...]
+    passages: tuple[ResolvedPassage, ...]
+    references: tuple[str, ...]  # work ids
+    mentions: tuple[Mention, ...] = ()

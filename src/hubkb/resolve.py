@@ -1,0 +1,206 @@
+"""Resolve stage: names to ids through the authority files, texts to paragraphs.
+
+Names match exactly after folding case, accents and elisions; otherwise
+rapidfuzz's token_sort_ratio above a threshold is accepted with a warning that
+names the variant. Two guards keep fuzzy matching honest: differing digits
+never match ("27e" is not "17e"), and a name reduced to initials ("Harris, M.")
+is ambiguous, never guessed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from rapidfuzz import fuzz, process
+
+from .errors import Problem
+from .records import Authorities, Entity, Post, ResolvedPassage, ResolvedPost
+from .text import fold, normalise_punctuation
+
+FUZZY_THRESHOLD = 86.0
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One authority record as the resolver sees it."""
+
+    kind: str  # person, organisation, work or term
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    score: float
+    exact: bool
+    written: str
+
+
+class NameIndex:
+    """Folded aliases of some authority entries, for exact then fuzzy lookup."""
+
+    def __init__(self, entries: Iterable[Entry], threshold: float = FUZZY_THRESHOLD):
+        self.threshold = threshold
+        self.exact: dict[str, list[Entry]] = {}
+        for entry in entries:
+            for alias in (entry.id, entry.name, *entry.aliases):
+                key = fold(alias)
+                if key and entry not in self.exact.setdefault(key, []):
+                    self.exact[key].append(entry)
+        self.keys = list(self.exact)
+        self._cache: dict[str, Match | None] = {}
+
+    def lookup(self, name: str) -> Match | None:
+        """The entry `name` stands for, or None when no single entry is close enough."""
+        key = fold(name)
+        if key not in self._cache:
+            self._cache[key] = self._lookup(key, name)
+        return self._cache[key]
+
+    def _lookup(self, key: str, name: str) -> Match | None:
+        found = self.exact.get(key)
+        if found and len(found) == 1:
+            return Match(found[0], 100.0, True, name)
+        if found or _initials_only(key):
+            return None
+        best = process.extractOne(key, self.keys, scorer=fuzz.token_sort_ratio, score_cutoff=self.threshold)
+        if best is None or _DIGITS.findall(best[0]) != _DIGITS.findall(key):
+            return None
+        entries = self.exact[best[0]]
+        return Match(entries[0], best[1], False, name) if len(entries) == 1 else None
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """Canonical names nearest to `name`, best first."""
+        key = fold(name)
+        names: list[str] = []
+        for alias, _score, _i in process.extract(key, self.keys, scorer=fuzz.WRatio, limit=limit * 3):
+            for entry in self.exact[alias]:
+                if entry.name not in names:
+                    names.append(entry.name)
+        return names[:limit]
+
+
+def _initials_only(key: str) -> bool:
+    """'harris m' or 'm harris': a family name with nothing but initials beside it."""
+    tokens = key.split()
+    return len(tokens) > 1 and any(len(t) == 1 for t in tokens) and sum(len(t) > 1 for t in tokens) <= 1
+
+
+@dataclass
+class Resolver:
+    """Every index the resolve stage needs, built once per build."""
+
+    authorities: Authorities
+
+    def __post_init__(self) -> None:
+        a = self.authorities
+        people = [Entry("person", p.id, p.name, p.aliases) for p in a.people]
+        organisations = [Entry("organisation", o.id, o.name, o.aliases) for o in a.organisations]
+        self.people = NameIndex(people)
+        self.agents = NameIndex(people + organisations)  # `by` may name either
+        self.works = NameIndex(
+            Entry("work", w.id, w.title, tuple(x for x in (w.title_as_cited, *w.aliases) if x)) for w in a.works)
+        self.terms = NameIndex(Entry("term", t.id, t.label, t.aliases) for t in a.terms)
+
+
+FILE_FOR = {"person": "people", "organisation": "organisations", "agent": "people", "work": "works", "term": "terms"}
+
+
+def resolve_name(index: NameIndex, name: str, kind: str, path: str, line: int,
+                 authorities: Authorities, problems: list[Problem]) -> Match | None:
+    """Resolve one name, adding a warning (fuzzy) or an error (no match) to `problems`."""
+    match = index.lookup(name)
+    if match is not None:
+        if not match.exact:
+            problems.append(Problem(path, line, f"'{name}' taken as {match.entry.kind} '{match.entry.name}' "
+                                    f"(a close spelling, {match.score:.0f}%); add it to 'aliases' to silence this",
+                                    "warning"))
+        return match
+    suggestions = index.suggest(name)
+    hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+    target = authorities.paths.get(FILE_FOR[kind], FILE_FOR[kind])
+    what = {"agent": "person or organisation"}.get(kind, kind)
+    if kind == "agent":
+        target = f"{authorities.paths.get('people')} or {authorities.paths.get('organisations')}"
+    problems.append(Problem(path, line, f"unknown {what} '{name}'{hint} "
+                            f"(add an entry or an alias to {target})"))
+    return None
+
+
+# --- paragraphs and anchors --------------------------------------------------
+
+_BLANK = re.compile(r"\n[ \t\u00a0]*\n")
+
+
+def split_paragraphs(body: str) -> list[str]:
+    """Body blocks separated by blank lines (spaces and no-break spaces count as blank)."""
+    return [p.strip(" \t\n\u00a0") for p in _BLANK.split(body) if p.strip(" \t\n\u00a0")]
+
+
+_QUOTES = re.compile(r"[«»“”„‟\"″]")
+
+
+def _anchor_key(text: str) -> str:
+    text = normalise_punctuation(text).replace("…", "...")
+    return " ".join(_QUOTES.sub('"', text).split())
+
+
+def anchor(text: str, paragraphs: list[str]) -> int | None:
+    """1-based number of the first paragraph holding `text`, tolerant of spacing and marks."""
+    needle = _anchor_key(text)
+    for n, paragraph in enumerate(paragraphs, 1):
+        if needle in _anchor_key(paragraph):
+            return n
+    return None
+
+
+# --- a whole post ------------------------------------------------------------
+
+
+def resolve_post(post: Post, resolver: Resolver) -> tuple[ResolvedPost | None, list[Problem]]:
+    problems: list[Problem] = []
+    a = resolver.authorities
+
+    def resolve(index: NameIndex, name: str, kind: str, line: int) -> Match | None:
+        return resolve_name(index, name, kind, post.path, line, a, problems)
+
+    authors = []
+    for name in post.authors:
+        m = resolve(resolver.people, name, "person", post.lines.get("authors", 1))
+        if m:
+            authors.append(Entity("person", m.entry.id, m.entry.name))
+    references = []
+    for i, ref in enumerate(post.references):
+        m = resolve(resolver.works, ref, "work", post.lines.get(f"references.{i}", post.lines.get("references", 1)))
+        if m and m.entry.id not in references:
+            references.append(m.entry.id)
+    paragraphs = split_paragraphs(post.body)
+    passages = []
+    for p in post.passages:
+        givers = []
+        for name in p.by:
+            m = resolve(resolver.agents, name, "agent", p.line)
+            if m:
+                givers.append(Entity(m.entry.kind, m.entry.id, m.entry.name))
+        term = resolve(resolver.terms, p.term, "term", p.line) if p.term else None
+        work = resolve(resolver.works, p.work, "work", p.line) if p.work else None
+        via = None
+        for name in p.via:
+            via = via or resolve(resolver.people, name, "person", p.line)
+        n = anchor(p.text, paragraphs)
+        if n is None:
+            shown = p.text if len(p.text) <= 80 else p.text[:77] + "..."
+            problems.append(Problem(post.path, p.line, f"{p.kind} text not found in the body: \"{shown}\""))
+        if p.kind == "definition" and p.term is None:
+            problems.append(Problem(post.path, p.line, "a definition needs a 'term'"))
+        passages.append(ResolvedPassage(
+            passage=p, id=f"{post.id}#{p.kind[0]}{p.n}", paragraph_n=n or 0, givers=tuple(givers),
+            term_id=term.entry.id if term else None, work_id=work.entry.id if work else None,
+            via_person_id=via.entry.id if via else None))
+    if any(x.severity == "error" for x in problems):
+        return None, problems
+    return ResolvedPost(post, tuple(paragraphs), tuple(authors), tuple(passages), tuple(references)), problems
