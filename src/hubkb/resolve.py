@@ -204,3 +204,37 @@ def resolve_post(post: Post, resolver: Resolver) -> tuple[ResolvedPost | None, l
     if any(x.severity == "error" for x in problems):
         return None, problems
     return ResolvedPost(post, tuple(paragraphs), tuple(authors), tuple(passages), tuple(references)), problems
+
+
+# --- links inside the authority files ----------------------------------------
+
+
+@dataclass(frozen=True)
+class AuthorityLinks:
+    """Organisations of each person and authors of each work, resolved."""
+
+    person_organisations: dict[str, tuple[Entity, ...]]
+    work_authors: dict[str, tuple[Entity, ...]]
+
+
+def resolve_authorities(resolver: Resolver) -> tuple[AuthorityLinks, list[Problem]]:
+    a = resolver.authorities
+    problems: list[Problem] = []
+    organisations = NameIndex(Entry("organisation", o.id, o.name, o.aliases) for o in a.organisations)
+    person_organisations = {}
+    for person in a.people:
+        found = []
+        for name in person.organisations:
+            m = resolve_name(organisations, name, "organisation", a.paths["people"], person.line, a, problems)
+            if m:
+                found.append(Entity("organisation", m.entry.id, m.entry.name))
+        person_organisations[person.id] = tuple(found)
+    work_authors = {}
+    for work in a.works:
+        found = []
+        for name in work.authors:
+            m = resolve_name(resolver.agents, name, "agent", a.paths["works"], work.line, a, problems)
+            if m:
+                found.append(Entity(m.entry.kind, m.entry.id, m.entry.name))
+        work_authors[work.id] = tuple(found)
+    return AuthorityLinks(person_organisations, work_authors), problems

@@ -1,0 +1,139 @@
+"""The database writer: the one module that creates tables and writes rows.
+
+A build writes into a temporary file next to the published database and
+renames it over at the end, so readers never see a half-written file. An
+incremental build starts from a copy of the published file and changes it only
+by deletes and inserts: FTS triggers keep the indexes in step, and no table is
+ever `transform()`ed (that would drop the triggers).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Iterable
+
+import sqlite_utils
+
+from ..schema import Schema
+
+_TYPES = {"text": str, "integer": int, "real": float}
+BATCH_POSTS = 200
+
+
+class Writer:
+    """Writes one database file; `commit_to()` publishes it atomically."""
+
+    def __init__(self, tmp_path: Path, schema: Schema, start_from: Path | None = None):
+        self.path = tmp_path
+        self.schema = schema
+        if tmp_path.exists():
+            tmp_path.unlink()
+        if start_from is not None:
+            shutil.copyfile(start_from, tmp_path)
+        self.db = sqlite_utils.Database(tmp_path)
+        self.db.conn.execute("PRAGMA journal_mode = OFF" if start_from is None else "PRAGMA journal_mode = DELETE")
+        self.db.conn.execute("PRAGMA synchronous = OFF")
+        self.fresh = start_from is None
+        self._pending: dict[str, list[dict]] = {}
+        self._pending_posts = 0
+        if self.fresh:
+            self._create_tables()
+
+    def _create_tables(self) -> None:
+        for name, spec in self.schema.tables.items():
+            columns = {col: _TYPES[kind] for col, kind in spec["columns"].items()}
+            foreign_keys = [(col, other, self._pk(other)) for col, other in spec.get("foreign_keys", {}).items()]
+            self.db[name].create(columns, pk=spec["pk"] if isinstance(spec["pk"], str) else tuple(spec["pk"]),
+                                 foreign_keys=foreign_keys)
+        for table in self.schema.post_tables:
+            self.db[table].create_index(["post_id"], if_not_exists=True)
+
+    def _pk(self, table: str) -> str:
+        pk = self.schema.tables[table]["pk"]
+        return pk if isinstance(pk, str) else pk[0]
+
+    # --- rows ----------------------------------------------------------------
+
+    def insert(self, rows: dict[str, list[dict]]) -> None:
+        for table, table_rows in rows.items():
+            if table_rows:
+                self.db[table].insert_all(table_rows, batch_size=500)
+
+    def add_post(self, rows: dict[str, list[dict]]) -> None:
+        """Buffer one post's rows; written in batches to keep memory flat."""
+        for table, table_rows in rows.items():
+            self._pending.setdefault(table, []).extend(table_rows)
+        self._pending_posts += 1
+        if self._pending_posts >= BATCH_POSTS:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.db.conn:
+            self.insert(self._pending)
+        self._pending = {}
+        self._pending_posts = 0
+
+    def delete_posts(self, post_ids: Iterable[str]) -> None:
+        ids = list(post_ids)
+        with self.db.conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                for table in (*self.schema.post_tables, "posts"):
+                    column = "id" if table == "posts" else "post_id"
+                    self.db.execute(f"DELETE FROM [{table}] WHERE [{column}] IN ({marks})", chunk)
+
+    def replace_authorities(self, rows: dict[str, list[dict]]) -> None:
+        with self.db.conn:
+            for table, table_rows in rows.items():
+                self.db.execute(f"DELETE FROM [{table}]")
+                self.insert({table: table_rows})
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        with self.db.conn:
+            self.db["hubkb_build"].upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
+
+    # --- finishing -------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Flush, build full-text indexes on a fresh file, index foreign keys."""
+        self.flush()
+        if self.fresh:
+            for table, columns in self.schema.fts_tables().items():
+                self.db[table].enable_fts(columns, fts_version="FTS5", tokenize=self.schema.fts_tokenize,
+                                          create_triggers=True)
+            self.db.index_foreign_keys()
+            self.db.conn.execute("PRAGMA journal_mode = DELETE")
+        self.db.conn.execute("ANALYZE")
+        self.db.conn.commit()
+        self.counts = {t: self.db[t].count for t in self.schema.tables}
+        self.db.close()
+
+    def commit_to(self, published: Path) -> None:
+        os.replace(self.path, published)
+
+    def discard(self) -> None:
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass
+        self.path.unlink(missing_ok=True)
+
+
+def published_state(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """(build metadata, {source path: (post id, content hash)}) of a published database."""
+    if not path.exists():
+        return {}, {}
+    try:
+        db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+        if "hubkb_build" not in db.table_names():
+            return {}, {}
+        meta = {r["key"]: r["value"] for r in db["hubkb_build"].rows}
+        posts = {r["source_path"]: (r["id"], r["content_hash"])
+                 for r in db.query("SELECT id, source_path, content_hash FROM posts")}
+        db.close()
+        return meta, posts
+    except sqlite3.Error:
+        return {}, {}  # unreadable: a full build replaces it
