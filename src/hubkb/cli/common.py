@@ -1,4 +1,4 @@
-"""The command line: parse arguments, call the library, print. Nothing else."""
+"""Options and error handling shared by every command."""
 from __future__ import annotations
 
 import functools
@@ -8,10 +8,8 @@ from typing import Any, Callable
 
 import click
 
-from . import __version__
-from .build import Report, build, check
-from .errors import CorpusError, HubkbError
-from .paths import resources
+from ..build import Report
+from ..errors import CorpusError, HubkbError
 
 DB_OPTION = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
                          default="hubkb.db", show_default=True, help="The SQLite database file.")
@@ -36,7 +34,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _progress(label: str) -> Callable[[int, int], None] | None:
+def progress_bar(label: str) -> Callable[[int, int], None] | None:
     """A progress bar on a terminal for builds of more than a few posts."""
     if not sys.stderr.isatty():
         return None
@@ -55,38 +53,7 @@ def _progress(label: str) -> Callable[[int, int], None] | None:
     return update
 
 
-def _print_report(report: Report) -> None:
+def print_report(report: Report) -> None:
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     click.echo(report.summary())
-
-
-@click.group()
-@click.version_option(__version__, prog_name="hubkb")
-def cli() -> None:
-    """hubkb: a research knowledge base on the coproduction of innovation.
-
-    Blog posts, the people and organisations they cite, the definitions and
-    quotes they carry and the works they reference, in a full-text-indexed
-    SQLite database published with Datasette.
-    """
-
-
-@cli.command(name="check")
-@CORPUS_OPTION
-@reports_errors
-def check_command(corpus: Path | None) -> None:
-    """Validate the corpus; list every problem as path:line and exit 1 on errors."""
-    res = resources(corpus)
-    _print_report(check(res.corpus, res.schema, progress=_progress("checking")))
-
-
-@cli.command(name="build")
-@CORPUS_OPTION
-@DB_OPTION
-@click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating changed posts.")
-@reports_errors
-def build_command(corpus: Path | None, db_path: Path, full: bool) -> None:
-    """Build the database from the corpus (incremental and atomic)."""
-    res = resources(corpus)
-    _print_report(build(res.corpus, db_path, res.schema, progress=_progress("building"), full=full))
