@@ -164,7 +164,7 @@ def build(corpus: Path, db_path: Path, schema_path: Path, progress: Progress | N
         if incremental:
             replaced = {_source(p, corpus) for p in todo} | set(gone)
             writer.delete_posts(published[src][0] for src in replaced if src in published)
-            known_ids = {pid: src for src, (pid, _h) in published.items() if src not in replaced}
+            known_ids = {pid: display_path(corpus / src) for src, (pid, _h) in published.items() if src not in replaced}
             report.changed, report.removed = len(todo), len(gone)
             report.posts = len(known_ids)
         else:

@@ -92,9 +92,9 @@ def parse_yaml(text: str, path: str, first_line: int) -> tuple[_Document | None,
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.context_mark or exc.problem_mark
         line = (mark.line + first_line) if mark else first_line
-        return None, [Problem(path, line, f"invalid YAML: {_yaml_message(exc)}")]
+        return None, [Problem(path, line, f"invalid YAML: {_yaml_message(exc, text)}")]
     except yaml.YAMLError as exc:
         return None, [Problem(path, first_line, f"invalid YAML: {exc}")]
     finally:
@@ -102,14 +102,19 @@ def parse_yaml(text: str, path: str, first_line: int) -> tuple[_Document | None,
     return _Document(data, node, first_line), []
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or exc.context or "syntax error"
-    if "'\\t'" in problem or "\\t" in str(exc.problem_mark and problem):
+def _yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    problem = " ".join(str(exc.problem or "syntax error").split())
+    mark = exc.problem_mark
+    lines = text.split("\n")
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
         return "a tab character; indent YAML with spaces"
-    if exc.problem and "could not determine a constructor" in (exc.problem or ""):
-        tag = exc.problem.split("tag")[-1].strip(" '!")
-        return f"the tag '!{tag}' is not allowed (corpus files are plain data)"
-    return " ".join(str(problem).split())
+    tag = re.search(r"constructor for the tag '([^']*)'", problem)
+    if tag:
+        shown = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+        return f"the tag '{shown}' is not allowed; corpus files hold plain data"
+    if exc.context and exc.context_mark is not None and mark is not None and mark.line != exc.context_mark.line:
+        return f"{problem} ({exc.context} that starts on this line)"
+    return problem
 
 
 def _has_alias(text: str) -> bool:

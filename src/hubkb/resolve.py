@@ -19,6 +19,7 @@ from .records import Authorities, Entity, Post, ResolvedPassage, ResolvedPost
 from .text import fold, normalise_punctuation
 
 FUZZY_THRESHOLD = 86.0
+SUGGEST_CUTOFF = 60.0
 _DIGITS = re.compile(r"\d+")
 
 
@@ -77,7 +78,8 @@ class NameIndex:
         """Canonical names nearest to `name`, best first."""
         key = fold(name)
         names: list[str] = []
-        for alias, _score, _i in process.extract(key, self.keys, scorer=fuzz.WRatio, limit=limit * 3):
+        for alias, _score, _i in process.extract(key, self.keys, scorer=fuzz.token_sort_ratio, limit=limit * 3,
+                                                 score_cutoff=SUGGEST_CUTOFF):
             for entry in self.exact[alias]:
                 if entry.name not in names:
                     names.append(entry.name)
@@ -146,7 +148,7 @@ _QUOTES = re.compile(r"[«»“”„‟\"″]")
 
 def _anchor_key(text: str) -> str:
     text = normalise_punctuation(text).replace("…", "...")
-    return " ".join(_QUOTES.sub('"', text).split())
+    return " ".join(_QUOTES.sub(" ", text).split())  # marks dropped: « x » and "x" are alike
 
 
 def anchor(text: str, paragraphs: list[str]) -> int | None:

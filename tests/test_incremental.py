@@ -1,0 +1,122 @@
+"""Incremental, atomic builds, and odd but valid files that load correctly."""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from hubkb.cli import cli
+
+from conftest import SEED_POST
+
+NOTE = "---\ntitle: {title}\ndate: 2015-03-03\nauthors: [Régis Chatellier]\n---\n{body}\n"
+
+
+def query(db: Path, sql: str, *params) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def build(runner, corpus: Path, db: Path, *extra: str) -> str:
+    result = runner.invoke(cli, ["build", "--corpus", str(corpus), "--db", str(db), *extra])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def fts_ids(db: Path, match: str) -> list[str]:
+    return [r[0] for r in query(db, "SELECT p.id FROM paragraphs_fts f JOIN paragraphs p ON p.rowid = f.rowid "
+                                    "WHERE paragraphs_fts MATCH ? ORDER BY p.id", match)]
+
+
+def test_changed_added_and_removed_posts(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    db = tmp_path / "hubkb.db"
+    note = corpus_copy / "posts" / "2015-03-03-note.md"
+    note.write_text(NOTE.format(title="Note", body="Le mot hippocampe.\n\nDeux."), encoding="utf-8")
+    assert build(runner, corpus_copy, db).startswith("built: 2 posts")
+
+    assert build(runner, corpus_copy, db).startswith("up to date: 2 posts, nothing changed")
+
+    note.write_text(NOTE.format(title="Note", body="Le mot girafe.\n\nDeux.\n\nTrois."), encoding="utf-8")
+    out = build(runner, corpus_copy, db)
+    assert out.startswith("updated: 2 posts (1 changed, 0 removed)")
+    assert fts_ids(db, "hippocampe") == []
+    assert fts_ids(db, "girafe") == ["2015-03-03-note#p1"]
+    assert query(db, "SELECT count(*) FROM paragraphs WHERE post_id = '2015-03-03-note'") == [(3,)]
+
+    note.unlink()
+    assert build(runner, corpus_copy, db).startswith("updated: 1 posts (0 changed, 1 removed)")
+    assert query(db, "SELECT count(*) FROM paragraphs WHERE post_id = '2015-03-03-note'") == [(0,)]
+    assert fts_ids(db, "girafe") == []
+    assert query(db, "SELECT count(*) FROM mentions WHERE post_id = ?", SEED_POST) == [(37,)]
+
+
+def test_incremental_equals_full(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    db, full = tmp_path / "inc.db", tmp_path / "full.db"
+    build(runner, corpus_copy, db)
+    (corpus_copy / "posts" / "2015-03-03-note.md").write_text(
+        NOTE.format(title="Note", body="Nesta et la 27e Région coproduisent."), encoding="utf-8")
+    build(runner, corpus_copy, db)
+    build(runner, corpus_copy, full, "--full")
+    for table in ("posts", "paragraphs", "mentions", "definitions", "citations"):
+        sql = f"SELECT * FROM {table} ORDER BY 1"
+        assert query(db, sql) == query(full, sql), table
+    assert fts_ids(db, "coproduisent") == fts_ids(full, "coproduisent") == ["2015-03-03-note#p1"]
+
+
+def test_authority_change_means_full_build(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    db = tmp_path / "hubkb.db"
+    build(runner, corpus_copy, db)
+    people = corpus_copy / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "- name: Elinor Ostrom\n", encoding="utf-8")
+    assert build(runner, corpus_copy, db).startswith("built: 1 posts, 10 people")
+
+
+def test_failed_incremental_build_keeps_database(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    db = tmp_path / "hubkb.db"
+    build(runner, corpus_copy, db)
+    before = db.read_bytes()
+    (corpus_copy / "posts" / "bad.md").write_text("---\ntitle: x\n---\nbody\n", encoding="utf-8")
+    result = runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)])
+    assert result.exit_code == 1
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "hubkb.db"]
+
+
+def test_bom_crlf_rules_and_colliding_keys(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    text = ("\ufeff---\r\ntitle: Une note\r\ndate: 2015-03-03\r\nauthors: Régis Chatellier\r\n"
+            "body: not the body\r\nword_count: 3\r\n---\r\nPremier paragraphe.\r\n\r\n---\r\n\r\n"
+            "Un titre\r\n--------\r\n\r\nDernier paragraphe.\r\n")
+    (corpus_copy / "posts" / "odd.md").write_bytes(text.encode("utf-8"))
+    db = tmp_path / "hubkb.db"
+    result = runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "unknown key 'body'" in result.stderr and "unknown key 'word_count'" in result.stderr
+    body, words, authors = query(db, "SELECT body, word_count, authors FROM posts WHERE id = 'odd'")[0]
+    assert body == "Premier paragraphe.\n\n---\n\nUn titre\n--------\n\nDernier paragraphe.\n"
+    assert words == 8 and authors == '["Régis Chatellier"]'
+    assert [r[0] for r in query(db, "SELECT text FROM paragraphs WHERE post_id = 'odd' ORDER BY n")] == [
+        "Premier paragraphe.", "---", "Un titre\n--------", "Dernier paragraphe."]
+
+
+def test_same_file_by_two_paths_is_one_post(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    os.symlink(corpus_copy / "posts" / f"{SEED_POST}.md", corpus_copy / "posts" / "zz-link.md")
+    db = tmp_path / "hubkb.db"
+    assert build(runner, corpus_copy, db).startswith("built: 1 posts")
+
+
+def test_front_matter_id_overrides_file_stem(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    (corpus_copy / "posts" / "brouillon.md").write_text(
+        "---\nid: ma-note\ntitle: Note\ndate: 2015-03-03\nauthors: []\n---\nTexte.\n", encoding="utf-8")
+    db = tmp_path / "hubkb.db"
+    build(runner, corpus_copy, db)
+    assert query(db, "SELECT id, source_path FROM posts WHERE title = 'Note'") == [("ma-note", "posts/brouillon.md")]
+
+
+@pytest.mark.parametrize("size", [6 * 1024 * 1024])
+def test_huge_file_is_refused(runner, corpus_copy: Path, size: int) -> None:
+    (corpus_copy / "posts" / "huge.md").write_bytes(b"---\ntitle: x\n---\n" + b"a" * size)
+    result = runner.invoke(cli, ["check", "--corpus", str(corpus_copy)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].endswith("huge.md:1: file is 6.0 MB; the limit is 5 MB")
