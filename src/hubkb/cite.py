@@ -204,17 +204,17 @@ def post_to_csl(post: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _year(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    return int(str(value)[:4])
+    """2009, "2009" or "2009-05" -> 2009; anything without a year -> None (printed "n.d.")."""
+    match = re.search(r"\d{4}", str(value)) if value is not None else None
+    return int(match.group()) if match else None
 
 
 def _date_parts(value: Any) -> list[int]:
-    if value is None or value == "":
-        return []
+    """A post's date (ISO text or `date`) as CSL date-parts: [2014, 8, 27]."""
     if isinstance(value, date):
         return [value.year, value.month, value.day]
-    return [int(p) for p in str(value)[:10].split("-") if p]
+    match = re.match(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", str(value or ""))
+    return [int(p) for p in match.groups() if p] if match else []
 
 
 def _is_work(item: Mapping[str, Any]) -> bool:
@@ -239,7 +239,7 @@ def render(work_or_csl: Mapping[str, Any], style: Style, lang: Lang = "en") -> s
 
 
 def render_html(work_or_csl: Mapping[str, Any], style: Style, lang: Lang = "en") -> str:
-    """As `render`, as an HTML fragment (text escaped by citeproc-py, titles in ``<i>``)."""
+    """As `render`, as an HTML fragment: the data escaped, titles in ``<i>``."""
     return _render(work_or_csl, style, lang, "html")
 
 
@@ -247,6 +247,8 @@ def _render(item: Mapping[str, Any], style: str, lang: str, output: str) -> str:
     csl = dict(to_csl(item) if _is_work(item) else item)
     # citeproc-py lower-cases ids on one side only; a fixed id sidesteps that.
     csl["id"] = "item"
+    if output == "html":
+        csl = _shield(csl)
     with _RENDER_LOCK:
         csl_style = _load_style(style, lang, output)
         bibliography = CitationStylesBibliography(
@@ -254,7 +256,27 @@ def _render(item: Mapping[str, Any], style: str, lang: str, output: str) -> str:
         )
         bibliography.register(Citation([CitationItem("item")]))
         text = str(bibliography.bibliography()[0])
+    if output == "html":
+        text = text.translate(_UNSHIELD)
     return _tidy_punctuation(text, lang).strip()
+
+
+# citeproc-py's HTML formatter escapes the style's own text but not the data,
+# so a title could inject markup. Markup characters in the data travel as
+# private-use characters, which no text-case (ISO 690 upper-cases names) can
+# alter, and come back as entities.
+_SHIELD = str.maketrans({"&": "\ue000", "<": "\ue001", ">": "\ue002"})
+_UNSHIELD = str.maketrans({"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;"})
+
+
+def _shield(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.translate(_SHIELD)
+    if isinstance(value, list):
+        return [_shield(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k in ("id", "type", "language") else _shield(v) for k, v in value.items()}
+    return value
 
 
 @lru_cache(maxsize=None)
@@ -281,14 +303,24 @@ def _spell_out_given_names(root: ET.Element) -> None:
 
 def _day_before_month(root: ET.Element) -> None:
     """French writes "27 août", not "août 27": swap hard-coded month-day date parts."""
-    for date_el in root.iter(f"{{{_CSL_NS}}}date"):
-        parts = list(date_el)
-        for first, second in zip(parts, parts[1:]):
-            if first.get("name") == "month" and second.get("name") == "day":
-                index = parts.index(first)
-                date_el.remove(second)
-                date_el.insert(index, second)
-                first.set("prefix", second.attrib.pop("prefix", " "))
+    for date_el in list(root.iter(f"{{{_CSL_NS}}}date")):
+        names = [part.get("name") for part in date_el]
+        if "month" not in names or names[names.index("month") + 1 :][:1] != ["day"]:
+            continue
+        i = names.index("month")
+        month, day = date_el[i], date_el[i + 1]
+        date_el.remove(day)
+        date_el.insert(i, day)
+        month_prefix, day_prefix = month.get("prefix"), day.get("prefix")
+        _set_or_drop(day, "prefix", month_prefix)
+        _set_or_drop(month, "prefix", day_prefix)
+
+
+def _set_or_drop(element: ET.Element, attribute: str, value: str | None) -> None:
+    if value is None:
+        element.attrib.pop(attribute, None)
+    else:
+        element.set(attribute, value)
 
 
 # A period after a title's own "?" or "!", across closing quotes and tags:
@@ -329,10 +361,18 @@ _LATEX_SPECIALS = re.compile(r"([&%$#_{}])")
 
 
 def to_bibtex(works: Sequence[Mapping[str, Any]]) -> str:
-    """The works as UTF-8 BibTeX (biblatex-friendly: ``langid``, ``@online``), written by bibtexparser."""
+    """The works as UTF-8 BibTeX, written by bibtexparser.
+
+    biblatex-friendly (``langid``, ``@online``); names as "Family, Given",
+    organisations in braces.
+    """
     library = bibtexparser.Library()
     keys = citation_keys(works)
+    written: set[str] = set()
     for work in works:
+        if str(work["id"]) in written:  # the same work twice is one entry
+            continue
+        written.add(str(work["id"]))
         library.add(_bibtex_entry(work, keys[str(work["id"])]))
     unparse = [
         MergeNameParts(style="last"),
@@ -341,6 +381,7 @@ def to_bibtex(works: Sequence[Mapping[str, Any]]) -> str:
     ]
     layout = bibtexparser.BibtexFormat()
     layout.indent = "  "
+    layout.block_separator = "\n"
     return bibtexparser.write_string(library, unparse_stack=unparse, bibtex_format=layout)
 
 
@@ -392,17 +433,20 @@ def citation_keys(works: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     significant title word. Works that share a key are ordered by id; the first
     keeps it, the others get a, b, ... so a key never depends on query order.
     """
-    by_base: dict[str, list[str]] = {}
-    for work in works:
-        by_base.setdefault(_base_key(work), []).append(str(work["id"]))
+    bases = {str(work["id"]): _base_key(work) for work in works}
     keys: dict[str, str] = {}
-    for base, ids in by_base.items():
-        for n, work_id in enumerate(sorted(set(ids))):
-            keys[work_id] = base if n == 0 else base + _suffix(n - 1)
-    return keys
+    used: set[str] = set()
+    for work_id, base in sorted(bases.items(), key=lambda item: (item[1], item[0])):
+        key, n = base, 0
+        while key in used:  # also steps over a suffixed key that is another work's base
+            key, n = base + _suffix(n), n + 1
+        keys[work_id] = key
+        used.add(key)
+    return {str(work["id"]): keys[str(work["id"])] for work in works}
 
 
 def _suffix(n: int) -> str:
+    """a, b, ..., z, aa, ab, ...: the n-th (0-based) disambiguating suffix."""
     letters = ""
     n += 1
     while n:
@@ -420,7 +464,10 @@ def _base_key(work: Mapping[str, Any]) -> str:
     return f"{who or 'anon'}{year if year is not None else 'nd'}{words[0] if words else ''}"
 
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d"})
+# Letters NFKD does not decompose into ASCII.
+_LIGATURES = str.maketrans({
+    "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d",
+})
 
 
 def _ascii_word(text: str) -> str:
@@ -446,7 +493,11 @@ _RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 
 
 def to_ris(works: Sequence[Mapping[str, Any]]) -> str:
-    """The works as RIS records ("TY  - RPRT" ... "ER  - "), CR LF line ends, a blank line between."""
+    """The works as RIS records ("TY  - RPRT" ... "ER  - "), CR LF line ends, a blank line between.
+
+    Tags: TY, AU ("Family, Given"; an organisation whole), TI, PY, PB (JO for an
+    article's periodical), UR, LA.
+    """
     return _RIS_EOL.join(_ris_record(work) for work in works)
 
 
@@ -466,7 +517,12 @@ def _ris_record(work: Mapping[str, Any]) -> str:
     if work.get("language"):
         tags.append(("LA", work["language"]))
     tags.append(("ER", ""))
-    return "".join(f"{tag}  - {value}{_RIS_EOL}" for tag, value in tags)
+    return "".join(_ris_line(tag, value) for tag, value in tags)
+
+
+def _ris_line(tag: str, value: str) -> str:
+    # One line a tag: a line break inside a value would open a bogus tag.
+    return f"{tag}  - {' '.join(value.split())}{_RIS_EOL}"
 
 
 def parse_ris(text: str) -> list[dict[str, list[str]]]:
@@ -478,7 +534,7 @@ def parse_ris(text: str) -> list[dict[str, list[str]]]:
     records: list[dict[str, list[str]]] = []
     current: dict[str, list[str]] | None = None
     last_tag = ""
-    for line in text.splitlines():
+    for line in text.lstrip("\ufeff").splitlines():
         match = _RIS_LINE.match(line.rstrip())
         if match is None:
             if current is not None and last_tag and line.strip():
@@ -500,16 +556,17 @@ def parse_ris(text: str) -> list[dict[str, list[str]]]:
 
 # --- second-hand citations ---------------------------------------------------
 
+# "s.\u00a0d." as the fr-FR CSL locale spells it, so text and reference list agree.
 _LABELS = {
     "fr": {
-        "cited_by": "cité par", "in": "in", "no_date": "s. d.", "in_text": "Dans le texte",
+        "cited_by": "cité par", "in": "in", "no_date": "s.\u00a0d.", "in_text": "Dans le texte",
         "reference": "Bibliographie", "chain": "Chaîne", "original": "original",
-        "relay": "relais", "read": "lu dans", "open": "« ", "close": " »",
+        "relay": "relais", "read": "lu dans", "open": "« ", "close": " »", "colon": " :",
     },
     "en": {
         "cited_by": "cited by", "in": "in", "no_date": "n.d.", "in_text": "In text",
         "reference": "Reference list", "chain": "Chain", "original": "original",
-        "relay": "relay", "read": "read in", "open": "“", "close": "”",
+        "relay": "relay", "read": "read in", "open": "“", "close": "”", "colon": ":",
     },
 }
 
@@ -525,33 +582,19 @@ def secondhand(passage: Mapping[str, Any], lang: Lang = "fr") -> dict[str, Any]:
     labels = _labels(lang)
     work = passage.get("work")
     post = passage["post"]
-    by = [_author_name_and_kind(g) for g in _as_list(passage.get("by"))]
-    kinds = _kinds_from_work(work)
-    givers = [_short_name(name, kind if not isinstance(g, str) else kinds.get(fold(name), kind))
-              for g, (name, kind) in zip(_as_list(passage.get("by")), by)]
+    givers = _as_list(passage.get("by")) or (list(work.get("authors") or []) if work else [])
     via = passage.get("via")
-    via_name = _author_name_and_kind(via)[0] if via else None
-
-    in_text = _join_short(givers) if givers else ""
-    if work is not None:
-        year = _year(work.get("year"))
-        in_text += f" ({year if year is not None else labels['no_date']})"
-    if via:
-        name, kind = _author_name_and_kind(via)
-        in_text += f", {labels['cited_by']} {_short_name(name, kind)}"
-    in_text += f", {labels['in']} {_post_short(post, labels)}"
-
     original = render(work, "apa", lang) if work is not None else None
     read_source = render(post_to_csl(post), "apa", lang)
     paragraph = passage.get("paragraph")
     chain: list[dict[str, Any]] = [{
         "role": "original",
-        "by": [name for name, _ in by],
+        "by": [_author_name_and_kind(g)[0] for g in givers],
         "work_id": work.get("id") if work is not None else None,
         "reference": original,
     }]
-    if via_name:
-        chain.append({"role": "relay", "name": via_name})
+    if via:
+        chain.append({"role": "relay", "name": _author_name_and_kind(via)[0]})
     chain.append({
         "role": "read",
         "post_id": post["id"],
@@ -564,7 +607,7 @@ def secondhand(passage: Mapping[str, Any], lang: Lang = "fr") -> dict[str, Any]:
         "term": passage.get("term"),
         "lang": lang,
         "passage": passage.get("text"),
-        "in_text": in_text.lstrip(", ").strip(),
+        "in_text": _in_text(givers, work, via, post, labels),
         "original": original,
         "read_source": read_source,
         "bibliography": [read_source],
@@ -572,19 +615,30 @@ def secondhand(passage: Mapping[str, Any], lang: Lang = "fr") -> dict[str, Any]:
     }
 
 
+def _in_text(
+    givers: list[Person], work: Mapping[str, Any] | None, via: Person | None,
+    post: Mapping[str, Any], labels: Mapping[str, str],
+) -> str:
+    """ "Harris & Boyle (2009), cité par Prandelle, in Chatellier (2014)"."""
+    parts = [_join_short([_giver_short(g, work) for g in givers])]
+    if work is not None:
+        year = _year(work.get("year"))
+        parts[0] += f" ({year if year is not None else labels['no_date']})"
+    if via:
+        parts.append(f"{labels['cited_by']} {_giver_short(via, None)}")
+    parts.append(f"{labels['in']} {_post_short(post, labels)}")
+    return ", ".join(p.strip() for p in parts if p.strip())
+
+
 def format_secondhand(result: Mapping[str, Any]) -> str:
     """A `secondhand` result for the terminal: the passage, what to write, the chain."""
     labels = _labels(result.get("lang") or "fr")
+    colon = labels["colon"]
     head = f"{labels['open']}{result['passage']}{labels['close']}"
     if result.get("term"):
         head += f" ({result['term']})"
-    lines = [
-        head,
-        f"{labels['in_text']} : {result['in_text']}" if labels is _LABELS["fr"] else f"{labels['in_text']}: {result['in_text']}",
-    ]
-    colon = " :" if labels is _LABELS["fr"] else ":"
-    lines.append(f"{labels['reference']}{colon}")
-    lines += [f"  {ref}" for ref in result["bibliography"]]
+    lines = [head, f"{labels['in_text']}{colon} {result['in_text']}", f"{labels['reference']}{colon}"]
+    lines += [f"  {reference}" for reference in result["bibliography"]]
     lines.append(f"{labels['chain']}{colon}")
     for n, link in enumerate(result["chain"], start=1):
         lines.append(f"  {n}. {labels[link['role']]}{colon} {_chain_detail(link)}")
@@ -611,22 +665,30 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
+def _giver_short(giver: Person, work: Mapping[str, Any] | None) -> str:
+    """What APA puts in the text: a person's family name, an organisation's whole name.
+
+    A giver named as plain text takes its kind from the work's authors when it
+    is one of them, else from `_looks_like_organisation`.
+    """
+    name, kind = _author_name_and_kind(giver)
+    if isinstance(giver, str):
+        kind = _kinds_from_work(work).get(fold(name)) or (
+            "organisation" if _looks_like_organisation(name) else "person"
+        )
+    if kind == "organisation":
+        return name
+    return _family_with_particle(split_person_name(name))
+
+
 def _kinds_from_work(work: Mapping[str, Any] | None) -> dict[str, str]:
-    """Folded author name -> kind, so a giver named as plain text is known as a person or not."""
     if work is None:
         return {}
     return {fold(n): k for n, k in (_author_name_and_kind(a) for a in work.get("authors") or [])}
 
 
-def _short_name(name: str, kind: str) -> str:
-    """What APA puts in the text: a person's family name, an organisation's whole name."""
-    if kind == "organisation" or _looks_like_organisation(name):
-        return name
-    return _family_with_particle(split_person_name(name))
-
-
 def _looks_like_organisation(name: str) -> bool:
-    # Only a guess for names given as plain text: a digit or a leading article.
+    # Only a guess, for names given as plain text: a digit or a leading article.
     first = fold(name.split(" ", 1)[0]) if name.strip() else ""
     return any(c.isdigit() for c in name) or first in _ORG_HEADS or name.startswith(("L’", "L'"))
 
@@ -639,7 +701,7 @@ def _join_short(names: list[str]) -> str:
 
 
 def _post_short(post: Mapping[str, Any], labels: Mapping[str, str]) -> str:
-    authors = [_short_name(*_author_name_and_kind(a)) for a in post.get("authors") or []]
+    authors = [_giver_short(a, None) for a in post.get("authors") or []]
     who = _join_short(authors) if authors else (post.get("site") or post["title"])
     parts = _date_parts(post.get("date"))
     return f"{who} ({parts[0] if parts else labels['no_date']})"
