@@ -1,0 +1,145 @@
+"""Reading a published database: open it read-only, load works and cited passages.
+
+What the writer tools (search, cite, export) share. Rows come back as the plain
+dicts `hubkb.cite` takes: a work with ``authors`` as ``{"name", "kind"}``, a
+passage with its givers, relay, work and post.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from ..errors import HubkbError, NotFoundError, display_path
+
+
+def open_database(path: Path) -> sqlite3.Connection:
+    """The published database, read-only; a clear error when it is missing or not hubkb's."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotFoundError(f"{display_path(path)}: no such database; build it first with "
+                            f"`hubkb build --db {display_path(path)}`")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise HubkbError(f"{display_path(path)}: not a SQLite database ({exc})") from None
+    if not {"posts", "paragraphs", "paragraphs_fts", "works"} <= tables:
+        conn.close()
+        raise HubkbError(f"{display_path(path)}: not a hubkb database; build one with "
+                         f"`hubkb build --db {display_path(path)}`")
+    return conn
+
+
+def table_names(conn: sqlite3.Connection) -> list[str]:
+    """The tables a user may export: not FTS shadow tables, not SQLite's own."""
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name")
+    names = [r[0] for r in rows]
+    fts = {n for n in names if n.endswith("_fts")}
+    return [n for n in names if not any(n.startswith(f + "_") for f in fts)]
+
+
+# --- works -------------------------------------------------------------------
+
+# Authors in their order, each with what kind of entity it is; the display name
+# comes from the authority (work_authors.name is the same, kept as a fallback).
+_WORKS_SQL = """
+SELECT w.id, w.type, w.title, w.title_as_cited, w.year, w.publisher, w.url, w.language,
+  (SELECT json_group_array(json_object('name', a.name, 'kind', a.kind)) FROM (
+     SELECT COALESCE(pe.name, o.name, wa.name) AS name, wa.entity_type AS kind
+     FROM work_authors wa
+     LEFT JOIN people pe ON wa.entity_type = 'person' AND pe.id = wa.person_id
+     LEFT JOIN organisations o ON wa.entity_type = 'organisation' AND o.id = wa.organisation_id
+     WHERE wa.work_id = w.id ORDER BY wa.position) AS a) AS author_list
+FROM works w
+"""
+
+
+def iter_works(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Works as `hubkb.cite` dicts, by id; all of them when `ids` is None (streamed)."""
+    if ids is None:
+        for row in conn.execute(_WORKS_SQL + " ORDER BY w.id"):
+            yield _work(row)
+        return
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        yield from (_work(r) for r in conn.execute(_WORKS_SQL + f" WHERE w.id IN ({marks}) ORDER BY w.id", chunk))
+
+
+def _work(row: sqlite3.Row) -> dict[str, Any]:
+    work = {key: row[key] for key in ("id", "type", "title", "title_as_cited")}
+    work["authors"] = json.loads(row["author_list"] or "[]")
+    work.update({key: row[key] for key in ("year", "publisher", "url", "language")})
+    return work
+
+
+def load_work(conn: sqlite3.Connection, work_id: str) -> dict[str, Any] | None:
+    return next(iter_works(conn, [work_id]), None)
+
+
+def work_names(conn: sqlite3.Connection) -> Iterator[tuple[str, list[str]]]:
+    """(id, [title, title as cited, aliases...]) for every work: what suggestions match against."""
+    for row in conn.execute("SELECT id, title, title_as_cited, aliases FROM works ORDER BY id"):
+        names = [n for n in (row["title"], row["title_as_cited"]) if n]
+        try:
+            names += [a for a in json.loads(row["aliases"] or "[]") if isinstance(a, str)]
+        except ValueError:
+            pass
+        yield row["id"], names
+
+
+# --- passages (definitions and quotes) -------------------------------------------
+
+_PASSAGE_TABLES = {"definition": ("definitions", "definition_givers", "definition_id"),
+                   "quote": ("quotes", "quote_givers", "quote_id")}
+
+
+def passage_ids(conn: sqlite3.Connection, kind: str) -> list[str]:
+    table = _PASSAGE_TABLES[kind][0]
+    return [r[0] for r in conn.execute(f"SELECT id FROM [{table}] ORDER BY id")]
+
+
+def load_passage(conn: sqlite3.Connection, kind: str, passage_id: str) -> dict[str, Any] | None:
+    """A definition or quote as `hubkb.cite.secondhand` takes it, or None if there is no such id."""
+    table, givers_table, key = _PASSAGE_TABLES[kind]
+    term = "(SELECT label FROM terms WHERE terms.id = x.term_id)" if kind == "definition" else "NULL"
+    row = conn.execute(
+        f"SELECT x.id, x.text, x.work_id, x.post_id, {term} AS term, p.n AS paragraph, "
+        f"  v.name AS via FROM [{table}] x "
+        f"LEFT JOIN paragraphs p ON p.id = x.paragraph_id LEFT JOIN people v ON v.id = x.via_person_id "
+        f"WHERE x.id = ?", [passage_id]).fetchone()
+    if row is None:
+        return None
+    givers = [{"name": g["name"], "kind": g["kind"]} for g in conn.execute(
+        f"SELECT COALESCE(pe.name, o.name, g.name) AS name, g.entity_type AS kind FROM [{givers_table}] g "
+        f"LEFT JOIN people pe ON g.entity_type = 'person' AND pe.id = g.person_id "
+        f"LEFT JOIN organisations o ON g.entity_type = 'organisation' AND o.id = g.organisation_id "
+        f"WHERE g.[{key}] = ? ORDER BY g.position", [passage_id])]
+    return {
+        "kind": kind,
+        "id": row["id"],
+        "term": row["term"],
+        "text": row["text"],
+        "by": givers,
+        "via": {"name": row["via"], "kind": "person"} if row["via"] else None,
+        "work": load_work(conn, row["work_id"]) if row["work_id"] else None,
+        "post": load_post(conn, row["post_id"]),
+        "paragraph": row["paragraph"],
+    }
+
+
+def load_post(conn: sqlite3.Connection, post_id: str) -> dict[str, Any]:
+    """A post as `hubkb.cite.post_to_csl` takes it: authors as ``{"name", "kind"}``."""
+    row = conn.execute("SELECT id, title, date, site, url, language FROM posts WHERE id = ?", [post_id]).fetchone()
+    authors = [{"name": r[0], "kind": "person"} for r in conn.execute(
+        "SELECT pe.name FROM post_authors pa JOIN people pe ON pe.id = pa.person_id "
+        "WHERE pa.post_id = ? ORDER BY pa.position", [post_id])]
+    return {"id": row["id"], "title": row["title"], "date": row["date"], "authors": authors,
+            "site": row["site"], "url": row["url"], "language": row["language"]}

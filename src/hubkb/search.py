@@ -1,0 +1,145 @@
+"""Passage search: what `hubkb search` does, without the printing.
+
+A query is escaped (`hubkb.fts.escape_fts`) unless the user asks for raw FTS5
+syntax, matched against the paragraphs' full-text index, ranked by bm25 and
+returned with snippets. With no hit, the words the index does not hold get
+suggestions from the index's own vocabulary.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from .db.lookup import open_database
+from .db.search import CANDIDATES, MARK_CLOSE, MARK_OPEN, match_paragraphs, vocabulary
+from .errors import QueryError
+from .fts import escape_fts, query_words
+from .text import normalise_query, strip_accents
+
+MAX_QUERY_CHARS = 10_000
+SUGGESTIONS_PER_WORD = 3
+_FTS_KEYWORDS = {"and", "or", "not", "near"}
+
+
+@dataclass(frozen=True)
+class Hit:
+    post_id: str
+    title: str
+    date: str
+    anchor: str  # post_id#pN: the paragraph, and its anchor on the post's page
+    snippet: str  # raw; see `snippet_html` and `snippet_parts`
+    score: float  # relevance, higher is better (bm25 negated)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"post_id": self.post_id, "title": self.title, "date": self.date, "anchor": self.anchor,
+                "snippet": snippet_html(self.snippet), "score": self.score}
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    suggestions: list[str] = field(default_factory=list)
+    matched: int = 0  # paragraphs ranked
+    capped: bool = False  # True when only the first `matched` matches were ranked
+
+    def to_json(self) -> dict[str, Any]:
+        return {"query": self.query, "hits": [h.to_json() for h in self.hits],
+                "suggestions": self.suggestions, "capped": self.capped}
+
+
+def search(db_path: Path, query: str, limit: int = 10, raw: bool = False,
+           candidates: int = CANDIDATES) -> SearchResult:
+    """The `limit` best paragraphs for `query`, with suggestions when nothing matches.
+
+    Raises QueryError for a query with no word in it, a query too long to be a
+    search, and (with `raw`) FTS5 syntax errors.
+    """
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(query):,} characters long; a search takes at most "
+                         f"{MAX_QUERY_CHARS:,} (search for a shorter passage)")
+    fts_query = normalise_query(query) if raw else escape_fts(query)
+    if not fts_query.strip():
+        raise QueryError(f"nothing to search for in {query!r}: give at least one word")
+    conn = open_database(db_path)
+    try:
+        try:
+            found = match_paragraphs(conn, fts_query, limit, candidates)
+        except QueryError as exc:
+            if raw:
+                raise QueryError(f"cannot search for {query!r}: {exc} (see FTS5 query syntax at "
+                                 "https://www.sqlite.org/fts5.html#full_text_query_syntax, "
+                                 "or drop --raw to search for the words as typed)") from None
+            raise QueryError(f"cannot search for {query!r}: {exc}") from None
+        hits = [Hit(m.post_id, m.title, m.date, m.anchor, m.snippet, -m.score) for m in found.matches]
+        suggestions = [] if hits else suggest(conn, query)
+    finally:
+        conn.close()
+    return SearchResult(query, hits, suggestions, found.matched, found.capped)
+
+
+def suggest(conn: Any, query: str) -> list[str]:
+    """Indexed words close to the query's words that the index does not hold.
+
+    `coprodution` -> `coproduction`. Candidates are ranked by similarity, then
+    by how many paragraphs hold them.
+    """
+    suggestions: dict[str, None] = {}
+    for word in query_words(query):
+        word = strip_accents(word)
+        if len(word) < 3 or word in _FTS_KEYWORDS or word.isdigit():
+            continue
+        spread = max(1, len(word) // 4)
+        vocab = dict(vocabulary(conn, len(word) - spread, len(word) + spread))
+        if word in vocab:
+            continue
+        scored = process.extract(word, list(vocab), scorer=fuzz.ratio, score_cutoff=75, limit=None)
+        scored.sort(key=lambda s: (-s[1], -vocab[s[0]], s[0]))
+        for term, _score, _i in scored[:SUGGESTIONS_PER_WORD]:
+            suggestions[term] = None
+    return list(suggestions)
+
+
+# --- snippets ------------------------------------------------------------------
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """A raw snippet as (text, highlighted) pieces, for a terminal to style."""
+    parts: list[tuple[str, bool]] = []
+    rest = snippet
+    while rest:
+        start = rest.find(MARK_OPEN)
+        if start < 0:
+            parts.append((rest, False))
+            break
+        end = rest.find(MARK_CLOSE, start)
+        end = len(rest) if end < 0 else end
+        if start:
+            parts.append((rest[:start], False))
+        parts.append((rest[start + 1:end], True))
+        rest = rest[end + 1:]
+    return [(text, marked) for text, marked in _merge(parts) if text]
+
+
+def _merge(parts: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    merged: list[tuple[str, bool]] = []
+    for text, marked in parts:
+        if merged and merged[-1][1] == marked:
+            merged[-1] = (merged[-1][0] + text, marked)
+        else:
+            merged.append((text, marked))
+    return merged
+
+
+def snippet_html(snippet: str) -> str:
+    """A raw snippet as HTML: the text escaped first, then highlights as <mark>."""
+    return "".join(f"<mark>{html.escape(text)}</mark>" if marked else html.escape(text)
+                   for text, marked in snippet_parts(snippet))
+
+
+def snippet_text(snippet: str) -> str:
+    """A raw snippet without its highlight marks."""
+    return snippet.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
