@@ -8,30 +8,22 @@ alias, so ten thousand aliases cost little more than three hundred.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 
 from .records import Authorities, Mention
-from .text import fold
+from .text import ACCENTS, fold
 
 _ELISIONS = frozenset("l d qu j n s c m t jusqu lorsqu puisqu".split())
-_TOKEN = re.compile(r"(\d+)\s?(?:ieme|eme|er|ere|e)\b|co[-‐‑](?=\w)|\w+(?:['’](?=\w))?")
+_WORD = re.compile(r"co[-‐‑]\w+|\w+['’]?")
 
 
-def _fold_table() -> dict[int, str]:
-    """Single-character accent folding, so folded text keeps the original's offsets."""
-    table = {}
-    for code in range(0xC0, 0x250):
-        char = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        if len(base) == 1 and base != char:
-            table[code] = base
-    for mark in "’‘ʼ`´":
-        table[ord(mark)] = "'"
-    return table
-
-
-_TABLE = _fold_table()
+def _fold_word(word: str) -> str:
+    """A word as `fold` would write it; '' for an elided article ("l’", "qu’")."""
+    if word[-1] in "'’":
+        if word[:-1].lower() in _ELISIONS:
+            return ""
+        word = word[:-1]
+    return fold(word)
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -40,37 +32,32 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     Elided articles ("l’", "qu’") are dropped, ordinals come out as "27e" and
     "co-production" as one word "coproduction", matching `fold`.
     """
-    folded = text.translate(_TABLE).lower()
-    if len(folded) != len(text):  # a character that changes length when lowered
-        folded = "".join(c.translate(_TABLE).lower()[:1] or c for c in text)
-    out: list[tuple[str, int, int]] = []
-    pending: tuple[str, int] | None = None  # a "co-" waiting for its word
-    for m in _TOKEN.finditer(folded):
-        word, start = m.group(0), m.start()
-        if m.group(1):
-            out.append((m.group(1) + "e", start, m.end()))
-            continue
-        if word.startswith("co") and word[-1] in "-‐‑":
-            pending = ("co", start)
-            continue
-        if word.endswith("'"):
-            if word[:-1] in _ELISIONS:
-                continue
-            word = word[:-1]
-        if pending and pending[1] + 3 == start:
-            out.append(("co" + word, pending[1], m.end()))
-        else:
-            out.append((word, start, m.end()))
-        pending = None
+    out = []
+    for m in _WORD.finditer(text):
+        folded = _fold_word(m.group())
+        if folded:
+            out.append((folded, m.start(), m.start() + len(m.group().rstrip("'’"))))
     return out
 
 
+# Words too common to anchor an alias on: "La 27e Région" is looked up from
+# "27e", so the many "la" of a text cost nothing.
+_STOPWORDS = frozenset("a au aux ce ces de des du en et l la le les of on pour sur the un une".split())
+
+
 class MentionIndex:
-    """Aliases of every person, organisation, work and term, keyed by first word."""
+    """Aliases of every person, organisation, work and term, keyed by an anchor word.
+
+    The anchor is an alias's first word that is not a stop word; `spans[anchor]`
+    lists (length, offset of the anchor in the alias), longest first.
+    """
 
     def __init__(self, authorities: Authorities):
         self.table: dict[str, dict[tuple[str, ...], tuple[str, str]]] = defaultdict(dict)
-        self.lengths: dict[str, list[int]] = {}
+        self.spans: dict[str, list[tuple[int, int]]] = {}
+        self._folded: dict[str, str] = {}
+        self._patterns: dict[str, re.Pattern] = {}
+        shapes: dict[str, set[tuple[int, int]]] = defaultdict(set)
         for kind, records in (("person", authorities.people), ("organisation", authorities.organisations),
                               ("work", authorities.works), ("term", authorities.terms)):
             for record in records:
@@ -78,37 +65,64 @@ class MentionIndex:
                 if kind == "work" and record.title_as_cited:
                     names.append(record.title_as_cited)
                 for name in names:
-                    self._add(fold(name).split(), (kind, record.id))
-        for first, entries in self.table.items():
-            self.lengths[first] = sorted({len(k) for k in entries}, reverse=True)
-
-    def _add(self, words: list[str], target: tuple[str, str]) -> None:
-        if words and not (len(words) == 1 and len(words[0]) < 3):  # "M." is no mention
-            self.table[words[0]].setdefault(tuple(words), target)
+                    words = fold(name).split()
+                    if not words or (len(words) == 1 and len(words[0]) < 3):  # "M." is no mention
+                        continue
+                    offset = next((i for i, w in enumerate(words) if w not in _STOPWORDS), 0)
+                    self.table[words[offset]].setdefault(tuple(words), (kind, record.id))
+                    shapes[words[offset]].add((len(words), offset))
+        for anchor, found in shapes.items():
+            self.spans[anchor] = sorted(found, reverse=True)
 
     def find(self, paragraphs: tuple[str, ...] | list[str]) -> list[Mention]:
         mentions: list[Mention] = []
         for n, text in enumerate(paragraphs, 1):
-            found: dict[tuple[str, str], list] = {}
-            words = tokens(text)
-            i = 0
-            while i < len(words):
-                step = 1
-                first = words[i][0]
-                if first in self.lengths:
-                    entries = self.table[first]
-                    for length in self.lengths[first]:
-                        key = tuple(w[0] for w in words[i : i + length])
-                        target = entries.get(key) if len(key) == length else None
-                        if target:
-                            surface = text[words[i][1] : words[i + length - 1][2]]
-                            if target in found:
-                                found[target][1] += 1
-                            else:
-                                found[target] = [surface, 1]
-                            step = length
-                            break
-                i += step
-            mentions.extend(Mention(n, kind, entity_id, surface, count)
-                            for (kind, entity_id), (surface, count) in found.items())
+            mentions.extend(self._find_in(n, text))
         return mentions
+
+    def _find_in(self, n: int, text: str) -> list[Mention]:
+        # Fold each distinct word once (a corpus has a small vocabulary), then
+        # visit only the positions whose word anchors some alias.
+        cache, spans, table = self._folded, self.spans, self.table
+        raw = _WORD.findall(text)
+        folded = [cache[w] if w in cache else self._fold(w) for w in raw]
+        if "" in folded:
+            kept = [i for i, f in enumerate(folded) if f]
+            raw, folded = [raw[i] for i in kept], [folded[i] for i in kept]
+        found: dict[tuple[str, str], list] = {}
+        cursor = resume = 0
+        for j in [j for j, w in enumerate(folded) if w in spans]:
+            entries = table[folded[j]]
+            for length, offset in spans[folded[j]]:
+                i = j - offset
+                if i < resume:
+                    continue
+                key = tuple(folded[i : i + length])
+                target = entries.get(key) if len(key) == length else None
+                if target is None:
+                    continue
+                if target in found:
+                    found[target][1] += 1
+                else:  # the surface as written: only for a first occurrence
+                    start, cursor = self._span(text, raw, i, length, cursor)
+                    found[target] = [text[start:cursor], 1]
+                resume = i + length
+                break
+        return [Mention(n, kind, entity_id, surface, count)
+                for (kind, entity_id), (surface, count) in found.items()]
+
+    def _fold(self, word: str) -> str:
+        self._folded[word] = folded = _fold_word(word)
+        return folded
+
+    def _span(self, text: str, raw: list[str], i: int, length: int, cursor: int) -> tuple[int, int]:
+        """Where words i..i+length-1 stand in `text`, searching from `cursor` on."""
+        start = self._locate(text, raw[i], cursor).start()
+        last = self._locate(text, raw[i + length - 1], start)
+        return start, last.start() + len(raw[i + length - 1].rstrip("'’"))
+
+    def _locate(self, text: str, word: str, cursor: int) -> re.Match:
+        pattern = self._patterns.get(word)
+        if pattern is None:
+            pattern = self._patterns[word] = re.compile(r"(?<!\w)" + re.escape(word))
+        return pattern.search(text, cursor)

@@ -13,13 +13,30 @@ import unicodedata
 APOSTROPHES = "’‘`´ʼ′"
 QUOTE_MARKS = "«»“”„‟\"″"
 _ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
-_ORDINAL = re.compile(r"\b(\d+)\s*(?:e|è|ème|eme|ième|ieme|er|ère|ere)\b", re.IGNORECASE)
+_ORDINAL = re.compile(r"\b(\d+)(?:e|è|ème|eme|ième|ieme|er|ère|ere)\b", re.IGNORECASE)
 _CO_WORD = re.compile(r"\b(co)[-‐‑](\w+)", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+def _accent_table() -> dict[int, str]:
+    """Single-character accent folding for Latin letters: offsets survive folding."""
+    table = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        if len(base) == 1 and base != char:
+            table[code] = base
+    return table
+
+
+ACCENTS = _accent_table()
+
+
 def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    text = text.translate(ACCENTS)
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)  # the rare letters outside the table
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -49,23 +66,21 @@ def fold(text: str) -> str:
 def search_variants(text: str) -> str:
     """Extra tokens that make both spellings of a variant findable in FTS5.
 
-    For each ordinal ("27ème") and hyphenated co- word ("co-production") in
-    `text`, every spelling is emitted once, so that a search written either way
-    matches, in Datasette's own `?_search=` too.
+    For each ordinal ("27ème") and co- word ("co-production", "coproduction")
+    in `text`, every spelling is emitted once, so that a search written either
+    way matches, in Datasette's own `?_search=` too.
     """
     found: dict[str, None] = {}
-    plain = strip_accents(normalise_punctuation(text))
-    for m in _ORDINAL.finditer(plain):
+    for m in _ORDINAL.finditer(text):
         found[f"{m.group(1)}e {m.group(1)}eme"] = None
-    for m in _CO_WORD.finditer(plain):
-        rest = m.group(2).lower()
-        found[f"co{rest} co {rest}"] = None
-    for m in re.finditer(r"\bco(\w{4,})", plain, re.IGNORECASE):
-        # "coproduction" must also match a search for "co-production"
-        rest = m.group(1).lower()
-        if rest in _CO_STEMS:
+    for m in _CO_ANY.finditer(text):
+        rest = strip_accents(m.group(2).lower())
+        if m.group(1) or rest in _CO_STEMS:  # "coproduction" must also match "co-production"
             found[f"co{rest} co {rest}"] = None
     return " ".join(found)
+
+
+_CO_ANY = re.compile(r"\bco([-‐‑])?(\w{4,})", re.IGNORECASE)
 
 
 # Words that French writes both "co-X" and "coX"; only these get the split form.

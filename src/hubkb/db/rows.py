@@ -65,12 +65,16 @@ def post_rows(rp: ResolvedPost, source_path: str) -> dict[str, list[dict]]:
         "url": post.url, "language": post.language,
         "summary": post.summary or summarise(rp.paragraphs[0] if rp.paragraphs else ""),
         "body": post.body, "word_count": len(post.body.split()),
-        "search_variants": search_variants(post.title + "\n" + post.body),
+        "search_variants": None,  # filled below from the paragraphs' variants
         "source_path": source_path, "content_hash": post.content_hash,
     })
+    variants = dict.fromkeys(search_variants(post.title).split(" "))
     for n, text in enumerate(rp.paragraphs, 1):
+        found = search_variants(text)
         rows["paragraphs"].append({"id": f"{pid}#p{n}", "post_id": pid, "n": n, "text": text,
-                                   "search_variants": search_variants(text)})
+                                   "search_variants": found})
+        variants.update(dict.fromkeys(found.split(" ")))
+    rows["posts"][0]["search_variants"] = " ".join(v for v in variants if v)
     rows["post_authors"].extend({"post_id": pid, "position": i, "person_id": a.id}
                                 for i, a in enumerate(rp.authors, 1))
     for rpass in rp.passages:

@@ -57,9 +57,17 @@ class Writer:
     # --- rows ----------------------------------------------------------------
 
     def insert(self, rows: dict[str, list[dict]]) -> None:
+        """Insert rows with one prepared statement a table.
+
+        sqlite-utils created the tables; plain executemany here is about three
+        times faster than `insert_all`, which inspects and converts every value.
+        """
         for table, table_rows in rows.items():
             if table_rows:
-                self.db[table].insert_all(table_rows, batch_size=500)
+                columns = list(self.schema.tables[table]["columns"])
+                sql = "INSERT INTO [{}] ({}) VALUES ({})".format(
+                    table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns)))
+                self.db.conn.executemany(sql, [tuple(map(row.get, columns)) for row in table_rows])
 
     def add_post(self, rows: dict[str, list[dict]]) -> None:
         """Buffer one post's rows; written in batches to keep memory flat."""
