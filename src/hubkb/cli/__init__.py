@@ -21,5 +21,7 @@ def cli() -> None:
 
 
 from . import corpus  # noqa: E402  (registers check and build)
+from . import writer  # noqa: E402  (registers search, cite and export)
+from . import serve  # noqa: E402  (registers serve)
 
 __all__ = ["cli", "corpus"]

@@ -1,0 +1,89 @@
+"""Citing from the published database: what `hubkb cite` does, without the printing.
+
+A work is read with its authors (people and organisations, in order) and
+handed to `hubkb.cite` for the style asked; a definition or quote is read with
+its givers, relay, work and post and turned into a second-hand citation.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from rapidfuzz import fuzz
+
+from . import cite
+from .db.lookup import load_passage, load_work, open_database, passage_ids, work_names
+from .errors import NotFoundError, QueryError
+from .text import fold
+
+STYLES: tuple[str, ...] = (*cite.STYLES, "bibtex", "ris", "csl-json")
+LANGS: tuple[str, ...] = cite.LANGS
+PASSAGE_KINDS = ("definition", "quote")
+
+
+def cite_work(db_path: Path, work_id: str, style: str = "apa", lang: str = "fr") -> str:
+    """The work as a reference in `style` (apa, chicago, iso690) or as a bibtex/ris/csl-json record."""
+    if style not in STYLES:
+        raise QueryError(f"unknown style {style!r} (styles: {', '.join(STYLES)})")
+    if lang not in LANGS:
+        raise QueryError(f"unknown language {lang!r} (languages: {', '.join(LANGS)})")
+    conn = open_database(db_path)
+    try:
+        work = load_work(conn, work_id)
+        if work is None:
+            raise NotFoundError(f"no work with id {work_id!r}{_did_you_mean(work_id, work_names(conn))}")
+    finally:
+        conn.close()
+    return format_work(work, style, lang)
+
+
+def format_work(work: dict[str, Any], style: str, lang: str) -> str:
+    if style == "bibtex":
+        return cite.to_bibtex([work]).rstrip("\n")
+    if style == "ris":
+        return cite.to_ris([work]).rstrip("\r\n")
+    if style == "csl-json":
+        return json.dumps([cite.to_csl(work)], ensure_ascii=False, indent=2)
+    return cite.render(work, style, lang)  # type: ignore[arg-type]
+
+
+def cite_passage(db_path: Path, kind: str, passage_id: str, lang: str = "fr") -> dict[str, Any]:
+    """A definition or quote with its second-hand chain (`hubkb.cite.secondhand`)."""
+    if kind not in PASSAGE_KINDS:
+        raise QueryError(f"unknown kind of passage {kind!r} ({', '.join(PASSAGE_KINDS)})")
+    if lang not in LANGS:
+        raise QueryError(f"unknown language {lang!r} (languages: {', '.join(LANGS)})")
+    conn = open_database(db_path)
+    try:
+        passage = load_passage(conn, kind, passage_id)
+        if passage is None:
+            ids = passage_ids(conn, kind)
+            # "d2" is how a post's own definitions are numbered: offer the full ids that end so.
+            ending = [i for i in ids if i.endswith("#" + passage_id.lstrip("#"))][:3]
+            hint = f"; did you mean {' or '.join(ending)}?" if ending else _did_you_mean(
+                passage_id, ((i, []) for i in ids))
+            raise NotFoundError(f"no {kind} with id {passage_id!r}{hint}")
+        return cite.secondhand(passage, lang)  # type: ignore[arg-type]
+    finally:
+        conn.close()
+
+
+def format_passage(result: dict[str, Any]) -> str:
+    return cite.format_secondhand(result)
+
+
+def _did_you_mean(wanted: str, entries: Iterable[tuple[str, list[str]]], limit: int = 3) -> str:
+    """"; did you mean a or b?" from ids and the names that go with them, closest first."""
+    best: dict[str, float] = {}
+    key = fold(wanted)
+    for entry_id, names in entries:
+        for name in (entry_id, *names):
+            score = fuzz.WRatio(key, fold(name))
+            if score > best.get(entry_id, 0):
+                best[entry_id] = score
+    close = [i for i, s in sorted(best.items(), key=lambda kv: (-kv[1], kv[0])) if s >= 70][:limit]
+    return f"; did you mean {' or '.join(close)}?" if close else ""
+
+
+__all__ = ["STYLES", "LANGS", "cite_work", "cite_passage", "format_work", "format_passage"]
