@@ -1,0 +1,76 @@
+"""Datasette's inspect-data.json for a published database, written after each build.
+
+An immutable database served with precomputed counts starts without counting
+every table: `datasette serve -i hubkb.db --inspect-file inspect-data.json`,
+a Datasette configuration folder holding both files, or `hubkb serve`. The
+format is the one `datasette inspect` writes (hash, size, file, table counts),
+keyed by database name (the file stem), plus the file's modification time so
+that a stale entry is never trusted.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+INSPECT_FILE = "inspect-data.json"
+
+
+def inspect_path(db_path: Path) -> Path:
+    """inspect-data.json in the database's folder (Datasette's configuration-folder name)."""
+    return db_path.with_name(INSPECT_FILE)
+
+
+def inspect_database(db_path: Path) -> dict[str, Any]:
+    """What `datasette inspect` says about one database: hash, size, file and table counts."""
+    stat = db_path.stat()
+    digest = hashlib.sha256()
+    with db_path.open("rb") as fp:
+        for block in iter(lambda: fp.read(1 << 20), b""):
+            digest.update(block)
+    conn = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
+    try:
+        tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' order by name")]
+        counts = {}
+        for table in tables:
+            try:
+                counts[table] = {"count": conn.execute(f"select count(*) from [{table}]").fetchone()[0]}
+            except sqlite3.Error:  # an FTS shadow table that cannot be counted on its own
+                counts[table] = {"count": 0}
+    finally:
+        conn.close()
+    return {"hash": digest.hexdigest(), "size": stat.st_size, "file": db_path.name,
+            "mtime_ns": stat.st_mtime_ns, "tables": counts}
+
+
+def write_inspect_data(db_path: Path) -> Path:
+    """Record `db_path` in the inspect-data.json next to it (other databases' entries are kept)."""
+    path = inspect_path(db_path)
+    data = _read(path)
+    data[db_path.stem] = inspect_database(db_path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def read_inspect_data(db_path: Path) -> dict[str, Any] | None:
+    """The recorded entry of `db_path` if it describes the file as it is now, else None."""
+    entry = _read(inspect_path(db_path)).get(db_path.stem)
+    if not isinstance(entry, dict) or not db_path.exists():
+        return None
+    stat = db_path.stat()
+    if entry.get("size") != stat.st_size or entry.get("mtime_ns") != stat.st_mtime_ns:
+        return None
+    return entry
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,76 @@
+"""The SQL the Datasette plugin runs, and the plain dicts it turns rows into.
+
+Functions take `execute`, an async callable with the signature of Datasette's
+`Database.execute(sql, params)`, so this module needs no Datasette import and
+every query hubkb runs stays in the `db` package.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Awaitable, Callable, Iterable, Sequence
+
+Execute = Callable[..., Awaitable[Any]]
+
+WORKS_BY_IDS = """
+select id, type, title, title_as_cited, year, publisher, url, language
+from works
+where id in (select value from json_each(:ids))
+"""
+
+WORK_AUTHORS_BY_IDS = """
+select work_id, name, entity_type
+from work_authors
+where work_id in (select value from json_each(:ids))
+order by work_id, position
+"""
+
+POST_BODY = "select body from posts where id = :id"
+
+# Where a work is cited, for its citation page: the post, the first paragraph, the relay.
+CITATIONS_OF_WORK = """
+select posts.id, posts.title, posts.date, posts.authors, posts.site, posts.url, posts.language,
+       paragraphs.n as paragraph, people.name as via
+from citations
+join posts on posts.id = citations.post_id
+left join paragraphs on paragraphs.id = citations.paragraph_id
+left join people on people.id = citations.via_person_id
+where citations.work_id = :id
+order by posts.date, posts.id, paragraphs.n is null, paragraphs.n
+"""
+
+
+def unique(values: Iterable[Any]) -> list[str]:
+    """Non-empty values as strings, first occurrence order."""
+    return list(dict.fromkeys(str(v) for v in values if v not in (None, "")))
+
+
+async def fetch_works(execute: Execute, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Works with their authors (name and kind) in the order of `ids`; unknown ids are skipped.
+
+    The dicts are the shape `hubkb.cite` takes:
+    {"id", "type", "title", "title_as_cited", "authors": [{"name", "kind"}], "year", ...}.
+    """
+    if not ids:
+        return []
+    params = {"ids": json.dumps(list(ids))}
+    works = {row["id"]: {**dict(row), "authors": []} for row in (await execute(WORKS_BY_IDS, params)).rows}
+    for row in (await execute(WORK_AUTHORS_BY_IDS, params)).rows:
+        works[row["work_id"]]["authors"].append({"name": row["name"], "kind": row["entity_type"] or "person"})
+    return [works[i] for i in ids if i in works]
+
+
+async def fetch_post_body(execute: Execute, post_id: str) -> str | None:
+    rows = (await execute(POST_BODY, {"id": post_id})).rows
+    return rows[0]["body"] if rows else None
+
+
+async def fetch_citations(execute: Execute, work_id: str) -> list[dict[str, Any]]:
+    """Each post citing the work, once: its first citing paragraph and the relay, if any.
+
+    A post's `authors` come back as a list of names, the shape `hubkb.cite` takes.
+    """
+    posts: dict[str, dict[str, Any]] = {}
+    for row in (await execute(CITATIONS_OF_WORK, {"id": work_id})).rows:
+        post = posts.setdefault(row["id"], {**dict(row), "authors": json.loads(row["authors"] or "[]")})
+        post["via"] = post["via"] or row["via"]
+    return list(posts.values())

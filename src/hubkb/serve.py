@@ -1,0 +1,197 @@
+"""hubkb serve: build when the corpus changed, then Datasette on the database.
+
+The database is opened immutable and named `hubkb`, whatever the file is
+called. Immutable means SQLite never checks the file for changes, so a rebuild
+(which replaces the file atomically with `os.replace`) must not be read through
+the old connections: the server watches the file and, when it is replaced,
+starts a fresh Datasette on the new file and sends new requests to it; requests
+already running finish on the old one, whose open file is the old, complete
+database. No request ever sees a half-written file. The metadata file is
+watched too, so an edited description shows up without a restart.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+from datasette.app import Datasette
+from datasette.database import Database
+
+from .build import Progress, Report, build
+from .db.inspect import read_inspect_data, write_inspect_data
+from .errors import HubkbError, display_path
+from .paths import Resources
+
+DATABASE_NAME = "hubkb"
+SETTINGS: dict[str, Any] = {
+    "sql_time_limit_ms": 3000,      # a bm25 ranking of a very common word stays well under this
+    "max_returned_rows": 1000,      # canned-query CSV stops here; table CSV with _stream=on does not
+    "allow_csv_stream": True,
+    "suggest_facets": False,        # suggestions run a query per column on every table page
+    "facet_time_limit_ms": 500,
+    "truncate_cells_html": 400,     # table pages show the start of long texts, row pages all of it
+}
+WATCH_SECONDS = 1.0
+GRACE_SECONDS = 30.0  # how long a replaced Datasette may finish its requests before its files close
+
+
+def is_stale(res: Resources, db_path: Path) -> bool:
+    """True when the database is missing or a corpus file, folder or the schema is newer than it."""
+    if not db_path.exists():
+        return True
+    built = db_path.stat().st_mtime_ns
+    if res.schema.exists() and res.schema.stat().st_mtime_ns > built:
+        return True
+    if not res.corpus.is_dir():
+        return False  # build() reports the missing corpus; an existing database can still be served
+    return any(p.stat().st_mtime_ns > built for p in [res.corpus, *res.corpus.rglob("*")])
+
+
+def ensure_built(res: Resources, db_path: Path, progress: Progress | None = None) -> Report | None:
+    """Build (incrementally) when the corpus is newer than the database; None when it was not."""
+    if not is_stale(res, db_path):
+        return None
+    return build(res.corpus, db_path, res.schema, progress=progress)
+
+
+def load_metadata(path: Path) -> dict[str, Any]:
+    try:
+        metadata = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise HubkbError(f"{display_path(path)}: cannot read the metadata ({exc.strerror})") from None
+    except ValueError as exc:
+        raise HubkbError(f"{display_path(path)}: invalid JSON: {exc}") from None
+    if not isinstance(metadata, dict):
+        raise HubkbError(f"{display_path(path)}: the metadata must be a JSON object")
+    return metadata
+
+
+def inspect_data(db_path: Path) -> dict[str, Any]:
+    """Datasette's precomputed counts for the database, rewritten when stale; keyed by `hubkb`."""
+    entry = read_inspect_data(db_path)
+    if entry is None:
+        write_inspect_data(db_path)
+        entry = read_inspect_data(db_path) or {}
+    return {DATABASE_NAME: entry}
+
+
+def make_datasette(db_path: Path, metadata_path: Path, settings: dict[str, Any] | None = None) -> Datasette:
+    """A Datasette serving `db_path` immutable as `hubkb`, with hubkb's metadata and settings."""
+    if not db_path.exists():
+        raise HubkbError(f"{display_path(db_path)}: no such database (build it with: hubkb build --db {db_path})")
+    ds = Datasette([], metadata=load_metadata(metadata_path), settings={**SETTINGS, **(settings or {})},
+                   inspect_data=inspect_data(db_path))
+    ds.add_database(Database(ds, path=str(db_path.resolve()), is_mutable=False), name=DATABASE_NAME)
+    return ds
+
+
+async def start(ds: Datasette) -> Datasette:
+    """What Datasette does on its first request, done before the instance takes traffic."""
+    await ds.invoke_startup()
+    await ds.refresh_schemas()
+    for database in ds.databases.values():
+        if not database.is_mutable:
+            await database.table_counts(limit=3_600_000)
+    return ds
+
+
+def _signature(paths: list[Path]) -> tuple:
+    def one(p: Path) -> tuple:
+        try:
+            st = p.stat()
+        except OSError:
+            return (None,)
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    return tuple(one(p) for p in paths)
+
+
+class ReloadingApp:
+    """An ASGI app that serves the current Datasette and replaces it when its files change."""
+
+    def __init__(self, factory: Callable[[], Datasette], watched: list[Path],
+                 log: Callable[[str], None] = print, interval: float = WATCH_SECONDS):
+        self.factory = factory
+        self.watched = watched
+        self.log = log
+        self.interval = interval
+        self.datasette: Datasette | None = None
+        self._app: Any = None
+        self._watcher: asyncio.Task | None = None
+        self.reloads = 0
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if self._app is None:
+            await self._load(self._signature())
+        await self._app(scope, receive, send)
+
+    def _signature(self) -> tuple:
+        return _signature(self.watched)
+
+    async def _load(self, signature: tuple) -> None:
+        ds = await start(self.factory())
+        old, self.datasette, self._app = self.datasette, ds, ds.app()
+        self.signature = signature
+        if old is not None:
+            self.reloads += 1
+            asyncio.get_running_loop().call_later(GRACE_SECONDS, _close, old)
+
+    async def _lifespan(self, receive, send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self._load(self._signature())
+                except Exception as exc:  # noqa: BLE001 - reported to the server, which stops
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                self._watcher = asyncio.create_task(self._watch())
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self._watcher:
+                    self._watcher.cancel()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _watch(self) -> None:
+        """Poll the watched files; reload once a change has held still for one interval."""
+        pending = None
+        while True:
+            await asyncio.sleep(self.interval)
+            now = self._signature()
+            if now == self.signature or (None,) in now:
+                pending = None
+                continue
+            if now != pending:
+                pending = now  # wait one more interval: an editor may still be writing
+                continue
+            try:
+                await self._load(now)
+                self.log(f"hubkb: {display_path(self.watched[0])} changed; now serving the new file")
+            except Exception as exc:  # noqa: BLE001 - keep serving the previous database
+                self.signature = now
+                self.log(f"hubkb: not reloaded, still serving the previous database: {exc}")
+            pending = None
+
+
+def _close(ds: Datasette) -> None:
+    for database in ds.databases.values():
+        database.close()
+    ds.executor.shutdown(wait=False)
+
+
+def serve(db_path: Path, metadata_path: Path, host: str = "127.0.0.1", port: int = 8001,
+          log: Callable[[str], None] = print) -> None:
+    """Serve the database until interrupted; a rebuilt file is picked up without a restart."""
+    import uvicorn
+
+    make_datasette(db_path, metadata_path)  # fail here, with a clean message, rather than in the server
+    app = ReloadingApp(lambda: make_datasette(db_path, metadata_path), [db_path, metadata_path], log=log)
+    log(f"hubkb: serving {display_path(db_path)} (immutable, as /{DATABASE_NAME}) with "
+        f"{display_path(metadata_path)} on http://{host}:{port}/")
+    uvicorn.run(app, host=host, port=port, lifespan="on", log_level="warning")
