@@ -82,7 +82,10 @@ def _did_you_mean(wanted: str, entries: Iterable[tuple[str, list[str]]], limit: 
             score = fuzz.WRatio(key, fold(name))
             if score > best.get(entry_id, 0):
                 best[entry_id] = score
-    close = [i for i, s in sorted(best.items(), key=lambda kv: (-kv[1], kv[0])) if s >= 70][:limit]
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    # The nearest, and those as near: "#d2" asked as a quote suggests "#q2", not every quote.
+    floor = max(70.0, ranked[0][1] - 2) if ranked else 70.0
+    close = [i for i, s in ranked if s >= floor][:limit]
     return f"; did you mean {' or '.join(close)}?" if close else ""
 
 

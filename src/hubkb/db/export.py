@@ -98,20 +98,22 @@ def _run(conn: sqlite3.Connection, sql: str) -> sqlite3.Cursor:
     conn.set_authorizer(_deny_attach)
     try:
         cursor = conn.execute(sql)
-    except sqlite3.Warning as exc:  # more than one statement
-        raise QueryError(f"cannot run the query: {exc} (export one SELECT)") from None
     except sqlite3.Error as exc:
-        raise QueryError(f"cannot run the query: {exc}{_hint(exc)}") from None
+        raise QueryError(f"cannot run the query: {_explain(exc)}") from None
     if cursor.description is None:
         raise QueryError("the query returns no rows to export (export a SELECT)")
     return cursor
 
 
-def _hint(exc: sqlite3.Error) -> str:
+def _explain(exc: sqlite3.Error) -> str:
     message = str(exc)
-    if "readonly" in message or "not authorized" in message or "authorization" in message:
-        return " (exports only read: use a SELECT)"
-    return ""
+    if message in ("not authorized", "authorization denied"):
+        return "an export reads this database and writes nothing else (no ATTACH, no VACUUM INTO)"
+    if "readonly" in message:
+        return f"{message} (exports only read: use a SELECT)"
+    if "one statement" in message:
+        return f"{message} (export one SELECT)"
+    return message
 
 
 def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
