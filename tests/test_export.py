@@ -281,3 +281,10 @@ def test_missing_database(runner, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output == (f"Error: {tmp_path / 'none.db'}: no such database; build it first with "
                              f"`hubkb build --db {tmp_path / 'none.db'}`\n")
+
+
+def test_a_query_naming_unknown_works(runner, built_db: Path) -> None:
+    result = run(runner, built_db, "--sql", "SELECT 'nope' AS id UNION ALL SELECT 'nada' UNION ALL SELECT 'us-now'",
+                 "--format", "ris")
+    assert result.exit_code == 1
+    assert result.output == "Error: the query names no work with id 'nope' (and 1 more)\n"

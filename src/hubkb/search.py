@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
@@ -19,6 +19,9 @@ from .db.search import CANDIDATES, MARK_CLOSE, MARK_OPEN, match_paragraphs, voca
 from .errors import QueryError
 from .fts import escape_fts, query_words
 from .text import normalise_query, strip_accents
+
+if TYPE_CHECKING:
+    from sqlite3 import Connection
 
 MAX_QUERY_CHARS = 10_000
 SUGGESTIONS_PER_WORD = 3
@@ -82,7 +85,7 @@ def search(db_path: Path, query: str, limit: int = 10, raw: bool = False,
     return SearchResult(query, hits, suggestions, found.matched, found.capped)
 
 
-def suggest(conn: Any, query: str) -> list[str]:
+def suggest(conn: Connection, query: str) -> list[str]:
     """Indexed words close to the query's words that the index does not hold.
 
     `coprodution` -> `coproduction`. Candidates are ranked by similarity, then

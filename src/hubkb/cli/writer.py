@@ -39,15 +39,16 @@ def survives_closed_pipe(command: Callable[..., Any]) -> Callable[..., Any]:
 @DB_OPTION
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,
               help="How many paragraphs to show.")
-@click.option("--json", "as_json", is_flag=True, help='Print {"query", "hits", "suggestions"} as JSON.')
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"query", "hits", "suggestions", "capped"} as JSON; snippets as HTML with <mark>.')
 @click.option("--raw", is_flag=True, help="Pass FTS5 query syntax (AND, OR, NOT, NEAR) through as typed.")
 @survives_closed_pipe
 @reports_errors
 def search_command(query: tuple[str, ...], db_path: Path, limit: int, as_json: bool, raw: bool) -> None:
     """Find paragraphs: ranked, with highlighted snippets and their anchors.
 
-    Accents and case do not matter (region finds Région), nor 27e/27ème or
-    co-production/coproduction. Quote a phrase ('"services publics"'), end a
+    Accents and case do not matter (region finds Région), nor the spelling of
+    ordinals (27e, 27ème) and co- words (coproduction, co-production). Quote a phrase ('"services publics"'), end a
     word with * for a prefix (copro*). With no match, words from the index
     that look like yours are suggested.
     """

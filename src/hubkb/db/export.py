@@ -201,7 +201,8 @@ def _works_of(conn: sqlite3.Connection, cursor: sqlite3.Cursor, fmt: str) -> Ite
     works = {w["id"]: w for w in iter_works(conn, ids)}
     missing = [i for i in ids if i not in works]
     if missing:
-        raise NotFoundError(f"no work with id {missing[0]!r}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise NotFoundError(f"the query names no work with id {missing[0]!r}{more}")
     return (works[i] for i in ids)
 
 
