@@ -1,0 +1,258 @@
+"""The draft post and its proposals file, and merging accepted proposals into the authority files.
+
+The draft is a corpus post (front matter + body) whose names, terms and works
+are either known to the authority files or proposed, with the same spelling,
+in `<draft>.proposals.yaml`. Authority files change only when proposals are
+accepted (`hubkb import --accept`), by appending entries to their end so that
+the files' comments and layout stay as people wrote them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import HubkbError, display_path
+from ..read import AUTHORITY_FILES
+from ..records import Authorities
+from ..text import fold, slugify
+from .extract import Extraction
+from .references import Reference, publisher_name
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block mappings, flow lists of short names (like the curated corpus), no line folding."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+    flow = all(isinstance(x, str) and len(x) < 80 for x in data) and sum(len(x) for x in data) < 200
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)
+
+
+def dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6,
+                     default_flow_style=False)
+
+
+def draft_name(extraction: Extraction, source: Path) -> str:
+    date = extraction.date.isoformat() if extraction.date else "undated"
+    slug = slugify(extraction.title) if extraction.title else slugify(source.stem)
+    return f"{date}-{slug}.md"
+
+
+# --- proposals ------------------------------------------------------------------------------
+
+
+class Proposals:
+    """New authority entries a draft needs, with the ids the draft uses for them."""
+
+    def __init__(self, extraction: Extraction, authorities: Authorities):
+        self.e = extraction
+        self.taken = {kind: {r.id for r in getattr(authorities, kind)} for kind in AUTHORITY_FILES}
+        self.entries: dict[str, list[dict]] = {kind: [] for kind in AUTHORITY_FILES}
+        self.work_ids: dict[int, str] = {}  # id(Reference) -> work id in the draft
+        self.org_ids: dict[str, str] = {}  # agent key -> organisation id
+        self._build()
+
+    def _id(self, kind: str, base: str) -> str:
+        base = base or kind
+        candidate, n = base, 2
+        while candidate in self.taken[kind]:
+            candidate, n = f"{base}-{n}", n + 1
+        self.taken[kind].add(candidate)
+        return candidate
+
+    def _build(self) -> None:
+        e, names = self.e, self.e.names
+        for key in e.organisations():
+            agent = names.agents[key]
+            if agent.entry_id:
+                self.org_ids[key] = agent.entry_id
+                continue
+            org_id = self._id("organisations", slugify(agent.name))
+            self.org_ids[key] = org_id
+            entry: dict[str, Any] = {"id": org_id, "name": agent.name}
+            aliases = _aliases(agent.name, agent.variants)
+            if aliases:
+                entry["aliases"] = aliases
+            self.entries["organisations"].append(entry)
+        for key in e.people():
+            agent = names.agents[key]
+            if agent.entry_id:
+                continue
+            entry = {"id": self._id("people", slugify(agent.name)), "name": agent.name}
+            aliases = _aliases(agent.name, [v for v in agent.variants if len(v.split()) > 1])
+            if aliases:
+                entry["aliases"] = aliases
+            if agent.organisation and agent.organisation in self.org_ids:
+                entry["organisations"] = [self.org_ids[agent.organisation]]
+            self.entries["people"].append(entry)
+        for name in e.new_authors:
+            if not any(fold(p["name"]) == fold(name) for p in self.entries["people"]):
+                self.entries["people"].append({"id": self._id("people", slugify(name)), "name": name})
+        for ref in e.references:
+            self.work_ids[id(ref)] = ref.work_id or self._new_work(ref)
+        known = {fold(t) for t in e.names.resolver.terms.exact}
+        for p in e.passages:
+            if p.kind == "definition" and p.term and fold(p.term) not in known:
+                known.add(fold(p.term))
+                self.entries["terms"].append({"id": self._id("terms", slugify(p.term)), "label": p.term})
+
+    def _new_work(self, ref: Reference) -> str:
+        names = self.e.names
+        authors = [names.display(k) for k in ref.authors]
+        surnames = [slugify(a).split("-")[-1] for a in authors[:2]]
+        base = "-".join(surnames + ([str(ref.year)] if ref.year else [])) if surnames else ""
+        title = ref.title or ref.url or ref.raw
+        work_id = self._id("works", base or slugify(title, max_words=5))
+        entry: dict[str, Any] = {"id": work_id, "type": ref.type if ref.type in _WORK_TYPES else "other",
+                                 "title": title}
+        if authors:
+            entry["authors"] = authors
+        for key, value in (("year", ref.year), ("publisher", publisher_name(ref, names.resolver)), ("url", ref.url)):
+            if value:
+                entry[key] = value
+        entry["note"] = f"as written: {ref.raw}"
+        self.entries["works"].append(entry)
+        return work_id
+
+    def as_yaml(self, draft: str) -> str:
+        head = (f"# Authority entries proposed by `hubkb import` for {draft}.\n"
+                "# Review and edit them, then merge them into the corpus with\n"
+                "#   hubkb import --accept THIS_FILE\n"
+                "# (or import the page again with --accept). Entries already in the corpus are skipped.\n")
+        body = {kind: entries for kind, entries in self.entries.items() if entries}
+        return head + (dump(body) if body else "{}\n")
+
+    def count(self) -> int:
+        return sum(len(v) for v in self.entries.values())
+
+
+_WORK_TYPES = {"report", "book", "article", "chapter", "video", "webpage", "thesis", "other"}
+
+
+def _aliases(name: str, variants: list[str]) -> list[str]:
+    seen = {fold(name)}
+    out = []
+    for v in variants:
+        if fold(v) not in seen and v.strip():
+            seen.add(fold(v))
+            out.append(v)
+    return out
+
+
+# --- the draft --------------------------------------------------------------------------------
+
+
+def draft_text(e: Extraction, proposals: Proposals, source: str) -> str:
+    names = e.names
+    front: dict[str, Any] = {
+        "title": e.title or "",
+        "date": e.date or None,
+        "authors": list(e.authors),
+        "language": _language(e.paragraphs),
+    }
+    if e.references:
+        front["references"] = [proposals.work_ids[id(r)] for r in e.references]
+    definitions, quotes = [], []
+    for p in e.passages:
+        item: dict[str, Any] = {}
+        if p.kind == "definition":
+            item["term"] = p.term
+        item["text"] = p.text
+        if p.by:
+            by = [names.display(k) for k in p.by]
+            item["by"] = by[0] if len(by) == 1 else by
+        if p.work:
+            ref = next((r for r in e.references if (p.work.n, p.work.start, p.work.end) in r.body), None)
+            if ref is not None:
+                item["work"] = proposals.work_ids[id(ref)]
+        if p.via:
+            item["via"] = names.display(p.via)
+        if p.note:
+            item["note"] = p.note
+        (definitions if p.kind == "definition" else quotes).append(item)
+    if definitions:
+        front["definitions"] = definitions
+    if quotes:
+        front["quotes"] = quotes
+    review = [f"line {line} of the source: {what}" for line, what in e.layout.needs_review]
+    if review:
+        front["needs_review"] = review
+    head = f"# Imported from {source} by `hubkb import`; review every field before building.\n"
+    body = "\n\n".join(e.paragraphs)
+    return f"---\n{head}{dump(front)}---\n{body}\n"
+
+
+def _language(paragraphs: list[str]) -> str:
+    words = " ".join(paragraphs).lower().split()
+    french = sum(w in ("le", "la", "les", "des", "est", "et", "une", "du", "que", "pour", "dans") for w in words)
+    english = sum(w in ("the", "and", "of", "is", "to", "that", "with", "for") for w in words)
+    return "en" if english > french else "fr"
+
+
+# --- accepting proposals ----------------------------------------------------------------------
+
+
+def accept(proposals_path: Path, corpus: Path) -> list[str]:
+    """Append the entries of a proposals file to the corpus authority files; returns what was added."""
+    shown = display_path(proposals_path)
+    try:
+        data = yaml.safe_load(proposals_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise HubkbError(f"{shown}: cannot read the proposals: {exc}") from None
+    if data is None or data == {}:
+        return []
+    if not isinstance(data, dict) or not set(data) <= set(AUTHORITY_FILES):
+        raise HubkbError(f"{shown}: a proposals file maps {', '.join(AUTHORITY_FILES)} to lists of entries")
+    added = []
+    for kind, filename in AUTHORITY_FILES.items():
+        entries = data.get(kind) or []
+        if not isinstance(entries, list) or not all(isinstance(x, dict) for x in entries):
+            raise HubkbError(f"{shown}: '{kind}' must be a list of entries")
+        target = corpus / filename
+        existing = _existing(target)
+        new = [x for x in entries if not _already(x, kind, existing)]
+        if not new:
+            continue
+        text = target.read_text(encoding="utf-8") if target.exists() else ""
+        if text and not text.endswith("\n"):
+            text += "\n"
+        stamp = dt.date.today().isoformat()
+        text += f"# Accepted from {proposals_path.name} on {stamp}.\n" + dump(new)
+        target.write_text(text, encoding="utf-8")
+        added.append(f"{display_path(target)}: {len(new)} {kind} added")
+    return added
+
+
+def _existing(path: Path) -> tuple[set[str], set[str]]:
+    if not path.exists():
+        return set(), set()
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise HubkbError(f"{display_path(path)}: invalid YAML, fix it before accepting proposals: "
+                         f"{' '.join(str(exc).split())}") from None
+    ids, names = set(), set()
+    for e in entries if isinstance(entries, list) else []:
+        if isinstance(e, dict):
+            label = e.get("name") or e.get("label") or e.get("title") or ""
+            ids.add(str(e.get("id") or slugify(str(label))))
+            names.update(fold(str(x)) for x in [label, *(e.get("aliases") or [])] if x)
+    return ids, names
+
+
+def _already(entry: dict, kind: str, existing: tuple[set[str], set[str]]) -> bool:
+    ids, names = existing
+    label = entry.get("name") or entry.get("label") or entry.get("title") or ""
+    return str(entry.get("id") or slugify(str(label))) in ids or (kind != "works" and fold(str(label)) in names)
+
+
+def is_proposals_file(path: Path) -> bool:
+    return bool(re.search(r"\.proposals\.ya?ml$", path.name))

@@ -1,0 +1,127 @@
+"""One scrape to one extraction: layout, names, references, passages, in that order."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ..resolve import Resolver
+from ..text import fold
+from .names import AliasTable, Names
+from .passages import Passage, PassageFinder
+from .references import Reference, body_works, merge, parse_item, publisher_name
+from .scrape import Layout, find_layout, split_blocks
+
+
+@dataclass
+class Extraction:
+    """What the importer found in one file; `as_json()` is the `--json` shape."""
+
+    source: str
+    layout: Layout
+    names: Names
+    references: list[Reference]
+    passages: list[Passage]
+    authors: list[str]  # canonical where known
+    new_authors: list[str]  # signature names that no authority entry knows
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, message) for the user
+
+    @property
+    def title(self) -> str | None:
+        return self.layout.title.text if self.layout.title else None
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.layout.date.value if self.layout.date else None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [b.text for b in self.layout.paragraphs]
+
+    def people(self) -> list[str]:
+        used = self.names.used()
+        return [k for k, a in self.names.agents.items() if a.kind == "person" and k in used]
+
+    def organisations(self) -> list[str]:
+        used = self.names.used() | {a.organisation for k, a in self.names.agents.items()
+                                    if k in self.names.used() and a.organisation}
+        return [k for k, a in self.names.agents.items() if a.kind == "organisation" and k in used]
+
+    def as_json(self) -> dict:
+        names = self.names
+        return {
+            "source": self.source,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "authors": list(self.authors),
+            "paragraphs": self.paragraphs,
+            "people": [{"name": names.display(k),
+                        "organisation": names.display(names.agents[k].organisation) if names.agents[k].organisation else None}
+                       for k in self.people()],
+            "organisations": [names.display(k) for k in self.organisations()],
+            "definitions": [{"term": p.term, "text": p.text, "by": [names.display(k) for k in p.by],
+                             "via": names.display(p.via) if p.via else None,
+                             "work": p.work.title if p.work else None}
+                            for p in self.passages if p.kind == "definition"],
+            "quotes": [{"text": p.text, "by": [names.display(k) for k in p.by],
+                        "via": names.display(p.via) if p.via else None}
+                       for p in self.passages if p.kind == "quote"],
+            "references": [self.reference_json(r) for r in self.references],
+            "needs_review": [f"line {line}: {what}" for line, what in self.layout.needs_review],
+        }
+
+    def reference_json(self, ref: Reference) -> dict:
+        return {"authors": [self.names.display(k) for k in ref.authors], "title": ref.title, "year": ref.year,
+                "publisher": publisher_name(ref, self.names.resolver), "url": ref.url, "type": ref.type,
+                "raw": ref.raw, "in_section": ref.in_section, "work": ref.work_id}
+
+
+def extract(text: str, source: str, resolver: Resolver, aliases: AliasTable) -> Extraction:
+    layout = find_layout(split_blocks(text))
+    paragraphs = [b.text for b in layout.paragraphs]
+    lines = [b.line for b in layout.paragraphs]
+    names = Names(resolver, aliases)
+    names.scan(paragraphs, lines)
+    section = [parse_item(item.text, item.line, names, resolver) for item in layout.references]
+    works = body_works(paragraphs, names, resolver, section)
+    references = merge(section, works, lines)
+    known_terms = {key: entries[0].name for key, entries in resolver.terms.exact.items() if len(entries) == 1}
+    passages = PassageFinder(paragraphs, layout.title.text if layout.title else "", names, works, known_terms).find()
+    for p in passages:
+        for key in [*p.by, *([p.via] if p.via else [])]:
+            names.agents[key].seen_in.add("passage")
+    authors, new_authors, notes = _authors(layout.byline, resolver, layout.signature_line)
+    notes.extend(names.messages)
+    return Extraction(source, layout, names, _dedupe(references), passages, authors, new_authors, notes)
+
+
+def _authors(byline: list[str], resolver: Resolver, line: int) -> tuple[list[str], list[str], list[tuple[int, str]]]:
+    authors, new, notes = [], [], []
+    for written in byline:
+        match = resolver.people.lookup(written)
+        if match is None:
+            authors.append(written)
+            new.append(written)
+            continue
+        authors.append(match.entry.name)
+        if not match.exact:
+            notes.append((line, f"signature '{written}' taken as '{match.entry.name}' (a close spelling, "
+                                f"{match.score:.0f}%)"))
+    return authors, new, notes
+
+
+def _dedupe(references: list[Reference]) -> list[Reference]:
+    """Two items naming the same work (same known work, title or URL) are one reference."""
+    out: list[Reference] = []
+    for ref in references:
+        key = ref.work_id or (fold(ref.title) if ref.title else None) or (re.sub(r"/+$", "", ref.url or "") or None)
+        twin = next((r for r in out if key and key == (r.work_id or (fold(r.title) if r.title else None)
+                                                        or (re.sub(r"/+$", "", r.url or "") or None))), None)
+        if twin is None:
+            out.append(ref)
+        else:
+            twin.body.extend(ref.body)
+            twin.url = twin.url or ref.url
+            twin.year = twin.year or ref.year
+            twin.authors = twin.authors or ref.authors
+    return out

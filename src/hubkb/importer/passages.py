@@ -1,0 +1,404 @@
+"""Definitions and quotes: who says what, about which term, through whom, from which work.
+
+Quotation marks are paired first (guillemets, curly and straight quotes; a
+quote left open ends at the first comma or full stop). Each quotation is then
+read against its lead, the part of its sentence before it:
+- a definition cue ("définit", "la définition suivante", "nous entendons",
+  "nous appellerons") makes it a definition;
+- a speech verb after a named agent ("X ajoute que"), "selon X", or an
+  attribution in parentheses after it ("(X, Org)") makes it X's quote;
+- anything else is a scare quote or a title, and is left alone.
+Definitions also come without quotation marks ("selon X, Y est …", "X définit
+Y comme …", "par Y, nous entendons …", "nous appellerons Y …"). Givers and
+terms reached through a pronoun ("Elle la définit comme …") are taken from the
+nearest agent and term before.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..text import fold
+from .lexicon import SPEECH_VERB
+from .names import Mention, Names
+from .references import BodyWork
+
+_CLOSE = {"«": "»", "“": "”", "„": "”", "‹": "›"}
+_DEF_CUE = re.compile(r"\bd[ée]fini(?:t|ssent|ssait|ssaient|ssons|r|e|es|tions?)\b|\bentend(?:ons|ent)?\s+par\b"
+                      r"|\bappell(?:erons|ons|era|erai)\b|\bd[ée]signer?(?:ons|ent)?\b", re.IGNORECASE)
+_VIA = re.compile(r"\b(?:cit[ée]+s?|repris(?:es?)?|relay[ée]+s?|rapport[ée]+s?)\s+par\s+$|"
+                  r"\b(?:cit[ée]+s?|repris(?:es?)?|relay[ée]+s?|rapport[ée]+s?)\s+par\s+", re.IGNORECASE)
+_GIVEN_BY = re.compile(r"\b(?:donn|propos|formul|avanc|retenu|fourni|élabor|proposé|énonc)\w*\s+par\s*(?:l['’]|la |le |les )?$",
+                       re.IGNORECASE)
+_ACCORDING = re.compile(r"\b(?:selon|d['’]après|pour)\s+(?:l['’]|la |le |les )?$", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(il|elle|ils|elles|ce dernier|cette dernière|ces derniers|ces dernières|celui-ci|celle-ci"
+                      r"|ceux-ci|celles-ci|selon lui|selon elle|selon eux|selon elles|pour lui|pour elle|pour eux)"
+                      r"(?:\s+(?:la|le|les|l['’]|en|y|nous|lui|leur|ne|n['’]))*\s*(?=\S)", re.IGNORECASE)
+_WE = re.compile(r"\b(?:nous|on)\b", re.IGNORECASE)
+_TERM = r"(?P<term>(?:«\s*)?(?:(?:la|le|les|l['’]|du|des|de la|de l['’])\s*)?[\w’'-]+(?:\s+[\w’'-]+){0,3}?(?:\s*»)?)"
+_DET = r"(?:le|la|les|l['’]|un|une|des|du|ce|cet|cette|ces|tout|toute|tous|toutes|son|sa|ses|leur|leurs|une?)\b"
+_EXPLICIT_TERM = [
+    re.compile(rf"d[ée]fini(?:t|ssent|ssait|ssons|ssaient)\s+{_TERM}\s+comme\b", re.IGNORECASE),
+    re.compile(rf"\bpar\s+{_TERM}\s*,?\s+(?:nous|on)\s+entend", re.IGNORECASE),
+    re.compile(rf"\bentend(?:ons|ent)?\s+par\s+{_TERM}(?=\s*[,:]|\s+{_DET}|\s*«)", re.IGNORECASE),
+    re.compile(rf"\bappell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}(?=\s*[,:]|\s+{_DET}|\s*«|\s*$)", re.IGNORECASE),
+    re.compile(rf"\bd[ée]finition\s+(?:de la|du|de l['’]|des|de|d['’])\s*{_TERM}(?=\s*[,:;.]|\s+(?:comme|est|que|qui|qu|par|de|selon|donnée|proposée)\b|\s*$)",
+               re.IGNORECASE),
+]
+_UNQUOTED = [
+    # X définit Y comme Z
+    ("giver", re.compile(rf"d[ée]fini(?:t|ssent|ssait|ssaient)\s+{_TERM}\s+comme\s+(?P<text>[^«“\"].+)$", re.IGNORECASE)),
+    # selon X, Y est Z
+    ("according", re.compile(rf"\b(?:selon|d['’]après|pour)\s+(?P<agent>[^,]{{2,80}}),\s*(?P<term>{_DET}\s*[\w’'-]+(?:\s+[\w’'-]+){{0,3}}?)\s+"
+                             r"(?:est|sont|désigne|désignent|consiste|consistent|renvoie|renvoient|correspond|correspondent"
+                             r"|signifie|signifient|se définit|se définissent|peut se définir|peuvent se définir|serait|seraient)"
+                             r"\s+(?:comme\s+|en\s+|à\s+)?(?P<text>[^«“\"].+)$", re.IGNORECASE)),
+    # par Y, nous entendons Z
+    ("post", re.compile(rf"\bpar\s+{_TERM}\s*,\s*(?:nous|on)\s+entend(?:ons)?\s*:?\s+(?P<text>[^«“\"].+)$", re.IGNORECASE)),
+    ("post", re.compile(rf"\b(?:nous|on)\s+entend(?:ons)?\s+par\s+{_TERM}\s*[,:]?\s+(?P<text>{_DET}.+)$", re.IGNORECASE)),
+    # nous appellerons Y Z
+    ("post", re.compile(rf"\b(?:nous|on)\s+appell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}\s*[,:]?\s+(?P<text>{_DET}.+)$",
+                        re.IGNORECASE)),
+    ("post-before", re.compile(rf"^(?P<text>.{{12,}}?),\s*(?:ce\s+)?(?:que|qu['’])\s*(?:nous|on)\s+appell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}\s*(?:[,.;:]|$)",
+                               re.IGNORECASE)),
+]
+_TERM_CUE = re.compile(r"\b(?:le terme|le mot|la notion|le concept|la définition|les définitions)\s+(?:de\s+|d['’]\s*)?"
+                       r"(?:la |le |les |l['’])?(?P<term>[\w-]+(?:\s+(?:[\w-]+(?:ique|iques|if|ive|ifs|ives|al|ale|aux|ales"
+                       r"|el|elle|els|elles|aire|aires|ouverte?s?|publics?|publiques?|sociale?s?|communs?|collaborative?s?)))?)",
+                       re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Quote:
+    start: int  # the opening mark
+    end: int  # after the closing mark
+    text_start: int
+    text_end: int
+    unclosed: bool = False
+
+
+@dataclass
+class Passage:
+    kind: str  # "definition" or "quote"
+    n: int  # paragraph index
+    text: str
+    by: list[str] = field(default_factory=list)  # keys of Names.agents; empty: the post itself
+    via: str | None = None
+    term: str | None = None  # as written, or the known label
+    work: BodyWork | None = None
+    note: str | None = None
+
+
+# --- quotation marks and sentences -------------------------------------------------
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Paired quotation marks, outermost only; an unclosed one ends at the next comma or stop."""
+    spans: list[Quote] = []
+    stack: list[tuple[str, int]] = []
+    straight: int | None = None
+    for i, char in enumerate(text):
+        if char in _CLOSE and not (char == "„" and stack):
+            stack.append((char, i))
+        elif char in "»”›":
+            for j in range(len(stack) - 1, -1, -1):
+                if _CLOSE[stack[j][0]] == char:
+                    spans.append(_quote(text, stack[j][1], i + 1))
+                    del stack[j]
+                    break
+        elif char == '"':
+            if straight is None:
+                straight = i
+            else:
+                spans.append(_quote(text, straight, i + 1))
+                straight = None
+    for _mark, i in stack:
+        m = re.compile(r"[,.;!?]").search(text, i + 1)
+        end = m.start() if m else len(text)
+        spans.append(_quote(text, i, end, unclosed=True))
+    spans = [s for s in spans if s.text_end > s.text_start]
+    outer = [s for s in spans if not any(o is not s and o.start <= s.start and s.end <= o.end and not o.unclosed
+                                         for o in spans)]
+    return sorted(outer, key=lambda s: s.start)
+
+
+def _quote(text: str, start: int, end: int, unclosed: bool = False) -> Quote:
+    inner_start, inner_end = start + 1, end if unclosed else end - 1
+    while inner_start < inner_end and text[inner_start] in " \u00a0":
+        inner_start += 1
+    while inner_end > inner_start and text[inner_end - 1] in " \u00a0":
+        inner_end -= 1
+    return Quote(start, end, inner_start, inner_end, unclosed)
+
+
+_ABBREVIATIONS = frozenset("m mme mlle mm dr pr st cf p pp vol art av éd ed dir coll".split())
+
+
+def sentence_starts(text: str, quotes: list[Quote]) -> list[int]:
+    """Offsets where sentences begin, ignoring stops inside quotations, initials and abbreviations."""
+    starts = [0]
+    for m in re.finditer(r"(?:[.!?]+|…)(?=\s+[\"«“A-ZÀ-Þ0-9]|[A-ZÀ-Þ])", text):
+        if any(q.text_start <= m.start() < q.text_end for q in quotes):
+            continue
+        word = re.search(r"(\w+)$", text[:m.start()])
+        if m.group(0) == "." and word and (len(word.group(1)) == 1 and word.group(1).isupper()
+                                           or word.group(1).lower() in _ABBREVIATIONS):
+            continue
+        if m.group(0) == "." and not re.match(r"\s", text[m.end():m.end() + 1]):
+            continue  # "3.5", "ex.Nous": no space after a single stop
+        nxt = re.match(r"\s*", text[m.end():])
+        starts.append(m.end() + (nxt.end() if nxt else 0))
+    return starts
+
+
+def _sentence_start(starts: list[int], pos: int) -> int:
+    return max((s for s in starts if s <= pos), default=0)
+
+
+def _sentence_end(text: str, starts: list[int], pos: int) -> int:
+    return min((s for s in starts if s > pos), default=len(text))
+
+
+# --- per post --------------------------------------------------------------------------
+
+
+class PassageFinder:
+    def __init__(self, paragraphs: list[str], title: str, names: Names, works: list[BodyWork],
+                 known_terms: dict[str, str]):
+        self.paragraphs = paragraphs
+        self.title = title or ""
+        self.names = names
+        self.works = works
+        self.known_terms = known_terms  # folded alias -> label
+        self.cue_terms = self._cue_terms()
+
+    def find(self) -> list[Passage]:
+        found: list[Passage] = []
+        for n, text in enumerate(self.paragraphs):
+            self.names.regroup(n, text)
+            quotes = find_quotes(text)
+            starts = sentence_starts(text, quotes)
+            previous_end = 0
+            for q in quotes:
+                lead_start = max(_sentence_start(starts, q.start), previous_end)
+                passage = self._read_quote(n, text, q, lead_start, starts)
+                previous_end = q.end + len(_parenthetical(text, q.end)[0])
+                if passage:
+                    found.append(passage)
+            found.extend(self._unquoted(n, text, quotes, starts))
+        return found
+
+    # --- quotations ---
+
+    def _read_quote(self, n: int, text: str, q: Quote, lead_start: int, starts: list[int]) -> Passage | None:
+        if any(w.n == n and w.start <= q.text_start < w.end for w in self.works):
+            return None  # a title in quotation marks
+        lead = text[lead_start:q.start]
+        words = len(text[q.text_start:q.text_end].split())
+        quoted = text[q.text_start:q.text_end]
+        note = "the closing quotation mark is missing; check where the quotation ends" if q.unclosed else None
+        paren, paren_start = _parenthetical(text, q.end)
+        via = self._via(n, lead_start, q.start) or (self._via(n, q.end + paren_start, q.end + len(paren)) if paren else None)
+        if _DEF_CUE.search(lead) and words >= 4:
+            by = self._giver(n, text, lead_start, q.start)
+            if by is None and paren:
+                by = self._first_group(n, q.end, q.end + len(paren), exclude=via)
+            term = self._term(n, text, lead, q.start, quoted)
+            if term:
+                return Passage("definition", n, quoted, by or [], via, term, self._work(n, lead_start, q.start), note)
+        speaker = None
+        if paren:
+            speaker = self._first_group(n, q.end, q.end + len(paren), exclude=via)
+        if speaker is None:
+            speaker = self._speaker(n, text, lead_start, q.start, via)
+        if speaker:
+            return Passage("quote", n, quoted, speaker, via, None, self._work(n, lead_start, q.start), note)
+        return None
+
+    def _speaker(self, n: int, text: str, start: int, end: int, via: str | None) -> list[str] | None:
+        lead = text[start:end]
+        verbs = list(SPEECH_VERB.finditer(lead))
+        according = re.search(r"\b(?:selon|d['’]après)\s+", lead, re.IGNORECASE)
+        if according:
+            group = self._first_group(n, start + according.end(), end, exclude=via)
+            if group:
+                return group
+        if re.search(r"\w\s*:\s*$", lead):
+            groups = self._groups(n, start, end, exclude=via)
+            if groups and re.fullmatch(r"[\s,)]*:\s*", text[groups[-1][-1].end:end].split(")")[-1]):
+                return [m.key for m in groups[-1]]
+        if not verbs:
+            return None
+        verb_at = start + verbs[-1].start()
+        groups = self._groups(n, start, verb_at, exclude=via)
+        if groups:
+            return [m.key for m in groups[-1]]
+        return self._pronoun(n, text, start, verb_at)
+
+    # --- definitions ---
+
+    def _giver(self, n: int, text: str, start: int, end: int) -> list[str] | None:
+        """Who gives the definition whose lead is text[start:end]; [] for the post, None when unknown."""
+        lead = text[start:end]
+        via = self._via(n, start, end)
+        for m in re.finditer(r"\b(?:donn|propos|formul|avanc|retenu|fourni|élabor|énonc)\w*\s+par\s+", lead, re.IGNORECASE):
+            group = self._first_group(n, start + m.end(), end, exclude=via)
+            if group:
+                return group
+        according = re.search(r"\b(?:selon|d['’]après)\s+", lead, re.IGNORECASE)
+        if according:
+            group = self._first_group(n, start + according.end(), end, exclude=via)
+            if group:
+                return group
+        cue = _DEF_CUE.search(lead)
+        cue_at = start + (cue.start() if cue else len(lead))
+        before = self._groups(n, start, cue_at, exclude=via)
+        if before:
+            return [m.key for m in before[-1]]
+        pronoun = self._pronoun(n, text, start, cue_at)
+        if pronoun:
+            return pronoun
+        after = self._groups(n, cue_at, end, exclude=via)
+        if after:
+            return [m.key for m in after[0]]
+        return [] if _WE.search(lead) or True else None
+
+    def _term(self, n: int, text: str, lead: str, at: int, quoted: str) -> str | None:
+        for pattern in _EXPLICIT_TERM:
+            found = list(pattern.finditer(lead))
+            if found:
+                term = _tidy_term(found[-1].group("term"))
+                if term and not re.fullmatch(r"(?:la|le|les|celle|celui|ce|cette|suivante|suivant)", term, re.IGNORECASE):
+                    return self._label(term)
+        return self._context_term(n, text, lead, at, quoted)
+
+    def _context_term(self, n: int, text: str, lead: str, at: int, quoted: str) -> str | None:
+        """The term the surrounding text is about: weighted counts of known and introduced terms."""
+        candidates = dict(self.known_terms)
+        candidates.update({fold(t): t for t in self.cue_terms})
+        if not candidates:
+            return None
+        weighted = [(" ".join(quoted.split()[:3]), 4), (lead, 3), (text[:at - len(lead)], 2),
+                    (text[at:], 1), (self.title, 1)]
+        if n > 0:
+            weighted.append((self.paragraphs[n - 1], 1))
+        scores: dict[str, float] = {}
+        for chunk, weight in weighted:
+            folded = f" {fold(chunk)} "
+            for alias, label in candidates.items():
+                count = len(re.findall(rf"(?<= ){re.escape(alias)}(?:s|x)?(?= )", folded))
+                if count:
+                    scores[label] = scores.get(label, 0) + weight * count
+        if not scores:
+            return None
+        return max(scores.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+
+    def _label(self, term: str) -> str:
+        return self.known_terms.get(fold(term), term)
+
+    def _cue_terms(self) -> list[str]:
+        terms: list[str] = []
+        for text in [self.title, *self.paragraphs]:
+            for m in _TERM_CUE.finditer(text):
+                term = _tidy_term(m.group("term"))
+                if term and fold(term) not in {fold(t) for t in terms} and term.lower() not in ("suivante", "suivant"):
+                    terms.append(term)
+        return terms
+
+    def _unquoted(self, n: int, text: str, quotes: list[Quote], starts: list[int]) -> list[Passage]:
+        found: list[Passage] = []
+        for i, start in enumerate(starts):
+            end = starts[i + 1] if i + 1 < len(starts) else len(text)
+            sentence = text[start:end].rstrip()
+            if any(start <= q.start < end for q in quotes):
+                continue
+            for kind, pattern in _UNQUOTED:
+                m = pattern.search(sentence)
+                if not m:
+                    continue
+                definition = m.group("text").strip().rstrip(".!?…;: ").strip()
+                term = _tidy_term(m.group("term"))
+                if not term or len(definition.split()) < 4:
+                    continue
+                if re.fullmatch(r"(?:ce|cette|ces)\s+\w+|(?:la|le|les|l['’])", m.group("term").strip(), re.IGNORECASE):
+                    term = self._context_term(n, text, sentence[:m.start()], start, definition) or ""
+                    if not term:
+                        continue
+                via = self._via(n, start, start + m.start("text"))
+                if kind == "according":
+                    by = self._first_group(n, start + m.start("agent"), start + m.end("agent"), exclude=via)
+                    by = by if by is not None else self._pronoun(n, text, start, start + m.end("agent") + 1)
+                    if by is None:
+                        continue
+                elif kind == "giver":
+                    by = self._giver(n, text, start, start + m.start())
+                else:
+                    by = []
+                found.append(Passage("definition", n, definition, by or [], via, self._label(term),
+                                     self._work(n, start, start + m.start("text"))))
+                break
+        return found
+
+    # --- agents ---
+
+    def _groups(self, n: int, start: int, end: int, exclude: str | None = None) -> list[list[Mention]]:
+        """Agent groups in [start, end), without the relay and the parts in parentheses after a name."""
+        text = self.paragraphs[n]
+        groups = []
+        for group in self.names.groups_in(n, start, end):
+            if exclude and any(m.key == exclude for m in group):
+                continue
+            if _VIA.search(text[max(0, group[0].start - 20):group[0].start]):
+                continue
+            groups.append(group)
+        return groups
+
+    def _first_group(self, n: int, start: int, end: int, exclude: str | None = None) -> list[str] | None:
+        groups = self._groups(n, start, end, exclude)
+        return [m.key for m in groups[0]] if groups else None
+
+    def _via(self, n: int, start: int, end: int) -> str | None:
+        text = self.paragraphs[n]
+        for m in _VIA.finditer(text, start, end):
+            groups = self.names.groups_in(n, m.end(), min(end + 1, len(text)))
+            if groups and groups[0][0].start - m.end() <= 3:
+                return groups[0][0].key
+        return None
+
+    def _pronoun(self, n: int, text: str, start: int, end: int) -> list[str] | None:
+        """The antecedent of 'il', 'elle', 'ils', 'ce dernier'... in text[start:end]: the nearest agent before."""
+        m = None
+        for m in _PRONOUN.finditer(text, start, end):
+            pass
+        if m is None:
+            return None
+        plural = m.group(1).lower() in ("ils", "elles", "ces derniers", "ces dernières", "ceux-ci", "celles-ci",
+                                        "selon eux", "selon elles", "pour eux")
+        for k in range(n, max(-1, n - 3), -1):
+            limit = start if k == n else len(self.paragraphs[k])
+            groups = [g for g in self.names.groups_in(k, 0, limit)
+                      if not _VIA.search(self.paragraphs[k][max(0, g[0].start - 20):g[0].start])]
+            if groups:
+                if plural:
+                    several = [g for g in groups if len(g) > 1]
+                    return [x.key for x in (several or groups)[-1]]
+                return [groups[-1][-1].key]
+        return None
+
+    def _work(self, n: int, start: int, end: int) -> BodyWork | None:
+        inside = [w for w in self.works if w.n == n and start <= w.start and w.end <= end]
+        return inside[-1] if inside else None
+
+
+def _parenthetical(text: str, pos: int) -> tuple[str, int]:
+    """'(Antonin Leonard, Ouishare)' right after a quotation, and where its content starts."""
+    m = re.match(r"\s*\(([^()]{2,120})\)", text[pos:])
+    return (m.group(0), m.start(1)) if m else ("", 0)
+
+
+def _tidy_term(term: str | None) -> str:
+    if not term:
+        return ""
+    term = term.strip(" «»“”\"',:;.")
+    term = re.sub(r"^(?:la|le|les|l['’]|du|des|de la|de l['’]|de|d['’])\s*", "", term, flags=re.IGNORECASE)
+    return term.strip(" «»“”\"',:;.")

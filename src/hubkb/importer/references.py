@@ -1,0 +1,304 @@
+"""References: the "Aller plus loin" list and works cited in the body, merged into one list.
+
+A list item may be clean ("Author, Title, Publisher, year"), glue the authors
+to the title ("Michael HarrisThe Challenge…"), invert names ("Ostrom E."),
+end in "et al.", be a bare URL, or a video line ("Title (vostf) :"). In the
+body, a work is announced by a noun ("la publication W", "le documentaire de
+X, W", "le livre « W »") or is a known work's title. The same work cited in
+both places is one reference; a known work that matches (rapidfuzz) is linked.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..resolve import Resolver
+from ..text import fold
+from .lexicon import (BOOK_PUBLISHER, DOCUMENT_MARKER, ENGLISH_LINKS, STOPWORDS, VIDEO_MARKER, WORK_NOUNS,
+                      WORK_TYPES)
+from .names import CAP, UP, Names, strip_article
+from .scrape import is_person_shape
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>«»“”\"]+[^\s<>«»“”\".,;:!?)\]]")
+_YEAR = re.compile(r"(?<![\d/])((?:19|20)\d\d)(?![\d/])")
+_QUOTED = re.compile(r"[«“\"]\s*(.+?)\s*[»”\"]")
+_ETAL = re.compile(r"\s*,?\s*\bet\s+al\.?", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\bet\b|\band\b)\s*")
+_INITIALS_FORM = re.compile(rf"^(?:[{UP}]\.\s?-?)+\s?{CAP}$|^{CAP}(?:\s+{CAP})?\s+(?:[{UP}]\.\s?-?)+$")
+
+
+@dataclass
+class Reference:
+    raw: str
+    line: int
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)  # keys of Names.agents
+    year: int | None = None
+    publisher: str | None = None  # as written, tidied
+    url: str | None = None
+    type: str | None = None
+    in_section: bool = True
+    work_id: str | None = None  # the known work it matches
+    et_al: bool = False
+    body: list[tuple[int, int, int]] = field(default_factory=list)  # (paragraph, start, end) of citations
+
+
+# --- list items -----------------------------------------------------------------
+
+
+def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Reference:
+    ref = Reference(raw=raw, line=line)
+    text = raw.strip(" -–—•*·")
+    urls = _URL.findall(text)
+    if urls:
+        ref.url = urls[0] if urls[0].startswith("http") else "http://" + urls[0]
+        text = _URL.sub(" ", text)
+    if VIDEO_MARKER.search(text):
+        ref.type = "video"
+        text = VIDEO_MARKER.sub("", text)
+    if DOCUMENT_MARKER.search(text):
+        ref.type = ref.type or "report"
+        text = DOCUMENT_MARKER.sub("", text)
+    text = re.sub(r"\s+", " ", text).strip(" :,.;-–—>|")
+    if not text:
+        ref.type = ref.type or "webpage"
+        return ref
+    text = _unglue(text)
+    if _ETAL.search(text):
+        ref.et_al = True
+        text = _ETAL.sub("", text, count=1)
+    quoted = _QUOTED.search(text)
+    year = _find_year(text, quoted)
+    if year:
+        ref.year = int(year.group(1))
+        text = (text[:year.start()] + text[year.end():]).replace("()", "")
+        text = re.sub(r"\s+([,.])", r"\1", re.sub(r"\s+", " ", text)).strip(" :,.;-–—")
+    segments = _segments(text)
+    authors, rest = _leading_authors(segments, names, resolver)
+    ref.authors = [names.person(a, "references", line) if _is_person_name(a, resolver) else
+                   names.organisation(a, "references", line) for a in authors]
+    if quoted and quoted.group(1) in text:
+        ref.title = quoted.group(1).strip()
+        after = text[text.index(quoted.group(0)) + len(quoted.group(0)):]
+        rest = [s for s in _segments(after.strip(" ,.:;")) if s]
+    elif rest:
+        title = [rest.pop(0)]
+        while rest and re.match(r"[a-zà-ÿ]", rest[0]):
+            title.append(rest.pop(0))
+        ref.title = ", ".join(title).strip(" .:")
+    if rest:
+        publisher = re.sub(r"^(?:in|dans)\s+", "", rest[0], flags=re.IGNORECASE)
+        ref.publisher = publisher.strip(" .")
+        if re.match(r"(?:in|dans)\s", rest[0], re.IGNORECASE):
+            ref.type = ref.type or "article"
+    ref.type = ref.type or _guess_type(ref)
+    _link_known(ref, resolver)
+    return ref
+
+
+def _unglue(text: str) -> str:
+    """'David Boyle and Michael HarrisThe Challenge' -> 'David Boyle and Michael Harris, The Challenge'."""
+    for m in re.finditer(r"([a-zà-ÿ])([A-ZÀ-Þ][a-zà-ÿ])", text):
+        prefix = text[:m.start() + 1]
+        parts = [p for p in _AUTHOR_SPLIT.split(prefix) if p]
+        if parts and all(is_person_shape(p) for p in parts):
+            return f"{prefix}, {text[m.start() + 1:]}"
+    return text
+
+
+def _find_year(text: str, quoted: re.Match | None) -> re.Match | None:
+    years = [m for m in _YEAR.finditer(text) if not (quoted and quoted.start() <= m.start() < quoted.end())]
+    return years[-1] if years else None
+
+
+def _segments(text: str) -> list[str]:
+    """Comma-separated parts, commas inside parentheses kept."""
+    out, depth, current = [], 0, ""
+    for char in text:
+        depth += (char in "([") - (char in ")]")
+        if char == "," and depth <= 0:
+            out.append(current.strip())
+            current = ""
+        else:
+            current += char
+    out.append(current.strip())
+    return [s for s in out if s]
+
+
+def _leading_authors(segments: list[str], names: Names, resolver: Resolver) -> tuple[list[str], list[str]]:
+    """Author names at the start of an item, and the segments after them."""
+    authors: list[str] = []
+    i = 0
+    while i < len(segments) - 1:  # the last segment is never an author: a title remains
+        parts = [p for p in _AUTHOR_SPLIT.split(segments[i]) if p]
+        if not parts or not all(_is_person_name(p, resolver) or _known_agent(p, resolver) for p in parts):
+            break
+        authors.extend(parts)
+        i += 1
+    return authors, segments[i:]
+
+
+def _is_person_name(text: str, resolver: Resolver) -> bool:
+    match = resolver.agents.lookup(text)
+    if match is not None:
+        return match.entry.kind == "person"
+    return is_person_shape(text) or bool(_INITIALS_FORM.match(text))
+
+
+def _known_agent(text: str, resolver: Resolver) -> bool:
+    return resolver.agents.lookup(text) is not None
+
+
+def _guess_type(ref: Reference) -> str:
+    if ref.publisher and BOOK_PUBLISHER.search(ref.publisher):
+        return "book"
+    if ref.url and not ref.publisher:
+        return "webpage"
+    if ref.publisher:
+        return "report"
+    return "book" if ref.authors and ref.year else "other"
+
+
+def _link_known(ref: Reference, resolver: Resolver) -> None:
+    for candidate in (ref.title, ref.url):
+        if candidate:
+            match = resolver.works.lookup(candidate)
+            if match is not None:
+                ref.work_id = match.entry.id
+                return
+
+
+# --- works cited in the body ---------------------------------------------------------
+
+_NOUN = "|".join(sorted(map(re.escape, WORK_NOUNS), key=len, reverse=True))
+_WORK_CUE = re.compile(
+    rf"\b(?P<noun>{_NOUN})(?:\s+(?:intitulée?s?|nommée?s?|appelée?s?))?"
+    rf"(?:\s+(?:de|d['’])\s*(?P<names>(?:[{UP}][\w’'.-]*\s?){{1,4}}(?:\s*(?:,|et|&)\s*(?:[{UP}][\w’'.-]*\s?){{1,4}})*))?"
+    rf"\s*,?\s*(?:intitulée?s?\s+)?", re.IGNORECASE)
+
+
+@dataclass
+class BodyWork:
+    n: int  # paragraph index
+    start: int
+    end: int
+    title: str
+    type: str | None
+    authors: list[str]  # keys of Names.agents
+    work_id: str | None = None
+
+
+def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section: list[Reference]) -> list[BodyWork]:
+    """Works the body cites: known titles, titles announced by a noun, and section titles found again."""
+    found: list[BodyWork] = []
+    for n, text in enumerate(paragraphs):
+        for span in names.known[n]:
+            if span.kind == "work":
+                found.append(BodyWork(n, span.start, span.end, text[span.start:span.end], None, [], span.id))
+        for m in _WORK_CUE.finditer(text):
+            if m.group("noun").lower() != m.group("noun") and m.start() > 0:
+                continue  # a capitalised noun is part of a title or a name
+            span = _title_after(text, m.end())
+            if span is None:
+                continue
+            start, end = span
+            authors = []
+            if m.group("names"):
+                authors = [k for g in names.groups_in(n, m.start("names"), m.end("names")) for k in (x.key for x in g)]
+            kind = WORK_TYPES.get(m.group("noun").lower(), "report")
+            same = next((w for w in found if w.n == n and w.start <= start < w.end), None)
+            if same is not None:  # a known title: the cue adds its authors and type
+                same.authors = same.authors or authors
+                same.type = same.type or kind
+                continue
+            title = text[start:end]
+            match = resolver.works.lookup(title)
+            found.append(BodyWork(n, start, end, title, kind, authors, match.entry.id if match else None))
+        for ref in section:
+            if ref.title and len(ref.title) > 3:
+                for m in re.finditer(re.escape(ref.title), text):
+                    if not any(w.n == n and w.start <= m.start() < w.end for w in found):
+                        found.append(BodyWork(n, m.start(), m.end(), ref.title, None, [], ref.work_id))
+    for work in found:
+        names.block(work.n, work.start, work.end)
+        work.authors = work.authors or _names_after(work, paragraphs[work.n], names)
+    return found
+
+
+def _title_after(text: str, pos: int) -> tuple[int, int] | None:
+    """The title that starts at `pos`: quoted, or a capitalised phrase with English subtitles."""
+    rest = text[pos:]
+    quoted = re.match(r"\s*[«“\"]\s*([^«»“”\"]{2,200}?)\s*[»”\"]", rest)
+    if quoted:
+        return pos + quoted.start(1), pos + quoted.end(1)
+    m = re.match(rf"\s*([{UP}0-9][^,.;:()!?«»“”\"]*)", rest)
+    if not m:
+        return None
+    first_word = m.group(1).split()[0] if m.group(1).split() else ""
+    if fold(first_word) in STOPWORDS and first_word.lower() not in ENGLISH_LINKS or len(m.group(1).split()) < 2 \
+            and not m.group(1)[0].isupper():
+        return None
+    end = pos + m.end(1)
+    while True:
+        cont = re.match(r",\s*([a-z][^,.;:()!?«»“”\"]*)", text[end:])
+        if not cont or cont.group(1).split()[0] not in ENGLISH_LINKS:
+            break
+        end += cont.end(1)
+    title = text[pos + m.start(1):end].rstrip()
+    if len(title.split()) > 30:
+        return None
+    return pos + m.start(1), pos + m.start(1) + len(title)
+
+
+def _names_after(work: BodyWork, text: str, names: Names) -> list[str]:
+    """'W, Michael Harris et David Boyle, cités par…': the names right after a title are its authors."""
+    m = re.match(r"\s*,\s*", text[work.end:])
+    if not m:
+        return []
+    start = work.end + m.end()
+    groups = [g for g in names.groups_in(work.n, start, len(text)) if g[0].start == start]
+    return [x.key for x in groups[0]] if groups and names.agents[groups[0][0].key].kind == "person" else []
+
+
+# --- one list ----------------------------------------------------------------------
+
+
+def merge(section: list[Reference], works: list[BodyWork], lines: list[int]) -> list[Reference]:
+    """Section items first, then body-only works; a body citation of a listed work joins its item."""
+    refs = list(section)
+    for work in works:
+        target = next((r for r in refs if _same_work(r, work)), None)
+        if target is None:
+            target = Reference(raw=work.title, line=lines[work.n], title=work.title, type=work.type,
+                               in_section=False, work_id=work.work_id, authors=list(work.authors))
+            refs.append(target)
+        target.body.append((work.n, work.start, work.end))
+        if not target.authors and work.authors:
+            target.authors = list(work.authors)
+        if target.type in (None, "other") and work.type:
+            target.type = work.type
+        target.work_id = target.work_id or work.work_id
+    return refs
+
+
+def _same_work(ref: Reference, work: BodyWork) -> bool:
+    if ref.work_id and ref.work_id == work.work_id:
+        return True
+    if not ref.title:
+        return False
+    a, b = fold(ref.title), fold(work.title)
+    return bool(a and b) and (fuzz.token_set_ratio(a, b) >= 85 and min(len(a), len(b)) >= 0.5 * max(len(a), len(b))
+                              or a == b)
+
+
+def publisher_name(ref: Reference, resolver: Resolver) -> str | None:
+    """The publisher's canonical name when known, else its written form without a tagline."""
+    if not ref.publisher:
+        return None
+    for candidate in (ref.publisher, re.split(r"\s+[-–—|]\s+", ref.publisher)[0]):
+        match = resolver.agents.lookup(candidate)
+        if match is not None and match.entry.kind == "organisation":
+            return match.entry.name
+    return strip_article(re.split(r"\s+[-–—|]\s+", ref.publisher)[0]).strip()
