@@ -84,6 +84,7 @@ def make_datasette(db_path: Path, metadata_path: Path, settings: dict[str, Any] 
     ds = Datasette([], metadata=load_metadata(metadata_path), settings={**SETTINGS, **(settings or {})},
                    inspect_data=inspect_data(db_path))
     ds.add_database(Database(ds, path=str(db_path.resolve()), is_mutable=False), name=DATABASE_NAME)
+    ds.remove_database("_memory")  # Datasette adds it when started without files; hubkb publishes one database
     return ds
 
 

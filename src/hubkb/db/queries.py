@@ -1,28 +1,17 @@
 """The SQL the Datasette plugin runs, and the plain dicts it turns rows into.
 
 Functions take `execute`, an async callable with the signature of Datasette's
-`Database.execute(sql, params)`, so this module needs no Datasette import and
-every query hubkb runs stays in the `db` package.
+`Database.execute(sql, params)`, or the `Database` itself, so this module needs
+no Datasette import and every query hubkb runs stays in the `db` package.
 """
 from __future__ import annotations
 
 import json
 from typing import Any, Awaitable, Callable, Iterable, Sequence
 
+from .lookup import iter_works
+
 Execute = Callable[..., Awaitable[Any]]
-
-WORKS_BY_IDS = """
-select id, type, title, title_as_cited, year, publisher, url, language
-from works
-where id in (select value from json_each(:ids))
-"""
-
-WORK_AUTHORS_BY_IDS = """
-select work_id, name, entity_type
-from work_authors
-where work_id in (select value from json_each(:ids))
-order by work_id, position
-"""
 
 POST_BODY = "select body from posts where id = :id"
 
@@ -44,18 +33,15 @@ def unique(values: Iterable[Any]) -> list[str]:
     return list(dict.fromkeys(str(v) for v in values if v not in (None, "")))
 
 
-async def fetch_works(execute: Execute, ids: Sequence[str]) -> list[dict[str, Any]]:
-    """Works with their authors (name and kind) in the order of `ids`; unknown ids are skipped.
+async def fetch_works(db: Any, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Works as `hubkb.cite` dicts (authors with their kind) in the order of `ids`; unknown ids skipped.
 
-    The dicts are the shape `hubkb.cite` takes:
-    {"id", "type", "title", "title_as_cited", "authors": [{"name", "kind"}], "year", ...}.
+    `db` is a Datasette `Database`: the query is `lookup.iter_works`, the one
+    `hubkb cite` and `hubkb export` use, run in Datasette's SQL thread.
     """
     if not ids:
         return []
-    params = {"ids": json.dumps(list(ids))}
-    works = {row["id"]: {**dict(row), "authors": []} for row in (await execute(WORKS_BY_IDS, params)).rows}
-    for row in (await execute(WORK_AUTHORS_BY_IDS, params)).rows:
-        works[row["work_id"]]["authors"].append({"name": row["name"], "kind": row["entity_type"] or "person"})
+    works = {w["id"]: w for w in await db.execute_fn(lambda conn: list(iter_works(conn, ids)))}
     return [works[i] for i in ids if i in works]
 
 
