@@ -6,10 +6,13 @@ them into a temporary file and publishes it only when no error remains.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from . import __version__
 from .db import Writer, authority_rows, post_rows, published_state
@@ -21,6 +24,7 @@ from .resolve import AuthorityLinks, Resolver, resolve_authorities, resolve_post
 from .schema import Schema, load_schema
 
 Progress = Callable[[int, int], None]
+CHUNK_POSTS = 100  # posts a worker reads, resolves, indexes and writes at a time
 
 
 @dataclass
@@ -72,29 +76,99 @@ def _prepare(corpus: Path, schema_path: Path) -> _Stage:
     return _Stage(corpus, schema, authorities, resolver, links, MentionIndex(authorities), problems + more)
 
 
-def _process(stage: _Stage, paths: list[Path], known_ids: dict[str, str],
-             progress: Progress | None) -> Iterator[tuple[str, ResolvedPost]]:
-    """Read, resolve and index each post; problems go to stage.problems."""
-    for done, path in enumerate(paths, 1):
-        raw = path.read_bytes()
-        post, problems = read_post(path, stage.schema, raw)
-        if post is not None:
-            first = known_ids.setdefault(post.id, post.path)
-            if first != post.path:
-                problems.append(Problem(post.path, post.lines.get("id", 1),
-                                        f"duplicate post id '{post.id}' (also {first}); give one post another 'id'"))
-                post = None
+@dataclass
+class _Chunk:
+    """What a worker made of a run of posts: a chunk file of rows, and what it found."""
+
+    db: Path | None
+    posts: list[tuple[str, str, int]]  # (post id, display path, line of its id)
+    problems: list[Problem]
+    counts: dict[str, int]
+
+
+_STAGE: _Stage | None = None  # set before workers fork, so they inherit it
+
+
+def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
+    """Read, resolve and index a run of posts; write their rows into a chunk file."""
+    paths, chunk_db = job
+    stage = _STAGE
+    assert stage is not None
+    writer = Writer(chunk_db, stage.schema, chunk=True) if chunk_db else None
+    result = _Chunk(chunk_db, [], [], {"definitions": 0, "quotes": 0, "mentions": 0})
+    for path in paths:
+        post, problems = read_post(path, stage.schema, path.read_bytes())
         resolved = None
         if post is not None:
+            result.posts.append((post.id, post.path, post.lines.get("id", 1)))
             resolved, more = resolve_post(post, stage.resolver)
             problems.extend(more)
-        stage.problems.extend(problems)
-        if resolved is not None and not any(p.severity == "error" for p in problems):
-            resolved = ResolvedPost(resolved.post, resolved.paragraphs, resolved.authors, resolved.passages,
-                                    resolved.references, tuple(stage.mentions.find(resolved.paragraphs)))
-            yield _source(path, stage.corpus), resolved
-        if progress:
-            progress(done, len(paths))
+        result.problems.extend(problems)
+        if resolved is None or any(p.severity == "error" for p in problems):
+            continue
+        mentions = tuple(stage.mentions.find(resolved.paragraphs))
+        result.counts["mentions"] += len(mentions)
+        result.counts["definitions"] += sum(p.passage.kind == "definition" for p in resolved.passages)
+        result.counts["quotes"] += sum(p.passage.kind == "quote" for p in resolved.passages)
+        if writer is not None and sum(p[0] == post.id for p in result.posts) == 1:  # a duplicate id is reported later
+            rp = ResolvedPost(post, resolved.paragraphs, resolved.authors, resolved.passages,
+                              resolved.references, mentions)
+            writer.add_post(post_rows(rp, _source(path, stage.corpus)))
+    if writer is not None:
+        writer.close()
+    return result
+
+
+def _process(stage: _Stage, paths: list[Path], known_ids: dict[str, str], progress: Progress | None,
+             writer: Writer | None = None) -> dict[str, int]:
+    """Run every post through the stages, on every core, merging chunks in order.
+
+    Chunks are merged in the order of the sorted paths, so the database is the
+    same whatever the number of workers. Returns the counts for the report.
+    """
+    global _STAGE
+    _STAGE = stage
+    counts = {"posts": 0, "definitions": 0, "quotes": 0, "mentions": 0}
+    chunks = [paths[i : i + CHUNK_POSTS] for i in range(0, len(paths), CHUNK_POSTS)]
+    folder = writer.path.parent if writer else None
+    with tempfile.TemporaryDirectory(prefix=".hubkb-chunks-", dir=folder) as tmp:
+        jobs = [(chunk, Path(tmp) / f"{i:06d}.db" if writer else None) for i, chunk in enumerate(chunks)]
+        workers = min(_cores(), len(chunks))
+        pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+        try:
+            results = pool.imap(_run_chunk, jobs) if pool else map(_run_chunk, jobs)
+            done = 0
+            for result in results:
+                _take(result, stage, known_ids, counts)
+                if writer is not None and result.db is not None and not _errors(stage.problems):
+                    writer.merge(result.db)
+                    result.db.unlink()
+                done += len(result.posts)
+                if progress:
+                    progress(min(done, len(paths)), len(paths))
+        finally:
+            if pool:
+                pool.terminate()
+    return counts
+
+
+def _take(result: _Chunk, stage: _Stage, known_ids: dict[str, str], counts: dict[str, int]) -> None:
+    stage.problems.extend(result.problems)
+    for post_id, shown, line in result.posts:
+        first = known_ids.setdefault(post_id, shown)
+        if first != shown:
+            stage.problems.append(Problem(shown, line, f"duplicate post id '{post_id}' (also {first}); "
+                                                       "give one post another 'id'"))
+    counts["posts"] += len(result.posts)
+    for key, value in result.counts.items():
+        counts[key] += value
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def _source(path: Path, corpus: Path) -> str:
@@ -103,13 +177,6 @@ def _source(path: Path, corpus: Path) -> str:
 
 def _errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
-
-
-def _count(report: Report, rp: ResolvedPost) -> None:
-    report.posts += 1
-    report.definitions += sum(p.passage.kind == "definition" for p in rp.passages)
-    report.quotes += sum(p.passage.kind == "quote" for p in rp.passages)
-    report.mentions += len(rp.mentions)
 
 
 def _authority_counts(report: Report, a: Authorities) -> None:
@@ -122,8 +189,9 @@ def check(corpus: Path, schema_path: Path, progress: Progress | None = None) -> 
     start = time.perf_counter()
     stage = _prepare(corpus, schema_path)
     report = Report("check")
-    for _source_path, rp in _process(stage, post_paths(corpus), {}, progress):
-        _count(report, rp)
+    counts = _process(stage, post_paths(corpus), {}, progress)
+    for name, value in counts.items():
+        setattr(report, name, value)
     _finish_report(report, stage, start)
     return report
 
@@ -169,9 +237,7 @@ def build(corpus: Path, db_path: Path, schema_path: Path, progress: Progress | N
             report.posts = len(known_ids)
         else:
             writer.insert(authority_rows(stage.authorities, stage.links))
-        for source_path, rp in _process(stage, todo, known_ids, progress):
-            _count(report, rp)
-            writer.add_post(post_rows(rp, source_path))
+        _process(stage, todo, known_ids, progress, writer)
         if _errors(stage.problems):
             raise CorpusError(stage.problems)
         writer.set_meta(meta)

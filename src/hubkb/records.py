@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,7 @@ class ResolvedPassage:
     via_person_id: str | None = None
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):  # a tuple: a large corpus has a million of them
     paragraph_n: int
     entity_type: str
     entity_id: str

@@ -83,7 +83,7 @@ def post_rows(rp: ResolvedPost, source_path: str) -> dict[str, list[dict]]:
     for m in rp.mentions:
         paragraph_id = f"{pid}#p{m.paragraph_n}"
         rows["mentions"].append({
-            "id": f"{paragraph_id}|{m.entity_type}|{m.entity_id}", "post_id": pid, "paragraph_id": paragraph_id,
+            "id": None, "post_id": pid, "paragraph_id": paragraph_id,
             "entity_type": m.entity_type, "entity_id": m.entity_id, "surface": m.surface, "count": m.count,
             **{f"{kind}_id": (m.entity_id if m.entity_type == kind else None)
                for kind in ("person", "organisation", "work", "term")},

@@ -25,7 +25,7 @@ BATCH_POSTS = 200
 class Writer:
     """Writes one database file; `commit_to()` publishes it atomically."""
 
-    def __init__(self, tmp_path: Path, schema: Schema, start_from: Path | None = None):
+    def __init__(self, tmp_path: Path, schema: Schema, start_from: Path | None = None, chunk: bool = False):
         self.path = tmp_path
         self.schema = schema
         if tmp_path.exists():
@@ -39,15 +39,15 @@ class Writer:
         self._pending: dict[str, list[dict]] = {}
         self._pending_posts = 0
         if self.fresh:
-            self._create_tables()
+            self._create_tables(indexes=not chunk)
 
-    def _create_tables(self) -> None:
+    def _create_tables(self, indexes: bool = True) -> None:
         for name, spec in self.schema.tables.items():
             columns = {col: _TYPES[kind] for col, kind in spec["columns"].items()}
             foreign_keys = [(col, other, self._pk(other)) for col, other in spec.get("foreign_keys", {}).items()]
             self.db[name].create(columns, pk=spec["pk"] if isinstance(spec["pk"], str) else tuple(spec["pk"]),
                                  foreign_keys=foreign_keys)
-        for table in self.schema.post_tables:
+        for table in self.schema.post_tables if indexes else ():
             self.db[table].create_index(["post_id"], if_not_exists=True)
 
     def _pk(self, table: str) -> str:
@@ -83,6 +83,29 @@ class Writer:
         self._pending = {}
         self._pending_posts = 0
 
+    def merge(self, chunk: Path) -> None:
+        """Copy every row of a chunk file (written by a worker) into this database.
+
+        A generated integer key is left out so that this file numbers the rows.
+        """
+        self.flush()
+        with self.db.conn:
+            self.db.execute("ATTACH DATABASE ? AS chunk", [str(chunk)])
+        try:
+            with self.db.conn:
+                for table in ("posts", *self.schema.post_tables):
+                    spec = self.schema.tables[table]
+                    columns = ", ".join(f"[{c}]" for c, kind in spec["columns"].items()
+                                        if not (c == spec["pk"] and kind == "integer"))
+                    self.db.execute(f"INSERT INTO main.[{table}] ({columns}) SELECT {columns} FROM chunk.[{table}]")
+        finally:
+            self.db.execute("DETACH DATABASE chunk")
+
+    def close(self) -> None:
+        self.flush()
+        self.db.conn.commit()
+        self.db.close()
+
     def delete_posts(self, post_ids: Iterable[str]) -> None:
         ids = list(post_ids)
         with self.db.conn:
@@ -112,12 +135,23 @@ class Writer:
             for table, columns in self.schema.fts_tables().items():
                 self.db[table].enable_fts(columns, fts_version="FTS5", tokenize=self.schema.fts_tokenize,
                                           create_triggers=True)
-            self.db.index_foreign_keys()
+            self._index_foreign_keys()
             self.db.conn.execute("PRAGMA journal_mode = DELETE")
         self.db.conn.execute("ANALYZE")
         self.db.conn.commit()
         self.counts = {t: self.db[t].count for t in self.schema.tables}
         self.db.close()
+
+    def _index_foreign_keys(self) -> None:
+        """An index on every foreign key, as `index_foreign_keys()` makes, but partial.
+
+        Most typed link columns (mentions.person_id, ...) are null; leaving the
+        nulls out keeps the indexes small, and `col = ?` still uses them.
+        """
+        for table, spec in self.schema.tables.items():
+            for column in spec.get("foreign_keys", {}):
+                self.db.execute(f"CREATE INDEX IF NOT EXISTS [idx_{table}_{column}] "
+                                f"ON [{table}] ([{column}]) WHERE [{column}] IS NOT NULL")
 
     def commit_to(self, published: Path) -> None:
         os.replace(self.path, published)
