@@ -5,6 +5,7 @@ import asyncio
 import json
 import os
 import shutil
+import socket
 import sys
 import threading
 import time
@@ -90,6 +91,13 @@ def test_serve_reports_errors_cleanly(runner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["serve", "--corpus", str(tmp_path / "corpus"), "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 1
     assert "metadata.json: invalid JSON: Expecting property name enclosed in double quotes" in result.output
+    bad.unlink()
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        result = runner.invoke(cli, ["serve", "--corpus", str(tmp_path / "corpus"), "--db", str(tmp_path / "x.db"),
+                                     "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"Error: cannot listen on 127.0.0.1:{port}: Address already in use (another server there? try --port {port + 1})" in result.output
 
 
 # --- a real server over loopback ----------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from pathlib import Path
 from typing import Any, Callable
 
@@ -186,12 +187,24 @@ def _close(ds: Datasette) -> None:
     ds.executor.shutdown(wait=False)
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail with a clean message, not a server log line, when the address is taken."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind((host, port))
+    except OSError as exc:
+        raise HubkbError(f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+                         f"(another server there? try --port {port + 1})") from None
+
+
 def serve(db_path: Path, metadata_path: Path, host: str = "127.0.0.1", port: int = 8001,
           log: Callable[[str], None] = print) -> None:
     """Serve the database until interrupted; a rebuilt file is picked up without a restart."""
     import uvicorn
 
     make_datasette(db_path, metadata_path)  # fail here, with a clean message, rather than in the server
+    _check_port(host, port)
     app = ReloadingApp(lambda: make_datasette(db_path, metadata_path), [db_path, metadata_path], log=log)
     log(f"hubkb: serving {display_path(db_path)} (immutable, as /{DATABASE_NAME}) with "
         f"{display_path(metadata_path)} on http://{host}:{port}/")
