@@ -36,7 +36,7 @@ class Extraction:
 
     @property
     def paragraphs(self) -> list[str]:
-        return [b.text for b in self.layout.paragraphs]
+        return [b.written for b in self.layout.paragraphs]
 
     def people(self) -> list[str]:
         used = self.names.used()
@@ -78,7 +78,7 @@ class Extraction:
 
 def extract(text: str, source: str, resolver: Resolver, aliases: AliasTable) -> Extraction:
     layout = find_layout(split_blocks(text))
-    paragraphs = [b.text for b in layout.paragraphs]
+    paragraphs = [b.written for b in layout.paragraphs]
     lines = [b.line for b in layout.paragraphs]
     names = Names(resolver, aliases)
     names.scan(paragraphs, lines)

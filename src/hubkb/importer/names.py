@@ -245,7 +245,8 @@ class Names:
     def _is_person(self, name: str, text: str, start: int, end: int) -> bool:
         words = name.split()
         folded = [fold(w) for w in words]
-        if any(f in FOLDED_NOT_NAMES and not re.fullmatch(PARTICLE, w) for f, w in zip(folded, words)):
+        if any(f in FOLDED_NOT_NAMES and not (0 < i < len(words) - 1 and re.fullmatch(PARTICLE, w, re.IGNORECASE))
+               for i, (f, w) in enumerate(zip(folded, words))):
             return False
         if any(f in FOLDED_ORG_HEADS for f in folded):
             return False
@@ -352,7 +353,8 @@ def _clean(text: str) -> str:
 
 
 def strip_article(text: str) -> str:
-    return re.sub(r"^(?:la|le|les|l['’])\s*(?=\w)", "", text, flags=re.IGNORECASE)
+    """'la Fing' -> 'Fing'; a capitalised article belongs to the name ('La 27e Région', 'Les Liens qui Libèrent')."""
+    return re.sub(r"^(?:(?:les|la|le)\s+|l['’]\s*)(?=\w)", "", text)
 
 
 def _name_parts(name: str) -> tuple[str, str]:
@@ -419,6 +421,6 @@ def _org_shaped(text: str) -> bool:
     """An affiliation: capitalised, short, not a year, a page or a role."""
     if not text or not (text[0].isupper() or text[0].isdigit()) or len(text.split()) > 10:
         return False
-    if re.fullmatch(r"[\d\s/.,-]+|(?:p|pp|vol|n°|dir|éd|ed|eds)\.?.*|vostf|vf|pdf|en|fr", text, re.IGNORECASE):
+    if re.fullmatch(r"[\d\s/.,-]+|(?:p|pp|vol|n°|dir|éd|ed|eds)(?:\.|\s).*|vostf|vf|pdf|en|fr", text, re.IGNORECASE):
         return False
     return not re.fullmatch(rf"{CAP}(?:\s+{CAP})+", text) or any(fold(w) in FOLDED_ORG_HEADS for w in text.split())

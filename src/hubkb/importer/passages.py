@@ -32,8 +32,8 @@ _GIVEN_BY = re.compile(r"\b(?:donn|propos|formul|avanc|retenu|fourni|élabor|pro
                        re.IGNORECASE)
 _ACCORDING = re.compile(r"\b(?:selon|d['’]après|pour)\s+(?:l['’]|la |le |les )?$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(il|elle|ils|elles|ce dernier|cette dernière|ces derniers|ces dernières|celui-ci|celle-ci"
-                      r"|ceux-ci|celles-ci|selon lui|selon elle|selon eux|selon elles|pour lui|pour elle|pour eux)"
-                      r"(?:\s+(?:la|le|les|l['’]|en|y|nous|lui|leur|ne|n['’]))*\s*(?=\S)", re.IGNORECASE)
+                      r"|ceux-ci|celles-ci|selon lui|selon elle|selon eux|selon elles|pour lui|pour elle|pour eux)\b",
+                      re.IGNORECASE)
 _WE = re.compile(r"\b(?:nous|on)\b", re.IGNORECASE)
 _TERM = r"(?P<term>(?:«\s*)?(?:(?:la|le|les|l['’]|du|des|de la|de l['’])\s*)?[\w’'-]+(?:\s+[\w’'-]+){0,3}?(?:\s*»)?)"
 _DET = r"(?:le|la|les|l['’]|un|une|des|du|ce|cet|cette|ces|tout|toute|tous|toutes|son|sa|ses|leur|leurs|une?)\b"
@@ -62,10 +62,10 @@ _UNQUOTED = [
     ("post-before", re.compile(rf"^(?P<text>.{{12,}}?),\s*(?:ce\s+)?(?:que|qu['’])\s*(?:nous|on)\s+appell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}\s*(?:[,.;:]|$)",
                                re.IGNORECASE)),
 ]
-_TERM_CUE = re.compile(r"\b(?:le terme|le mot|la notion|le concept|la définition|les définitions)\s+(?:de\s+|d['’]\s*)?"
-                       r"(?:la |le |les |l['’])?(?P<term>[\w-]+(?:\s+(?:[\w-]+(?:ique|iques|if|ive|ifs|ives|al|ale|aux|ales"
-                       r"|el|elle|els|elles|aire|aires|ouverte?s?|publics?|publiques?|sociale?s?|communs?|collaborative?s?)))?)",
-                       re.IGNORECASE)
+_TERM_CUE = re.compile(r"\b(?i:le terme|le mot|(?:la notion|le concept|la définition|les définitions)\s+(?:de|d['’]))\s*"
+                       r"(?i:la |le |les |l['’])?(?P<term>[a-zà-ÿ][\w-]+(?:\s+(?:[\w-]*(?:ique|iques|if|ive|ifs|ives|al|ale"
+                       r"|aux|ales|el|elle|els|elles|aire|aires|ouverte?s?|publics?|publiques?|sociale?s?|communs?"
+                       r"|collaborative?s?)))?)(?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,8 @@ class PassageFinder:
         self.works = works
         self.known_terms = known_terms  # folded alias -> label
         self.cue_terms = self._cue_terms()
+        self.post_terms = self._post_terms()
+        self.pronoun_via: str | None = None  # the relay of the last pronoun's antecedent ("X, cité par Z")
 
     def find(self) -> list[Passage]:
         found: list[Passage] = []
@@ -182,9 +184,9 @@ class PassageFinder:
             for q in quotes:
                 lead_start = max(_sentence_start(starts, q.start), previous_end)
                 passage = self._read_quote(n, text, q, lead_start, starts)
-                previous_end = q.end + len(_parenthetical(text, q.end)[0])
                 if passage:
                     found.append(passage)
+                    previous_end = q.end + len(_parenthetical(text, q.end)[0])
             found.extend(self._unquoted(n, text, quotes, starts))
         return found
 
@@ -200,7 +202,9 @@ class PassageFinder:
         paren, paren_start = _parenthetical(text, q.end)
         via = self._via(n, lead_start, q.start) or (self._via(n, q.end + paren_start, q.end + len(paren)) if paren else None)
         if _DEF_CUE.search(lead) and words >= 4:
+            self.pronoun_via = None
             by = self._giver(n, text, lead_start, q.start)
+            via = via or self.pronoun_via
             if by is None and paren:
                 by = self._first_group(n, q.end, q.end + len(paren), exclude=via)
             term = self._term(n, text, lead, q.start, quoted)
@@ -210,7 +214,9 @@ class PassageFinder:
         if paren:
             speaker = self._first_group(n, q.end, q.end + len(paren), exclude=via)
         if speaker is None:
+            self.pronoun_via = None
             speaker = self._speaker(n, text, lead_start, q.start, via)
+            via = via or self.pronoun_via
         if speaker:
             return Passage("quote", n, quoted, speaker, via, None, self._work(n, lead_start, q.start), note)
         return None
@@ -273,25 +279,44 @@ class PassageFinder:
         return self._context_term(n, text, lead, at, quoted)
 
     def _context_term(self, n: int, text: str, lead: str, at: int, quoted: str) -> str | None:
-        """The term the surrounding text is about: weighted counts of known and introduced terms."""
-        candidates = dict(self.known_terms)
-        candidates.update({fold(t): t for t in self.cue_terms})
-        if not candidates:
-            return None
+        """The term the surrounding text is about: weighted counts of known, introduced and defined terms."""
+        candidates = {_singular(fold(t)): t for t in self.post_terms}
+        candidates.update({_singular(alias): label for alias, label in self.known_terms.items()})
+        pronoun = re.search(r"\b(la|le|les|l['’])\s*(?:en\s+)?(?:d[ée]fini|désign|qualifi|décri|présent|résum)\w*\s*\S*\s*$",
+                            lead, re.IGNORECASE) or re.search(r"\b(la|le|les|l['’])\s*d[ée]fini", lead, re.IGNORECASE)
+        if pronoun:  # "Il la définit ainsi": the last noun with that article before the sentence
+            before = text[:at - len(lead)]
+            article = pronoun.group(1).lower().replace("’", "'")
+            pattern = {"la": r"\b(?:la\s+|l['’])", "le": r"\b(?:le\s+|l['’])", "les": r"\bles\s+",
+                       "l'": r"\b(?:la\s+|le\s+|l['’])"}[article]
+            nouns = list(re.finditer(pattern + r"([a-zà-ÿ][\w-]{2,})", before[-300:]))
+            if nouns:
+                return self._label(nouns[-1].group(1))
         weighted = [(" ".join(quoted.split()[:3]), 4), (lead, 3), (text[:at - len(lead)], 2),
                     (text[at:], 1), (self.title, 1)]
         if n > 0:
             weighted.append((self.paragraphs[n - 1], 1))
-        scores: dict[str, float] = {}
-        for chunk, weight in weighted:
-            folded = f" {fold(chunk)} "
-            for alias, label in candidates.items():
-                count = len(re.findall(rf"(?<= ){re.escape(alias)}(?:s|x)?(?= )", folded))
-                if count:
-                    scores[label] = scores.get(label, 0) + weight * count
+        scores = _term_scores(weighted, candidates)
+        if not scores:  # the post's own subject
+            scores = _term_scores([(self.title, 2), *((p, 1) for p in self.paragraphs)], candidates)
         if not scores:
             return None
         return max(scores.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+
+    def _post_terms(self) -> list[str]:
+        """Terms the post introduces ("le terme X") or defines explicitly ("Par X, nous entendons")."""
+        terms = list(self.cue_terms)
+        for text in self.paragraphs:
+            for pattern in _EXPLICIT_TERM:
+                for m in pattern.finditer(text):
+                    term = _tidy_term(m.group("term"))
+                    if term and term[0].islower() and len(term.split()) <= 3:
+                        terms.append(term)
+            for kind, pattern in _UNQUOTED:
+                if kind == "according":
+                    for m in pattern.finditer(text):
+                        terms.append(_tidy_term(m.group("term")))
+        return [t for t in terms if t and not re.fullmatch(r"(?:la|le|les|celle|celui|suivante?)", t, re.IGNORECASE)]
 
     def _label(self, term: str) -> str:
         return self.known_terms.get(fold(term), term)
@@ -301,7 +326,8 @@ class PassageFinder:
         for text in [self.title, *self.paragraphs]:
             for m in _TERM_CUE.finditer(text):
                 term = _tidy_term(m.group("term"))
-                if term and fold(term) not in {fold(t) for t in terms} and term.lower() not in ("suivante", "suivant"):
+                if term and term[0].islower() and fold(term) not in {fold(t) for t in terms} \
+                        and term.lower() not in ("suivante", "suivant"):
                     terms.append(term)
         return terms
 
@@ -316,7 +342,7 @@ class PassageFinder:
                 m = pattern.search(sentence)
                 if not m:
                     continue
-                definition = m.group("text").strip().rstrip(".!?…;: ").strip()
+                definition = _tidy_text(m.group("text"))
                 term = _tidy_term(m.group("term"))
                 if not term or len(definition.split()) < 4:
                     continue
@@ -368,6 +394,7 @@ class PassageFinder:
     def _pronoun(self, n: int, text: str, start: int, end: int) -> list[str] | None:
         """The antecedent of 'il', 'elle', 'ils', 'ce dernier'... in text[start:end]: the nearest agent before."""
         m = None
+        self.pronoun_via = None
         for m in _PRONOUN.finditer(text, start, end):
             pass
         if m is None:
@@ -379,10 +406,10 @@ class PassageFinder:
             groups = [g for g in self.names.groups_in(k, 0, limit)
                       if not _VIA.search(self.paragraphs[k][max(0, g[0].start - 20):g[0].start])]
             if groups:
-                if plural:
-                    several = [g for g in groups if len(g) > 1]
-                    return [x.key for x in (several or groups)[-1]]
-                return [groups[-1][-1].key]
+                group = [g for g in groups if len(g) > 1][-1:] if plural else []
+                chosen = group[0] if group else groups[-1] if plural else [groups[-1][-1]]
+                self.pronoun_via = self._via(k, chosen[-1].end, min(chosen[-1].end + 60, len(self.paragraphs[k])))
+                return [x.key for x in chosen]
         return None
 
     def _work(self, n: int, start: int, end: int) -> BodyWork | None:
@@ -396,9 +423,32 @@ def _parenthetical(text: str, pos: int) -> tuple[str, int]:
     return (m.group(0), m.start(1)) if m else ("", 0)
 
 
+def _singular(folded: str) -> str:
+    return " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in folded.split())
+
+
+def _term_scores(weighted: list[tuple[str, int]], candidates: dict[str, str]) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for chunk, weight in weighted:
+        folded = f" {_singular(fold(chunk))} "
+        for alias, label in candidates.items():
+            count = folded.count(f" {alias} ") if alias else 0
+            if count:
+                scores[label] = scores.get(label, 0) + weight * count
+    return scores
+
+
+def _tidy_text(text: str) -> str:
+    """An unquoted definition: up to a semicolon, without a leading adverb or a final stop."""
+    text = re.split(r"\s*;\s", text)[0]
+    text = re.sub(r"^(?:ici|donc|plutôt|simplement|ainsi|généralement|précisément)\s+", "", text.strip(), flags=re.IGNORECASE)
+    return text.rstrip(".!?…;: ").strip()
+
+
 def _tidy_term(term: str | None) -> str:
     if not term:
         return ""
     term = term.strip(" «»“”\"',:;.")
-    term = re.sub(r"^(?:la|le|les|l['’]|du|des|de la|de l['’]|de|d['’])\s*", "", term, flags=re.IGNORECASE)
+    term = re.sub(r"^(?:(?:les|la|le|des|du|de la|de|un|une|ce|cet|cette|ces)\s+|(?:de l|l|d)['’]\s*)", "", term,
+                  flags=re.IGNORECASE)
     return term.strip(" «»“”\"',:;.")

@@ -16,8 +16,7 @@ from rapidfuzz import fuzz
 
 from ..resolve import Resolver
 from ..text import fold
-from .lexicon import (BOOK_PUBLISHER, DOCUMENT_MARKER, ENGLISH_LINKS, STOPWORDS, VIDEO_MARKER, WORK_NOUNS,
-                      WORK_TYPES)
+from .lexicon import BOOK_PUBLISHER, DOCUMENT_MARKER, ENGLISH_LINKS, VIDEO_MARKER, WORK_NOUNS, WORK_TYPES
 from .names import CAP, UP, Names, strip_article
 from .scrape import is_person_shape
 
@@ -93,7 +92,7 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
         ref.publisher = publisher.strip(" .")
         if re.match(r"(?:in|dans)\s", rest[0], re.IGNORECASE):
             ref.type = ref.type or "article"
-    ref.type = ref.type or _guess_type(ref)
+    ref.type = ref.type or _guess_type(ref, names)
     _link_known(ref, resolver)
     return ref
 
@@ -151,13 +150,14 @@ def _known_agent(text: str, resolver: Resolver) -> bool:
     return resolver.agents.lookup(text) is not None
 
 
-def _guess_type(ref: Reference) -> str:
+def _guess_type(ref: Reference, names: Names) -> str:
+    people = [k for k in ref.authors if names.agents[k].kind == "person"]
     if ref.publisher and BOOK_PUBLISHER.search(ref.publisher):
         return "book"
     if ref.url and not ref.publisher:
         return "webpage"
     if ref.publisher:
-        return "report"
+        return "book" if people and len(people) == len(ref.authors) else "report"
     return "book" if ref.authors and ref.year else "other"
 
 
@@ -175,8 +175,12 @@ def _link_known(ref: Reference, resolver: Resolver) -> None:
 _NOUN = "|".join(sorted(map(re.escape, WORK_NOUNS), key=len, reverse=True))
 _WORK_CUE = re.compile(
     rf"\b(?P<noun>{_NOUN})(?:\s+(?:intitulée?s?|nommée?s?|appelée?s?))?"
-    rf"(?:\s+(?:de|d['’])\s*(?P<names>(?:[{UP}][\w’'.-]*\s?){{1,4}}(?:\s*(?:,|et|&)\s*(?:[{UP}][\w’'.-]*\s?){{1,4}})*))?"
-    rf"\s*,?\s*(?:intitulée?s?\s+)?", re.IGNORECASE)
+    rf"(?:\s+(?:de|d['’])\s*(?P<names>(?:[{UP}][\w’'.-]*\s?){{1,4}}(?:\s*(?:et|&)\s*(?:[{UP}][\w’'.-]*\s?){{1,4}})*))?"
+    rf"\s*,?\s*(?:intitulée?s?\s+)?")
+
+
+_FRENCH_FUNCTION = frozenset("le la les un une des du de ce cet cette ces il elle ils elles nous on qui que dont où en "
+                             "dans et ou mais donc car ni si à au aux par pour sur avec sans selon son sa ses leur".split())
 
 
 @dataclass
@@ -198,8 +202,6 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
             if span.kind == "work":
                 found.append(BodyWork(n, span.start, span.end, text[span.start:span.end], None, [], span.id))
         for m in _WORK_CUE.finditer(text):
-            if m.group("noun").lower() != m.group("noun") and m.start() > 0:
-                continue  # a capitalised noun is part of a title or a name
             span = _title_after(text, m.end())
             if span is None:
                 continue
@@ -223,8 +225,23 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
                         found.append(BodyWork(n, m.start(), m.end(), ref.title, None, [], ref.work_id))
     for work in found:
         names.block(work.n, work.start, work.end)
-        work.authors = work.authors or _names_after(work, paragraphs[work.n], names)
+        work.authors = work.authors or _names_after(work, paragraphs[work.n], names) \
+            or _possessor(work, paragraphs, names)
     return found
+
+
+def _possessor(work: BodyWork, paragraphs: list[str], names: Names) -> list[str]:
+    """'Sa conférence Nobel, W' / 'son livre W': the author is the person the text last named."""
+    before = paragraphs[work.n][:work.start]
+    m = re.search(rf"\b(?:son|sa|ses)\s+(?:{_NOUN})\b[^.;:!?]{{0,40}}$", before, re.IGNORECASE)
+    if not m:
+        return []
+    for k in range(work.n, max(-1, work.n - 2), -1):
+        limit = m.start() if k == work.n else len(paragraphs[k])
+        people = [x for g in names.groups_in(k, 0, limit) for x in g]
+        if people:
+            return [people[-1].key]
+    return []
 
 
 def _title_after(text: str, pos: int) -> tuple[int, int] | None:
@@ -236,9 +253,11 @@ def _title_after(text: str, pos: int) -> tuple[int, int] | None:
     m = re.match(rf"\s*([{UP}0-9][^,.;:()!?«»“”\"]*)", rest)
     if not m:
         return None
-    first_word = m.group(1).split()[0] if m.group(1).split() else ""
-    if fold(first_word) in STOPWORDS and first_word.lower() not in ENGLISH_LINKS or len(m.group(1).split()) < 2 \
-            and not m.group(1)[0].isupper():
+    words = m.group(1).split()
+    if len(words) < 2 and not m.group(1).strip().isupper():
+        return None  # "sa conférence Nobel": one capitalised word is no title
+    if not words or words[0].lower() in _FRENCH_FUNCTION and not (
+            words[0].lower() in ("le", "la", "les") and len(words) > 1 and words[1][0].isupper()):
         return None
     end = pos + m.end(1)
     while True:

@@ -16,6 +16,7 @@ from .lexicon import MONTHS, NOT_NAMES, STOPWORDS, WEEKDAYS
 
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u2009\u200a]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_BLANK = " \t\u00a0\u202f\u2007\u2009\u200a"
 _BULLET = re.compile(r"^\s*(?:[-–—•*·▪►>]|\d{1,2}[.)])(?=\s|$)\s*")
 
 
@@ -23,6 +24,11 @@ _BULLET = re.compile(r"^\s*(?:[-–—•*·▪►>]|\d{1,2}[.)])(?=\s|$)\s*")
 class Block:
     text: str  # spaces normalised: one plain space between words
     line: int  # 1-based line of the source text where the block starts
+    raw: str = ""  # as written, only trimmed (no-break spaces inside are kept, as the corpus keeps them)
+
+    @property
+    def written(self) -> str:
+        return self.raw or self.text
 
 
 def clean_line(text: str) -> str:
@@ -44,7 +50,8 @@ def split_blocks(text: str) -> list[Block]:
             else:
                 parts[-1][1].append(line)
         for n, lines in parts:
-            blocks.append(Block(clean_line(" ".join(lines)), n))
+            raw = " ".join(_INVISIBLE.sub("", line).strip(_BLANK) for line in lines)
+            blocks.append(Block(clean_line(raw), n, raw))
         current.clear()
 
     for n, line in enumerate(text.split("\n"), 1):
