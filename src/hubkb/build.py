@@ -18,7 +18,7 @@ from . import __version__
 from .db import Writer, authority_rows, post_rows, published_state
 from .errors import CorpusError, HubkbError, Problem, display_path
 from .index import MentionIndex
-from .read import post_paths, read_authorities, read_post
+from .read import authority_hash, post_paths, read_authorities, read_post
 from .records import Authorities, ResolvedPost
 from .resolve import AuthorityLinks, Resolver, resolve_authorities, resolve_post
 from .schema import Schema, load_schema
@@ -172,7 +172,12 @@ def _cores() -> int:
 
 
 def _source(path: Path, corpus: Path) -> str:
-    return path.relative_to(corpus).as_posix() if path.is_relative_to(corpus) else path.name
+    """A post's path relative to the corpus: the key of incremental builds."""
+    return f"{path.parent.name}/{path.name}"  # every post is corpus/posts/NAME
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _errors(problems: list[Problem]) -> list[Problem]:
@@ -208,22 +213,22 @@ def build(corpus: Path, db_path: Path, schema_path: Path, progress: Progress | N
           full: bool = False) -> Report:
     """Build `db_path` from `corpus`, incrementally when the published file allows it."""
     start = time.perf_counter()
-    stage = _prepare(corpus, schema_path)
+    if not corpus.is_dir():
+        raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
     paths = post_paths(corpus)
-    meta = {"schema_hash": stage.schema.content_hash, "authority_hash": stage.authorities.content_hash,
+    meta = {"schema_hash": _file_hash(schema_path), "authority_hash": authority_hash(corpus),
             "hubkb_version": __version__}
     old_meta, published = published_state(db_path)
-    incremental = not full and published and all(old_meta.get(k) == v for k, v in meta.items())
-    hashes = {_source(p, corpus): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths} if incremental else {}
+    incremental = bool(not full and published and all(old_meta.get(k) == v for k, v in meta.items()))
+    todo, gone = paths, []
     if incremental:
+        # Unchanged files are not even parsed: their rows stay as published.
+        hashes = {_source(p, corpus): _file_hash(p) for p in paths}
         todo = [p for p in paths if published.get(_source(p, corpus), ("", ""))[1] != hashes[_source(p, corpus)]]
         gone = [src for src in published if src not in hashes]
-        if not todo and not gone and not _errors(stage.problems):
-            report = Report("up to date", posts=len(published))
-            _finish_report(report, stage, start)
-            return report
-    else:
-        todo, gone = paths, []
+        if not todo and not gone:
+            return Report("up to date", posts=len(published), seconds=time.perf_counter() - start)
+    stage = _prepare(corpus, schema_path)
     report = Report("incremental" if incremental else "full")
     tmp = db_path.with_name(f".{db_path.name}.{__name__}.tmp")
     writer = Writer(tmp, stage.schema, start_from=db_path if incremental else None)

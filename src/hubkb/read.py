@@ -150,11 +150,16 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
 
 
 def post_paths(corpus: Path) -> list[Path]:
-    """Every corpus/posts/*.md, sorted, the same file reached by two paths once."""
-    seen: dict[str, Path] = {}
-    for path in sorted((corpus / "posts").glob("*.md")):
-        real = os.path.realpath(path)
-        seen.setdefault(real, path)
+    """Every corpus/posts/*.md, sorted; the same file reached by two paths counts once."""
+    folder = corpus / "posts"
+    if not folder.is_dir():
+        return []
+    seen: dict[tuple[int, int], Path] = {}
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.name.endswith(".md") and entry.is_file():
+                st = entry.stat()  # follows a link to the file it names
+                seen.setdefault((st.st_dev, st.st_ino), folder / entry.name)
     return sorted(seen.values())
 
 
@@ -251,7 +256,6 @@ def read_authorities(corpus: Path, schema: Schema) -> tuple[Authorities, list[Pr
     problems: list[Problem] = []
     loaded: dict[str, list] = {}
     paths: dict[str, str] = {}
-    digest = hashlib.sha256()
     for kind, filename in AUTHORITY_FILES.items():
         path = corpus / filename
         paths[kind] = display_path(path)
@@ -259,7 +263,6 @@ def read_authorities(corpus: Path, schema: Schema) -> tuple[Authorities, list[Pr
             loaded[kind] = []
             continue
         raw = path.read_bytes()
-        digest.update(filename.encode() + b"\0" + raw + b"\0")
         records, found = _read_authority(kind, raw, paths[kind], schema)
         loaded[kind] = records
         problems.extend(found)
@@ -270,9 +273,19 @@ def read_authorities(corpus: Path, schema: Schema) -> tuple[Authorities, list[Pr
         works=tuple(loaded["works"]),
         terms=tuple(loaded["terms"]),
         paths=paths,
-        content_hash=digest.hexdigest(),
+        content_hash=authority_hash(corpus),
     )
     return authorities, problems
+
+
+def authority_hash(corpus: Path) -> str:
+    """One hash over the four authority files: any change means a full build."""
+    digest = hashlib.sha256()
+    for filename in AUTHORITY_FILES.values():
+        path = corpus / filename
+        if path.exists():
+            digest.update(filename.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 _BUILDERS = {

@@ -137,7 +137,7 @@ class Writer:
                                           create_triggers=True)
             self._index_foreign_keys()
             self.db.conn.execute("PRAGMA journal_mode = DELETE")
-        self.db.conn.execute("ANALYZE")
+            self.db.conn.execute("ANALYZE")  # an update keeps the statistics: one post moves nothing
         self.db.conn.commit()
         self.counts = {t: self.db[t].count for t in self.schema.tables}
         self.db.close()
