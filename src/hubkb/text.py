@@ -71,16 +71,25 @@ def search_variants(text: str) -> str:
     way matches, in Datasette's own `?_search=` too.
     """
     found: dict[str, None] = {}
-    for m in _ORDINAL.finditer(text):
-        found[f"{m.group(1)}e {m.group(1)}eme"] = None
+    for m in _ORDINAL_LOWER.finditer(text):
+        if not _word_before(text, m.start()):
+            found[f"{m.group(1)}e {m.group(1)}eme"] = None
     for m in _CO_ANY.finditer(text):
         rest = strip_accents(m.group(2).lower())
-        if m.group(1) or rest in _CO_STEMS:  # "coproduction" must also match "co-production"
+        # "coproduction" must also match "co-production", and the other way round
+        if (m.group(1) or rest in _CO_STEMS) and not _word_before(text, m.start()):
             found[f"co{rest} co {rest}"] = None
     return " ".join(found)
 
 
-_CO_ANY = re.compile(r"\bco([-‐‑])?(\w{4,})", re.IGNORECASE)
+def _word_before(text: str, start: int) -> bool:
+    return start > 0 and text[start - 1].isalnum()
+
+
+# No leading \b and no IGNORECASE: both make a scan of every body several
+# times slower; the word start is checked on the few matches instead.
+_CO_ANY = re.compile(r"[Cc][Oo]([-‐‑])?(\w{4,})")
+_ORDINAL_LOWER = re.compile(r"(\d+)(?:i[eè]me|[eè]me|[eè]re|er|[eè])\b")
 
 
 # Words that French writes both "co-X" and "coX"; only these get the split form.
