@@ -63,7 +63,7 @@ foundation institute university council agency department trust network centre c
 # Nouns that introduce a work: "le rapport X", "la publication X".
 WORK_NOUNS = _words("""
 publication publications rapport rapports livre livres ouvrage ouvrages article articles
-documentaire documentaires film films vidéo video étude études essai essais billet note
+documentaire documentaires film films vidéo video étude études essai essais billet
 guide manifeste thèse mémoire revue magazine série émission conférence intervention
 podcast report book paper
 """)
@@ -76,6 +76,7 @@ politologue député députée ministre maire élu élue consultant consultante 
 militante entrepreneur entrepreneuse blogueur blogueuse responsable chargé chargée
 coordinateur coordinatrice réalisateur réalisatrice écrivain écrivaine géographe
 juriste psychologue ingénieur ingénieure architecte activiste essayiste prix nobel
+délégué déléguée secrétaire membre animateur animatrice chef cheffe porte-parole adjoint adjointe
 """)
 # Determiners that start a noun phrase (a defined term, or a definition's text).
 DETERMINERS = _words("le la les l un une des du de d ce cet cette ces son sa ses leur leurs "
@@ -92,7 +93,8 @@ conclut concluent a conclu reconnaît reconnait reconnaissent poursuit poursuive
 soutient soutiennent a soutenu répond répondent a répondu défend défendent a défendu
 prévient préviennent a prévenu admet admettent résume résument cite citent
 s’interroge s'interroge s’exclame s'exclame s’inquiète s'inquiète s’amuse s'amuse
-parle parlent""".split("\n")
+parle parlent rappelle rappellent a rappelé appelle appellent renouvelle
+jette projette""".split("\n")
 
 
 def _speech_forms() -> frozenset[str]:

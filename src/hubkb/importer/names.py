@@ -26,11 +26,20 @@ PARTICLE = r"(?:de|du|des|da|di|van|von|der|den|le|la|ben|bin|el)"
 _NAME_RUN = re.compile(rf"(?<![\w’'-])(?:{CAP})(?:\s+(?:{PARTICLE}\s+)?(?:{CAP}|{CAPS})(?![\w]))+")
 _INITIAL_FIRST = re.compile(rf"(?<![\w’'-])({INITIAL})\s?({CAP})(?![\w-])")
 _INITIAL_AFTER = re.compile(rf"(?<![\w’'-])({CAP})\s+({INITIAL})(?![\w])")
+_ONE_PERSON = re.compile(rf"^(?:{CAP})(?:\s+(?:{PARTICLE}\s+)?(?:{CAP}|{CAPS})){{1,3}}$|^{INITIAL}\s?{CAP}$")
 _SINGLE = re.compile(rf"(?<![\w-])(?:[lLdD]['’]|[qQ]u['’])?({CAP}|{CAPS})(?![\w-])")
 FOLDED_FIRST_NAMES = frozenset(fold(n) for n in FIRST_NAMES)
 FOLDED_NOT_NAMES = frozenset(fold(n) for n in NOT_NAMES | STOPWORDS)
 FOLDED_ORG_HEADS = frozenset(fold(n) for n in ORG_HEADS)
 _ROLE = "|".join(sorted(map(re.escape, ROLE_NOUNS | WORK_NOUNS | {"travaux"}), key=len, reverse=True))
+_LOWER_HEAD = "(?:" + "|".join(sorted(h for h in ORG_HEADS if h.islower())) + ")"
+_PHRASE = rf"[{UP}0-9][\w’'-]*(?:\s+(?:de la\s+|de l['’]|des\s+|du\s+|de\s+|d['’]|pour\s+)?[{UP}0-9][\w’'-]*)*"
+_ARTICLE = r"(?:(?:la|le|les)\s+|l['’])"
+_SLOT_VERB = r"(?:en\s+|le\s+|la\s+|les\s+|l['’])?(?:d[ée]fini|donne|propose|explique|ajoute|rappelle|affirme|estime|" \
+             r"souligne|précise|insiste|considère|qualifie|écrit|décrit|résume|déclare|défend|parle|note)"
+_SUBJECT_SLOT = re.compile(rf"(?:^|(?<=[.:;!?]\s)|(?<=,\s))(?i:{_ARTICLE})?(?P<a>{_PHRASE})"
+                           rf"(?:\s+et\s+(?i:{_ARTICLE})?(?P<b>{_PHRASE}))?\s+(?={_SLOT_VERB})")
+_ACCORDING_SLOT = re.compile(rf"\b(?i:selon|d['’]après)\s+(?i:{_ARTICLE})?(?P<a>{_PHRASE})(?=\s*,)")
 _AGENT_BEFORE = re.compile(
     rf"(?:\b(?:par|selon|pour|avec|chez|d['’]après|entretien avec|interview de)|\b(?:{_ROLE})(?:\s+\w+)?(?:\s+(?:de|d['’]))?)\s*$",
     re.IGNORECASE)
@@ -155,11 +164,13 @@ class Names:
         if self.resolver.agents.lookup(written) is None:
             written = strip_article(written)
         match = self.resolver.agents.lookup(written)
-        folded = fold(written)
+        folded = _org_key(written)
         for key, agent in self.agents.items():
             same_entry = match is not None and agent.entry_id == match.entry.id
-            if agent.kind == "organisation" and (same_entry or fold(agent.name) == folded
-                                                 or folded in (fold(v) for v in agent.variants)):
+            if agent.kind == "organisation" and (same_entry or _org_key(agent.name) == folded
+                                                 or folded in (_org_key(v) for v in agent.variants)):
+                if agent.entry_id is None and len(written) > len(agent.name):
+                    agent.name = written  # "La 27e Région" is fuller than "27e Région"
                 break
         else:
             key = f"organisation:{len(self.agents)}"
@@ -205,7 +216,10 @@ class Names:
         for n, text in enumerate(paragraphs):
             self._full_names(n, text, lines[n])
         for n, text in enumerate(paragraphs):
+            self._slots(n, text, lines[n])
+        for n, text in enumerate(paragraphs):
             self._short_forms(n, text, lines[n])
+            self._organisation_forms(n, text)
             self._affiliations(n, text, lines[n])
             self.mentions[n].sort(key=lambda m: m.start)
 
@@ -270,6 +284,32 @@ class Names:
                 continue
             self._add(n, m.start(), m.start() + len(name), self.organisation(name, "body", line))
 
+    def _slots(self, n: int, text: str, line: int) -> None:
+        """Names only an agent fills: the subject of 'définit' or 'ajoute', 'selon X,'."""
+        for m in [*_SUBJECT_SLOT.finditer(text), *_ACCORDING_SLOT.finditer(text)]:
+            for group in ("a", "b"):
+                if group not in m.groupdict() or not m.group(group):
+                    continue
+                start, end = m.span(group)
+                name = m.group(group)
+                if fold(name) in FOLDED_NOT_NAMES or any(x.start < end and start < x.end for x in self.mentions[n]):
+                    continue
+                if _ONE_PERSON.match(name) and not any(fold(w) in FOLDED_ORG_HEADS for w in name.split()):
+                    self._add(n, start, end, self.person(name, "body", line))
+                else:
+                    self._add(n, start, end, self.organisation(name, "body", line))
+
+    def _organisation_forms(self, n: int, text: str) -> None:
+        """An organisation found once is found wherever the post writes it the same way."""
+        for key, agent in list(self.agents.items()):
+            if agent.kind != "organisation":
+                continue
+            for variant in agent.variants:
+                if len(variant) < 3:
+                    continue
+                for m in re.finditer(rf"(?<![\w-]){re.escape(variant)}(?![\w-])", text):
+                    self._add(n, m.start(), m.end(), key)
+
     def _short_forms(self, n: int, text: str, line: int) -> None:
         """'Ostrom E.', 'qu’Ostrom', 'Harris': a family name of someone the post already names in full."""
         surnames = {a.surname: k for k, a in self.agents.items() if a.kind == "person" and a.surname}
@@ -292,8 +332,9 @@ class Names:
             if m is None and text[:mention.start].rstrip().endswith("("):
                 m = re.match(r",\s*([^()]{2,80})\)", after)
             if m is None:
-                m = re.match(rf",\s*(?:(?:{_ROLE})\s+)?(?:de la|de l['’]|du|de|d['’]|chez|à la|au)\s*"
-                             rf"((?:[{UP}0-9][\w’'-]*)(?:\s+(?:de la|des|du|de|d['’]|et)?\s*[{UP}0-9][\w’'-]*)*)", after)
+                m = re.match(rf",\s*(?:(?:{_ROLE})(?:\s+[{LOW}]+)?\s+)?(?:de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
+                             rf"((?:[{UP}0-9][\w’'-]*|{_LOWER_HEAD})(?:\s+(?:de la|des|du|de|d['’]|et)?\s*[{UP}0-9][\w’'-]*)*)",
+                             after)
             if m is None:
                 continue
             written = m.group(1).strip()
@@ -328,7 +369,7 @@ class Names:
         ms = self.mentions[n]
         for i in range(1, len(ms)):
             between = text[ms[i - 1].end:ms[i].start]
-            if re.fullmatch(r"\s*(?:,|et|&|and|,\s*et)\s*", between) and not ms[i].affiliation and not ms[i - 1].affiliation:
+            if re.fullmatch(r"\s*(?:,|et|&|and|,\s*et)\s*(?:(?:la|le|les)\s+|l['’])?", between) and not ms[i].affiliation and not ms[i - 1].affiliation:
                 ms[i] = Mention(ms[i].start, ms[i].end, ms[i].key, ms[i - 1].group, ms[i].affiliation)
 
     def block(self, n: int, start: int, end: int) -> None:
@@ -355,6 +396,10 @@ def _clean(text: str) -> str:
 def strip_article(text: str) -> str:
     """'la Fing' -> 'Fing'; a capitalised article belongs to the name ('La 27e Région', 'Les Liens qui Libèrent')."""
     return re.sub(r"^(?:(?:les|la|le)\s+|l['’]\s*)(?=\w)", "", text)
+
+
+def _org_key(name: str) -> str:
+    return fold(re.sub(r"^(?i:(?:les|la|le)\s+|l['’]\s*)", "", name))
 
 
 def _name_parts(name: str) -> tuple[str, str]:

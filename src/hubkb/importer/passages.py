@@ -62,6 +62,8 @@ _UNQUOTED = [
     ("post-before", re.compile(rf"^(?P<text>.{{12,}}?),\s*(?:ce\s+)?(?:que|qu['’])\s*(?:nous|on)\s+appell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}\s*(?:[,.;:]|$)",
                                re.IGNORECASE)),
 ]
+_QUOTED_SUBJECT = re.compile(rf"^(?i:{_DET})\s*(?P<term>[\w’'-]+(?:\s+[\w’'-]+){{0,2}}?)\s+(?:est|sont|désigne|désignent"
+                             r"|consiste|consistent|se définit|se définissent|renvoie|renvoient|correspond|correspondent)\b")
 _TERM_CUE = re.compile(r"\b(?i:le terme|le mot|(?:la notion|le concept|la définition|les définitions)\s+(?:de|d['’]))\s*"
                        r"(?i:la |le |les |l['’])?(?P<term>[a-zà-ÿ][\w-]+(?:\s+(?:[\w-]*(?:ique|iques|if|ive|ifs|ives|al|ale"
                        r"|aux|ales|el|elle|els|elles|aire|aires|ouverte?s?|publics?|publiques?|sociale?s?|communs?"
@@ -276,6 +278,9 @@ class PassageFinder:
                 term = _tidy_term(found[-1].group("term"))
                 if term and not re.fullmatch(r"(?:la|le|les|celle|celui|ce|cette|suivante|suivant)", term, re.IGNORECASE):
                     return self._label(term)
+        subject = _QUOTED_SUBJECT.match(quoted)
+        if subject and len(subject.group("term").split()) <= 3:
+            return self._label(_tidy_term(subject.group("term")))
         return self._context_term(n, text, lead, at, quoted)
 
     def _context_term(self, n: int, text: str, lead: str, at: int, quoted: str) -> str | None:

@@ -87,6 +87,11 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
         while rest and re.match(r"[a-zà-ÿ]", rest[0]):
             title.append(rest.pop(0))
         ref.title = ", ".join(title).strip(" .:")
+    if rest and not ref.authors and (len(rest) >= 2 or _is_person_name(rest[0], resolver)):
+        # "Title, Author, Publisher, year": the first part after the title names its author
+        author = rest.pop(0)
+        ref.authors = [names.person(author, "references", line) if _is_person_name(author, resolver)
+                       else names.organisation(author, "references", line)]
     if rest:
         publisher = re.sub(r"^(?:in|dans)\s+", "", rest[0], flags=re.IGNORECASE)
         ref.publisher = publisher.strip(" .")
@@ -174,7 +179,8 @@ def _link_known(ref: Reference, resolver: Resolver) -> None:
 
 _NOUN = "|".join(sorted(map(re.escape, WORK_NOUNS), key=len, reverse=True))
 _WORK_CUE = re.compile(
-    rf"\b(?P<noun>{_NOUN})(?:\s+(?:intitulée?s?|nommée?s?|appelée?s?))?"
+    rf"(?:(?<![\w’'])(?i:le|la|les|un|une|des|du|son|sa|ses|leur|leurs|ce|cet|cette|ces|notre|nos)\s+|\b(?i:[ld])['’])"
+    rf"(?P<noun>{_NOUN})(?:\s+(?:intitulée?s?|nommée?s?|appelée?s?))?"
     rf"(?:\s+(?:de|d['’])\s*(?P<names>(?:[{UP}][\w’'.-]*\s?){{1,4}}(?:\s*(?:et|&)\s*(?:[{UP}][\w’'.-]*\s?){{1,4}})*))?"
     rf"\s*,?\s*(?:intitulée?s?\s+)?")
 
@@ -216,6 +222,8 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
                 same.type = same.type or kind
                 continue
             title = text[start:end]
+            if any(m_.start == start and m_.end == end for m_ in names.mentions[n]):
+                continue  # "le film de X" without a title: the name is no title
             match = resolver.works.lookup(title)
             found.append(BodyWork(n, start, end, title, kind, authors, match.entry.id if match else None))
         for ref in section:
