@@ -198,3 +198,17 @@ WORK_TYPES = {
     "paper": "article",
     "thèse": "thesis", "mémoire": "thesis",
 }
+
+# Acronyms that name no organisation ("une PME", "la TVA"); others after "au", "du", "le"... do.
+COMMON_ACRONYMS = _words("""
+PME TPE ETI PDF RSS TVA PIB CDI CDD RH DRH DSI IT TIC NTIC ESS RSE TINA OK USA UK UE US ONG PPP API URL HTML
+CSS SMS GPS TV RER TGV SDF HLM RSA APL BTP PLU SCOT ZAD FAQ CV QR NB PS CEO DG PDG ETP BD DIY IA AI IoT SaaS
+FabLab FabLabs BtoB BtoC B2B B2C PhD MOOC MOOCs NFC RFID ADN OGM CO2 VS
+""")
+# Verbs after "la X" that make X an actor: "la Fing a accompagné", "la Fing propose".
+ACTOR_VERBS = _words("""
+a ont est sont était avait propose proposent organise organisent publie publient lance lancent accompagne
+accompagnent mène mènent porte portent défend défendent réunit réunissent anime animent finance financent
+soutient soutiennent définit définissent explique expliquent rappelle rappellent estime estiment souligne
+soulignent affirme affirment conduit conduisent expérimente expérimentent développe développent
+""")

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from ..resolve import Entry, Resolver
 from ..text import fold
-from .lexicon import FIRST_NAMES, NOT_NAMES, ORG_HEADS, ROLE_NOUNS, SPEECH_VERB, STOPWORDS, WORK_NOUNS
+from .lexicon import (ACTOR_VERBS, COMMON_ACRONYMS, FIRST_NAMES, NOT_NAMES, ORG_HEADS, ROLE_NOUNS, SPEECH_VERB,
+                      STOPWORDS, WORK_NOUNS)
 
 UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zà-öø-ÿ"
@@ -217,6 +218,7 @@ class Names:
             self._full_names(n, text, lines[n])
         for n, text in enumerate(paragraphs):
             self._slots(n, text, lines[n])
+            self._acronyms_and_actors(n, text, lines[n])
         for n, text in enumerate(paragraphs):
             self._short_forms(n, text, lines[n])
             self._organisation_forms(n, text)
@@ -299,6 +301,27 @@ class Names:
                 else:
                     self._add(n, start, end, self.organisation(name, "body", line))
 
+    def _acronyms_and_actors(self, n: int, text: str, line: int) -> None:
+        """'au MIT', 'le réseau ENoLL', 'la Fing a accompagné': organisations by shape and slot."""
+        for m in re.finditer(rf"(?<=\s)(?:(?i:au|aux|du|des|de|d['’]|le|la|les|l['’]|par|avec|chez|pour|selon|et|réseau)\s*)"
+                             rf"(?P<name>[{UP}][\w-]*[{UP}][\w-]*)(?![\w’'-])", " " + text):
+            name, start = m.group("name"), m.start("name") - 1
+            if name in COMMON_ACRONYMS or len(name) > 12 or not re.fullmatch(r"[\w-]+", name):
+                continue
+            if fold(name) in FOLDED_NOT_NAMES:
+                continue
+            if not any(x.start < start + len(name) and start < x.end for x in self.mentions[n]):
+                self._add(n, start, start + len(name), self.organisation(name, "body", line))
+        for m in re.finditer(rf"(?<![\w’'])(?:la|le|les|l['’])\s*(?P<name>{CAP})\s+(?P<verb>\w+)", text):
+            name, verb = m.group("name"), m.group("verb")
+            if verb not in ACTOR_VERBS or fold(name) in FOLDED_NOT_NAMES | FOLDED_FIRST_NAMES | FOLDED_ORG_HEADS:
+                continue
+            if self.resolver.terms.lookup(name) is not None:
+                continue
+            start, end = m.span("name")
+            if not any(x.start < end and start < x.end for x in self.mentions[n]):
+                self._add(n, start, end, self.organisation(name, "body", line))
+
     def _organisation_forms(self, n: int, text: str) -> None:
         """An organisation found once is found wherever the post writes it the same way."""
         for key, agent in list(self.agents.items()):
@@ -333,12 +356,12 @@ class Names:
                 m = re.match(r",\s*([^()]{2,80})\)", after)
             if m is None:
                 m = re.match(rf",\s*(?:(?:{_ROLE})(?:\s+[{LOW}]+)?\s+)?(?:de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
-                             rf"((?:[{UP}0-9][\w’'-]*|{_LOWER_HEAD})(?:\s+(?:de la|des|du|de|d['’]|et)?\s*[{UP}0-9][\w’'-]*)*)",
-                             after)
+                             rf"((?:[{UP}0-9]|{_LOWER_HEAD}\s)[^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|$))", after)
+                if m and (len(m.group(1).split()) > 8 or not re.search(rf"(?:^|\s)[{UP}0-9]", m.group(1))):
+                    m = None
             if m is None:
                 continue
-            written = m.group(1).strip()
-            written = re.split(r",\s*", written)[0]
+            written = _trim_adjectives(re.split(r",\s*", m.group(1).strip())[0])
             if not _org_shaped(written) or self._person_key(written):
                 continue
             start = mention.end + m.start(1)
@@ -396,6 +419,15 @@ def _clean(text: str) -> str:
 def strip_article(text: str) -> str:
     """'la Fing' -> 'Fing'; a capitalised article belongs to the name ('La 27e Région', 'Les Liens qui Libèrent')."""
     return re.sub(r"^(?:(?:les|la|le)\s+|l['’]\s*)(?=\w)", "", text)
+
+
+def _trim_adjectives(name: str) -> str:
+    """'MindLab danois' -> 'MindLab'; 'Agence nationale de la recherche' keeps its words after 'de la'."""
+    words = name.split()
+    while len(words) > 1 and words[-1][0].islower() and not re.fullmatch(
+            r"(?:de|du|des|la|le|les|pour|et|en|sur|aux?)|[dl]['’]\S*", words[-2]) and not words[-2][0].islower():
+        words.pop()
+    return " ".join(words)
 
 
 def _org_key(name: str) -> str:

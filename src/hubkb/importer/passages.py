@@ -45,14 +45,16 @@ _EXPLICIT_TERM = [
     re.compile(rf"\bd[ée]finition\s+(?:de la|du|de l['’]|des|de|d['’])\s*{_TERM}(?=\s*[,:;.]|\s+(?:comme|est|que|qui|qu|par|de|selon|donnée|proposée)\b|\s*$)",
                re.IGNORECASE),
 ]
+_COPULA = (r"(?:est|sont|désigne|désignent|consiste|consistent|renvoie|renvoient|correspond|correspondent"
+           r"|signifie|signifient|se définit|se définissent|peut se définir|peuvent se définir|serait|seraient)")
+_ACCORDING_TERM = (rf"\b(?:selon|d['’]après|pour)\s+(?P<agent>[^,]{{2,80}})(?:,\s*[^,]{{2,100}})?,\s*"
+                   rf"(?P<term>{_DET}\s*[\w’'-]+(?:\s+[\w’'-]+){{0,3}}?)\s+{_COPULA}")
+_ACCORDING_QUOTE = re.compile(_ACCORDING_TERM + r"\s*(?:comme\s*|:\s*)?$", re.IGNORECASE)
 _UNQUOTED = [
     # X définit Y comme Z
     ("giver", re.compile(rf"d[ée]fini(?:t|ssent|ssait|ssaient)\s+{_TERM}\s+comme\s+(?P<text>[^«“\"].+)$", re.IGNORECASE)),
     # selon X, Y est Z
-    ("according", re.compile(rf"\b(?:selon|d['’]après|pour)\s+(?P<agent>[^,]{{2,80}}),\s*(?P<term>{_DET}\s*[\w’'-]+(?:\s+[\w’'-]+){{0,3}}?)\s+"
-                             r"(?:est|sont|désigne|désignent|consiste|consistent|renvoie|renvoient|correspond|correspondent"
-                             r"|signifie|signifient|se définit|se définissent|peut se définir|peuvent se définir|serait|seraient)"
-                             r"\s+(?:comme\s+|en\s+|à\s+)?(?P<text>[^«“\"].+)$", re.IGNORECASE)),
+    ("according", re.compile(_ACCORDING_TERM + r"\s+(?:comme\s+|en\s+|à\s+)?(?P<text>[^«“\"].+)$", re.IGNORECASE)),
     # par Y, nous entendons Z
     ("post", re.compile(rf"\bpar\s+{_TERM}\s*,\s*(?:nous|on)\s+entend(?:ons)?\s*:?\s+(?P<text>[^«“\"].+)$", re.IGNORECASE)),
     ("post", re.compile(rf"\b(?:nous|on)\s+entend(?:ons)?\s+par\s+{_TERM}\s*[,:]?\s+(?P<text>{_DET}.+)$", re.IGNORECASE)),
@@ -203,6 +205,15 @@ class PassageFinder:
         note = "the closing quotation mark is missing; check where the quotation ends" if q.unclosed else None
         paren, paren_start = _parenthetical(text, q.end)
         via = self._via(n, lead_start, q.start) or (self._via(n, q.end + paren_start, q.end + len(paren)) if paren else None)
+        according = _ACCORDING_QUOTE.search(lead)
+        if according and words >= 4:  # "Selon X, Y est « … »"
+            self.pronoun_via = None
+            agent_start, agent_end = lead_start + according.start("agent"), lead_start + according.end("agent")
+            by = self._first_group(n, agent_start, agent_end, exclude=via) or \
+                self._pronoun(n, text, agent_start - 8, agent_end)
+            if by is not None:
+                return Passage("definition", n, quoted, by, via or self.pronoun_via,
+                               self._label(_tidy_term(according.group("term"))), self._work(n, lead_start, q.start), note)
         if _DEF_CUE.search(lead) and words >= 4:
             self.pronoun_via = None
             by = self._giver(n, text, lead_start, q.start)
@@ -358,7 +369,8 @@ class PassageFinder:
                 via = self._via(n, start, start + m.start("text"))
                 if kind == "according":
                     by = self._first_group(n, start + m.start("agent"), start + m.end("agent"), exclude=via)
-                    by = by if by is not None else self._pronoun(n, text, start, start + m.end("agent") + 1)
+                    by = by if by is not None else self._pronoun(n, text, start + m.start("agent") - 8,
+                                                                 start + m.end("agent"))
                     if by is None:
                         continue
                 elif kind == "giver":
