@@ -270,6 +270,17 @@ def test_default_facets(client: Client) -> None:
     assert 'data-column="year"' in client.get("/hubkb/posts").text
 
 
+def test_json_array_facet_counts_like_datasette_s_array_facet(injected: Client) -> None:
+    facets = rows(injected.get("/hubkb/posts.json", params={"_facet_array": "tags", "_size": 0}))["facet_results"]
+    by_type = {f["type"]: f for f in facets.values() if f["name"] == "tags"}
+    ours, datasette_s = by_type["json_array"], by_type["array"]
+    assert [(v["value"], v["count"]) for v in ours["results"]] == [
+        (v["value"], v["count"]) for v in datasette_s["results"]]
+    assert len(ours["results"]) == 5
+    picked = rows(injected.get("/hubkb/posts.json", params={"tags__arraycontains": "sécurité", "_shape": "array"}))
+    assert [p["id"] for p in picked] == [INJECTION_POST]
+
+
 @pytest.mark.parametrize("table, query, expected", [
     ("posts", "co-production", [SEED_POST]),
     ("paragraphs", "27ème", [f"{SEED_POST}#p4"]),
