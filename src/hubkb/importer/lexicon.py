@@ -57,7 +57,7 @@ ORG_HEADS = _words("""
 observatoire fondation association agence institut université laboratoire centre conseil
 ministère commission collectif coopérative fédération syndicat chambre caisse école
 musée cité société groupe réseau union mairie département métropole communauté banque
-office parlement assemblée comité conservatoire direction mission cabinet atelier
+office parlement assemblée comité conservatoire direction mission cabinet atelier ville région commune
 foundation institute university council agency department trust network centre center
 """)
 # Nouns that introduce a work: "le rapport X", "la publication X".

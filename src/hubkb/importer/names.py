@@ -296,7 +296,8 @@ class Names:
                 name = m.group(group)
                 if fold(name) in FOLDED_NOT_NAMES or any(x.start < end and start < x.end for x in self.mentions[n]):
                     continue
-                if _ONE_PERSON.match(name) and not any(fold(w) in FOLDED_ORG_HEADS for w in name.split()):
+                words = [w for w in name.split() if not re.fullmatch(PARTICLE, w, re.IGNORECASE)]
+                if _ONE_PERSON.match(name) and not any(fold(w) in FOLDED_ORG_HEADS | FOLDED_NOT_NAMES for w in words):
                     self._add(n, start, end, self.person(name, "body", line))
                 else:
                     self._add(n, start, end, self.organisation(name, "body", line))
@@ -352,8 +353,10 @@ class Names:
                 continue
             after = text[mention.end:]
             m = re.match(r"\s*\(([^()]{2,80})\)", after)
+            listed = False  # "(Gilles Pradeau, Démocratie Ouverte)": what follows the name is its organisation
             if m is None and text[:mention.start].rstrip().endswith("("):
                 m = re.match(r",\s*([^()]{2,80})\)", after)
+                listed = m is not None
             if m is None:
                 m = re.match(rf",\s*(?:(?:{_ROLE})(?:\s+[{LOW}]+)?\s+)?(?:de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
                              rf"((?:[{UP}0-9]|{_LOWER_HEAD}\s)[^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|$))", after)
@@ -362,10 +365,10 @@ class Names:
             if m is None:
                 continue
             written = _trim_adjectives(re.split(r",\s*", m.group(1).strip())[0])
-            if not _org_shaped(written) or self._person_key(written):
+            if not _org_shaped(written, listed) or self._person_key(written):
                 continue
             start = mention.end + m.start(1)
-            key = self.organisation(written, "body", line)
+            key = self.organisation(written[0].upper() + written[1:], "body", line)  # "université Paris 8"
             agent.organisation = agent.organisation or key
             self.mentions[n] = [x for x in self.mentions[n] if not (x.start < start + len(written) and start < x.end)]
             self._add(n, start, start + len(written), key, affiliation=True)
@@ -494,10 +497,14 @@ def _org_extent(text: str, pos: int) -> int:
         return end
 
 
-def _org_shaped(text: str) -> bool:
+def _org_shaped(text: str, listed: bool = False) -> bool:
     """An affiliation: capitalised, short, not a year, a page or a role."""
-    if not text or not (text[0].isupper() or text[0].isdigit()) or len(text.split()) > 10:
+    if not text or len(text.split()) > 10:
+        return False
+    if not (text[0].isupper() or text[0].isdigit() or fold(text.split()[0]) in FOLDED_ORG_HEADS):
         return False
     if re.fullmatch(r"[\d\s/.,-]+|(?:p|pp|vol|n°|dir|éd|ed|eds)(?:\.|\s).*|vostf|vf|pdf|en|fr", text, re.IGNORECASE):
         return False
+    if listed and fold(text.split()[0]) not in FOLDED_FIRST_NAMES:
+        return True
     return not re.fullmatch(rf"{CAP}(?:\s+{CAP})+", text) or any(fold(w) in FOLDED_ORG_HEADS for w in text.split())

@@ -66,6 +66,9 @@ _UNQUOTED = [
 ]
 _QUOTED_SUBJECT = re.compile(rf"^(?i:{_DET})\s*(?P<term>[\w’'-]+(?:\s+[\w’'-]+){{0,2}}?)\s+(?:est|sont|désigne|désignent"
                              r"|consiste|consistent|se définit|se définissent|renvoie|renvoient|correspond|correspondent)\b")
+# "le dispositif", "cette notion": nouns that stand for a term rather than being one
+_GENERIC_NOUNS = frozenset("""dispositif dispositifs démarche démarches concept notion terme mot phénomène idée outil
+approche méthode pratique pratiques processus modèle principe projet programme sujet question chose expression""".split())
 _TERM_CUE = re.compile(r"\b(?i:le terme|le mot|(?:la notion|le concept|la définition|les définitions)\s+(?:de|d['’]))\s*"
                        r"(?i:la |le |les |l['’])?(?P<term>[a-zà-ÿ][\w-]+(?:\s+(?:[\w-]*(?:ique|iques|if|ive|ifs|ives|al|ale"
                        r"|aux|ales|el|elle|els|elles|aire|aires|ouverte?s?|publics?|publiques?|sociale?s?|communs?"
@@ -306,7 +309,7 @@ class PassageFinder:
             pattern = {"la": r"\b(?:la\s+|l['’])", "le": r"\b(?:le\s+|l['’])", "les": r"\bles\s+",
                        "l'": r"\b(?:la\s+|le\s+|l['’])"}[article]
             nouns = list(re.finditer(pattern + r"([a-zà-ÿ][\w-]{2,})", before[-300:]))
-            if nouns:
+            if nouns and nouns[-1].group(1).lower() not in _GENERIC_NOUNS:
                 return self._label(nouns[-1].group(1))
         weighted = [(" ".join(quoted.split()[:3]), 4), (lead, 3), (text[:at - len(lead)], 2),
                     (text[at:], 1), (self.title, 1)]
@@ -328,10 +331,8 @@ class PassageFinder:
                     term = _tidy_term(m.group("term"))
                     if term and term[0].islower() and len(term.split()) <= 3:
                         terms.append(term)
-            for kind, pattern in _UNQUOTED:
-                if kind == "according":
-                    for m in pattern.finditer(text):
-                        terms.append(_tidy_term(m.group("term")))
+            for m in re.finditer(_ACCORDING_TERM, text, re.IGNORECASE):
+                terms.append(_tidy_term(m.group("term")))
         return [t for t in terms if t and not re.fullmatch(r"(?:la|le|les|celle|celui|suivante?)", t, re.IGNORECASE)]
 
     def _label(self, term: str) -> str:

@@ -76,6 +76,8 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
         text = re.sub(r"\s+([,.])", r"\1", re.sub(r"\s+", " ", text)).strip(" :,.;-–—")
     segments = _segments(text)
     authors, rest = _leading_authors(segments, names, resolver)
+    if authors and rest and rest[0][0].islower():
+        authors, rest = [], segments  # "Porto Alegre, le budget des habitants": one title, no author
     ref.authors = [names.person(a, "references", line) if _is_person_name(a, resolver) else
                    names.organisation(a, "references", line) for a in authors]
     if quoted and quoted.group(1) in text:
