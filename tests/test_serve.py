@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket
 import sys
@@ -38,9 +39,10 @@ Un paragraphe sur la co-production des services publics.
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    """A real `hubkb serve` in a folder holding a corpus and no database yet."""
+    """A real `hubkb serve` in a folder holding a corpus and its metadata.json, and no database yet."""
     folder = tmp_path_factory.mktemp("serve")
     shutil.copytree(ROOT / "corpus", folder / "corpus")
+    shutil.copy(ROOT / "metadata.json", folder / "metadata.json")
     s = Server(folder)
     yield s
     s.stop()
@@ -105,6 +107,7 @@ def test_serve_reports_errors_cleanly(runner, tmp_path: Path) -> None:
 
 def test_serve_built_the_database_and_serves_it_immutable(server: Server) -> None:
     assert "built: 1 posts" in server.output()
+    assert f"with metadata.json on {server.url}/" in server.output()
     assert (server.log.parent / "hubkb.db").exists() and (server.log.parent / "inspect-data.json").exists()
     databases = httpx.get(server.url + "/-/databases.json").json()
     assert [(d["name"], d["is_mutable"]) for d in databases] == [("hubkb", False)]
@@ -127,7 +130,10 @@ def test_load_from_20_concurrent_clients(server: Server) -> None:
 
 
 def test_a_rebuild_is_picked_up_without_an_error(server: Server) -> None:
-    """Build into the served file while clients keep asking: every answer is 200, then the new post shows."""
+    """Build into the served file while clients keep asking: every answer is 200, then the new post shows.
+
+    The folder's metadata.json is edited at the same time: the new title shows too.
+    """
     folder = server.log.parent
     statuses: list[int] = []
     stop = threading.Event()
@@ -141,6 +147,8 @@ def test_a_rebuild_is_picked_up_without_an_error(server: Server) -> None:
     for t in threads:
         t.start()
     try:
+        metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+        (folder / "metadata.json").write_text(json.dumps({**metadata, "title": "hubkb, rebuilt"}), encoding="utf-8")
         (folder / "corpus" / "posts" / "2016-05-05-note.md").write_text(NEW_POST, encoding="utf-8")
         report = build(folder / "corpus", folder / "hubkb.db", SCHEMA)
         assert report.summary().startswith("updated: 2 posts (1 changed, 0 removed)")
@@ -157,7 +165,8 @@ def test_a_rebuild_is_picked_up_without_an_error(server: Server) -> None:
             t.join()
     assert [p["title"] for p in posts] == ["Une note sur la co-production", "Vous avez dit coproduction ?"]
     assert len(statuses) > 20 and set(statuses) == {200}
-    assert "hubkb.db changed; now serving the new file" in server.output()
+    assert re.search(r"hubkb: hubkb\.db( and metadata\.json)? changed; now serving the new version", server.output())
+    assert httpx.get(server.url + "/-/metadata.json").json()["title"] == "hubkb, rebuilt"
     found = httpx.get(server.url + "/hubkb/search_passages.json", params={"q": "coproduction services", "_shape": "array"})
     assert [r["anchor"] for r in found.json()][:1] == ["2016-05-05-note#p1"]
     counts = {t["name"]: t["count"] for t in httpx.get(server.url + "/hubkb.json").json()["tables"]}

@@ -172,9 +172,10 @@ class ReloadingApp:
             if now != pending:
                 pending = now  # wait one more interval: an editor may still be writing
                 continue
+            changed = [display_path(p) for p, a, b in zip(self.watched, self.signature, now) if a != b]
             try:
                 await self._load(now)
-                self.log(f"hubkb: {display_path(self.watched[0])} changed; now serving the new file")
+                self.log(f"hubkb: {' and '.join(changed)} changed; now serving the new version")
             except Exception as exc:  # noqa: BLE001 - keep serving the previous database
                 self.signature = now
                 self.log(f"hubkb: not reloaded, still serving the previous database: {exc}")
