@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from ..resolve import Resolver
 from ..text import fold
-from .lexicon import BOOK_PUBLISHER, DOCUMENT_MARKER, ENGLISH_LINKS, VIDEO_MARKER, WORK_NOUNS, WORK_TYPES
+from .lexicon import BOOK_PUBLISHER, DOCUMENT_MARKER, ENGLISH_LINKS, ORG_HEADS, VIDEO_MARKER, WORK_NOUNS, WORK_TYPES
 from .names import CAP, UP, Names, strip_article
 from .scrape import is_person_shape
 
@@ -99,7 +99,7 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
         ref.publisher = publisher.strip(" .")
         if re.match(r"(?:in|dans)\s", rest[0], re.IGNORECASE):
             ref.type = ref.type or "article"
-    ref.type = ref.type or _guess_type(ref, names)
+    ref.type = ref.type or _guess_type(ref)
     _link_known(ref, resolver)
     return ref
 
@@ -157,15 +157,16 @@ def _known_agent(text: str, resolver: Resolver) -> bool:
     return resolver.agents.lookup(text) is not None
 
 
-def _guess_type(ref: Reference, names: Names) -> str:
-    people = [k for k in ref.authors if names.agents[k].kind == "person"]
+def _guess_type(ref: Reference) -> str:
+    """Book: authors and a publisher (or a book publisher); report: a publisher alone; article: authors and a year."""
     if ref.publisher and BOOK_PUBLISHER.search(ref.publisher):
         return "book"
     if ref.url and not ref.publisher:
         return "webpage"
-    if ref.publisher:
-        return "book" if people and len(people) == len(ref.authors) else "report"
-    return "book" if ref.authors and ref.year else "other"
+    if ref.publisher:  # an institution publishes reports; a publisher, books
+        institution = any(fold(w) in _INSTITUTION_WORDS for w in ref.publisher.split())
+        return "book" if ref.authors and not institution else "report"
+    return "article" if ref.authors and ref.year else "other"
 
 
 def _link_known(ref: Reference, resolver: Resolver) -> None:
@@ -187,6 +188,7 @@ _WORK_CUE = re.compile(
     rf"\s*,?\s*(?:intitulée?s?\s+)?")
 
 
+_INSTITUTION_WORDS = frozenset(fold(w) for w in ORG_HEADS)
 _FRENCH_FUNCTION = frozenset("le la les un une des du de ce cet cette ces il elle ils elles nous on qui que dont où en "
                              "dans et ou mais donc car ni si à au aux par pour sur avec sans selon son sa ses leur".split())
 
