@@ -81,7 +81,7 @@ def test_failed_incremental_build_keeps_database(runner, corpus_copy: Path, tmp_
     result = runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)])
     assert result.exit_code == 1
     assert db.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "hubkb.db"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "hubkb.db", "inspect-data.json"]
 
 
 def test_bom_crlf_rules_and_colliding_keys(runner, corpus_copy: Path, tmp_path: Path) -> None:

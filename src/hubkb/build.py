@@ -16,6 +16,7 @@ from typing import Callable
 
 from . import __version__
 from .db import Writer, authority_rows, post_rows, published_state
+from .db.inspect import write_inspect_data
 from .errors import CorpusError, HubkbError, Problem, display_path
 from .index import MentionIndex
 from .read import authority_hash, post_paths, read_authorities, read_post
@@ -254,4 +255,5 @@ def build(corpus: Path, db_path: Path, schema_path: Path, progress: Progress | N
     except BaseException:
         writer.discard()
         raise
+    write_inspect_data(db_path)  # immutable replicas start with their counts precomputed
     return report
