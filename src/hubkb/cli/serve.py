@@ -6,7 +6,6 @@ from pathlib import Path
 import click
 
 from ..paths import resources
-from ..serve import ensure_built, serve
 from . import cli
 from .common import CORPUS_OPTION, DB_OPTION, print_report, progress_bar, reports_errors
 
@@ -23,6 +22,8 @@ def serve_command(corpus: Path | None, db_path: Path, host: str, port: int) -> N
     The database is served immutable as /hubkb with metadata.json; a rebuild
     (hubkb build in another terminal) is picked up without a restart.
     """
+    from ..serve import ensure_built, serve  # Datasette loads only for this command
+
     res = resources(corpus)
     report = ensure_built(res, db_path, progress=progress_bar("building"))
     if report is not None:
