@@ -32,7 +32,13 @@ def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
 
+class BlockList(list):
+    """A list always written one item a line (review flags read better that way)."""
+
+
 _Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(BlockList, lambda dumper, data: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", list(data), flow_style=False))
 
 
 def dump(data: Any) -> str:
@@ -182,9 +188,9 @@ def draft_text(e: Extraction, proposals: Proposals, source: str) -> str:
         front["definitions"] = definitions
     if quotes:
         front["quotes"] = quotes
-    review = [f"line {line} of the source: {what}" for line, what in e.layout.needs_review]
+    review = [f"line {line} of the source: {what}" for line, what in e.review]
     if review:
-        front["needs_review"] = review
+        front["needs_review"] = BlockList(review)
     head = f"# Imported from {source} by `hubkb import`; review every field before building.\n"
     body = "\n\n".join(e.paragraphs)
     return f"---\n{head}{dump(front)}---\n{body}\n"

@@ -67,8 +67,16 @@ class Extraction:
                         "via": names.display(p.via) if p.via else None}
                        for p in self.passages if p.kind == "quote"],
             "references": [self.reference_json(r) for r in self.references],
-            "needs_review": [f"line {line}: {what}" for line, what in self.layout.needs_review],
+            "needs_review": [f"line {line}: {what}" for line, what in self.review],
         }
+
+    @property
+    def review(self) -> list[tuple[int, str]]:
+        """(source line, what a reviewer must fill in or check)."""
+        lines = [b.line for b in self.layout.paragraphs]
+        flags = [(lines[p.n], "a definition without its term; fill in 'term'")
+                 for p in self.passages if p.kind == "definition" and not p.term]
+        return sorted(self.layout.needs_review + flags)
 
     def reference_json(self, ref: Reference) -> dict:
         return {"authors": [self.names.display(k) for k in ref.authors], "title": ref.title, "year": ref.year,

@@ -368,7 +368,9 @@ class Names:
             if not _org_shaped(written, listed) or self._person_key(written):
                 continue
             start = mention.end + m.start(1)
-            key = self.organisation(written[0].upper() + written[1:], "body", line)  # "université Paris 8"
+            if fold(written.split()[0]) in FOLDED_ORG_HEADS:
+                written = written[0].upper() + written[1:]  # "université Paris 8" names "Université Paris 8"
+            key = self.organisation(written, "body", line)
             agent.organisation = agent.organisation or key
             self.mentions[n] = [x for x in self.mentions[n] if not (x.start < start + len(written) and start < x.end)]
             self._add(n, start, start + len(written), key, affiliation=True)
@@ -501,7 +503,8 @@ def _org_shaped(text: str, listed: bool = False) -> bool:
     """An affiliation: capitalised, short, not a year, a page or a role."""
     if not text or len(text.split()) > 10:
         return False
-    if not (text[0].isupper() or text[0].isdigit() or fold(text.split()[0]) in FOLDED_ORG_HEADS):
+    if not (text[0].isupper() or text[0].isdigit() or fold(text.split()[0]) in FOLDED_ORG_HEADS
+            or re.match(r"[a-z]+[A-Z]", text)):  # "iMinds"
         return False
     if re.fullmatch(r"[\d\s/.,-]+|(?:p|pp|vol|n°|dir|éd|ed|eds)(?:\.|\s).*|vostf|vf|pdf|en|fr", text, re.IGNORECASE):
         return False

@@ -224,8 +224,9 @@ class PassageFinder:
             if by is None and paren:
                 by = self._first_group(n, q.end, q.end + len(paren), exclude=via)
             term = self._term(n, text, lead, q.start, quoted)
-            if term:
-                return Passage("definition", n, quoted, by or [], via, term, self._work(n, lead_start, q.start), note)
+            if term is None:
+                note = "the defined term was not found; fill in 'term'"
+            return Passage("definition", n, quoted, by or [], via, term, self._work(n, lead_start, q.start), note)
         speaker = None
         if paren:
             speaker = self._first_group(n, q.end, q.end + len(paren), exclude=via)

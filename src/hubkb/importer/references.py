@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from ..resolve import Resolver
 from ..text import fold
 from .lexicon import BOOK_PUBLISHER, DOCUMENT_MARKER, ENGLISH_LINKS, ORG_HEADS, VIDEO_MARKER, WORK_NOUNS, WORK_TYPES
-from .names import CAP, UP, Names, strip_article
+from .names import CAP, FOLDED_FIRST_NAMES, UP, Names, strip_article
 from .scrape import is_person_shape
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>«»“”\"]+[^\s<>«»“”\".,;:!?)\]]")
@@ -147,10 +147,14 @@ def _leading_authors(segments: list[str], names: Names, resolver: Resolver) -> t
 
 
 def _is_person_name(text: str, resolver: Resolver) -> bool:
+    """A known person, 'Ostrom E.' / 'E. Ostrom', or a first name and a family name ('Anja Röcke')."""
     match = resolver.agents.lookup(text)
     if match is not None:
         return match.entry.kind == "person"
-    return is_person_shape(text) or bool(_INITIALS_FORM.match(text))
+    if _INITIALS_FORM.match(text):
+        return True
+    words = text.split()
+    return is_person_shape(text) and (len(words) == 2 or fold(words[0]).split()[0] in FOLDED_FIRST_NAMES)
 
 
 def _known_agent(text: str, resolver: Resolver) -> bool:

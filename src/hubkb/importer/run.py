@@ -79,7 +79,7 @@ def import_files(paths: list[Path], corpus: Path | None, out: Path | None, as_js
             continue
         e = extract(source.text, shown, ctx.resolver, ctx.aliases)
         result.messages.extend(f"{shown}:{line}: warning: {what}" for line, what in sorted(e.notes))
-        result.messages.extend(f"{shown}:{line}: needs review: {what}" for line, what in e.layout.needs_review)
+        result.messages.extend(f"{shown}:{line}: needs review: {what}" for line, what in e.review)
         data = e.as_json()
         data["draft"] = None
         result.extractions.append(data)
@@ -127,8 +127,8 @@ def _write(e: Extraction, path: Path, shown: str, out_dir: Path, ctx: _Context, 
         result.written.append(proposals_path)
         line += f"; {proposals.count()} new authority entries proposed in {display_path(proposals_path)}"
     result.summary.append(line)
-    if e.layout.needs_review:
-        result.summary.append(f"{shown}: the draft needs review: {len(e.layout.needs_review)} flags under 'needs_review'")
+    if e.review:
+        result.summary.append(f"{shown}: the draft needs review: {len(e.review)} flags under 'needs_review'")
     return target
 
 
