@@ -144,7 +144,7 @@ def test_a_definition_whose_term_is_not_found_is_kept_for_review(tmp_path):
                                  ["Michael Harris", "David Boyle"], None)]
     draft = (tmp_path / "out" / "2014-08-27-un-billet-de-test.md").read_text(encoding="utf-8")
     assert "  note: the defined term was not found; fill in 'term'\n" in draft
-    assert "needs_review:\n- line 16 of the source: a definition without its term; fill in 'term'\n" in draft
+    assert "needs_review:\n- a definition without its term; fill in 'term' (line 16 of the source)\n---\n" in draft
 
 
 def test_giver_and_term_through_pronouns(tmp_path):

@@ -188,7 +188,7 @@ def draft_text(e: Extraction, proposals: Proposals, source: str) -> str:
         front["definitions"] = definitions
     if quotes:
         front["quotes"] = quotes
-    review = [f"line {line} of the source: {what}" for line, what in e.review]
+    review = [f"{what} (line {line} of the source)" for line, what in e.review]
     if review:
         front["needs_review"] = BlockList(review)
     head = f"# Imported from {source} by `hubkb import`; review every field before building.\n"
