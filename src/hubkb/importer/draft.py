@@ -48,8 +48,16 @@ def dump(data: Any) -> str:
 
 def draft_name(extraction: Extraction, source: Path) -> str:
     date = extraction.date.isoformat() if extraction.date else "undated"
-    slug = slugify(extraction.title) if extraction.title else slugify(source.stem)
+    slug = _slug(extraction.title) if extraction.title else _slug(source.stem)
     return f"{date}-{slug}.md"
+
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l"})
+
+
+def _slug(text: str, max_words: int = 8) -> str:
+    """`slugify`, with the letters NFKD leaves alone ('manœuvre') spelled in ASCII; only ASCII survives."""
+    return re.sub(r"[^a-z0-9-]", "", slugify(text.translate(_LIGATURES), max_words)).strip("-") or "untitled"
 
 
 # --- proposals ------------------------------------------------------------------------------
@@ -81,7 +89,7 @@ class Proposals:
             if agent.entry_id:
                 self.org_ids[key] = agent.entry_id
                 continue
-            org_id = self._id("organisations", slugify(agent.name))
+            org_id = self._id("organisations", _slug(agent.name))
             self.org_ids[key] = org_id
             entry: dict[str, Any] = {"id": org_id, "name": agent.name}
             aliases = _aliases(agent.name, agent.variants)
@@ -92,7 +100,7 @@ class Proposals:
             agent = names.agents[key]
             if agent.entry_id:
                 continue
-            entry = {"id": self._id("people", slugify(agent.name)), "name": agent.name}
+            entry = {"id": self._id("people", _slug(agent.name)), "name": agent.name}
             aliases = _aliases(agent.name, [v for v in agent.variants if len(v.split()) > 1])
             if aliases:
                 entry["aliases"] = aliases
@@ -101,22 +109,22 @@ class Proposals:
             self.entries["people"].append(entry)
         for name in e.new_authors:
             if not any(fold(p["name"]) == fold(name) for p in self.entries["people"]):
-                self.entries["people"].append({"id": self._id("people", slugify(name)), "name": name})
+                self.entries["people"].append({"id": self._id("people", _slug(name)), "name": name})
         for ref in e.references:
             self.work_ids[id(ref)] = ref.work_id or self._new_work(ref)
         known = {fold(t) for t in e.names.resolver.terms.exact}
         for p in e.passages:
             if p.kind == "definition" and p.term and fold(p.term) not in known:
                 known.add(fold(p.term))
-                self.entries["terms"].append({"id": self._id("terms", slugify(p.term)), "label": p.term})
+                self.entries["terms"].append({"id": self._id("terms", _slug(p.term)), "label": p.term})
 
     def _new_work(self, ref: Reference) -> str:
         names = self.e.names
         authors = [names.display(k) for k in ref.authors]
-        surnames = [slugify(a).split("-")[-1] for a in authors[:2]]
-        base = "-".join(surnames + ([str(ref.year)] if ref.year else [])) if surnames else ""
+        surnames = [_slug(a).split("-")[-1] for a in authors[:2]]
+        base = "-".join(surnames + [str(ref.year)]) if surnames and ref.year else ""  # "boyle-harris-2009"
         title = ref.title or ref.url or ref.raw
-        work_id = self._id("works", base or slugify(title, max_words=5))
+        work_id = self._id("works", base or _slug(title, max_words=5))
         entry: dict[str, Any] = {"id": work_id, "type": ref.type if ref.type in _WORK_TYPES else "other",
                                  "title": title}
         if authors:
@@ -233,7 +241,9 @@ def accept(proposals_path: Path, corpus: Path) -> list[str]:
         stamp = dt.date.today().isoformat()
         text += f"# Accepted from {proposals_path.name} on {stamp}.\n" + dump(new)
         target.write_text(text, encoding="utf-8")
-        added.append(f"{display_path(target)}: {len(new)} {kind} added")
+        what = kind if len(new) != 1 else {"people": "person", "organisations": "organisation", "works": "work",
+                                            "terms": "term"}[kind]
+        added.append(f"{display_path(target)}: {len(new)} {what} added")
     return added
 
 

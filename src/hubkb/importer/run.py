@@ -93,6 +93,10 @@ def import_files(paths: list[Path], corpus: Path | None, out: Path | None, as_js
     return result
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def _refuse(result: ImportResult, shown: str, why: str) -> None:
     result.messages.append(f"{shown}: {why}")
     result.extractions.append({"source": shown, **EMPTY, "error": why})
@@ -120,15 +124,18 @@ def _write(e: Extraction, path: Path, shown: str, out_dir: Path, ctx: _Context, 
     except OSError as exc:
         raise HubkbError(f"{display_path(target)}: cannot write the draft: {exc.strerror or exc}") from None
     result.written.append(target)
-    counts = (f"{len(e.paragraphs)} paragraphs, {sum(p.kind == 'definition' for p in e.passages)} definitions, "
-              f"{sum(p.kind == 'quote' for p in e.passages)} quotes, {len(e.references)} references")
+    counts = ", ".join([_count(len(e.paragraphs), "paragraph"),
+                        _count(sum(p.kind == "definition" for p in e.passages), "definition"),
+                        _count(sum(p.kind == "quote" for p in e.passages), "quote"),
+                        _count(len(e.references), "reference")])
     line = f"{shown}: wrote {display_path(target)} ({counts})"
     if proposals.count():
         result.written.append(proposals_path)
-        line += f"; {proposals.count()} new authority entries proposed in {display_path(proposals_path)}"
+        line += f"; {_count(proposals.count(), 'new authority entry', 'new authority entries')} proposed in " \
+                f"{display_path(proposals_path)}"
     result.summary.append(line)
     if e.review:
-        result.summary.append(f"{shown}: the draft needs review: {len(e.review)} flags under 'needs_review'")
+        result.summary.append(f"{shown}: the draft needs review: {_count(len(e.review), 'flag')} under 'needs_review'")
     return target
 
 

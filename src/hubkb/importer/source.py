@@ -47,6 +47,8 @@ def decode(raw: bytes, name: str) -> Source:
             warnings.append(f"{name}:{line}: warning: not UTF-8 (byte 0x{raw[exc.start]:02x}); "
                             "read as Windows-1252 (cp1252): check accented letters in the draft")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    if not text.strip(" \t\n\f\v\u00a0\u202f\u2007\u200b"):
+        return Source(None, warnings, refusal="empty file; nothing to import")
     is_html = looks_like_html(text, name)
     if is_html:
         text = html_to_text(text)

@@ -1,0 +1,142 @@
+"""Drafts, proposals and --accept: what `hubkb import` writes, and that accepted drafts pass `hubkb check`."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hubkb.build import check
+from hubkb.errors import CorpusError, display_path
+from hubkb.importer import import_files
+
+from conftest import CORPUS, FIXTURES, SCHEMA, SEED_POST
+
+IMPORT = FIXTURES / "import"
+SEED = IMPORT / "vous-avez-dit-coproduction.txt"
+PAGES = sorted(p for p in IMPORT.iterdir() if not p.name.endswith(".yaml"))
+
+
+def front_and_body(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+@pytest.fixture
+def corpus_without_seed(corpus_copy: Path) -> Path:
+    (corpus_copy / "posts" / f"{SEED_POST}.md").unlink()
+    return corpus_copy
+
+
+@pytest.fixture
+def empty_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "empty" / "corpus"
+    (corpus / "posts").mkdir(parents=True)
+    for name in ("people", "organisations", "works", "terms"):
+        (corpus / f"{name}.yaml").write_text(f"# {name}\n", encoding="utf-8")
+    return corpus
+
+
+def test_the_seed_reimported_reproduces_the_curated_post(corpus_without_seed: Path):
+    result = import_files([SEED], corpus_without_seed, None, as_json=False, force=False)
+    draft = corpus_without_seed / "posts" / f"{SEED_POST}.md"
+    assert (result.exit_code, result.written, result.messages) == (0, [draft], [])
+    assert not (corpus_without_seed / "posts" / f"{SEED_POST}.proposals.yaml").exists()  # everything is known
+    got, body = front_and_body(draft)
+    curated, curated_body = front_and_body(CORPUS / "posts" / f"{SEED_POST}.md")
+    assert body == curated_body
+    for key in ("title", "date", "authors"):
+        assert got[key] == curated[key]
+    assert sorted(got["references"]) == sorted(curated["references"])
+    assert got["definitions"] == curated["definitions"]
+    assert [{k: v for k, v in q.items() if k != "note"} for q in got["quotes"]] == curated["quotes"]
+    assert got["quotes"][2]["note"] == "the closing quotation mark is missing; check where the quotation ends"
+    report = check(corpus_without_seed, SCHEMA)
+    assert (report.posts, report.definitions, report.quotes, report.warnings) == (1, 2, 3, [])
+
+
+def test_proposals_then_accept_then_check(empty_corpus: Path):
+    before = {p.name: p.read_bytes() for p in empty_corpus.glob("*.yaml")}
+    result = import_files([SEED], empty_corpus, None, as_json=False, force=False)
+    proposals = empty_corpus / "posts" / f"{SEED_POST}.proposals.yaml"
+    assert result.written == [empty_corpus / "posts" / f"{SEED_POST}.md", proposals]
+    assert {p.name: p.read_bytes() for p in empty_corpus.glob("*.yaml")} == before  # never changed silently
+    with pytest.raises(CorpusError):
+        check(empty_corpus, SCHEMA)
+    proposed = yaml.safe_load(proposals.read_text(encoding="utf-8"))
+    assert [p["name"] for p in proposed["people"]] == [
+        "Margaret Thatcher", "Michael Harris", "David Boyle", "Laura Prandelle", "Ivo Gormley", "Antonin Leonard",
+        "Susie Cagle", "Hubert Guillaud", "Régis Chatellier"]
+    assert [p.get("organisations") for p in proposed["people"]][3:6] == [["27e-region"], None, ["ouishare"]]
+    assert [o["name"] for o in proposed["organisations"]] == [
+        "Observatoire des innovations de la Cité des sciences et de l’industrie", "AirBnB", "27ème Région", "Ouishare"]
+    assert [(w["id"], w["type"], w["title"], w.get("authors"), w.get("year"), w.get("publisher"))
+            for w in proposed["works"]] == [
+        ("us-now", "video", "Us Now", ["Ivo Gormley"], None, None),
+        ("boyle-harris-2009", "report", "The Challenge of Coproduction, how equal partnerships between "
+         "professionnals and the public are crucial to improvig public services", ["David Boyle", "Michael Harris"],
+         2009, "Nesta")]
+    assert [t["label"] for t in proposed["terms"]] == ["innovation", "coproduction"]
+
+    accepted = import_files([proposals], empty_corpus, None, as_json=False, force=False, accept=True)
+    assert accepted.summary == [
+        f"{proposals}: accepted; {empty_corpus / 'people.yaml'}: 9 people added",
+        f"{proposals}: accepted; {empty_corpus / 'organisations.yaml'}: 4 organisations added",
+        f"{proposals}: accepted; {empty_corpus / 'works.yaml'}: 2 works added",
+        f"{proposals}: accepted; {empty_corpus / 'terms.yaml'}: 2 terms added"]
+    people = (empty_corpus / "people.yaml").read_text(encoding="utf-8")
+    assert people.startswith("# people\n# Accepted from 2014-08-27-vous-avez-dit-coproduction.proposals.yaml on ")
+    report = check(empty_corpus, SCHEMA)
+    assert (report.posts, report.people, report.works, report.definitions, report.warnings) == (1, 9, 2, 2, [])
+    again = import_files([proposals], empty_corpus, None, as_json=False, force=False, accept=True)
+    assert again.summary == [f"{proposals}: nothing new to accept"]
+
+
+def test_every_fixture_passes_check_after_acceptance(empty_corpus: Path):
+    result = import_files(PAGES, empty_corpus, None, as_json=False, force=False, accept=True)
+    assert result.exit_code == 0
+    assert len([p for p in result.written if p.suffix == ".md"]) == len(PAGES) == 5
+    report = check(empty_corpus, SCHEMA)
+    assert (report.posts, report.definitions, report.quotes, report.warnings) == (5, 16, 10, [])
+    names = sorted(p.name for p in (empty_corpus / "posts").glob("*.md"))
+    assert names == ["2014-08-27-vous-avez-dit-coproduction.md",
+                     "2014-12-01-designers-et-agents-publics-la-coproduction-a-epreuve.md",
+                     "2015-01-12-budget-participatif-les-habitants-a-la-manoeuvre.md",
+                     "2015-03-03-les-communs-une-autre-voie-pour-coproduire.md",
+                     "2015-05-19-living-labs-quand-les-usagers-deviennent-chercheurs.md"]
+
+
+def test_an_existing_post_is_not_overwritten_without_force(tmp_path: Path):
+    first = import_files([SEED], CORPUS, tmp_path, as_json=False, force=False)
+    draft = first.written[0]
+    draft.write_text("edited by a reviewer\n", encoding="utf-8")
+    again = import_files([SEED], CORPUS, tmp_path, as_json=False, force=False)
+    assert (again.exit_code, again.written) == (1, [])
+    assert again.messages == [f"{display_path(SEED)}: {draft} already exists; not overwritten "
+                              "(use --force to replace it)"]
+    assert draft.read_text(encoding="utf-8") == "edited by a reviewer\n"
+    as_json = import_files([SEED], CORPUS, tmp_path, as_json=True, force=False)
+    assert (as_json.exit_code, as_json.extractions[0]["title"], as_json.extractions[0]["draft"]) == (
+        0, "Vous avez dit coproduction ?", None)
+    forced = import_files([SEED], CORPUS, tmp_path, as_json=False, force=True)
+    assert (forced.exit_code, forced.written) == (0, [draft])
+    assert draft.read_text(encoding="utf-8").startswith("---\n# Imported from vous-avez-dit-coproduction.txt")
+
+
+def test_the_curated_post_is_still_extracted(tmp_path: Path):
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    result = import_files([SEED], tmp_path / "corpus", None, as_json=True, force=False)
+    assert result.exit_code == 0
+    assert result.extractions[0]["date"] == "2014-08-27"
+    assert result.messages == [f"{display_path(SEED)}: {tmp_path / 'corpus' / 'posts' / (SEED_POST + '.md')} already exists; "
+                               "not overwritten (use --force to replace it)"]
+
+
+def test_a_proposals_file_needs_accept(tmp_path: Path):
+    proposals = tmp_path / "x.proposals.yaml"
+    proposals.write_text("people:\n- name: Elinor Ostrom\n", encoding="utf-8")
+    result = import_files([proposals], CORPUS, tmp_path, as_json=False, force=False)
+    assert (result.exit_code, result.messages) == (1, [f"{proposals}: a proposals file; merge it into the corpus "
+                                                       "with --accept"])
