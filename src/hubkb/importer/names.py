@@ -32,6 +32,7 @@ _SINGLE = re.compile(rf"(?<![\w-])(?:[lLdD]['’]|[qQ]u['’])?({CAP}|{CAPS})(?!
 FOLDED_FIRST_NAMES = frozenset(fold(n) for n in FIRST_NAMES)
 FOLDED_NOT_NAMES = frozenset(fold(n) for n in NOT_NAMES | STOPWORDS)
 FOLDED_ORG_HEADS = frozenset(fold(n) for n in ORG_HEADS)
+FOLDED_STOPWORDS = frozenset(fold(n) for n in STOPWORDS)
 _ROLE = "|".join(sorted(map(re.escape, ROLE_NOUNS | WORK_NOUNS | {"travaux"}), key=len, reverse=True))
 _LOWER_HEAD = "(?:" + "|".join(sorted(h for h in ORG_HEADS if h.islower())) + ")"
 _PHRASE = rf"[{UP}0-9][\w’'-]*(?:\s+(?:de la\s+|de l['’]|des\s+|du\s+|de\s+|d['’]|pour\s+)?[{UP}0-9][\w’'-]*)*"
@@ -40,7 +41,7 @@ _SLOT_VERB = r"(?:en\s+|le\s+|la\s+|les\s+|l['’])?(?:d[ée]fini|donne|propose|
              r"souligne|précise|insiste|considère|qualifie|écrit|décrit|résume|déclare|défend|parle|note)"
 _SUBJECT_SLOT = re.compile(rf"(?:^|(?<=[.:;!?]\s)|(?<=,\s))(?i:{_ARTICLE})?(?P<a>{_PHRASE})"
                            rf"(?:\s+et\s+(?i:{_ARTICLE})?(?P<b>{_PHRASE}))?\s+(?={_SLOT_VERB})")
-_ACCORDING_SLOT = re.compile(rf"\b(?i:selon|d['’]après)\s+(?i:{_ARTICLE})?(?P<a>{_PHRASE})(?=\s*,)")
+_ACCORDING_SLOT = re.compile(rf"\b(?i:selon|d['’]après|pour)\s+(?i:{_ARTICLE})?(?P<a>{_PHRASE}(?:\s+[{LOW}]+)?)(?=\s*,)")
 _AGENT_BEFORE = re.compile(
     rf"(?:\b(?:par|selon|pour|avec|chez|d['’]après|entretien avec|interview de)|\b(?:{_ROLE})(?:\s+\w+)?(?:\s+(?:de|d['’]))?)\s*$",
     re.IGNORECASE)
@@ -282,7 +283,8 @@ class Names:
             name = text[m.start():end].rstrip(" ,")
             if end == m.end() or any(s < end and m.start() < e for s, e in taken):
                 continue
-            if len(name.split()) < 2 or not re.search(rf"\s[{UP}]|\s(?:de|des|du|pour)\s", name):
+            after_article = re.search(r"(?:\b(?:la|le|les)\s+|\b[l]['’])$", text[:m.start()])
+            if len(name.split()) < 2 or not (re.search(rf"\s[{UP}]|\s(?:de|des|du|pour)\s", name) or after_article):
                 continue
             self._add(n, m.start(), m.start() + len(name), self.organisation(name, "body", line))
 
@@ -359,7 +361,7 @@ class Names:
                 listed = m is not None
             if m is None:
                 m = re.match(rf",\s*(?:(?:{_ROLE})(?:\s+[{LOW}]+)?\s+)?(?:de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
-                             rf"((?:[{UP}0-9]|{_LOWER_HEAD}\s)[^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|$))", after)
+                             rf"((?:[{UP}0-9]|{_LOWER_HEAD}\s)[^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|\.(?:\s|$)|$))", after)
                 if m and (len(m.group(1).split()) > 8 or not re.search(rf"(?:^|\s)[{UP}0-9]", m.group(1))):
                     m = None
             if m is None:
@@ -491,9 +493,9 @@ def _org_extent(text: str, pos: int) -> int:
                 return end
             end = m.end() + w.end()
             continue
-        w = re.match(rf"\s+([{UP}][\w’'-]*|[{LOW}]+(?:ale?s?|aux|ique|iques|if|ive|ifs|ives|elle|el|aire|aires|ien|ienne))(?![\w’'])",
-                     text[end:])
-        if w and fold(w.group(1)) not in FOLDED_NOT_NAMES - FOLDED_ORG_HEADS:
+        w = re.match(rf"\s+([{UP}][\w’'-]*|[{LOW}]+(?:ale?s?|aux|ique|iques|if|ive|ifs|ives|elle|el|aire|aires|ien|ienne"
+                     rf"|éen|éenne|éens|éennes|ain|aine|ains|aines|ais|aise|ois|oise|ale|ales))(?![\w’'])", text[end:])
+        if w and fold(w.group(1)) not in FOLDED_STOPWORDS:
             end += w.end()
             continue
         return end

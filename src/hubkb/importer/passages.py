@@ -69,7 +69,8 @@ _QUOTED_SUBJECT = re.compile(rf"^(?i:{_DET})\s*(?P<term>[\w’'-]+(?:\s+[\w’'-
 # "le dispositif", "cette notion": nouns that stand for a term rather than being one
 _GENERIC_NOUNS = frozenset("""dispositif dispositifs démarche démarches concept notion terme mot phénomène idée outil
 approche méthode pratique pratiques processus modèle principe projet programme sujet question chose expression""".split())
-_TERM_CUE = re.compile(r"\b(?i:le terme|le mot|(?:la notion|le concept|la définition|les définitions)\s+(?:de|d['’]))\s*"
+_INVERTED = re.compile(r"\s*,\s*(?:" + SPEECH_VERB.pattern.replace("(?<![\\w’'])", "") + r")\s+", re.IGNORECASE)
+_TERM_CUE = re.compile(r"\b(?i:(?:le terme|le mot)(?:\s+de\s+|\s+d['’])?|(?:la notion|le concept|la définition|les définitions)\s+(?:de|d['’]))\s*"
                        r"(?i:la |le |les |l['’])?(?P<term>[a-zà-ÿ][\w-]+(?:\s+(?:[\w-]*(?:ique|iques|if|ive|ifs|ives|al|ale"
                        r"|aux|ales|el|elle|els|elles|aire|aires|ouverte?s?|publics?|publiques?|sociale?s?|communs?"
                        r"|collaborative?s?)))?)(?![\w-])")
@@ -230,6 +231,11 @@ class PassageFinder:
         speaker = None
         if paren:
             speaker = self._first_group(n, q.end, q.end + len(paren), exclude=via)
+        inverted = _INVERTED.match(text, q.end)
+        if speaker is None and inverted:  # "« … », explique Claire Brossaud"
+            speaker = self._first_group(n, inverted.end(), min(len(text), inverted.end() + 80))
+            after_via = self._via(n, inverted.end(), min(len(text), inverted.end() + 160))
+            via = via or after_via
         if speaker is None:
             self.pronoun_via = None
             speaker = self._speaker(n, text, lead_start, q.start, via)
@@ -256,7 +262,11 @@ class PassageFinder:
         groups = self._groups(n, start, verb_at, exclude=via)
         if groups:
             return [m.key for m in groups[-1]]
-        return self._pronoun(n, text, start, verb_at)
+        pronoun = self._pronoun(n, text, start, verb_at)
+        if pronoun:
+            return pronoun
+        after = self._groups(n, start + verbs[-1].end(), end, exclude=via)  # "Comme le souligne X, « … »"
+        return [m.key for m in after[0]] if after else None
 
     # --- definitions ---
 
@@ -317,6 +327,9 @@ class PassageFinder:
         if n > 0:
             weighted.append((self.paragraphs[n - 1], 1))
         scores = _term_scores(weighted, candidates)
+        for term in self.cue_terms:  # "le terme X": the post announces what it defines
+            if self._label(term) in scores:
+                scores[self._label(term)] += 2
         if not scores:  # the post's own subject
             scores = _term_scores([(self.title, 2), *((p, 1) for p in self.paragraphs)], candidates)
         if not scores:
@@ -403,11 +416,13 @@ class PassageFinder:
         return [m.key for m in groups[0]] if groups else None
 
     def _via(self, n: int, start: int, end: int) -> str | None:
+        """The person after 'cité(e)(s) par'; an organisation that cites is no relay of a quotation."""
         text = self.paragraphs[n]
         for m in _VIA.finditer(text, start, end):
             groups = self.names.groups_in(n, m.end(), min(end + 1, len(text)))
             if groups and groups[0][0].start - m.end() <= 3:
-                return groups[0][0].key
+                key = groups[0][0].key
+                return key if self.names.agents[key].kind == "person" else None
         return None
 
     def _pronoun(self, n: int, text: str, start: int, end: int) -> list[str] | None:
@@ -447,13 +462,16 @@ def _singular(folded: str) -> str:
 
 
 def _term_scores(weighted: list[tuple[str, int]], candidates: dict[str, str]) -> dict[str, float]:
+    """Weighted counts; 'innovation ouverte' counts for itself, not also for 'innovation'."""
     scores: dict[str, float] = {}
+    ordered = sorted(candidates.items(), key=lambda kv: -len(kv[0].split()))
     for chunk, weight in weighted:
         folded = f" {_singular(fold(chunk))} "
-        for alias, label in candidates.items():
+        for alias, label in ordered:
             count = folded.count(f" {alias} ") if alias else 0
             if count:
                 scores[label] = scores.get(label, 0) + weight * count
+                folded = folded.replace(f" {alias} ", " \0 ")
     return scores
 
 

@@ -65,6 +65,9 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
         ref.type = ref.type or "webpage"
         return ref
     text = _unglue(text)
+    named = re.match(r"(?P<who>[^:]{3,60}?)\s+:\s+(?P<what>.+)$", text)
+    if named and _is_person_name(named.group("who"), resolver):  # "Henry Chesbrough : Open innovation"
+        text = f"{named.group('who')}, {named.group('what')}"
     if _ETAL.search(text):
         ref.et_al = True
         text = _ETAL.sub("", text, count=1)
@@ -89,7 +92,7 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
         while rest and re.match(r"[a-zà-ÿ]", rest[0]):
             title.append(rest.pop(0))
         ref.title = ", ".join(title).strip(" .:")
-    if rest and not ref.authors and (len(rest) >= 2 or _is_person_name(rest[0], resolver)):
+    if rest and not ref.authors and (len(rest) >= 2 or _is_person_name(rest[0], resolver) or _org_author(rest[0], names)):
         # "Title, Author, Publisher, year": the first part after the title names its author
         author = rest.pop(0)
         ref.authors = [names.person(author, "references", line) if _is_person_name(author, resolver)
@@ -99,7 +102,7 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
         ref.publisher = publisher.strip(" .")
         if re.match(r"(?:in|dans)\s", rest[0], re.IGNORECASE):
             ref.type = ref.type or "article"
-    ref.type = ref.type or _guess_type(ref)
+    ref.type = ref.type or _guess_type(ref, names)
     _link_known(ref, resolver)
     return ref
 
@@ -157,12 +160,21 @@ def _is_person_name(text: str, resolver: Resolver) -> bool:
     return is_person_shape(text) and (len(words) == 2 or fold(words[0]).split()[0] in FOLDED_FIRST_NAMES)
 
 
+def _org_author(text: str, names: Names) -> bool:
+    """'Commission européenne' after a title: an organisation the post names, or one headed like one."""
+    if any(a.kind == "organisation" and fold(text) in (fold(v) for v in [a.name, *a.variants])
+           for a in names.agents.values()):
+        return True
+    return fold(text.split()[0]) in _INSTITUTION_WORDS and not BOOK_PUBLISHER.search(text)
+
+
 def _known_agent(text: str, resolver: Resolver) -> bool:
     return resolver.agents.lookup(text) is not None
 
 
-def _guess_type(ref: Reference) -> str:
-    """Book: authors and a publisher (or a book publisher); report: a publisher alone; article: authors and a year."""
+def _guess_type(ref: Reference, names: Names) -> str:
+    """Book: authors and a publisher (or a book publisher); report: a publisher or an organisation alone;
+    article: people and a year."""
     if ref.publisher and BOOK_PUBLISHER.search(ref.publisher):
         return "book"
     if ref.url and not ref.publisher:
@@ -170,6 +182,8 @@ def _guess_type(ref: Reference) -> str:
     if ref.publisher:  # an institution publishes reports; a publisher, books
         institution = any(fold(w) in _INSTITUTION_WORDS for w in ref.publisher.split())
         return "book" if ref.authors and not institution else "report"
+    if ref.authors and all(names.agents[k].kind == "organisation" for k in ref.authors):
+        return "report"
     return "article" if ref.authors and ref.year else "other"
 
 
@@ -266,7 +280,7 @@ def _title_after(text: str, pos: int) -> tuple[int, int] | None:
     quoted = re.match(r"\s*[«“\"]\s*([^«»“”\"]{2,200}?)\s*[»”\"]", rest)
     if quoted:
         return pos + quoted.start(1), pos + quoted.end(1)
-    m = re.match(rf"\s*([{UP}0-9][^,.;:()!?«»“”\"]*)", rest)
+    m = re.match(rf"\s*([{UP}0-9][^,.;:()!?«»“”\"]*(?::\s+[{UP}][^,.;:()!?«»“”\"]*)?)", rest)
     if not m:
         return None
     words = m.group(1).split()
@@ -319,13 +333,16 @@ def merge(section: list[Reference], works: list[BodyWork], lines: list[int]) -> 
 
 
 def _same_work(ref: Reference, work: BodyWork) -> bool:
+    """The same title, give or take typos, or the short title of a work with a subtitle."""
     if ref.work_id and ref.work_id == work.work_id:
         return True
     if not ref.title:
         return False
     a, b = fold(ref.title), fold(work.title)
-    return bool(a and b) and (fuzz.token_set_ratio(a, b) >= 85 and min(len(a), len(b)) >= 0.5 * max(len(a), len(b))
-                              or a == b)
+    if not a or not b:
+        return False
+    short, long = sorted((a, b), key=len)
+    return fuzz.ratio(a, b) >= 90 or (long.startswith(short + " ") and len(short.split()) >= 3)
 
 
 def publisher_name(ref: Reference, resolver: Resolver) -> str | None:
