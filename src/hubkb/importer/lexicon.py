@@ -51,6 +51,15 @@ internet web google facebook twitter wikipedia wikipédia youtube linkedin
 janvier février mars avril mai juin juillet août septembre octobre novembre décembre
 lundi mardi mercredi jeudi vendredi samedi dimanche
 nord sud est ouest big society open data design thinking living lab fab
+allemagne autriche danemark suède norvège finlande islande irlande écosse pays-bas hollande portugal grèce
+pologne hongrie roumanie russie chine japon inde corée brésil argentine chili mexique colombie pérou
+australie israël turquie maroc algérie tunisie sénégal égypte amsterdam berlin barcelone madrid rome
+milan bruxelles genève montréal new york san francisco boston chicago londres manchester copenhague
+stockholm helsinki rennes montpellier nice lille dijon angers tours metz nancy rouen caen brest poitiers
+limoges clermont-ferrand besançon orléans reims amiens perpignan avignon aix-en-provence saint-étienne
+île-de-france auvergne-rhône-alpes nouvelle-aquitaine occitanie hauts-de-france grand-est pays provence
+alsace lorraine bourgogne aquitaine picardie champagne corse gironde seine loire rhône silicon valley
+sciences po pôle emploi google maps wikipedia apple amazon microsoft uber
 """)
 # Words that head an organisation's name.
 ORG_HEADS = _words("""

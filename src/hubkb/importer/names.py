@@ -43,8 +43,8 @@ _SUBJECT_SLOT = re.compile(rf"(?:^|(?<=[.:;!?]\s)|(?<=,\s))(?i:{_ARTICLE})?(?P<a
                            rf"(?:\s+et\s+(?i:{_ARTICLE})?(?P<b>{_PHRASE}))?\s+(?={_SLOT_VERB})")
 _ACCORDING_SLOT = re.compile(rf"\b(?i:selon|d['’]après|pour)\s+(?i:{_ARTICLE})?(?P<a>{_PHRASE}(?:\s+[{LOW}]+)?)(?=\s*,)")
 _AGENT_BEFORE = re.compile(
-    rf"(?:\b(?:par|selon|pour|avec|chez|d['’]après|entretien avec|interview de)|\b(?:{_ROLE})(?:\s+\w+)?(?:\s+(?:de|d['’]))?)\s*$",
-    re.IGNORECASE)
+    rf"(?:\b(?:cit[ée]+s?\s+par|repris\w*\s+par|relay[ée]+s?\s+par|selon|d['’]après|entretien avec|interview de)"
+    rf"|\b(?:{_ROLE})(?:\s+\w+)?(?:\s+(?:de|d['’]))?)\s*$", re.IGNORECASE)
 _AGENT_AFTER = re.compile(r"^\s*(?:,\s*cit[ée]+s?\s+par\b|\(|,\s*(?:qui|dont)\b|,?\s*(?:définit|définissent|a défini|"
                           r"ont défini|donne|donnent|en donne|en donnent|propose|proposent))", re.IGNORECASE)
 
@@ -489,7 +489,7 @@ def _org_extent(text: str, pos: int) -> int:
         m = _CONNECTOR.match(text, end)
         if m:
             w = re.match(r"[\w’'-]+", text[m.end():])
-            if not w or fold(w.group(0)) in FOLDED_NOT_NAMES - FOLDED_ORG_HEADS and not w.group(0)[0].isupper():
+            if not w or fold(w.group(0)) in FOLDED_STOPWORDS and not w.group(0)[0].isupper():
                 return end
             end = m.end() + w.end()
             continue
