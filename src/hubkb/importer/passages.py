@@ -70,6 +70,8 @@ _QUOTED_SUBJECT = re.compile(rf"^(?i:{_DET})\s*(?P<term>[\w’'-]+(?:\s+[\w’'-
 _GENERIC_NOUNS = frozenset("""dispositif dispositifs démarche démarches concept notion terme mot phénomène idée outil
 approche méthode pratique pratiques processus modèle principe projet programme sujet question chose expression""".split())
 _INVERTED = re.compile(r"\s*,\s*(?:" + SPEECH_VERB.pattern.replace("(?<![\\w’'])", "") + r")\s+", re.IGNORECASE)
+_INVERTED_PRONOUN = re.compile(r"\s*,\s*(?:" + SPEECH_VERB.pattern.replace("(?<![\\w’'])", "")
+                               + r")(?:-t)?-(?:il|elle|ils|elles)\b", re.IGNORECASE)
 _TERM_CUE = re.compile(r"\b(?i:(?:le terme|le mot)(?:\s+de\s+|\s+d['’])?|(?:la notion|le concept|la définition|les définitions)\s+(?:de|d['’]))\s*"
                        r"(?i:la |le |les |l['’])?(?P<term>[a-zà-ÿ][\w-]+(?:\s+(?:[\w-]*(?:ique|iques|if|ive|ifs|ives|al|ale"
                        r"|aux|ales|el|elle|els|elles|aire|aires|ouverte?s?|publics?|publiques?|sociale?s?|communs?"
@@ -231,6 +233,11 @@ class PassageFinder:
         speaker = None
         if paren:
             speaker = self._first_group(n, q.end, q.end + len(paren), exclude=via)
+        pronoun = _INVERTED_PRONOUN.match(text, q.end)
+        if speaker is None and pronoun:  # "« … », résume-t-il": the speaker is named before
+            self.pronoun_via = None
+            speaker = self._pronoun(n, text, pronoun.start(), pronoun.end(), limit=q.start)
+            via = via or self.pronoun_via
         inverted = _INVERTED.match(text, q.end)
         if speaker is None and inverted:  # "« … », explique Claire Brossaud"
             speaker = self._first_group(n, inverted.end(), min(len(text), inverted.end() + 80))
@@ -425,7 +432,7 @@ class PassageFinder:
                 return key if self.names.agents[key].kind == "person" else None
         return None
 
-    def _pronoun(self, n: int, text: str, start: int, end: int) -> list[str] | None:
+    def _pronoun(self, n: int, text: str, start: int, end: int, limit: int | None = None) -> list[str] | None:
         """The antecedent of 'il', 'elle', 'ils', 'ce dernier'... in text[start:end]: the nearest agent before."""
         m = None
         self.pronoun_via = None
@@ -436,8 +443,8 @@ class PassageFinder:
         plural = m.group(1).lower() in ("ils", "elles", "ces derniers", "ces dernières", "ceux-ci", "celles-ci",
                                         "selon eux", "selon elles", "pour eux")
         for k in range(n, max(-1, n - 3), -1):
-            limit = start if k == n else len(self.paragraphs[k])
-            groups = [g for g in self.names.groups_in(k, 0, limit)
+            upto = (start if limit is None else limit) if k == n else len(self.paragraphs[k])
+            groups = [g for g in self.names.groups_in(k, 0, upto)
                       if not _VIA.search(self.paragraphs[k][max(0, g[0].start - 20):g[0].start])]
             if groups:
                 group = [g for g in groups if len(g) > 1][-1:] if plural else []

@@ -262,10 +262,16 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
 
 def _possessor(work: BodyWork, paragraphs: list[str], names: Names) -> list[str]:
     """'Sa conférence Nobel, W' / 'son livre W': the author is the person the text last named."""
-    before = paragraphs[work.n][:work.start]
+    text = paragraphs[work.n]
+    before = text[:work.start]
     m = re.search(rf"\b(?:son|sa|ses)\s+(?:{_NOUN})\b[^.;:!?]{{0,40}}$", before, re.IGNORECASE)
     if not m:
         return []
+    if re.search(r"(?:^|[.!?]\s+)(?:dans|avec|par|pour|selon|en)\s+$", before[:m.start()], re.IGNORECASE):
+        # "Dans son rapport W, la Fondation X recense…": the owner is the subject that follows
+        end = re.search(r"[.!?](?:\s|$)", text[work.end:])
+        after = names.groups_in(work.n, work.end, work.end + (end.start() if end else len(text)))
+        return [after[0][0].key] if after else []
     for k in range(work.n, max(-1, work.n - 2), -1):
         limit = m.start() if k == work.n else len(paragraphs[k])
         people = [x for g in names.groups_in(k, 0, limit) for x in g]
