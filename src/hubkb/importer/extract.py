@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from ..resolve import Resolver
 from ..text import fold
-from .names import AliasTable, Names
+from .aliases import AliasTable
+from .names import Names
 from .passages import Passage, PassageFinder
 from .references import Reference, body_works, merge, parse_item, publisher_name
 from .scrape import Layout, find_layout, split_blocks

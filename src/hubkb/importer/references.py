@@ -17,7 +17,8 @@ from rapidfuzz import fuzz
 from ..resolve import Resolver
 from ..text import fold
 from .lexicon import BOOK_PUBLISHER, DOCUMENT_MARKER, ENGLISH_LINKS, ORG_HEADS, VIDEO_MARKER, WORK_NOUNS, WORK_TYPES
-from .names import CAP, FOLDED_FIRST_NAMES, UP, Names, strip_article
+from .names import Names
+from .shapes import CAP, FOLDED_FIRST_NAMES, UP, strip_article
 from .scrape import is_person_shape
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>«»“”\"]+[^\s<>«»“”\".,;:!?)\]]")

@@ -11,7 +11,7 @@ from ..resolve import Resolver
 from ..schema import load_schema
 from .draft import Proposals, accept as accept_proposals, draft_name, draft_text, is_proposals_file
 from .extract import Extraction, extract
-from .names import AliasTable
+from .aliases import AliasTable
 from .source import decode
 
 EMPTY = {"title": None, "date": None, "authors": [], "paragraphs": [], "people": [], "organisations": [],

@@ -1,0 +1,140 @@
+"""The shapes of names: regular expressions and small pure functions over written names.
+
+Kept apart from `names.py`, which holds the post's registry of people and
+organisations and the rules that fill it.
+"""
+from __future__ import annotations
+
+import re
+
+from ..text import fold
+from .lexicon import FIRST_NAMES, NOT_NAMES, ORG_HEADS, ROLE_NOUNS, STOPWORDS, WORK_NOUNS
+
+UP = "A-ZÀ-ÖØ-Þ"
+LOW = "a-zà-öø-ÿ"
+CAP = rf"[{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)*"
+CAPS = rf"[{UP}]{{2,}}(?:-[{UP}]{{2,}})*"
+INITIAL = rf"[{UP}]\.(?:\s?-?[{UP}]\.)?"
+PARTICLE = r"(?:de|du|des|da|di|van|von|der|den|le|la|ben|bin|el)"
+NAME_RUN = re.compile(rf"(?<![\w’'-])(?:{CAP})(?:\s+(?:{PARTICLE}\s+)?(?:{CAP}|{CAPS})(?![\w]))+")
+INITIAL_FIRST = re.compile(rf"(?<![\w’'-])({INITIAL})\s?({CAP})(?![\w-])")
+INITIAL_AFTER = re.compile(rf"(?<![\w’'-])({CAP})\s+({INITIAL})(?![\w])")
+ONE_PERSON = re.compile(rf"^(?:{CAP})(?:\s+(?:{PARTICLE}\s+)?(?:{CAP}|{CAPS})){{1,3}}$|^{INITIAL}\s?{CAP}$")
+SINGLE = re.compile(rf"(?<![\w-])(?:[lLdD]['’]|[qQ]u['’])?({CAP}|{CAPS})(?![\w-])")
+FOLDED_FIRST_NAMES = frozenset(fold(n) for n in FIRST_NAMES)
+FOLDED_NOT_NAMES = frozenset(fold(n) for n in NOT_NAMES | STOPWORDS)
+FOLDED_ORG_HEADS = frozenset(fold(n) for n in ORG_HEADS)
+FOLDED_STOPWORDS = frozenset(fold(n) for n in STOPWORDS)
+ROLE = "|".join(sorted(map(re.escape, ROLE_NOUNS | WORK_NOUNS | {"travaux"}), key=len, reverse=True))
+LOWER_HEAD = "(?:" + "|".join(sorted(h for h in ORG_HEADS if h.islower())) + ")"
+PHRASE = rf"[{UP}0-9][\w’'-]*(?:\s+(?:de la\s+|de l['’]|des\s+|du\s+|de\s+|d['’]|pour\s+)?[{UP}0-9][\w’'-]*)*"
+ARTICLE = r"(?:(?:la|le|les)\s+|l['’])"
+SLOT_VERB = r"(?:en\s+|le\s+|la\s+|les\s+|l['’])?(?:d[ée]fini|donne|propose|explique|ajoute|rappelle|affirme|estime|" \
+             r"souligne|précise|insiste|considère|qualifie|écrit|décrit|résume|déclare|défend|parle|note)"
+SUBJECT_SLOT = re.compile(rf"(?:^|(?<=[.:;!?]\s)|(?<=,\s))(?i:{ARTICLE})?(?P<a>{PHRASE})"
+                           rf"(?:\s+et\s+(?i:{ARTICLE})?(?P<b>{PHRASE}))?\s+(?={SLOT_VERB})")
+ACCORDING_SLOT = re.compile(rf"\b(?i:selon|d['’]après|pour)\s+(?i:{ARTICLE})?(?P<a>{PHRASE}(?:\s+[{LOW}]+)?)(?=\s*,)")
+AGENT_BEFORE = re.compile(
+    rf"(?:\b(?:cit[ée]+s?\s+par|repris\w*\s+par|relay[ée]+s?\s+par|selon|d['’]après|entretien avec|interview de)"
+    rf"|\b(?:{ROLE})(?:\s+\w+)?(?:\s+(?:de|d['’]))?)\s*$", re.IGNORECASE)
+AGENT_AFTER = re.compile(r"^\s*(?:,\s*cit[ée]+s?\s+par\b|\(|,\s*(?:qui|dont)\b|,?\s*(?:définit|définissent|a défini|"
+                          r"ont défini|donne|donnent|en donne|en donnent|propose|proposent))", re.IGNORECASE)
+
+
+def clean_name(text: str) -> str:
+    text = " ".join(text.split()).strip(" ,;:()")
+    if not re.search(rf"(?:^|\s)[{UP}]\.$", text):
+        text = text.rstrip(".")
+    return text
+
+
+def strip_article(text: str) -> str:
+    """'la Fing' -> 'Fing'; a capitalised article belongs to the name ('La 27e Région', 'Les Liens qui Libèrent')."""
+    return re.sub(r"^(?:(?:les|la|le)\s+|l['’]\s*)(?=\w)", "", text)
+
+
+def trim_adjectives(name: str) -> str:
+    """'MindLab danois' -> 'MindLab'; 'Agence nationale de la recherche' keeps its words after 'de la'."""
+    words = name.split()
+    while len(words) > 1 and words[-1][0].islower() and not re.fullmatch(
+            r"(?:de|du|des|la|le|les|pour|et|en|sur|aux?)|[dl]['’]\S*", words[-2]) and not words[-2][0].islower():
+        words.pop()
+    return " ".join(words)
+
+
+def org_key(name: str) -> str:
+    return fold(re.sub(r"^(?i:(?:les|la|le)\s+|l['’]\s*)", "", name))
+
+
+def name_parts(name: str) -> tuple[str, str]:
+    """(first name or initial, family name), folded; initials may come after the family name."""
+    words = [w for w in re.split(r"\s+", name.strip()) if w]
+    initials = [w for w in words if re.fullmatch(rf"(?:[{UP}]\.-?)+", w)]
+    rest = [w for w in words if w not in initials]
+    if not rest:
+        return "", ""
+    if initials:
+        return fold(initials[0])[:1], fold(rest[-1]).split()[-1] if fold(rest[-1]) else ""
+    if len(rest) == 1:
+        folded = fold(rest[0])
+        return "", folded.split()[-1] if folded else ""
+    first, last = fold(rest[0]), fold(" ".join(rest[1:]))
+    return first, (last.split()[-1] if last else "")
+
+
+def compatible(a: str, b: str) -> bool:
+    if not a or not b:
+        return True
+    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+def fullness(parts: tuple[str, str]) -> int:
+    return (len(parts[0]) > 1) * 2 + bool(parts[0]) + bool(parts[1])
+
+
+def trim_run(start: int, run: str) -> tuple[int, str | None]:
+    """Drop sentence-initial words ('Selon', 'Pour') and dangling particles from a run of capitalised words."""
+    words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+", run)]
+    while words and (fold(words[0][2]) in FOLDED_NOT_NAMES or re.fullmatch(PARTICLE, words[0][2], re.IGNORECASE)):
+        words.pop(0)
+    while words and re.fullmatch(PARTICLE, words[-1][2], re.IGNORECASE):
+        words.pop()
+    if len(words) < 2:
+        return start, None
+    return start + words[0][0], run[words[0][0]:words[-1][1]]
+
+
+CONNECTOR = re.compile(r"\s+(?:(?:et\s+)?(?:de la|de l['’]|des|du|de|d['’]|pour la|pour le|pour les|pour l['’]|en|sur|aux|à la|au)\s*)")
+
+
+def org_extent(text: str, pos: int) -> int:
+    """Where an organisation's name that starts before `pos` ends: connectors and words, up to punctuation."""
+    end = pos
+    while True:
+        m = CONNECTOR.match(text, end)
+        if m:
+            w = re.match(r"[\w’'-]+", text[m.end():])
+            if not w or fold(w.group(0)) in FOLDED_STOPWORDS and not w.group(0)[0].isupper():
+                return end
+            end = m.end() + w.end()
+            continue
+        w = re.match(rf"\s+([{UP}][\w’'-]*|[{LOW}]+(?:ale?s?|aux|ique|iques|if|ive|ifs|ives|elle|el|aire|aires|ien|ienne"
+                     rf"|éen|éenne|éens|éennes|ain|aine|ains|aines|ais|aise|ois|oise|ale|ales))(?![\w’'])", text[end:])
+        if w and fold(w.group(1)) not in FOLDED_STOPWORDS:
+            end += w.end()
+            continue
+        return end
+
+
+def org_shaped(text: str, listed: bool = False) -> bool:
+    """An affiliation: capitalised, short, not a year, a page or a role."""
+    if not text or len(text.split()) > 10:
+        return False
+    if not (text[0].isupper() or text[0].isdigit() or fold(text.split()[0]) in FOLDED_ORG_HEADS
+            or re.match(r"[a-z]+[A-Z]", text)):  # "iMinds"
+        return False
+    if re.fullmatch(r"[\d\s/.,-]+|(?:p|pp|vol|n°|dir|éd|ed|eds)(?:\.|\s).*|vostf|vf|pdf|en|fr", text, re.IGNORECASE):
+        return False
+    if listed and fold(text.split()[0]) not in FOLDED_FIRST_NAMES:
+        return True
+    return not re.fullmatch(rf"{CAP}(?:\s+{CAP})+", text) or any(fold(w) in FOLDED_ORG_HEADS for w in text.split())
