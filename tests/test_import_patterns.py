@@ -267,3 +267,23 @@ def test_tweets_hold_names_and_definitions_that_are_not_extracted(tmp_path):
     assert (got["people"], got["definitions"], got["organisations"]) == ([], [], [])
     text = str(got)
     assert "t.co" not in text and "Vecam" not in text and "partenaires" not in text and "newsletter" not in text
+
+
+def test_apa_references_and_urls_in_the_body(tmp_path):
+    got = run(tmp_path, page("Le manifeste est en ligne (http://movilab.org/manifeste) et fait débat.",
+                             references=("Ostrom, E. (1990). Governing the Commons. Cambridge University Press.",
+                                         "Boyle, D., & Harris, M. (2009). The Challenge of Co-production. Nesta.")))
+    assert [(r["authors"], r["title"], r["year"], r["publisher"], r["url"], r["in_section"])
+            for r in got["references"]] == [
+        (["Ostrom E."], "Governing the Commons", 1990, "Cambridge University Press", None, True),
+        (["Boyle D.", "Harris M."], "The Challenge of Co-production", 2009, "Nesta", None, True),
+        ([], None, None, None, "http://movilab.org/manifeste", False)]
+
+
+def test_pour_x_quote_byline_on_the_date_line_and_photo_credits(tmp_path):
+    got = run(tmp_path, page("Crédit photo : Flickr CC", "Pour Michel Bauwens, « les communs sont le chaînon "
+                             "manquant entre l’État et le marché ».", date="27/08/2014 | Laura Prandelle",
+                             signature=None))
+    assert (got["authors"], len(got["paragraphs"])) == (["Laura Prandelle"], 1)
+    assert quotes(got) == [("les communs sont le chaînon manquant entre l’État et le marché", ["Michel Bauwens"],
+                            None)]

@@ -254,10 +254,10 @@ class PassageFinder:
     def _speaker(self, n: int, text: str, start: int, end: int, via: str | None) -> list[str] | None:
         lead = text[start:end]
         verbs = list(SPEECH_VERB.finditer(lead))
-        according = re.search(r"\b(?:selon|d['’]après)\s+", lead, re.IGNORECASE)
+        according = re.search(r"\b(?:selon|d['’]après|pour)\s+(?:(?:la|le|les)\s+|l['’])?(?=[A-ZÀ-Þ])", lead, re.IGNORECASE)
         if according:
             group = self._first_group(n, start + according.end(), end, exclude=via)
-            if group:
+            if group and self.names.mentions[n] and re.match(r"[^,]{0,80},", text[start + according.end():end]):
                 return group
         if re.search(r"\w\s*:\s*$", lead):
             groups = self._groups(n, start, end, exclude=via)

@@ -66,18 +66,25 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
         ref.type = ref.type or "webpage"
         return ref
     text = _unglue(text)
+    # APA's "Ostrom, E. (1990). Title." -> "Ostrom E. (1990). Title."
+    text = re.sub(rf"([{UP}][\w’'-]+),\s+((?:[{UP}]\.\s?-?)+)(?=[\s,&(]|$)", r"\1 \2", text)
     named = re.match(r"(?P<who>[^:]{3,60}?)\s+:\s+(?P<what>.+)$", text)
     if named and _is_person_name(named.group("who"), resolver):  # "Henry Chesbrough : Open innovation"
         text = f"{named.group('who')}, {named.group('what')}"
     if _ETAL.search(text):
         ref.et_al = True
         text = _ETAL.sub("", text, count=1)
+    apa = re.search(r"\s*\(((?:19|20)\d\d)[a-z]?\)\s*[.,:]?\s+(?=\S)", text)
+    if apa and apa.start() > 0:  # "Authors (1990). Title": the year separates the authors from the title
+        ref.year = int(apa.group(1))
+        text = f"{text[:apa.start()]}, {text[apa.end():]}"
     quoted = _QUOTED.search(text)
-    year = _find_year(text, quoted)
+    year = None if ref.year else _find_year(text, quoted)
     if year:
         ref.year = int(year.group(1))
         text = (text[:year.start()] + text[year.end():]).replace("()", "")
         text = re.sub(r"\s+([,.])", r"\1", re.sub(r"\s+", " ", text)).strip(" :,.;-–—")
+        text = re.sub(r"\.\.(?=\s)", ".", text)
     segments = _segments(text)
     authors, rest = _leading_authors(segments, names, resolver)
     if authors and rest and rest[0][0].islower():
@@ -124,11 +131,13 @@ def _find_year(text: str, quoted: re.Match | None) -> re.Match | None:
 
 
 def _segments(text: str) -> list[str]:
-    """Comma-separated parts, commas inside parentheses kept."""
+    """Parts separated by commas (or by full stops, APA style), commas inside parentheses kept."""
     out, depth, current = [], 0, ""
-    for char in text:
+    for i, char in enumerate(text):
         depth += (char in "([") - (char in ")]")
-        if char == "," and depth <= 0:
+        stop = char == "." and text[i + 1:i + 2] == " " and re.search(r"[\w»”)][\w»”)]$", current) \
+            and not re.search(r"\b(?:al|éd|ed|dir|coll|vol|p|pp|n°|[A-Z])$", current)
+        if (char == "," or stop) and depth <= 0:
             out.append(current.strip())
             current = ""
         else:
@@ -249,6 +258,8 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
                 continue  # "le film de X" without a title: the name is no title
             match = resolver.works.lookup(title)
             found.append(BodyWork(n, start, end, title, kind, authors, match.entry.id if match else None))
+        for m in _URL.finditer(text):  # a page the body links to
+            found.append(BodyWork(n, m.start(), m.end(), m.group(0), "webpage", [], None))
         for ref in section:
             if ref.title and len(ref.title) > 3:
                 for m in re.finditer(re.escape(ref.title), text):
@@ -326,6 +337,12 @@ def merge(section: list[Reference], works: list[BodyWork], lines: list[int]) -> 
     refs = list(section)
     for work in works:
         target = next((r for r in refs if _same_work(r, work)), None)
+        if target is None and _URL.fullmatch(work.title):
+            url = work.title if work.title.startswith("http") else "http://" + work.title
+            target = next((r for r in refs if r.url and r.url.rstrip("/") == url.rstrip("/")), None) or \
+                Reference(raw=work.title, line=lines[work.n], url=url, type="webpage", in_section=False)
+            if target not in refs:
+                refs.append(target)
         if target is None:
             target = Reference(raw=work.title, line=lines[work.n], title=work.title, type=work.type,
                                in_section=False, work_id=work.work_id, authors=list(work.authors))

@@ -127,7 +127,8 @@ _HEADER_CHROME = re.compile(
     r"newsletter|inscri(?:re|vez|ption)|désinscri|desinscri|^retour (?:au|à|a)\b|^(?:blog|accueil|home|menu|contacts?"
     r"|rechercher|recherche|search|connexion|se connecter|plan du site|mentions légales|à propos|a propos|"
     r"qui sommes-nous \??|abonnez-vous|suivez-nous|partager|share|tweet|j[’']aime|imprimer|print)\s*:?$"
-    r"|adresse e-?mail|cookies?\b|flux rss|^rss$|^\W+$", re.IGNORECASE)
+    r"|adresse e-?mail|cookies?\b|flux rss|^rss$|^\W+$"
+    r"|^(?:crédits?\s+photos?|photos?|image|illustration|visuel|source\s+(?:image|photo))\s*(?:[:©]|\(c\))", re.IGNORECASE)
 _REFERENCES_HEADING = re.compile(
     r"^(?:pour\s+)?(?:aller\s+plus\s+loin|en\s+savoir\s+plus|références|references|bibliographie|sources?"
     r"|ressources|liens(?:\s+utiles)?|à\s+lire(?:\s+aussi)?|a\s+lire|lectures|pour\s+approfondir|voir\s+aussi"
@@ -217,7 +218,7 @@ def find_layout(blocks: list[Block]) -> Layout:
         layout.date, layout.date_line = found, blocks[date_i].line
         if found.value is None:
             layout.needs_review.append((blocks[date_i].line, f"impossible date '{found.written}'; fill in 'date'"))
-        byline = re.sub(r"^(?:,|-|–|—|par|by)\s*", "", found.rest, flags=re.IGNORECASE)
+        byline = re.sub(r"^(?:[,|/·•-]|–|—|par|by)\s*", "", found.rest, flags=re.IGNORECASE)
         if found.rest and signature_names(byline):
             layout.byline = signature_names(byline) or []
         title_i = _title_before(blocks, date_i, chrome, in_widget)
