@@ -287,3 +287,15 @@ def test_pour_x_quote_byline_on_the_date_line_and_photo_credits(tmp_path):
     assert (got["authors"], len(got["paragraphs"])) == (["Laura Prandelle"], 1)
     assert quotes(got) == [("les communs sont le chaînon manquant entre l’État et le marché", ["Michel Bauwens"],
                             None)]
+
+
+def test_an_acronym_alias_matches_only_in_capitals(tmp_path, corpus_copy):
+    with (corpus_copy / "organisations.yaml").open("a", encoding="utf-8") as f:
+        f.write("- name: Institut du lien social\n  aliases: [ILS]\n")
+    source = tmp_path / "page.txt"
+    source.write_text(page("Marc Pallot et Brigitte Trousse étudient les living labs. Ils définissent le living lab "
+                           "comme « une méthodologie de recherche centrée sur l’usager ». L’ILS en parle aussi."),
+                      encoding="utf-8")
+    got = import_files([source], corpus_copy, tmp_path / "out", as_json=True, force=False).extractions[0]
+    assert got["organisations"] == ["Institut du lien social"]
+    assert [d["by"] for d in got["definitions"]] == [["Marc Pallot", "Brigitte Trousse"]]

@@ -37,6 +37,13 @@ class AliasTable:
                 if len(entries) == 1 and words and not (len(words) == 1 and len(words[0]) < 3):
                     self.table.setdefault(words[0], {})[words] = entries[0]
         self.lengths = {first: sorted({len(k) for k in keys}, reverse=True) for first, keys in self.table.items()}
+        # "ILS" (an acronym) must not match the pronoun "Ils": acronyms match only when written in capitals
+        spellings: dict[str, set[bool]] = {}
+        a = resolver.authorities
+        for record in (*a.people, *a.organisations, *a.works, *a.terms):
+            for alias in (record.name, *record.aliases):
+                spellings.setdefault(fold(alias), set()).add(alias.isupper() and len(alias) <= 8)
+        self.acronyms = {key for key, kinds in spellings.items() if kinds == {True}}
 
     def spans(self, text: str) -> list[KnownSpan]:
         """Known aliases in `text`, longest match first, without overlaps."""
@@ -56,6 +63,8 @@ class AliasTable:
             for length in self.lengths.get(words[i][0], ()):
                 key = tuple(w[0] for w in words[i:i + length])
                 entry = self.table[words[i][0]].get(key) if len(key) == length else None
+                if entry and " ".join(key) in self.acronyms and not text[words[i][1]:words[i + length - 1][2]].isupper():
+                    entry = None
                 if entry:
                     found.append(KnownSpan(entry.kind, entry.id, entry.name, words[i][1], words[i + length - 1][2]))
                     step = length
