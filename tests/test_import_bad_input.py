@@ -32,7 +32,7 @@ def test_refused(tmp_path, name, data, why):
     assert result.messages == [f"{display_path(source)}: {why}"]
     assert result.extractions == [{"source": display_path(source), "title": None, "date": None, "authors": [],
                                    "paragraphs": [], "people": [], "organisations": [], "definitions": [],
-                                   "quotes": [], "references": [], "error": why}]
+                                   "quotes": [], "references": [], "needs_review": [], "draft": None, "error": why}]
 
 
 def test_a_refused_file_does_not_stop_the_others(tmp_path):

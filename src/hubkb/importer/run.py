@@ -81,7 +81,7 @@ def import_files(paths: list[Path], corpus: Path | None, out: Path | None, as_js
         result.messages.extend(f"{shown}:{line}: warning: {what}" for line, what in sorted(e.notes))
         result.messages.extend(f"{shown}:{line}: needs review: {what}" for line, what in e.review)
         data = e.as_json()
-        data["draft"] = None
+        data["draft"], data["error"] = None, None
         result.extractions.append(data)
         written = _write(e, path, shown, out_dir, ctx, force, as_json, result)
         if written:
@@ -99,7 +99,7 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 def _refuse(result: ImportResult, shown: str, why: str) -> None:
     result.messages.append(f"{shown}: {why}")
-    result.extractions.append({"source": shown, **EMPTY, "error": why})
+    result.extractions.append({"source": shown, **EMPTY, "needs_review": [], "draft": None, "error": why})
     result.exit_code = 1
 
 
