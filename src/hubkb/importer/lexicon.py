@@ -87,6 +87,8 @@ coordinateur coordinatrice réalisateur réalisatrice écrivain écrivaine géog
 juriste psychologue ingénieur ingénieure architecte activiste essayiste prix nobel
 délégué déléguée secrétaire membre animateur animatrice chef cheffe porte-parole adjoint adjointe
 """)
+# Roles whose complement is a work, not an organisation: "auteur de L’Open data".
+AUTHORSHIP = _words("auteur auteure autrice réalisateur réalisatrice écrivain écrivaine essayiste")
 # Determiners that start a noun phrase (a defined term, or a definition's text).
 DETERMINERS = _words("le la les l un une des du de d ce cet cette ces son sa ses leur leurs "
                      "tout toute tous toutes notre nos")

@@ -17,7 +17,7 @@ from ..resolve import Resolver
 from ..text import fold
 from .aliases import AliasTable, KnownSpan
 from .lexicon import ACTOR_VERBS, COMMON_ACRONYMS, SPEECH_VERB
-from .shapes import (ACCORDING_SLOT, AGENT_AFTER, AGENT_BEFORE, INITIAL_AFTER, INITIAL_FIRST, LOWER_HEAD,
+from .shapes import (ACCORDING_SLOT, AFFILIATION_ROLE, AGENT_AFTER, AGENT_BEFORE, INITIAL_AFTER, INITIAL_FIRST, LOWER_HEAD,
                      NAME_RUN, ONE_PERSON, ROLE, SINGLE, SUBJECT_SLOT, CAP, FOLDED_FIRST_NAMES,
                      FOLDED_NOT_NAMES, FOLDED_ORG_HEADS, LOW, PARTICLE, UP, clean_name, compatible, fullness, name_parts,
                      org_extent, org_key, org_shaped, strip_article, trim_adjectives, trim_run)
@@ -237,7 +237,7 @@ class Names:
                 continue
             if not any(x.start < start + len(name) and start < x.end for x in self.mentions[n]):
                 self._add(n, start, start + len(name), self.organisation(name, "body", line))
-        for m in re.finditer(rf"(?<![\w’'])(?:la|le|les|l['’])\s*(?P<name>{CAP})\s+(?P<verb>\w+)", text):
+        for m in re.finditer(rf"(?<![\w’'])(?i:la|le|les|l['’])\s*(?P<name>{CAP})\s+(?P<verb>\w+)", text):
             name, verb = m.group("name"), m.group("verb")
             if verb not in ACTOR_VERBS or fold(name) in FOLDED_NOT_NAMES | FOLDED_FIRST_NAMES | FOLDED_ORG_HEADS:
                 continue
@@ -282,7 +282,7 @@ class Names:
                 m = re.match(r",\s*([^()]{2,80})\)", after)
                 listed = m is not None
             if m is None:
-                m = re.match(rf",\s*(?:(?:{ROLE})(?:\s+[{LOW}]+)?\s+)?(?:de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
+                m = re.match(rf",\s*(?:(?:{AFFILIATION_ROLE})(?:\s+[{LOW}]+)?\s+)?(?:de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
                              rf"((?:[{UP}0-9]|{LOWER_HEAD}\s)[^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|\.(?:\s|$)|$))", after)
                 if m and (len(m.group(1).split()) > 8 or not re.search(rf"(?:^|\s)[{UP}0-9]", m.group(1))):
                     m = None

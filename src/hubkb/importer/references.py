@@ -210,8 +210,9 @@ def _link_known(ref: Reference, resolver: Resolver) -> None:
 
 _NOUN = "|".join(sorted(map(re.escape, WORK_NOUNS), key=len, reverse=True))
 _WORK_CUE = re.compile(
-    rf"(?:(?<![\w’'])(?i:le|la|les|un|une|des|du|son|sa|ses|leur|leurs|ce|cet|cette|ces|notre|nos)\s+|\b(?i:[ld])['’])"
-    rf"(?P<noun>{_NOUN})(?:\s+(?:intitulée?s?|nommée?s?|appelée?s?))?"
+    rf"(?:(?:(?<![\w’'])(?i:le|la|les|un|une|des|du|son|sa|ses|leur|leurs|ce|cet|cette|ces|notre|nos)\s+|\b(?i:[ld])['’])"
+    rf"(?P<noun>{_NOUN})|(?<![\w’'])(?P<author>auteure?|autrice|réalisat(?:eur|rice))\s+(?:de|du|d['’])(?=\s*[«“\"A-ZÀ-Þ]))"
+    rf"(?:\s+(?:intitulée?s?|nommée?s?|appelée?s?))?"
     rf"(?:\s+(?:de|d['’])\s*(?P<names>(?:[{UP}][\w’'.-]*\s?){{1,4}}(?:\s*(?:et|&)\s*(?:[{UP}][\w’'.-]*\s?){{1,4}})*))?"
     rf"\s*,?\s*(?:intitulée?s?\s+)?")
 
@@ -247,7 +248,7 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
             authors = []
             if m.group("names"):
                 authors = [k for g in names.groups_in(n, m.start("names"), m.end("names")) for k in (x.key for x in g)]
-            kind = WORK_TYPES.get(m.group("noun").lower(), "report")
+            kind = WORK_TYPES.get(m.group("noun").lower(), "report") if m.group("noun") else None
             same = next((w for w in found if w.n == n and w.start <= start < w.end), None)
             if same is not None:  # a known title: the cue adds its authors and type
                 same.authors = same.authors or authors
@@ -366,7 +367,7 @@ def _same_work(ref: Reference, work: BodyWork) -> bool:
     if not a or not b:
         return False
     short, long = sorted((a, b), key=len)
-    return fuzz.ratio(a, b) >= 90 or (long.startswith(short + " ") and len(short.split()) >= 3)
+    return fuzz.ratio(a, b) >= 90 or (long.startswith(short + " ") and len(short.split()) >= 2)
 
 
 def publisher_name(ref: Reference, resolver: Resolver) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..text import fold
-from .lexicon import FIRST_NAMES, NOT_NAMES, ORG_HEADS, ROLE_NOUNS, STOPWORDS, WORK_NOUNS
+from .lexicon import AUTHORSHIP, FIRST_NAMES, NOT_NAMES, ORG_HEADS, ROLE_NOUNS, STOPWORDS, WORK_NOUNS
 
 UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zà-öø-ÿ"
@@ -26,6 +26,8 @@ FOLDED_NOT_NAMES = frozenset(fold(n) for n in NOT_NAMES | STOPWORDS)
 FOLDED_ORG_HEADS = frozenset(fold(n) for n in ORG_HEADS)
 FOLDED_STOPWORDS = frozenset(fold(n) for n in STOPWORDS)
 ROLE = "|".join(sorted(map(re.escape, ROLE_NOUNS | WORK_NOUNS | {"travaux"}), key=len, reverse=True))
+# roles that belong to an organisation ("directeur de X"); "auteur de X" names a work instead
+AFFILIATION_ROLE = "|".join(sorted(map(re.escape, ROLE_NOUNS - AUTHORSHIP), key=len, reverse=True))
 LOWER_HEAD = "(?:" + "|".join(sorted(h for h in ORG_HEADS if h.islower())) + ")"
 PHRASE = rf"[{UP}0-9][\w’'-]*(?:\s+(?:de la\s+|de l['’]|des\s+|du\s+|de\s+|d['’]|pour\s+)?[{UP}0-9][\w’'-]*)*"
 ARTICLE = r"(?:(?:la|le|les)\s+|l['’])"
