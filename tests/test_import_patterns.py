@@ -299,3 +299,17 @@ def test_an_acronym_alias_matches_only_in_capitals(tmp_path, corpus_copy):
     got = import_files([source], corpus_copy, tmp_path / "out", as_json=True, force=False).extractions[0]
     assert got["organisations"] == ["Institut du lien social"]
     assert [d["by"] for d in got["definitions"]] == [["Marc Pallot", "Brigitte Trousse"]]
+
+
+def test_more_definition_shapes(tmp_path):
+    got = run(tmp_path, page("Pour Nesta, le terme de coproduction désigne une relation égale entre usagers et "
+                             "professionnels du service.",
+                             "« L’innovation sociale, c’est une réponse nouvelle à un besoin social mal satisfait », "
+                             "selon Hugues Sibille.",
+                             "Selon la Fing, le design de service, c’est « concevoir un service à partir de "
+                             "l’expérience de ses usagers »."))
+    assert definitions(got) == [
+        ("coproduction", "une relation égale entre usagers et professionnels du service", ["Nesta"], None),
+        ("innovation sociale", "L’innovation sociale, c’est une réponse nouvelle à un besoin social mal satisfait",
+         ["Hugues Sibille"], None),
+        ("design de service", "concevoir un service à partir de l’expérience de ses usagers", ["Fing"], None)]

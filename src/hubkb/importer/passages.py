@@ -46,9 +46,10 @@ _EXPLICIT_TERM = [
                re.IGNORECASE),
 ]
 _COPULA = (r"(?:est|sont|désigne|désignent|consiste|consistent|renvoie|renvoient|correspond|correspondent"
-           r"|signifie|signifient|se définit|se définissent|peut se définir|peuvent se définir|serait|seraient)")
+           r"|signifie|signifient|se définit|se définissent|peut se définir|peuvent se définir|serait|seraient"
+           r"|,\s*c['’]est|,\s*ce sont)")
 _ACCORDING_TERM = (rf"\b(?:selon|d['’]après|pour)\s+(?P<agent>[^,]{{2,80}})(?:,\s*[^,]{{2,100}})?,\s*"
-                   rf"(?P<term>{_DET}\s*[\w’'-]+(?:\s+[\w’'-]+){{0,3}}?)\s+{_COPULA}")
+                   rf"(?P<term>{_DET}\s*[\w’'-]+(?:\s+[\w’'-]+){{0,3}}?)\s*(?<!,){_COPULA}")
 _ACCORDING_QUOTE = re.compile(_ACCORDING_TERM + r"\s*(?:comme\s*|:\s*)?$", re.IGNORECASE)
 _UNQUOTED = [
     # X définit Y comme Z
@@ -64,8 +65,9 @@ _UNQUOTED = [
     ("post-before", re.compile(rf"^(?P<text>.{{12,}}?),\s*(?:ce\s+)?(?:que|qu['’])\s*(?:nous|on)\s+appell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}\s*(?:[,.;:]|$)",
                                re.IGNORECASE)),
 ]
-_QUOTED_SUBJECT = re.compile(rf"^(?i:{_DET})\s*(?P<term>[\w’'-]+(?:\s+[\w’'-]+){{0,2}}?)\s+(?:est|sont|désigne|désignent"
-                             r"|consiste|consistent|se définit|se définissent|renvoie|renvoient|correspond|correspondent)\b")
+_QUOTED_SUBJECT = re.compile(rf"^(?i:{_DET})\s*(?P<term>[\w’'-]+(?:\s+[\w’'-]+){{0,2}}?)\s*(?:\s(?:est|sont|désigne|désignent"
+                             r"|consiste|consistent|se définit|se définissent|renvoie|renvoient|correspond|correspondent)"
+                             r"|,\s*c['’]est|,\s*ce sont)\b")
 # "le dispositif", "cette notion": nouns that stand for a term rather than being one
 _GENERIC_NOUNS = frozenset("""dispositif dispositifs démarche démarches concept notion terme mot phénomène idée outil
 approche méthode pratique pratiques processus modèle principe projet programme sujet question chose expression""".split())
@@ -238,6 +240,14 @@ class PassageFinder:
             self.pronoun_via = None
             speaker = self._pronoun(n, text, pronoun.start(), pronoun.end(), limit=q.start)
             via = via or self.pronoun_via
+        after_selon = re.match(r"\s*,?\s*(?:selon|d['’]après)\s+", text[q.end:], re.IGNORECASE)
+        if speaker is None and after_selon:  # "« La coproduction, c’est … », selon Nesta"
+            start_after = q.end + after_selon.end()
+            speaker = self._first_group(n, start_after, min(len(text), start_after + 80))
+            subject = _QUOTED_SUBJECT.match(quoted)
+            if speaker and subject and words >= 4:
+                return Passage("definition", n, quoted, speaker, via, self._label(_tidy_term(subject.group("term"))),
+                               self._work(n, lead_start, q.start), note)
         inverted = _INVERTED.match(text, q.end)
         if speaker is None and inverted:  # "« … », explique Claire Brossaud"
             speaker = self._first_group(n, inverted.end(), min(len(text), inverted.end() + 80))
@@ -493,6 +503,8 @@ def _tidy_term(term: str | None) -> str:
     if not term:
         return ""
     term = term.strip(" «»“”\"',:;.")
-    term = re.sub(r"^(?:(?:les|la|le|des|du|de la|de|un|une|ce|cet|cette|ces)\s+|(?:de l|l|d)['’]\s*)", "", term,
-                  flags=re.IGNORECASE)
+    for _ in range(2):  # "le terme de coproduction" -> "coproduction"
+        term = re.sub(r"^(?:(?:les|la|le|des|du|de la|de|un|une|ce|cet|cette|ces)\s+|(?:de l|l|d)['’]\s*)", "", term,
+                      flags=re.IGNORECASE)
+        term = re.sub(r"^(?:terme|mot|notion|concept|expression)\s*(?:de\s+|d['’]\s*)?", "", term, flags=re.IGNORECASE)
     return term.strip(" «»“”\"',:;.")
