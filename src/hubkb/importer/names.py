@@ -17,9 +17,9 @@ from ..resolve import Resolver
 from ..text import fold
 from .aliases import AliasTable, KnownSpan
 from .lexicon import ACTOR_VERBS, COMMON_ACRONYMS, SPEECH_VERB
-from .shapes import (ACCORDING_SLOT, AFFILIATION_ROLE, AGENT_AFTER, AGENT_BEFORE, INITIAL_AFTER, INITIAL_FIRST, LOWER_HEAD,
-                     NAME_RUN, ONE_PERSON, ROLE, SINGLE, SUBJECT_SLOT, CAP, FOLDED_FIRST_NAMES,
-                     FOLDED_NOT_NAMES, FOLDED_ORG_HEADS, LOW, PARTICLE, UP, clean_name, compatible, fullness, name_parts,
+from .shapes import (ACCORDING_SLOT, AFFILIATION_ROLE, AGENT_AFTER, AGENT_BEFORE, CAP, FOLDED_FIRST_NAMES,
+                     FOLDED_NOT_NAMES, FOLDED_ORG_HEADS, INITIAL_AFTER, INITIAL_FIRST, LOW, LOWER_HEAD, NAME_RUN,
+                     ONE_PERSON, PARTICLE, SINGLE, SUBJECT_SLOT, UP, clean_name, compatible, fullness, name_parts,
                      org_extent, org_key, org_shaped, strip_article, trim_adjectives, trim_run)
 
 @dataclass
