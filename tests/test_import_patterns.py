@@ -313,3 +313,13 @@ def test_more_definition_shapes(tmp_path):
         ("innovation sociale", "L’innovation sociale, c’est une réponse nouvelle à un besoin social mal satisfait",
          ["Hugues Sibille"], None),
         ("design de service", "concevoir un service à partir de l’expérience de ses usagers", ["Fing"], None)]
+
+
+def test_close_spellings_resolve_with_a_warning_naming_file_and_line(tmp_path):
+    source = tmp_path / "page.txt"
+    source.write_text(page("La journaliste Susie Caglle, citée par Hubert Guillaud, qualifie l’économie "
+                           "collaborative de “capitalisme de catastrophe”."), encoding="utf-8")
+    result = import_files([source], CORPUS, tmp_path / "out", as_json=True, force=False)
+    assert result.messages == [f"{source}:16: warning: 'Susie Caglle' taken as person 'Susie Cagle' "
+                               "(a close spelling, 96%); check it"]
+    assert quotes(result.extractions[0]) == [("capitalisme de catastrophe", ["Susie Cagle"], "Hubert Guillaud")]
