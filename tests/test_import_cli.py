@@ -43,11 +43,13 @@ def _local_cli() -> click.Group:
                        accept: bool) -> None:
         """Turn raw page scrapes (text or saved HTML) into draft posts for review.
 
-        Each FILE becomes OUT/YYYY-MM-DD-slug.md; the people, organisations,
+        Each FILE becomes OUT/DATE-SLUG.md, and the people, organisations,
         works and terms it needs that the corpus lacks are proposed beside it
-        in OUT/YYYY-MM-DD-slug.proposals.yaml. Authority files change only
-        with --accept: review the proposals, then run
-        `hubkb import --accept OUT/YYYY-MM-DD-slug.proposals.yaml`.
+        in OUT/DATE-SLUG.proposals.yaml. Authority files change only with
+        --accept: review the draft and its proposals, then merge them with
+
+        \b
+            hubkb import --accept OUT/DATE-SLUG.proposals.yaml
         """
         result = import_files(list(files), corpus, out, as_json, force, accept)
         for message in result.messages:
