@@ -89,9 +89,6 @@ délégué déléguée secrétaire membre animateur animatrice chef cheffe porte
 """)
 # Roles whose complement is a work, not an organisation: "auteur de L’Open data".
 AUTHORSHIP = _words("auteur auteure autrice réalisateur réalisatrice écrivain écrivaine essayiste")
-# Determiners that start a noun phrase (a defined term, or a definition's text).
-DETERMINERS = _words("le la les l un une des du de d ce cet cette ces son sa ses leur leurs "
-                     "tout toute tous toutes notre nos")
 
 # Verbs that report speech; a quotation after "X ajoute que" is X's.
 _ER_VERBS = """ajout affirm expliqu déclar estim soulign rappel not résum précis qualifi parl

@@ -28,13 +28,9 @@ _DEF_CUE = re.compile(r"\bd[ée]fini(?:t|ssent|ssait|ssaient|ssons|r|e|es|tions?
                       r"|\bappell(?:erons|ons|era|erai)\b|\bd[ée]signer?(?:ons|ent)?\b", re.IGNORECASE)
 _VIA = re.compile(r"\b(?:cit[ée]+s?|repris(?:es?)?|relay[ée]+s?|rapport[ée]+s?)\s+par\s+$|"
                   r"\b(?:cit[ée]+s?|repris(?:es?)?|relay[ée]+s?|rapport[ée]+s?)\s+par\s+", re.IGNORECASE)
-_GIVEN_BY = re.compile(r"\b(?:donn|propos|formul|avanc|retenu|fourni|élabor|proposé|énonc)\w*\s+par\s*(?:l['’]|la |le |les )?$",
-                       re.IGNORECASE)
-_ACCORDING = re.compile(r"\b(?:selon|d['’]après|pour)\s+(?:l['’]|la |le |les )?$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(il|elle|ils|elles|ce dernier|cette dernière|ces derniers|ces dernières|celui-ci|celle-ci"
                       r"|ceux-ci|celles-ci|selon lui|selon elle|selon eux|selon elles|pour lui|pour elle|pour eux)\b",
                       re.IGNORECASE)
-_WE = re.compile(r"\b(?:nous|on)\b", re.IGNORECASE)
 _TERM = r"(?P<term>(?:«\s*)?(?:(?:la|le|les|l['’]|du|des|de la|de l['’])\s*)?[\w’'-]+(?:\s+[\w’'-]+){0,3}?(?:\s*»)?)"
 _DET = r"(?:le|la|les|l['’]|un|une|des|du|ce|cet|cette|ces|tout|toute|tous|toutes|son|sa|ses|leur|leurs|une?)\b"
 _EXPLICIT_TERM = [
@@ -311,7 +307,7 @@ class PassageFinder:
         after = self._groups(n, cue_at, end, exclude=via)
         if after:
             return [m.key for m in after[0]]
-        return [] if _WE.search(lead) or True else None
+        return []  # "Nous garderons comme définition…", or no giver named: the post itself
 
     def _term(self, n: int, text: str, lead: str, at: int, quoted: str) -> str | None:
         for pattern in _EXPLICIT_TERM:
