@@ -323,3 +323,15 @@ def test_close_spellings_resolve_with_a_warning_naming_file_and_line(tmp_path):
     assert result.messages == [f"{source}:16: warning: 'Susie Caglle' taken as person 'Susie Cagle' "
                                "(a close spelling, 96%); check it"]
     assert quotes(result.extractions[0]) == [("capitalisme de catastrophe", ["Susie Cagle"], "Hubert Guillaud")]
+
+
+def test_markdown_input(tmp_path):
+    got = run(tmp_path, "# Les communs urbains\n\n3 mars 2015\n\nSelon Benjamin Coriat, un commun est un ensemble de "
+                        "ressources en accès partagé et gouverné par des règles.\n\n**Laura Prandelle**\n\n"
+                        "## Aller plus loin :\n\n- [Le retour des communs](https://www.editions-lll.com/communs)\n",
+              name="page.md")
+    assert (got["title"], got["date"], got["authors"], len(got["paragraphs"])) == (
+        "Les communs urbains", "2015-03-03", ["Laura Prandelle"], 1)
+    assert [(r["title"], r["url"]) for r in got["references"]] == [
+        ("Le retour des communs", "https://www.editions-lll.com/communs")]
+    assert [d["term"] for d in got["definitions"]] == ["commun"]

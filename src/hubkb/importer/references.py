@@ -22,6 +22,7 @@ from .shapes import CAP, FOLDED_FIRST_NAMES, UP, strip_article
 from .scrape import is_person_shape
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>«»“”\"]+[^\s<>«»“”\".,;:!?)\]]")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _YEAR = re.compile(r"(?<![\d/])((?:19|20)\d\d)(?![\d/])")
 _QUOTED = re.compile(r"[«“\"]\s*(.+?)\s*[»”\"]")
 _ETAL = re.compile(r"\s*,?\s*\bet\s+al\.?", re.IGNORECASE)
@@ -50,7 +51,7 @@ class Reference:
 
 def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Reference:
     ref = Reference(raw=raw, line=line)
-    text = raw.strip(" -–—•*·")
+    text = _MD_LINK.sub(r"\1 \2", raw).strip(" -–—•*·")  # Markdown "[Title](url)"
     urls = _URL.findall(text)
     if urls:
         ref.url = urls[0] if urls[0].startswith("http") else "http://" + urls[0]

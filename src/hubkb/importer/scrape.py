@@ -16,6 +16,8 @@ from .lexicon import MONTHS, NOT_NAMES, STOPWORDS, WEEKDAYS
 
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u2009\u200a]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
+_MD_EMPHASIS = re.compile(r"(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?")
 _BLANK = " \t\u00a0\u202f\u2007\u2009\u200a"
 _BULLET = re.compile(r"^\s*(?:[-–—•*·▪►>]|\d{1,2}[.)])(?=\s|$)\s*")
 
@@ -51,6 +53,9 @@ def split_blocks(text: str) -> list[Block]:
                 parts[-1][1].append(line)
         for n, lines in parts:
             raw = " ".join(_INVISIBLE.sub("", line).strip(_BLANK) for line in lines)
+            heading = _MD_HEADING.match(raw) or _MD_EMPHASIS.fullmatch(raw)  # "# Title", "**Régis Chatellier**"
+            if heading:
+                raw = heading.group(1).strip()
             blocks.append(Block(clean_line(raw), n, raw))
         current.clear()
 
