@@ -23,5 +23,6 @@ def cli() -> None:
 from . import corpus  # noqa: E402  (registers check and build)
 from . import writer  # noqa: E402  (registers search, cite and export)
 from . import serve  # noqa: E402  (registers serve)
+from . import importing  # noqa: E402  (registers import)
 
-__all__ = ["cli", "corpus"]
+__all__ = ["cli"]

@@ -1,0 +1,44 @@
+"""hubkb import."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from . import cli
+from .common import CORPUS_OPTION, reports_errors
+
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@CORPUS_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the drafts [default: CORPUS/posts].")
+@click.option("--json", "as_json", is_flag=True, help="Print the extraction as a JSON array, one object a file.")
+@click.option("--force", is_flag=True, help="Overwrite a draft that already exists.")
+@click.option("--accept", is_flag=True,
+              help="Merge the proposed people, organisations, works and terms into the authority files.")
+@reports_errors
+def import_command(files: tuple[Path, ...], corpus: Path | None, out: Path | None, as_json: bool, force: bool,
+                   accept: bool) -> None:
+    """Turn raw page scrapes (text or saved HTML) into draft posts for review.
+
+    Each FILE becomes OUT/YYYY-MM-DD-slug.md with the definitions, quotes,
+    references and names found already annotated, and the new people,
+    organisations, works and terms it needs in YYYY-MM-DD-slug.proposals.yaml
+    beside it. Review both, then accept the proposals:
+
+    hubkb import OUT/YYYY-MM-DD-slug.proposals.yaml --accept
+    """
+    from ..importer import import_files  # the importer's lexicons load only for this command
+
+    result = import_files(list(files), corpus, out, as_json, force, accept)
+    for message in result.messages:
+        click.echo(message, err=True)
+    for line in result.summary:
+        click.echo(line, err=as_json)
+    if as_json:
+        click.echo(json.dumps(result.extractions, ensure_ascii=False, indent=2))
+    if result.exit_code:
+        raise SystemExit(result.exit_code)
