@@ -335,3 +335,11 @@ def test_markdown_input(tmp_path):
     assert [(r["title"], r["url"]) for r in got["references"]] == [
         ("Le retour des communs", "https://www.editions-lll.com/communs")]
     assert [d["term"] for d in got["definitions"]] == ["commun"]
+
+
+def test_body_sentences_with_chrome_words_stay(tmp_path):
+    got = run(tmp_path, page("Les habitants peuvent s’inscrire pour voter.", "La newsletter de la 27e Région en parle.",
+                             "Suivez le débat avec @Hubservateur", "Dernier paragraphe du billet."))
+    assert got["paragraphs"] == ["Les habitants peuvent s’inscrire pour voter.",
+                                 "La newsletter de la 27e Région en parle.", "Suivez le débat avec @Hubservateur",
+                                 "Dernier paragraphe du billet."]

@@ -128,18 +128,23 @@ def _parts(kind: str, m: re.Match) -> tuple[int, int, int]:
 
 # --- chrome and section headings ----------------------------------------------
 
+# Lines of the page header: anywhere before the post's date, never in its body.
 _HEADER_CHROME = re.compile(
-    r"newsletter|inscri(?:re|vez|ption)|désinscri|desinscri|^retour (?:au|à|a)\b|^(?:blog|accueil|home|menu|contacts?"
-    r"|rechercher|recherche|search|connexion|se connecter|plan du site|mentions légales|à propos|a propos|"
-    r"qui sommes-nous \??|abonnez-vous|suivez-nous|partager|share|tweet|j[’']aime|imprimer|print)\s*:?$"
-    r"|adresse e-?mail|cookies?\b|flux rss|^rss$|^\W+$"
-    r"|^(?:crédits?\s+photos?|photos?|image|illustration|visuel|source\s+(?:image|photo))\s*(?:[:©]|\(c\))", re.IGNORECASE)
+    r"newsletter|inscri(?:re|vez|ption)|désinscri|desinscri|^retour (?:au|à|a)\b|adresse e-?mail|cookies?\b"
+    r"|flux rss", re.IGNORECASE)
+# Lines that are chrome wherever they stand: navigation words alone on their line, photo credits.
+_LINE_CHROME = re.compile(
+    r"^(?:blog|accueil|home|menu|contacts?(?:\s+newsletter)?|rechercher|recherche|search|connexion|se connecter"
+    r"|plan du site|mentions légales|à propos|a propos|qui sommes-nous \??|abonnez-vous|suivez-nous|partager|share"
+    r"|tweet|j[’']aime|imprimer|print|rss|newsletter)\s*:?$|^\W+$"
+    r"|^(?:crédits?\s+photos?|photos?|image|illustration|visuel|source\s+(?:image|photo))\s*(?:[:©]|\(c\))",
+    re.IGNORECASE)
 _REFERENCES_HEADING = re.compile(
     r"^(?:pour\s+)?(?:aller\s+plus\s+loin|en\s+savoir\s+plus|références|references|bibliographie|sources?"
     r"|ressources|liens(?:\s+utiles)?|à\s+lire(?:\s+aussi)?|a\s+lire|lectures|pour\s+approfondir|voir\s+aussi"
     r"|further\s+reading)\s*(?:[.…]?\s*$|:\s*(?P<rest>.*)$)", re.IGNORECASE)
 _WIDGET_HEADING = re.compile(
-    r"^(?:tweets?\b.*|.*@\w+\s*:?\s*$|nos\s+partenaires.*|partenaires\s*:?|logos?\s+(?:des\s+)?partenaires.*"
+    r"^(?:tweets?\b.*|twitter\s*:?\s*@\w+.*|nos\s+partenaires.*|partenaires\s*:?|logos?\s+(?:des\s+)?partenaires.*"
     r"|laisser\s+un\s+commentaire.*|\d*\s*commentaires?\s*:?|réagir|articles?\s+(?:similaires|liés|récents)\s*:?"
     r"|billets?\s+(?:similaires|récents)\s*:?|étiquettes\s*:.*|tags\s*:.*|mots[- ]clés\s*:.*|catégories?\s*:.*"
     r"|partager\s*(?:cet\s+article|ceci)?\s*:?|share\s*(?:this)?\s*:?|suivez[- ]nous.*|nos$|plus$"
@@ -148,7 +153,11 @@ _WIDGET_HEADING = re.compile(
 
 
 def is_header_chrome(text: str) -> bool:
-    return len(text) < 120 and bool(_HEADER_CHROME.search(text))
+    return len(text) < 120 and bool(_HEADER_CHROME.search(text) or _LINE_CHROME.search(text))
+
+
+def is_line_chrome(text: str) -> bool:
+    return len(text) < 120 and bool(_LINE_CHROME.search(text))
 
 
 def is_widget_heading(text: str) -> bool:
@@ -212,8 +221,11 @@ class Layout:
 
 def find_layout(blocks: list[Block]) -> Layout:
     layout = Layout()
-    chrome = {i for i, b in enumerate(blocks) if is_header_chrome(b.text)}
     in_widget = _widget_blocks(blocks)
+    first_date = next((i for i, b in enumerate(blocks) if i not in in_widget and parse_date(b.text)), len(blocks))
+    header_end = min(first_date, next((i for i, b in enumerate(blocks) if len(b.text) > 200), len(blocks)))
+    chrome = {i for i, b in enumerate(blocks)
+              if is_line_chrome(b.text) or (i < header_end and is_header_chrome(b.text))}
     date_i = next((i for i, b in enumerate(blocks)
                    if i not in in_widget and i not in chrome and parse_date(b.text)), None)
     title_i = None
