@@ -1,70 +1,20 @@
-"""`hubkb import` through click, as a user runs it.
-
-Until the lead wires the command into hubkb.cli, this module registers the
-same command (the text handed over for src/hubkb/cli/) on a local group; once
-`hubkb import` exists, the real one is tested.
-"""
+"""`hubkb import` through click, as a user runs it."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 
 from hubkb.cli import cli as hubkb_cli
 from hubkb.errors import display_path
-from hubkb.importer import import_files
 
 from conftest import CORPUS, FIXTURES
 
 SEED = FIXTURES / "import" / "vous-avez-dit-coproduction.txt"
 
 
-def _local_cli() -> click.Group:
-    from hubkb.cli.common import CORPUS_OPTION, reports_errors
-
-    @click.group()
-    def cli() -> None:
-        """hubkb (test stand-in)."""
-
-    @cli.command(name="import")
-    @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-    @CORPUS_OPTION
-    @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="Folder for the drafts [default: CORPUS/posts].")
-    @click.option("--json", "as_json", is_flag=True, help="Print the extraction: a JSON array, one object a file.")
-    @click.option("--force", is_flag=True, help="Overwrite a draft that already exists.")
-    @click.option("--accept", is_flag=True, help="Merge the proposed people, organisations, works and terms into "
-                  "the corpus authority files (also: give a reviewed *.proposals.yaml as FILE).")
-    @reports_errors
-    def import_command(files: tuple[Path, ...], corpus: Path | None, out: Path | None, as_json: bool, force: bool,
-                       accept: bool) -> None:
-        """Turn raw page scrapes (text or saved HTML) into draft posts for review.
-
-        Each FILE becomes OUT/DATE-SLUG.md, and the people, organisations,
-        works and terms it needs that the corpus lacks are proposed beside it
-        in OUT/DATE-SLUG.proposals.yaml. Authority files change only with
-        --accept: review the draft and its proposals, then merge them with
-
-        \b
-            hubkb import --accept OUT/DATE-SLUG.proposals.yaml
-        """
-        result = import_files(list(files), corpus, out, as_json, force, accept)
-        for message in result.messages:
-            click.echo(message, err=True)
-        for line in result.summary:
-            click.echo(line, err=as_json)
-        if as_json:
-            click.echo(json.dumps(result.extractions, ensure_ascii=False, indent=2))
-        if result.exit_code:
-            raise click.exceptions.Exit(result.exit_code)
-
-    return cli
-
-
-CLI = hubkb_cli if "import" in hubkb_cli.commands else _local_cli()
+CLI = hubkb_cli
 
 
 @pytest.fixture
@@ -91,6 +41,23 @@ def test_summary_and_refusal_to_overwrite(runner, tmp_path):
     assert second.exit_code == 1
     assert second.stderr == f"{display_path(SEED)}: {draft} already exists; not overwritten (use --force to replace it)\n"
     assert runner.invoke(CLI, args + ["--force"]).exit_code == 0
+
+
+def test_missing_file_is_refused_by_click(runner, tmp_path):
+    result = runner.invoke(CLI, ["import", str(tmp_path / "nowhere.txt"), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+
+
+def test_accept_through_the_command(runner, tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "posts").mkdir(parents=True)
+    for name in ("people", "organisations", "works", "terms"):
+        (corpus / f"{name}.yaml").write_text(f"# {name}\n", encoding="utf-8")
+    result = runner.invoke(CLI, ["import", str(SEED), "--corpus", str(corpus), "--accept"])
+    assert result.exit_code == 0, result.output
+    assert "organisations.yaml: 4 organisations added" in result.stdout
+    assert runner.invoke(CLI, ["check", "--corpus", str(corpus)]).exit_code == 0
 
 
 def test_help_documents_accept(runner):
