@@ -48,3 +48,19 @@ def test_anchor_tolerates_spacing_quotes_and_apostrophes() -> None:
     paragraphs = ["Premier.", "Il dit « l’innovation\u00a0ouverte » ici."]
     assert anchor("\"l'innovation ouverte\"", paragraphs) == 2
     assert anchor("l’innovation fermée", paragraphs) is None
+
+
+def test_ligatures_fold_to_ascii() -> None:
+    from hubkb.text import slugify
+    assert fold("Manœuvre") == "manoeuvre"
+    assert slugify("L’œuvre de la 27e Région") == "oeuvre-de-la-27e-region"
+
+
+def test_an_acronym_matches_only_in_capitals() -> None:
+    from hubkb.index import MentionIndex
+    from hubkb.records import Authorities, Organisation
+    index = MentionIndex(Authorities(organisations=(
+        Organisation("ils", "Institut du logement social", aliases=("ILS",)),
+        Organisation("nesta", "Nesta", aliases=("NESTA",)))))
+    found = index.find(["Ils disent que l’ILS et NESTA travaillent avec Nesta."])
+    assert [(m.entity_id, m.surface, m.count) for m in found] == [("ils", "ILS", 1), ("nesta", "NESTA", 2)]

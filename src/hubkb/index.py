@@ -58,6 +58,7 @@ class MentionIndex:
         self._folded: dict[str, str] = {}
         self._patterns: dict[str, re.Pattern] = {}
         shapes: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        spelled: dict[str, set[bool]] = defaultdict(set)  # one-word alias -> written in capitals?
         for kind, records in (("person", authorities.people), ("organisation", authorities.organisations),
                               ("work", authorities.works), ("term", authorities.terms)):
             for record in records:
@@ -68,11 +69,15 @@ class MentionIndex:
                     words = fold(name).split()
                     if not words or (len(words) == 1 and len(words[0]) < 3):  # "M." is no mention
                         continue
+                    if len(words) == 1:
+                        spelled[words[0]].add(name.isupper())
                     offset = next((i for i, w in enumerate(words) if w not in _STOPWORDS), 0)
                     self.table[words[offset]].setdefault(tuple(words), (kind, record.id))
                     shapes[words[offset]].add((len(words), offset))
         for anchor, found in shapes.items():
             self.spans[anchor] = sorted(found, reverse=True)
+        # An acronym ("ILS", "CNIL") matches only a word in capitals, never the pronoun "Ils".
+        self.acronyms = frozenset(word for word, caps in spelled.items() if caps == {True})
 
     def find(self, paragraphs: tuple[str, ...] | list[str]) -> list[Mention]:
         mentions: list[Mention] = []
@@ -99,7 +104,7 @@ class MentionIndex:
                     continue
                 key = tuple(folded[i : i + length])
                 target = entries.get(key) if len(key) == length else None
-                if target is None:
+                if target is None or (length == 1 and key[0] in self.acronyms and not raw[i].isupper()):
                     continue
                 if target in found:
                     found[target][1] += 1

@@ -47,6 +47,9 @@ def normalise_punctuation(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+
 def fold(text: str) -> str:
     """Case, accents, elisions, ordinals, hyphenated co- words and punctuation folded.
 
@@ -55,7 +58,7 @@ def fold(text: str) -> str:
     >>> fold("qu’Ostrom")
     'ostrom'
     """
-    text = normalise_punctuation(text)
+    text = normalise_punctuation(text).translate(_LIGATURES)
     text = _ELISION.sub(" ", text)
     text = _ORDINAL.sub(lambda m: f"{m.group(1)}e", strip_accents(text))
     text = _CO_WORD.sub(lambda m: m.group(1) + m.group(2), text)

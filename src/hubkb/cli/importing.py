@@ -29,6 +29,7 @@ def import_command(files: tuple[Path, ...], corpus: Path | None, out: Path | Non
     organisations, works and terms it needs in YYYY-MM-DD-slug.proposals.yaml
     beside it. Review both, then accept the proposals:
 
+    \b
     hubkb import OUT/YYYY-MM-DD-slug.proposals.yaml --accept
     """
     from ..importer import import_files  # the importer's lexicons load only for this command
