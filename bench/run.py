@@ -1,0 +1,399 @@
+"""The benchmark of the performance issue, in one run on the same generated files.
+
+    python bench/run.py [--sizes 1000,5000,10000] [--repeat 3] [--out bench/out] [--quick]
+
+For each N: generate the corpus (generate.py, seed 1), then R times, interleaved so
+that a change in the machine's load hits every tool alike: `hubkb build --full` on a
+fresh database, a rebuild after one post's last paragraph gains a sentence, a rebuild
+with nothing changed, the peer (markdown-to-sqlite + sqlite-utils enable-fts) and the
+floor (floor.py). Every command is a child process measured by `measure.run_timed`
+(wall seconds, peak RSS); figures are medians over R. Then, on the N=1,000 corpus
+generated with 300 and with 10,000 aliases, `hubkb check` (read, resolve, mentions;
+no writing); and on the largest database, passage-search latency: the canned query
+and the posts search page of `hubkb serve` over loopback HTTP, and the `hubkb search`
+library call in process. The Markdown table goes to stdout and OUT/results.md, the
+raw figures to OUT/results.json, the commands' output to OUT/run.log.
+
+`--quick` is a smoke run: sizes 200 and 1,000, one repeat, fewer requests.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from measure import run_timed  # noqa: E402
+from peer import run_floor, run_peer, tool  # noqa: E402
+
+ALIAS_POSTS = 1000
+ALIAS_COUNTS = (300, 10_000)
+FIXED_QUERIES = ["coproduction", "co-production", "region", "Région", "27ème région",
+                 '"services publics"', '"design de services"', "innovation publique",
+                 "Laura Prandelle", "copro*", "numérique", "usagers"]
+RARE_WORDS = 8
+SERVER_START_SECONDS = 300.0
+ENDPOINT_DEADLINE_SECONDS = 180.0
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+# ---------------------------------------------------------------- commands ----
+
+class Runner:
+    """Runs measured commands with their output appended to one log file."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        log.write_bytes(b"")
+
+    def timed(self, cmd: Sequence[str], cwd: Path | None = None) -> tuple[float, float]:
+        with self.log.open("ab") as out:
+            out.write(f"\n$ {' '.join(map(str, cmd))}\n".encode())
+            out.flush()
+            seconds, peak_mb, rc = run_timed([str(c) for c in cmd], cwd, stdout=out, stderr=out)
+        if rc != 0:
+            raise BenchError(f"exit {rc}: {' '.join(map(str, cmd))} (see {self.log})")
+        return seconds, peak_mb
+
+
+def generate(runner: Runner, n: int, outdir: Path, aliases: int = 300) -> Path:
+    """A fresh corpus (regenerated every run: the one-post rebuilds edit a post)."""
+    runner.timed([sys.executable, HERE / "generate.py", str(n), outdir, "--seed", "1",
+                  "--aliases", str(aliases), "--overwrite"])
+    return outdir / "corpus"
+
+
+def touch_post(corpus: Path, stamp: int) -> Path:
+    """Append a sentence to the last paragraph of the middle post (its body only)."""
+    posts = sorted((corpus / "posts").glob("*.md"))
+    post = posts[len(posts) // 2]
+    text = post.read_text("utf-8").rstrip("\n")
+    post.write_text(f"{text} Une phrase ajoutée pour le banc d’essai numéro {stamp}.\n", "utf-8")
+    return post
+
+
+def bench_size(runner: Runner, n: int, out: Path, repeat: int) -> dict[str, list[list[float]]]:
+    """R interleaved runs of the five builds at N posts: {name: [[seconds, peak MB], ...]}."""
+    folder = out / f"n{n}"
+    corpus = generate(runner, n, folder)
+    db = folder / "hubkb.db"
+    hubkb = tool("hubkb")
+    runs: dict[str, list[list[float]]] = {k: [] for k in ("full", "one", "none", "peer", "floor")}
+    for r in range(repeat):
+        db.unlink(missing_ok=True)
+        runs["full"].append(list(runner.timed([hubkb, "build", "--corpus", corpus, "--db", db, "--full"])))
+        touch_post(corpus, r + 1)
+        runs["one"].append(list(runner.timed([hubkb, "build", "--corpus", corpus, "--db", db])))
+        runs["none"].append(list(runner.timed([hubkb, "build", "--corpus", corpus, "--db", db])))
+        for name, run in (("peer", run_peer), ("floor", run_floor)):
+            result = run(corpus, folder / f"{name}.db")
+            if not result.ok:
+                raise BenchError(f"{name} failed at N={n}")
+            runs[name].append([result.seconds, result.peak_rss_mb])
+        line = ", ".join(f"{k} {v[-1][0]:.2f} s {v[-1][1]:.0f} MB" for k, v in runs.items())
+        print(f"N={n:,} run {r + 1}/{repeat}: {line}", file=sys.stderr)
+    return runs
+
+
+def bench_aliases(runner: Runner, out: Path, repeat: int, n: int) -> dict[int, list[float]]:
+    """`hubkb check` seconds on the same N posts with 300 and 10,000 aliases."""
+    corpora = {k: generate(runner, n, out / f"n{n}-aliases{k}", aliases=k) for k in ALIAS_COUNTS}
+    seconds: dict[int, list[float]] = {k: [] for k in ALIAS_COUNTS}
+    for r in range(repeat):  # short runs, noisier: main() asks for more of them
+        for k, corpus in corpora.items():
+            seconds[k].append(runner.timed([tool("hubkb"), "check", "--corpus", corpus])[0])
+        print(f"aliases run {r + 1}/{repeat}: " + ", ".join(f"K={k} {v[-1]:.2f} s" for k, v in seconds.items()),
+              file=sys.stderr)
+    return seconds
+
+
+# ------------------------------------------------------------------ search ----
+
+def search_queries(db: Path) -> list[str]:
+    """The fixed mix plus the rarest words of the index (in at least 2 paragraphs, 6+ letters)."""
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, paragraphs_fts, 'row')")
+        rare = [t for (t,) in conn.execute("SELECT term FROM temp.v WHERE doc >= 2 AND length(term) >= 6 "
+                                           "AND term GLOB '[a-z]*' ORDER BY doc, term LIMIT ?", [RARE_WORDS])]
+    finally:
+        conn.close()
+    return FIXED_QUERIES + rare
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    """p50 and p95 in ms (nearest rank), and the count."""
+    ordered = sorted(samples)
+
+    def rank(p: int) -> float:
+        return ordered[max(0, -(-len(ordered) * int(p) // 100) - 1)] * 1000
+
+    return {"p50": rank(50), "p95": rank(95), "n": len(ordered)}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_latency(db: Path, corpus: Path, queries: list[str], requests: int, log: Path) -> dict[str, dict]:
+    """Sequential requests (one keep-alive client, after one warm-up pass) to `hubkb serve`."""
+    port = _free_port()
+    with log.open("ab") as out:
+        server = subprocess.Popen([tool("hubkb"), "serve", "--corpus", str(corpus), "--db", str(db),
+                                   "--host", "127.0.0.1", "--port", str(port)],
+                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_server(server, url)
+        endpoints: dict[str, tuple[str, Callable[[str], dict[str, str]]]] = {
+            "canned": ("/hubkb/search_passages.json", lambda q: {"q": q, "_shape": "array"}),
+            "posts_page": ("/hubkb/posts", lambda q: {"_search": q}),
+        }
+        results = {}
+        with httpx.Client(base_url=url, timeout=30.0) as client:
+            for name, (path, params) in endpoints.items():
+                results[name] = time_requests(client, path, params, queries, requests)
+                print(f"{name}: {results[name]}", file=sys.stderr)
+        return results
+    finally:
+        stop_server(server)
+
+
+def wait_for_server(server: subprocess.Popen, url: str) -> None:
+    stop = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < stop:
+        if server.poll() is not None:
+            raise BenchError(f"hubkb serve exited with {server.returncode}")
+        try:
+            if httpx.get(url + "/-/versions.json", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise BenchError(f"hubkb serve did not answer within {SERVER_START_SECONDS:.0f} s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Terminate the server's process group (it was started in a session of its own)."""
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=15)
+
+
+def time_requests(client: httpx.Client, path: str, params: Callable[[str], dict[str, str]],
+                  queries: list[str], requests: int) -> dict:
+    for q in queries:  # warm-up: connection, SQLite page cache, Datasette's first-use work
+        client.get(path, params=params(q))
+    by_query: dict[str, list[float]] = {q: [] for q in queries}
+    errors, deadline = 0, time.monotonic() + ENDPOINT_DEADLINE_SECONDS
+    for i in range(requests):
+        if time.monotonic() > deadline:
+            break
+        t0 = time.perf_counter()
+        response = client.get(path, params=params(queries[i % len(queries)]))
+        response.read()
+        by_query[queries[i % len(queries)]].append(time.perf_counter() - t0)
+        errors += response.status_code != 200
+    slowest = sorted(((statistics.median(v) * 1000, q) for q, v in by_query.items() if v), reverse=True)[:3]
+    return {**percentiles([x for v in by_query.values() for x in v]), "errors": errors,
+            "slowest": [[q, round(ms, 1)] for ms, q in slowest]}
+
+
+def inprocess_latency(db: Path, queries: list[str], requests: int) -> dict[str, float]:
+    """What `hubkb search QUERY --db DB --json` runs, timed in this process (no startup)."""
+    from hubkb.search import search
+
+    latencies = []
+    for i in range(requests):
+        t0 = time.perf_counter()
+        json.dumps(search(db, queries[i % len(queries)], limit=10).to_json(), ensure_ascii=False)
+        latencies.append(time.perf_counter() - t0)
+    return percentiles(latencies)
+
+
+def cli_processes(runner: Runner, db: Path, repeat: int) -> dict[str, list[float]]:
+    """Median [seconds, peak MB] of `hubkb --version` (startup, imports) and of a `hubkb search` process."""
+    hubkb = tool("hubkb")
+    cmds = {"startup": [hubkb, "--version"], "search": [hubkb, "search", "coproduction", "--db", db, "--json"]}
+    runs = {k: [runner.timed(cmd) for _ in range(repeat)] for k, cmd in cmds.items()}
+    return {k: [statistics.median(r[0] for r in v), statistics.median(r[1] for r in v)] for k, v in runs.items()}
+
+
+# ------------------------------------------------------------------ report ----
+
+def mark(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def medians(runs: dict[str, list[list[float]]]) -> dict[str, tuple[float, float]]:
+    return {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v)) for k, v in runs.items()}
+
+
+def build_table(sizes: list[int], m: dict[int, dict[str, tuple[float, float]]]) -> list[str]:
+    head = "| measure | " + " | ".join(f"N = {n:,}" for n in sizes) + " | target |"
+    rows = [head, "|" + "---|" * (len(sizes) + 2)]
+
+    def row(label: str, cell: Callable[[dict[str, tuple[float, float]], int], str], target: str = "") -> None:
+        rows.append(f"| {label} | " + " | ".join(cell(m[n], n) for n in sizes) + f" | {target} |")
+
+    row("`hubkb build --full`: s", lambda d, n: f"{d['full'][0]:.2f}")
+    row("`hubkb build --full`: peak RSS MB", lambda d, n: f"{d['full'][1]:.0f} {mark(d['full'][1] <= 250)}", "≤ 250 MB")
+    row("one-post rebuild: s (% of full)",
+        lambda d, n: f"{d['one'][0]:.2f} ({d['one'][0] / d['full'][0]:.1%} {mark(d['one'][0] <= 0.05 * d['full'][0])})",
+        "≤ 5%")
+    row("no-change rebuild: s (% of full)",
+        lambda d, n: f"{d['none'][0]:.2f} ({d['none'][0] / d['full'][0]:.1%} {mark(d['none'][0] <= 0.02 * d['full'][0])})",
+        "≤ 2%")
+    row("rebuilds: peak RSS MB (one-post / no-change)", lambda d, n: f"{d['one'][1]:.0f} / {d['none'][1]:.0f}")
+    row("peer (markdown-to-sqlite + enable-fts): s / peak MB", lambda d, n: f"{d['peer'][0]:.2f} / {d['peer'][1]:.0f}")
+    row("floor (floor.py): s / peak MB", lambda d, n: f"{d['floor'][0]:.2f} / {d['floor'][1]:.0f}")
+    row("full build / peer", lambda d, n: f"{d['full'][0] / d['peer'][0]:.2f}× {mark(d['full'][0] <= 0.30 * d['peer'][0])}",
+        "≤ 0.30×")
+    row("full build / floor", lambda d, n: f"{d['full'][0] / d['floor'][0]:.2f}× {mark(d['full'][0] <= 2.5 * d['floor'][0])}",
+        "≤ 2.5×")
+    row("full build: ms a post", lambda d, n: f"{d['full'][0] / n * 1000:.2f}")
+    return rows
+
+
+def scaling_lines(sizes: list[int], m: dict[int, dict[str, tuple[float, float]]],
+                  aliases: dict[int, list[float]], alias_posts: int) -> list[str]:
+    lo, hi = sizes[0], sizes[-1]
+    per_post = {n: m[n]["full"][0] / n for n in sizes}
+    time_ratio = per_post[hi] / per_post[lo]
+    rss_ratio = m[hi]["full"][1] / m[lo]["full"][1]
+    k_lo, k_hi = (statistics.median(aliases[k]) for k in ALIAS_COUNTS)
+    return [
+        "| scaling | figure | target |", "|---|---|---|",
+        f"| build time a post, N = {hi:,} vs {lo:,} | {time_ratio:.2f}× "
+        f"{mark(time_ratio <= 1.25)} | ≤ 1.25× (linear or better) |",
+        f"| peak RSS, N = {hi:,} vs {lo:,} ({hi // lo}× the posts) | {rss_ratio:.2f}× "
+        f"{mark(rss_ratio < hi / lo)} | < {hi / lo:.0f}× (less than linear) |",
+        f"| `hubkb check`, {alias_posts:,} posts: {ALIAS_COUNTS[1]:,} vs {ALIAS_COUNTS[0]} aliases "
+        f"(medians of {len(aliases[ALIAS_COUNTS[0]])}) "
+        f"| {k_hi:.2f} s / {k_lo:.2f} s = {k_hi / k_lo:.2f}× {mark(k_hi <= 1.20 * k_lo)} | ≤ 1.20× |",
+    ]
+
+
+def search_lines(n: int, http: dict[str, dict], inproc: dict[str, float], cli: dict[str, list[float]]) -> list[str]:
+    c, p = http["canned"], http["posts_page"]
+    return [
+        f"| passage search, N = {n:,} | p50 ms | p95 ms | target |", "|---|---|---|---|",
+        f"| canned `search_passages` JSON over HTTP ({c['n']} requests, {c['errors']} errors) "
+        f"| {c['p50']:.1f} | {c['p95']:.1f} {mark(c['p95'] <= 25 and not c['errors'])} | p95 ≤ 25 ms |",
+        f"| Datasette posts search page `/hubkb/posts?_search=` HTML ({p['n']} requests, {p['errors']} errors) "
+        f"| {p['p50']:.1f} | {p['p95']:.1f} {mark(p['p95'] <= 100 and not p['errors'])} | p95 ≤ 100 ms |",
+        f"| `hubkb search --json`, library call in process ({inproc['n']} calls) "
+        f"| {inproc['p50']:.1f} | {inproc['p95']:.1f} | |",
+        f"| `hubkb search --json` as a process, startup included (median, peak {cli['search'][1]:.0f} MB) "
+        f"| {cli['search'][0] * 1000:.0f} | | |",
+        f"| `hubkb --version`: process startup and imports alone (median) | {cli['startup'][0] * 1000:.0f} | | |",
+        "", "Slowest queries over HTTP (median ms): " + "; ".join(
+            f"{name} " + ", ".join(f"`{q}` {ms:.0f}" for q, ms in http[key]["slowest"])
+            for name, key in (("canned", "canned"), ("posts page", "posts_page"))) + ".",
+    ]
+
+
+def git_version() -> str:
+    """The commit measured, and whether src/ differs from it."""
+    def git(*a: str) -> str:
+        return subprocess.run(["git", *a], cwd=HERE, capture_output=True, text=True).stdout.strip()
+    dirty = " (src modified)" if git("status", "--porcelain", "--", "../src") else ""
+    return (git("rev-parse", "--short", "HEAD") or "?") + dirty
+
+
+def header(args: argparse.Namespace, load_start: tuple[float, ...], version_start: str,
+           elapsed: float) -> list[str]:
+    load_end, version = os.getloadavg(), git_version()
+    if version != version_start:
+        version = f"{version_start} (NOTE: {version} at the end, the code changed during the run)"
+    import yaml
+    versions = (f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+                f"PyYAML {yaml.__version__} (libyaml {'yes' if hasattr(yaml, 'CSafeLoader') else 'no'})")
+    return [
+        "## Benchmark results", "",
+        f"`python bench/run.py --sizes {','.join(map(str, args.sizes))} --repeat {args.repeat}"
+        f"{' --quick' if args.quick else ''}` at commit {version} on {time.strftime('%Y-%m-%d %H:%M')}, "
+        f"{os.cpu_count()} CPUs ({platform.machine()}), {versions}; load average {'/'.join(f'{x:.2f}' for x in load_start)} "
+        f"at start, {'/'.join(f'{x:.2f}' for x in load_end)} at end (1/5/15 min); {elapsed / 60:.1f} min in all.",
+        f"Medians of {args.repeat} interleaved runs; generated corpora, seed 1, 300 aliases unless said. "
+        "Peak RSS is the largest single process of the command (`wait4`; hubkb's build workers are forked "
+        "and share the parent's pages).", "",
+    ]
+
+
+# -------------------------------------------------------------------- main ----
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,5000,10000", help="comma-separated post counts")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each build; medians are reported")
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="corpora, databases and results")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per search endpoint")
+    parser.add_argument("--quick", action="store_true", help="smoke run: sizes 200,1000, one repeat")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.repeat, args.requests = "200,1000", 1, 50
+    args.sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
+    if not args.sizes or args.repeat < 1 or args.requests < 1:
+        parser.error("give at least one size, --repeat ≥ 1 and --requests ≥ 1")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    start, load_start, version_start = time.perf_counter(), os.getloadavg(), git_version()
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    runner = Runner(out / "run.log")
+    try:
+        raw = {n: bench_size(runner, n, out, args.repeat) for n in args.sizes}
+        alias_posts = min(ALIAS_POSTS, args.sizes[-1])
+        aliases = bench_aliases(runner, out, 2 * args.repeat + 1, alias_posts)
+        big = args.sizes[-1]
+        db, corpus = out / f"n{big}" / "hubkb.db", out / f"n{big}" / "corpus"
+        queries = search_queries(db)
+        http = http_latency(db, corpus, queries, args.requests, runner.log)
+        inproc = inprocess_latency(db, queries, args.requests)
+        cli = cli_processes(runner, db, args.repeat)
+    except BenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    m = {n: medians(raw[n]) for n in args.sizes}
+    lines = [*header(args, load_start, version_start, time.perf_counter() - start),
+             *build_table(args.sizes, m), "", *scaling_lines(args.sizes, m, aliases, alias_posts), "",
+             *search_lines(big, http, inproc, cli), "",
+             f"Queries ({len(queries)}, cycled): " + ", ".join(f"`{q}`" for q in queries) + "."]
+    report = "\n".join(lines) + "\n"
+    sys.stdout.write(report)
+    (out / "results.md").write_text(report, "utf-8")
+    (out / "results.json").write_text(json.dumps(
+        {"sizes": args.sizes, "repeat": args.repeat, "builds": raw, "aliases": aliases, "http": http,
+         "inprocess": inproc, "cli_search": cli, "queries": queries}, indent=1, ensure_ascii=False), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
