@@ -66,7 +66,7 @@ def test_bad_post_is_reported_and_database_untouched(case: str, workdir: Path, r
     assert errors == [EXPECTED[case], "Error: 1 error in 1 file; nothing was written"]
     assert "Traceback" not in result.output
     assert (workdir / "hubkb.db").read_bytes() == before
-    assert sorted(p.name for p in workdir.iterdir()) == ["corpus", "hubkb.db", "inspect-data.json"]  # no temporary file left
+    assert sorted(p.name for p in workdir.iterdir()) == [".hubkb.db.files.json", "corpus", "hubkb.db", "inspect-data.json"]  # no temporary file left
 
 
 def test_check_lists_every_problem_sorted(workdir: Path, runner) -> None:

@@ -113,6 +113,7 @@ def test_mentions_find_variants_as_written(built_db: Path) -> None:
                          f"{SEED_POST}#p6", f"{SEED_POST}#p7"]),
     ("etasunienne", [f"{SEED_POST}#p6"]),
     ("thatcher", [f"{SEED_POST}#p3"]),
+    ("thatch*", [f"{SEED_POST}#p3"]),
 ])
 def test_paragraphs_fts_folds_accents_and_french_variants(built_db: Path, query: str, expected: list[str]) -> None:
     found = rows(built_db, "SELECT paragraphs.id FROM paragraphs_fts JOIN paragraphs ON paragraphs.rowid = "
@@ -124,6 +125,7 @@ def test_fts_tables_use_the_french_tokenizer(built_db: Path) -> None:
     sql = dict(rows(built_db, "SELECT name, sql FROM sqlite_master WHERE name LIKE '%_fts'"))
     assert sorted(sql) == ["definitions_fts", "paragraphs_fts", "posts_fts", "quotes_fts", "works_fts"]
     assert all("tokenize='unicode61 remove_diacritics 2'" in s for s in sql.values())
+    assert "prefix='3 4 5'" in sql["paragraphs_fts"]
 
 
 def test_foreign_keys_are_declared(built_db: Path) -> None:

@@ -81,7 +81,7 @@ def test_failed_incremental_build_keeps_database(runner, corpus_copy: Path, tmp_
     result = runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)])
     assert result.exit_code == 1
     assert db.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "hubkb.db", "inspect-data.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".hubkb.db.files.json", "corpus", "hubkb.db", "inspect-data.json"]
 
 
 def test_bom_crlf_rules_and_colliding_keys(runner, corpus_copy: Path, tmp_path: Path) -> None:
@@ -120,3 +120,18 @@ def test_huge_file_is_refused(runner, corpus_copy: Path, size: int) -> None:
     result = runner.invoke(cli, ["check", "--corpus", str(corpus_copy)])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].endswith("huge.md:1: file is 6.0 MB; the limit is 5 MB")
+
+
+def test_an_edit_that_keeps_size_and_time_is_still_seen_after_the_cache_is_gone(
+        runner, corpus_copy: Path, tmp_path: Path) -> None:
+    db = tmp_path / "hubkb.db"
+    note = corpus_copy / "posts" / "2015-03-03-note.md"
+    note.write_text(NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8")
+    build(runner, corpus_copy, db)
+    stat = note.stat()
+    note.write_text(NOTE.format(title="Note", body="Le mot zebres."), encoding="utf-8")  # same size
+    os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert build(runner, corpus_copy, db).startswith("up to date")  # size and time say unchanged
+    (tmp_path / ".hubkb.db.files.json").unlink()
+    assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed)")
+    assert fts_ids(db, "zebres") == ["2015-03-03-note#p1"]

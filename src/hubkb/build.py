@@ -6,6 +6,7 @@ them into a temporary file and publishes it only when no error remains.
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import tempfile
@@ -65,6 +66,7 @@ class _Stage:
     links: AuthorityLinks
     mentions: MentionIndex
     problems: list[Problem]
+    shown_posts: str = ""  # corpus/posts as messages print it
 
 
 def _prepare(corpus: Path, schema_path: Path) -> _Stage:
@@ -74,7 +76,8 @@ def _prepare(corpus: Path, schema_path: Path) -> _Stage:
     authorities, problems = read_authorities(corpus, schema)
     resolver = Resolver(authorities)
     links, more = resolve_authorities(resolver)
-    return _Stage(corpus, schema, authorities, resolver, links, MentionIndex(authorities), problems + more)
+    return _Stage(corpus, schema, authorities, resolver, links, MentionIndex(authorities), problems + more,
+                  display_path(corpus / "posts"))
 
 
 @dataclass
@@ -98,7 +101,7 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     writer = Writer(chunk_db, stage.schema, chunk=True) if chunk_db else None
     result = _Chunk(chunk_db, [], [], {"definitions": 0, "quotes": 0, "mentions": 0})
     for path in paths:
-        post, problems = read_post(path, stage.schema, path.read_bytes())
+        post, problems = read_post(path, stage.schema, path.read_bytes(), f"{stage.shown_posts}/{path.name}")
         resolved = None
         if post is not None:
             result.posts.append((post.id, post.path, post.lines.get("id", 1)))
@@ -177,6 +180,32 @@ def _source(path: Path, corpus: Path) -> str:
     return f"{path.parent.name}/{path.name}"  # every post is corpus/posts/NAME
 
 
+def _post_hashes(paths: list[Path], db_path: Path) -> dict[str, str]:
+    """The content hash of every post, read again only for files whose size or time changed.
+
+    The hashes are remembered beside the database (not in it, so that the
+    database does not depend on file times) and rewritten after each build.
+    """
+    cache_path = db_path.with_name(f".{db_path.name}.files.json")
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    entries, hashes = {}, {}
+    for path in paths:
+        st = path.stat()
+        source = _source(path, Path())
+        entry = cache.get(source) if isinstance(cache, dict) else None
+        if not (isinstance(entry, list) and entry[:2] == [st.st_size, st.st_mtime_ns]):
+            entry = [st.st_size, st.st_mtime_ns, _file_hash(path)]
+        entries[source], hashes[source] = entry, entry[2]
+    if entries != cache:
+        tmp = cache_path.with_name(cache_path.name + ".tmp")
+        tmp.write_text(json.dumps(entries), encoding="utf-8")
+        os.replace(tmp, cache_path)
+    return hashes
+
+
 def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -224,7 +253,7 @@ def build(corpus: Path, db_path: Path, schema_path: Path, progress: Progress | N
     todo, gone = paths, []
     if incremental:
         # Unchanged files are not even parsed: their rows stay as published.
-        hashes = {_source(p, corpus): _file_hash(p) for p in paths}
+        hashes = _post_hashes(paths, db_path)
         todo = [p for p in paths if published.get(_source(p, corpus), ("", ""))[1] != hashes[_source(p, corpus)]]
         gone = [src for src in published if src not in hashes]
         if not todo and not gone:
@@ -238,7 +267,8 @@ def build(corpus: Path, db_path: Path, schema_path: Path, progress: Progress | N
         if incremental:
             replaced = {_source(p, corpus) for p in todo} | set(gone)
             writer.delete_posts(published[src][0] for src in replaced if src in published)
-            known_ids = {pid: display_path(corpus / src) for src, (pid, _h) in published.items() if src not in replaced}
+            shown = display_path(corpus)  # once: resolving a path costs more than joining names
+            known_ids = {pid: f"{shown}/{src}" for src, (pid, _h) in published.items() if src not in replaced}
             report.changed, report.removed = len(todo), len(gone)
             report.posts = len(known_ids)
         else:
@@ -256,4 +286,5 @@ def build(corpus: Path, db_path: Path, schema_path: Path, progress: Progress | N
         writer.discard()
         raise
     write_inspect_data(db_path)  # immutable replicas start with their counts precomputed
+    _post_hashes(paths, db_path)  # remembered for the next build
     return report

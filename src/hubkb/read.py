@@ -163,8 +163,10 @@ def post_paths(corpus: Path) -> list[Path]:
     return sorted(seen.values())
 
 
-def read_post(path: Path, schema: Schema, raw: bytes | None = None) -> tuple[Post | None, list[Problem]]:
-    shown = display_path(path)
+def read_post(path: Path, schema: Schema, raw: bytes | None = None,
+              shown: str | None = None) -> tuple[Post | None, list[Problem]]:
+    """One post file to a record; `shown` is the path as messages print it."""
+    shown = shown or display_path(path)
     if raw is None:
         try:
             raw = path.read_bytes()

@@ -7,6 +7,7 @@ user types to the same canonical forms.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -50,6 +51,7 @@ def normalise_punctuation(text: str) -> str:
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same names are folded by every index
 def fold(text: str) -> str:
     """Case, accents, elisions, ordinals, hyphenated co- words and punctuation folded.
 

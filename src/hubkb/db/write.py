@@ -133,14 +133,43 @@ class Writer:
         self.flush()
         if self.fresh:
             for table, columns in self.schema.fts_tables().items():
-                self.db[table].enable_fts(columns, fts_version="FTS5", tokenize=self.schema.fts_tokenize,
-                                          create_triggers=True)
+                self._enable_fts(table, columns, self.schema.tables[table].get("fts_prefix"))
             self._index_foreign_keys()
             self.db.conn.execute("PRAGMA journal_mode = DELETE")
             self.db.conn.execute("ANALYZE")  # an update keeps the statistics: one post moves nothing
         self.db.conn.commit()
         self.counts = {t: self.db[t].count for t in self.schema.tables}
         self.db.close()
+
+    def _enable_fts(self, table: str, columns: list[str], prefix: str | None) -> None:
+        """FTS5 over `table` with the triggers that keep it in step, as `enable_fts()` makes.
+
+        Written out because `enable_fts()` has no `prefix` option: prefix
+        indexes make `copro*` a lookup instead of a scan of the term list.
+        """
+        if not prefix:
+            self.db[table].enable_fts(columns, fts_version="FTS5", tokenize=self.schema.fts_tokenize,
+                                      create_triggers=True)
+            return
+        fts = f"[{table}_fts]"
+        cols = ", ".join(f"[{c}]" for c in columns)
+        old = ", ".join(f"old.[{c}]" for c in columns)
+        new = ", ".join(f"new.[{c}]" for c in columns)
+        self.db.executescript(f"""
+            CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize={self.db.quote(self.schema.fts_tokenize)},
+                prefix={self.db.quote(str(prefix))}, content=[{table}]);
+            INSERT INTO {fts} ({fts}) VALUES ('rebuild');
+            CREATE TRIGGER [{table}_ai] AFTER INSERT ON [{table}] BEGIN
+              INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
+            END;
+            CREATE TRIGGER [{table}_ad] AFTER DELETE ON [{table}] BEGIN
+              INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old});
+            END;
+            CREATE TRIGGER [{table}_au] AFTER UPDATE ON [{table}] BEGIN
+              INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old});
+              INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
+            END;
+        """)
 
     def _index_foreign_keys(self) -> None:
         """An index on every foreign key, as `index_foreign_keys()` makes, but partial.
