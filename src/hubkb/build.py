@@ -253,7 +253,7 @@ def build(corpus: Path, db_path: Path, schema_path: Path, progress: Progress | N
     todo, gone = paths, []
     if incremental:
         # Unchanged files are not even parsed: their rows stay as published.
-        hashes = _post_hashes(paths, db_path)
+        hashes = _post_hashes(paths, db_path)  # also remembers them for the next build
         todo = [p for p in paths if published.get(_source(p, corpus), ("", ""))[1] != hashes[_source(p, corpus)]]
         gone = [src for src in published if src not in hashes]
         if not todo and not gone:
@@ -285,6 +285,7 @@ def build(corpus: Path, db_path: Path, schema_path: Path, progress: Progress | N
     except BaseException:
         writer.discard()
         raise
-    write_inspect_data(db_path)  # immutable replicas start with their counts precomputed
-    _post_hashes(paths, db_path)  # remembered for the next build
+    write_inspect_data(db_path, writer.counts)  # immutable replicas start with their counts precomputed
+    if not incremental:
+        _post_hashes(paths, db_path)  # remembered for the next build
     return report

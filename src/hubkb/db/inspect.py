@@ -24,7 +24,7 @@ def inspect_path(db_path: Path) -> Path:
     return db_path.with_name(INSPECT_FILE)
 
 
-def inspect_database(db_path: Path) -> dict[str, Any]:
+def inspect_database(db_path: Path, known: dict[str, int] | None = None) -> dict[str, Any]:
     """What `datasette inspect` says about one database: hash, size, file and table counts."""
     stat = db_path.stat()
     conn = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
@@ -33,6 +33,9 @@ def inspect_database(db_path: Path) -> dict[str, Any]:
         tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' order by name")]
         counts = {}
         for table in tables:
+            if known and table in known:  # counted by the build already
+                counts[table] = {"count": known[table]}
+                continue
             try:
                 counts[table] = {"count": conn.execute(f"select count(*) from [{table}]").fetchone()[0]}
             except sqlite3.Error:  # an FTS shadow table that cannot be counted on its own
@@ -60,11 +63,14 @@ def _fingerprint(conn: sqlite3.Connection) -> str:
     return digest.hexdigest()
 
 
-def write_inspect_data(db_path: Path) -> Path:
-    """Record `db_path` in the inspect-data.json next to it (other databases' entries are kept)."""
+def write_inspect_data(db_path: Path, known: dict[str, int] | None = None) -> Path:
+    """Record `db_path` in the inspect-data.json next to it (other databases' entries are kept).
+
+    `known` gives row counts the caller already has, so big tables are not counted twice.
+    """
     path = inspect_path(db_path)
     data = _read(path)
-    data[db_path.stem] = inspect_database(db_path)
+    data[db_path.stem] = inspect_database(db_path, known)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp, path)
