@@ -13,17 +13,19 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import __version__
-from .db import Writer, authority_rows, post_rows, published_state
-from .db.inspect import write_inspect_data
+from .db.state import published_state
 from .errors import CorpusError, HubkbError, Problem, display_path
 from .index import MentionIndex
 from .read import authority_hash, post_paths, read_authorities, read_post
 from .records import Authorities, ResolvedPost
 from .resolve import AuthorityLinks, Resolver, resolve_authorities, resolve_post
 from .schema import Schema, load_schema
+
+if TYPE_CHECKING:
+    from .db.write import Writer
 
 Progress = Callable[[int, int], None]
 CHUNK_POSTS = 100  # posts a worker reads, resolves, indexes and writes at a time
@@ -95,6 +97,9 @@ _STAGE: _Stage | None = None  # set before workers fork, so they inherit it
 
 def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     """Read, resolve and index a run of posts; write their rows into a chunk file."""
+    from .db.rows import post_rows
+    from .db.write import Writer
+
     paths, chunk_db = job
     stage = _STAGE
     assert stage is not None
@@ -258,6 +263,11 @@ def build(corpus: Path, db_path: Path, schema_path: Path, progress: Progress | N
         gone = [src for src in published if src not in hashes]
         if not todo and not gone:
             return Report("up to date", posts=len(published), seconds=time.perf_counter() - start)
+    # The writer (sqlite-utils) loads only now: "up to date" answers without it.
+    from .db.inspect import write_inspect_data
+    from .db.rows import authority_rows
+    from .db.write import Writer
+
     stage = _prepare(corpus, schema_path)
     report = Report("incremental" if incremental else "full")
     tmp = db_path.with_name(f".{db_path.name}.{__name__}.tmp")

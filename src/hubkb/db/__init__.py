@@ -1,7 +1,6 @@
-"""Everything that talks SQL lives in this package."""
-from __future__ import annotations
+"""Everything that talks SQL lives in this package, a module per job.
 
-from .rows import authority_rows, post_rows
-from .write import Writer, published_state
-
-__all__ = ["Writer", "authority_rows", "post_rows", "published_state"]
+`write` creates and fills a database (sqlite-utils), `state` reads what a
+published one holds, `rows` turns records into rows, `search`, `export`,
+`lookup`, `queries` and `inspect` serve the commands and the plugin.
+"""

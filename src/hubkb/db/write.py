@@ -191,20 +191,3 @@ class Writer:
         except sqlite3.Error:
             pass
         self.path.unlink(missing_ok=True)
-
-
-def published_state(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    """(build metadata, {source path: (post id, content hash)}) of a published database."""
-    if not path.exists():
-        return {}, {}
-    try:
-        db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
-        if "hubkb_build" not in db.table_names():
-            return {}, {}
-        meta = {r["key"]: r["value"] for r in db["hubkb_build"].rows}
-        posts = {r["source_path"]: (r["id"], r["content_hash"])
-                 for r in db.query("SELECT id, source_path, content_hash FROM posts")}
-        db.close()
-        return meta, posts
-    except sqlite3.Error:
-        return {}, {}  # unreadable: a full build replaces it
