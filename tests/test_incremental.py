@@ -57,9 +57,12 @@ def test_incremental_equals_full(runner, corpus_copy: Path, tmp_path: Path) -> N
     build(runner, corpus_copy, db)
     (corpus_copy / "posts" / "2015-03-03-note.md").write_text(
         NOTE.format(title="Note", body="Nesta et la 27e Région coproduisent."), encoding="utf-8")
-    build(runner, corpus_copy, db)
+    seed = corpus_copy / "posts" / f"{SEED_POST}.md"  # re-resolved against the published authorities
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nUs Now, vu par Ivo Gormley.\n", encoding="utf-8")
+    assert build(runner, corpus_copy, db).startswith("updated: 2 posts (2 changed, 0 removed)")
     build(runner, corpus_copy, full, "--full")
-    for table in ("posts", "paragraphs", "mentions", "definitions", "citations"):
+    for table in ("posts", "paragraphs", "mentions", "definitions", "definition_givers", "quotes", "quote_givers",
+                  "citations", "post_authors", "people", "works", "work_authors", "person_organisations"):
         sql = f"SELECT * FROM {table} ORDER BY 1"
         assert query(db, sql) == query(full, sql), table
     assert fts_ids(db, "coproduisent") == fts_ids(full, "coproduisent") == ["2015-03-03-note#p1"]

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from . import __version__
-from .db.state import published_state
+from .db.state import published_authorities, published_state
 from .errors import CorpusError, HubkbError, Problem, display_path
 from .index import MentionIndex
-from .read import authority_hash, post_paths, read_authorities, read_post
+from .read import authority_hash, authority_paths, post_paths, read_authorities, read_post
 from .records import Authorities, ResolvedPost
 from .resolve import AuthorityLinks, Resolver, resolve_authorities, resolve_post
 from .schema import Schema, load_schema
@@ -71,13 +71,18 @@ class _Stage:
     shown_posts: str = ""  # corpus/posts as messages print it
 
 
-def _prepare(corpus: Path, schema_path: Path) -> _Stage:
+def _prepare(corpus: Path, schema_path: Path, published: Path | None = None, authority_digest: str = "") -> _Stage:
+    """Schema, authorities and indexes; from a `published` database built on the same authority files."""
     if not corpus.is_dir():
         raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
     schema = load_schema(schema_path)
-    authorities, problems = read_authorities(corpus, schema)
-    resolver = Resolver(authorities)
-    links, more = resolve_authorities(resolver)
+    if published is not None:
+        authorities, links = published_authorities(published, authority_paths(corpus), authority_digest)
+        resolver, problems, more = Resolver(authorities), [], []
+    else:
+        authorities, problems = read_authorities(corpus, schema)
+        resolver = Resolver(authorities)
+        links, more = resolve_authorities(resolver)
     return _Stage(corpus, schema, authorities, resolver, links, MentionIndex(authorities), problems + more,
                   display_path(corpus / "posts"))
 
@@ -268,7 +273,7 @@ def build(corpus: Path, db_path: Path, schema_path: Path, progress: Progress | N
     from .db.rows import authority_rows
     from .db.write import Writer
 
-    stage = _prepare(corpus, schema_path)
+    stage = _prepare(corpus, schema_path, db_path if incremental else None, meta["authority_hash"])
     report = Report("incremental" if incremental else "full")
     tmp = db_path.with_name(f".{db_path.name}.{__name__}.tmp")
     writer = Writer(tmp, stage.schema, start_from=db_path if incremental else None)

@@ -254,13 +254,17 @@ def _post_from(doc: _Document, path: Path, shown: str, body: str, body_line: int
 # --- authority files ---------------------------------------------------------
 
 
+def authority_paths(corpus: Path) -> dict[str, str]:
+    """Each authority file as messages print it, by kind."""
+    return {kind: display_path(corpus / filename) for kind, filename in AUTHORITY_FILES.items()}
+
+
 def read_authorities(corpus: Path, schema: Schema) -> tuple[Authorities, list[Problem]]:
     problems: list[Problem] = []
     loaded: dict[str, list] = {}
-    paths: dict[str, str] = {}
+    paths = authority_paths(corpus)
     for kind, filename in AUTHORITY_FILES.items():
         path = corpus / filename
-        paths[kind] = display_path(path)
         if not path.exists():
             loaded[kind] = []
             continue

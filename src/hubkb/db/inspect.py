@@ -33,8 +33,9 @@ def inspect_database(db_path: Path, known: dict[str, int] | None = None) -> dict
         tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' order by name")]
         counts = {}
         for table in tables:
-            if known and table in known:  # counted by the build already
-                counts[table] = {"count": known[table]}
+            if known and (table in known or table.removesuffix("_fts") in known):
+                # counted by the build already; an external-content FTS table has its table's rows
+                counts[table] = {"count": known.get(table, known.get(table.removesuffix("_fts")))}
                 continue
             try:
                 counts[table] = {"count": conn.execute(f"select count(*) from [{table}]").fetchone()[0]}
