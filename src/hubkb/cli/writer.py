@@ -125,12 +125,12 @@ def export_command(table: str | None, sql: str | None, fmt: str, output: Path | 
     if (table is None) == (sql is None):
         raise click.UsageError("give a TABLE or --sql SQL (not both)")
     if output is None:
-        stream = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="",
-                                  write_through=True)
+        sys.stdout.flush()
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
         try:
             export(db_path, stream, table, sql, fmt)
         finally:
-            stream.detach()  # leave standard output open for click
+            stream.detach()  # leave standard output open
         return
     count = export_file(db_path, output, table, sql, fmt)
     what = "work" if fmt in WORK_FORMATS else "row"
