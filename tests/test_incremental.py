@@ -138,3 +138,27 @@ def test_an_edit_that_keeps_size_and_time_is_still_seen_after_the_cache_is_gone(
     (tmp_path / ".hubkb.db.files.json").unlink()
     assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed)")
     assert fts_ids(db, "zebres") == ["2015-03-03-note#p1"]
+
+
+def test_workers_build_the_same_database_as_one_process(runner, corpus_copy: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import hubkb.build
+    for i in range(30):
+        (corpus_copy / "posts" / f"2016-01-{i + 1:02d}-note.md").write_text(
+            NOTE.format(title=f"Note {i}", body=f"Nesta et la 27e Région, numéro {i}.\n\nLaura Prandelle."),
+            encoding="utf-8")
+    (corpus_copy / "posts" / "2016-01-31-twin.md").write_text(
+        "---\nid: 2016-01-01-note\ntitle: Twin\ndate: 2016-01-31\nauthors: []\n---\nTexte.\n", encoding="utf-8")
+    monkeypatch.setattr(hubkb.build, "CHUNK_POSTS", 4)  # 8 chunks: the worker pool runs
+    result = runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(tmp_path / "bad.db")])
+    assert result.exit_code == 1
+    assert "corpus/posts/2016-01-31-twin.md:2: duplicate post id '2016-01-01-note' (also " in result.stderr
+    (corpus_copy / "posts" / "2016-01-31-twin.md").unlink()
+
+    build(runner, corpus_copy, tmp_path / "pool.db")
+    monkeypatch.setattr(hubkb.build, "CHUNK_POSTS", 1000)  # one chunk, no pool
+    build(runner, corpus_copy, tmp_path / "one.db")
+
+    assert query(tmp_path / "pool.db", "SELECT count(*) FROM posts") == [(31,)]
+    assert query(tmp_path / "pool.db", "SELECT count(*) FROM mentions WHERE entity_id = 'la-27e-region'") == [(31,)]  # and the seed post
+    assert (tmp_path / "pool.db").read_bytes() == (tmp_path / "one.db").read_bytes()

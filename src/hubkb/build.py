@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -20,7 +20,7 @@ from .db.state import published_authorities, published_state
 from .errors import CorpusError, HubkbError, Problem, display_path
 from .index import MentionIndex
 from .read import authority_hash, authority_paths, post_paths, read_authorities, read_post
-from .records import Authorities, ResolvedPost
+from .records import Authorities
 from .resolve import AuthorityLinks, Resolver, resolve_authorities, resolve_post
 from .schema import Schema, load_schema
 
@@ -107,9 +107,11 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
 
     paths, chunk_db = job
     stage = _STAGE
-    assert stage is not None
+    if stage is None:
+        raise RuntimeError("_run_chunk runs inside _process, which sets the stage")
     writer = Writer(chunk_db, stage.schema, chunk=True) if chunk_db else None
     result = _Chunk(chunk_db, [], [], {"definitions": 0, "quotes": 0, "mentions": 0})
+    written: set[str] = set()
     for path in paths:
         post, problems = read_post(path, stage.schema, path.read_bytes(), f"{stage.shown_posts}/{path.name}")
         resolved = None
@@ -124,10 +126,9 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
         result.counts["mentions"] += len(mentions)
         result.counts["definitions"] += sum(p.passage.kind == "definition" for p in resolved.passages)
         result.counts["quotes"] += sum(p.passage.kind == "quote" for p in resolved.passages)
-        if writer is not None and sum(p[0] == post.id for p in result.posts) == 1:  # a duplicate id is reported later
-            rp = ResolvedPost(post, resolved.paragraphs, resolved.authors, resolved.passages,
-                              resolved.references, mentions)
-            writer.add_post(post_rows(rp, _source(path, stage.corpus)))
+        if writer is not None and post.id not in written:  # a duplicate id is reported by _take
+            written.add(post.id)
+            writer.add_post(post_rows(replace(resolved, mentions=mentions), _source(path, stage.corpus)))
     if writer is not None:
         writer.close()
     return result
@@ -147,7 +148,7 @@ def _process(stage: _Stage, paths: list[Path], known_ids: dict[str, str], progre
     folder = writer.path.parent if writer else None
     with tempfile.TemporaryDirectory(prefix=".hubkb-chunks-", dir=folder) as tmp:
         jobs = [(chunk, Path(tmp) / f"{i:06d}.db" if writer else None) for i, chunk in enumerate(chunks)]
-        workers = min(_cores(), len(chunks))
+        workers = min(_cores(), len(chunks)) if "fork" in multiprocessing.get_all_start_methods() else 1
         pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
         try:
             results = pool.imap(_run_chunk, jobs) if pool else map(_run_chunk, jobs)
