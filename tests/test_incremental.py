@@ -161,4 +161,8 @@ def test_workers_build_the_same_database_as_one_process(runner, corpus_copy: Pat
 
     assert query(tmp_path / "pool.db", "SELECT count(*) FROM posts") == [(31,)]
     assert query(tmp_path / "pool.db", "SELECT count(*) FROM mentions WHERE entity_id = 'la-27e-region'") == [(31,)]  # and the seed post
-    assert (tmp_path / "pool.db").read_bytes() == (tmp_path / "one.db").read_bytes()
+    dumps = []
+    for name in ("pool.db", "one.db"):  # the same content (the header's change counter differs)
+        with sqlite3.connect(tmp_path / name) as conn:
+            dumps.append(list(conn.iterdump()))
+    assert dumps[0] == dumps[1]
