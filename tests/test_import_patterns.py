@@ -343,3 +343,12 @@ def test_body_sentences_with_chrome_words_stay(tmp_path):
     assert got["paragraphs"] == ["Les habitants peuvent s’inscrire pour voter.",
                                  "La newsletter de la 27e Région en parle.", "Suivez le débat avec @Hubservateur",
                                  "Dernier paragraphe du billet."]
+
+
+def test_tweets_right_under_their_heading_do_not_join_the_references(tmp_path):
+    text = page(LONG, references=("http://www.labgov.it",)).replace(
+        FOOTER, "Tweets de @Hubservateur\nSelon Elinor Ostrom, un commun est une ressource partagée http://t.co/Ab12Cd\n"
+                "RT @LabGov : Christian Iaione définit la ville comme un commun\n\nNos\npartenaires :\n")
+    got = run(tmp_path, text)
+    assert [r["url"] for r in got["references"]] == ["http://www.labgov.it"]
+    assert "t.co" not in str(got) and "LabGov" not in str(got) and got["definitions"] == []

@@ -20,6 +20,9 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
 _MD_EMPHASIS = re.compile(r"(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?")
 _BLANK = " \t\u00a0\u202f\u2007\u2009\u200a"
 _BULLET = re.compile(r"^\s*(?:[-–—•*·▪►>]|\d{1,2}[.)])(?=\s|$)\s*")
+# A tweet widget's heading ("Tweets de @Hubservateur") heads a block of its own even when the tweets
+# follow it without a blank line, so the tweets never join the line before it.
+_TWEETS_HEADING = re.compile(r"^\s*(?:tweets?\s+(?:de|by|from|par)\s+@\w+|twitter\s*:?\s*@\w+)\s*:?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,10 @@ def split_blocks(text: str) -> list[Block]:
             return
         parts: list[tuple[int, list[str]]] = []
         for n, line in current:
-            if not parts or _BULLET.match(line):
+            if not parts or _BULLET.match(line) or _TWEETS_HEADING.match(line):
                 parts.append((n, [line]))
+            elif _TWEETS_HEADING.match(parts[-1][1][-1]):
+                parts.append((n, [line]))  # the tweets after the heading
             else:
                 parts[-1][1].append(line)
         for n, lines in parts:
