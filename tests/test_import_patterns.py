@@ -352,3 +352,13 @@ def test_tweets_right_under_their_heading_do_not_join_the_references(tmp_path):
     got = run(tmp_path, text)
     assert [r["url"] for r in got["references"]] == ["http://www.labgov.it"]
     assert "t.co" not in str(got) and "LabGov" not in str(got) and got["definitions"] == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nous appellerons « communs urbains » les espaces et services que des habitants gèrent avec la collectivité.",
+    "Par « communs urbains », nous entendons les espaces et services que des habitants gèrent avec la collectivité.",
+])
+def test_a_quoted_term_before_an_unquoted_definition(tmp_path, sentence):
+    got = run(tmp_path, page(LONG, sentence))
+    assert definitions(got) == [("communs urbains", "les espaces et services que des habitants gèrent avec la "
+                                 "collectivité", [], None)]

@@ -380,12 +380,13 @@ class PassageFinder:
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else len(text)
             sentence = text[start:end].rstrip()
-            if any(start <= q.start < end for q in quotes):
-                continue
+            inside = [q for q in quotes if start <= q.start < end]
             for kind, pattern in _UNQUOTED:
                 m = pattern.search(sentence)
                 if not m:
                     continue
+                if any(not (start + m.start("term") <= q.start and q.end <= start + m.end("term")) for q in inside):
+                    continue  # a quotation other than the term itself ("Nous appellerons « Y » Z") is read as one
                 definition = _tidy_text(m.group("text"))
                 term = _tidy_term(m.group("term"))
                 if not term or len(definition.split()) < 4:
