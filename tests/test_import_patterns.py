@@ -362,3 +362,14 @@ def test_a_quoted_term_before_an_unquoted_definition(tmp_path, sentence):
     got = run(tmp_path, page(LONG, sentence))
     assert definitions(got) == [("communs urbains", "les espaces et services que des habitants gèrent avec la "
                                  "collectivité", [], None)]
+
+
+def test_names_from_a_speaker_after_the_quotation_and_from_a_coordinated_person(tmp_path):
+    got = run(tmp_path, page(LONG, "« Le règlement a changé la relation entre habitants et services », estime Daniela "
+                             "Patti, architecte au sein d’Eutropian.",
+                             "Sheila Foster et Christian Iaione définissent la ville en commun comme « un espace "
+                             "gouverné par des coalitions d’habitants et de pouvoirs publics »."))
+    assert quotes(got) == [("Le règlement a changé la relation entre habitants et services", ["Daniela Patti"], None)]
+    assert {p["name"]: p["organisation"] for p in got["people"]} == {
+        "Daniela Patti": "Eutropian", "Sheila Foster": None, "Christian Iaione": None}
+    assert definitions(got)[0][2] == ["Sheila Foster", "Christian Iaione"]

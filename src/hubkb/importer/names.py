@@ -22,6 +22,13 @@ from .shapes import (ACCORDING_SLOT, AFFILIATION_ROLE, AGENT_AFTER, AGENT_BEFORE
                      ONE_PERSON, PARTICLE, SINGLE, SUBJECT_SLOT, UP, clean_name, compatible, fullness, name_parts,
                      org_extent, org_key, org_shaped, strip_article, trim_adjectives, trim_run)
 
+_PERSON_PAIR = rf"[{UP}][{LOW}’'-]+(?:\s+(?:{PARTICLE}\s+)?[{UP}][{LOW}’'-]+){{1,2}}"
+# Evidence from a neighbour: a speech verb after a quotation, or a person it is coordinated with.
+_INVERTED_SPEAKER = re.compile(r"[»”\"]\s*,\s*(?:" + SPEECH_VERB.pattern + r")\s+$", re.IGNORECASE)
+_PARTNER_AFTER = re.compile(rf"\s+(?:et|&)\s+(?P<name>{_PERSON_PAIR})(?![\w’'-])")
+_PARTNER_BEFORE = re.compile(rf"(?<![\w’'-])(?P<name>{_PERSON_PAIR})\s+(?:et|&)\s+$")
+
+
 @dataclass
 class Agent:
     """A person or an organisation of the post, with every way the post writes it."""
@@ -195,7 +202,19 @@ class Names:
         if folded[0].split()[0] in FOLDED_FIRST_NAMES and len(words) <= 4:
             return True
         before, after = text[max(0, start - 60):start], text[end:end + 60]
-        return bool(AGENT_BEFORE.search(before) or AGENT_AFTER.match(after) or SPEECH_VERB.match(after.lstrip()))
+        if AGENT_BEFORE.search(before) or AGENT_AFTER.match(after) or SPEECH_VERB.match(after.lstrip()):
+            return True
+        if _INVERTED_SPEAKER.search(before):  # "« … », estime Daniela Patti"
+            return True
+        partner = _PARTNER_AFTER.match(after) or _PARTNER_BEFORE.search(before)
+        return bool(partner and self._plain_person(partner.group("name")))  # "Sheila Foster et Christian Iaione"
+
+    def _plain_person(self, name: str) -> bool:
+        """A name that is a person by itself: known, or a common first name and a family name."""
+        words = name.split()
+        if len(words) < 2 or any(fold(w) in FOLDED_NOT_NAMES | FOLDED_ORG_HEADS for w in words):
+            return False
+        return self.resolver.people.lookup(name) is not None or fold(words[0]) in FOLDED_FIRST_NAMES
 
     def _org_heads(self, n: int, text: str, line: int, taken: list[tuple[int, int]]) -> None:
         for m in re.finditer(rf"(?<![\w-])([{UP}][{LOW}]+)", text):
@@ -282,7 +301,7 @@ class Names:
                 m = re.match(r",\s*([^()]{2,80})\)", after)
                 listed = m is not None
             if m is None:
-                m = re.match(rf",\s*(?:(?:{AFFILIATION_ROLE})(?:\s+[{LOW}]+)?\s+)?(?:de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
+                m = re.match(rf",\s*(?:(?:{AFFILIATION_ROLE})(?:\s+[{LOW}]+)?\s+)?(?:(?:au sein|auprès|membre)\s+(?:de la|de l['’]|du|des|de|d['’])|de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
                              rf"((?:[{UP}0-9]|{LOWER_HEAD}\s)[^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|\.(?:\s|$)|$))", after)
                 if m and (len(m.group(1).split()) > 8 or not re.search(rf"(?:^|\s)[{UP}0-9]", m.group(1))):
                     m = None
