@@ -373,3 +373,14 @@ def test_names_from_a_speaker_after_the_quotation_and_from_a_coordinated_person(
     assert {p["name"]: p["organisation"] for p in got["people"]} == {
         "Daniela Patti": "Eutropian", "Sheila Foster": None, "Christian Iaione": None}
     assert definitions(got)[0][2] == ["Sheila Foster", "Christian Iaione"]
+
+
+def test_a_quotation_that_begins_with_a_listed_title_is_still_a_quote(tmp_path):
+    got = run(tmp_path, page(LONG, "« Le règlement de Bologne a changé la relation entre habitants et services », "
+                             "estime Daniela Patti.",
+                             references=("Le règlement de Bologne (vostf) : https://www.youtube.com/watch?v=Bq7r2aLk",
+                          "Foster S., The City as a Commons, Yale Law & Policy Review, 2015.")))
+    assert quotes(got) == [("Le règlement de Bologne a changé la relation entre habitants et services",
+                            ["Daniela Patti"], None)]
+    assert [(r["title"], r["type"]) for r in got["references"]] == [("Le règlement de Bologne", "video"),
+                                                                    ("The City as a Commons", "article")]

@@ -183,6 +183,10 @@ def _known_agent(text: str, resolver: Resolver) -> bool:
     return resolver.agents.lookup(text) is not None
 
 
+_PERIODICAL = re.compile(r"\b(?:journal|review|revue|quarterly|bulletin|cahiers|annales|proceedings|magazine)\b",
+                         re.IGNORECASE)
+
+
 def _guess_type(ref: Reference, names: Names) -> str:
     """Book: authors and a publisher (or a book publisher); report: a publisher or an organisation alone;
     article: people and a year."""
@@ -190,6 +194,8 @@ def _guess_type(ref: Reference, names: Names) -> str:
         return "book"
     if ref.url and not ref.publisher:
         return "webpage"
+    if ref.publisher and _PERIODICAL.search(ref.publisher):  # "Yale Law & Policy Review", "Revue française de …"
+        return "article"
     if ref.publisher:  # an institution publishes reports; a publisher, books
         institution = any(fold(w) in _INSTITUTION_WORDS for w in ref.publisher.split())
         return "book" if ref.authors and not institution else "report"
@@ -264,7 +270,9 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
             found.append(BodyWork(n, m.start(), m.end(), m.group(0), "webpage", [], None))
         for ref in section:
             if ref.title and len(ref.title) > 3:
-                for m in re.finditer(re.escape(ref.title), text):
+                for m in re.finditer(rf"(?<!\w){re.escape(ref.title)}(?!\w)", text):
+                    if _opens_longer_quote(text, m.start(), m.end()):
+                        continue  # "« Le règlement de Bologne a changé … »": a quoted sentence, not the title
                     if not any(w.n == n and w.start <= m.start() < w.end for w in found):
                         found.append(BodyWork(n, m.start(), m.end(), ref.title, None, [], ref.work_id))
     for work in found:
@@ -272,6 +280,11 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
         work.authors = work.authors or _names_after(work, paragraphs[work.n], names) \
             or _possessor(work, paragraphs, names)
     return found
+
+
+def _opens_longer_quote(text: str, start: int, end: int) -> bool:
+    """The span opens a quotation that goes on past it."""
+    return bool(re.search(r"[«“\"]\s*$", text[:start])) and not re.match(r"\s*[»”\"]", text[end:])
 
 
 def _possessor(work: BodyWork, paragraphs: list[str], names: Names) -> list[str]:
