@@ -384,3 +384,8 @@ def test_a_quotation_that_begins_with_a_listed_title_is_still_a_quote(tmp_path):
                             ["Daniela Patti"], None)]
     assert [(r["title"], r["type"]) for r in got["references"]] == [("Le règlement de Bologne", "video"),
                                                                     ("The City as a Commons", "article")]
+
+
+def test_an_organisation_given_an_interview(tmp_path):
+    got = run(tmp_path, page(LONG, "Dans un entretien accordé à la Fing, Marie Durand insiste sur le temps long."))
+    assert got["organisations"] == ["Fing"]

@@ -18,7 +18,7 @@ from ..text import fold
 from .aliases import AliasTable, KnownSpan
 from .lexicon import ACTOR_VERBS, COMMON_ACRONYMS, SPEECH_VERB
 from .shapes import (ACCORDING_SLOT, AFFILIATION_ROLE, AGENT_AFTER, AGENT_BEFORE, CAP, FOLDED_FIRST_NAMES,
-                     FOLDED_NOT_NAMES, FOLDED_ORG_HEADS, INITIAL_AFTER, INITIAL_FIRST, LOW, LOWER_HEAD, NAME_RUN,
+                     FOLDED_NOT_NAMES, FOLDED_ORG_HEADS, INITIAL_AFTER, INITIAL_FIRST, INTERVIEW_SLOT, LOW, LOWER_HEAD, NAME_RUN,
                      ONE_PERSON, PARTICLE, SINGLE, SUBJECT_SLOT, UP, clean_name, compatible, fullness, name_parts,
                      org_extent, org_key, org_shaped, strip_article, trim_adjectives, trim_run)
 
@@ -231,7 +231,7 @@ class Names:
 
     def _slots(self, n: int, text: str, line: int) -> None:
         """Names only an agent fills: the subject of 'définit' or 'ajoute', 'selon X,'."""
-        for m in [*SUBJECT_SLOT.finditer(text), *ACCORDING_SLOT.finditer(text)]:
+        for m in [*SUBJECT_SLOT.finditer(text), *ACCORDING_SLOT.finditer(text), *INTERVIEW_SLOT.finditer(text)]:
             for group in ("a", "b"):
                 if group not in m.groupdict() or not m.group(group):
                     continue
@@ -317,6 +317,11 @@ class Names:
             agent.organisation = agent.organisation or key
             self.mentions[n] = [x for x in self.mentions[n] if not (x.start < start + len(written) and start < x.end)]
             self._add(n, start, start + len(written), key, affiliation=True)
+
+    def person_named(self, written: str) -> bool:
+        """The body names this person already (a full name or a listed initial form of one)."""
+        key = self._match_person(name_parts(clean_name(written)))
+        return key is not None and "body" in self.agents[key].seen_in
 
     def _person_key(self, written: str) -> str | None:
         folded = fold(written)

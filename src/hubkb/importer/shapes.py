@@ -36,6 +36,9 @@ SLOT_VERB = r"(?:en\s+|le\s+|la\s+|les\s+|l['’])?(?:d[ée]fini|donne|propose|e
 SUBJECT_SLOT = re.compile(rf"(?:^|(?<=[.:;!?]\s)|(?<=,\s))(?i:{ARTICLE})?(?P<a>{PHRASE})"
                            rf"(?:\s+et\s+(?i:{ARTICLE})?(?P<b>{PHRASE}))?\s+(?={SLOT_VERB})")
 ACCORDING_SLOT = re.compile(rf"\b(?i:selon|d['’]après|pour)\s+(?i:{ARTICLE})?(?P<a>{PHRASE}(?:\s+[{LOW}]+)?)(?=\s*,)")
+# "un entretien accordé à la Fing", "une tribune pour Le Monde": the one interviewed or published is an agent
+INTERVIEW_SLOT = re.compile(rf"\b(?i:entretiens?|interviews?|tribunes?)\s+(?i:(?:accordée?s?|donnée?s?|publiée?s?)\s+)?"
+                            rf"(?i:à|au|pour|dans)\s+(?i:{ARTICLE})?(?P<a>{PHRASE})")
 AGENT_BEFORE = re.compile(
     rf"(?:\b(?:cit[ée]+s?\s+par|repris\w*\s+par|relay[ée]+s?\s+par|selon|d['’]après|entretien avec|interview de)"
     rf"|\b(?:{ROLE})(?:\s+\w+)?(?:\s+(?:de|d['’]))?)\s*$", re.IGNORECASE)
