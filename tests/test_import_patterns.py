@@ -389,3 +389,18 @@ def test_a_quotation_that_begins_with_a_listed_title_is_still_a_quote(tmp_path):
 def test_an_organisation_given_an_interview(tmp_path):
     got = run(tmp_path, page(LONG, "Dans un entretien accordé à la Fing, Marie Durand insiste sur le temps long."))
     assert got["organisations"] == ["Fing"]
+
+
+def test_english_subtitles_video_authors_named_in_the_body_and_reports_of_known_actors(tmp_path):
+    got = run(tmp_path, page(LONG, "Ezio Manzini définit l’innovation sociale comme une recombinaison créative de "
+                             "ressources existantes.",
+                             references=("Manzini E., Design, When Everybody Designs, MIT Press, 2015.",
+                                         "Murray R. et Mulgan G., The Open Book of Social Innovation, Nesta, 2010.",
+                                         "Ezio Manzini, le design pour l’innovation sociale (vostf) : "
+                                         "http://vimeo.com/81234567",
+                                         "Porto Alegre, le budget des habitants (vostf) : http://vimeo.com/1234")))
+    assert [(r["title"], r["authors"], r["type"]) for r in got["references"]] == [
+        ("Design, When Everybody Designs", ["Ezio Manzini"], "book"),
+        ("The Open Book of Social Innovation", ["Murray R.", "Mulgan G."], "report"),
+        ("le design pour l’innovation sociale", ["Ezio Manzini"], "video"),
+        ("Porto Alegre, le budget des habitants", [], "video")]

@@ -88,7 +88,7 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
         text = re.sub(r"\.\.(?=\s)", ".", text)
     segments = _segments(text)
     authors, rest = _leading_authors(segments, names, resolver)
-    if authors and rest and rest[0][0].islower():
+    if authors and rest and rest[0][0].islower() and not all(names.person_named(a) for a in authors):
         authors, rest = [], segments  # "Porto Alegre, le budget des habitants": one title, no author
     ref.authors = [names.person(a, "references", line) if _is_person_name(a, resolver) else
                    names.organisation(a, "references", line) for a in authors]
@@ -98,7 +98,7 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
         rest = [s for s in _segments(after.strip(" ,.:;")) if s]
     elif rest:
         title = [rest.pop(0)]
-        while rest and re.match(r"[a-zà-ÿ]", rest[0]):
+        while rest and (re.match(r"[a-zà-ÿ]", rest[0]) or _english_subtitle(rest, names, resolver)):
             title.append(rest.pop(0))
         ref.title = ", ".join(title).strip(" .:")
     if rest and not ref.authors and (len(rest) >= 2 or _is_person_name(rest[0], resolver) or _org_author(rest[0], names)):
@@ -179,6 +179,15 @@ def _org_author(text: str, names: Names) -> bool:
     return fold(text.split()[0]) in _INSTITUTION_WORDS and not BOOK_PUBLISHER.search(text)
 
 
+def _english_subtitle(rest: list[str], names: Names, resolver: Resolver) -> bool:
+    """'Design, When Everybody Designs, MIT Press': a capitalised English segment that goes on with the
+    title, while a later segment is left for the publisher."""
+    words = rest[0].split()
+    return (len(rest) >= 2 and len(words) >= 2 and words[0].lower() in ENGLISH_LINKS
+            and not BOOK_PUBLISHER.search(rest[0]) and not _known_agent(rest[0], resolver)
+            and not _org_author(rest[0], names))
+
+
 def _known_agent(text: str, resolver: Resolver) -> bool:
     return resolver.agents.lookup(text) is not None
 
@@ -196,6 +205,9 @@ def _guess_type(ref: Reference, names: Names) -> str:
         return "webpage"
     if ref.publisher and _PERIODICAL.search(ref.publisher):  # "Yale Law & Policy Review", "Revue française de …"
         return "article"
+    known = names.resolver.agents.lookup(ref.publisher) if ref.publisher else None
+    if known is not None and known.exact and known.entry.kind == "organisation":
+        return "report"  # published by an actor the authority knows (Nesta, la 27e Région): a report
     if ref.publisher:  # an institution publishes reports; a publisher, books
         institution = any(fold(w) in _INSTITUTION_WORDS for w in ref.publisher.split())
         return "book" if ref.authors and not institution else "report"
