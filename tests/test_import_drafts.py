@@ -97,13 +97,14 @@ def test_proposals_then_accept_then_check(empty_corpus: Path):
 def test_every_fixture_passes_check_after_acceptance(empty_corpus: Path):
     result = import_files(PAGES, empty_corpus, None, as_json=False, force=False, accept=True)
     assert result.exit_code == 0
-    assert len([p for p in result.written if p.suffix == ".md"]) == len(PAGES) == 10
+    assert len([p for p in result.written if p.suffix == ".md"]) == len(PAGES) == 11
     report = check(empty_corpus, SCHEMA)
-    assert (report.posts, report.definitions, report.quotes, report.warnings) == (10, 26, 17, [])
+    assert (report.posts, report.definitions, report.quotes, report.warnings) == (11, 28, 18, [])
     names = sorted(p.name for p in (empty_corpus / "posts").glob("*.md"))
     assert names == ["2014-08-27-vous-avez-dit-coproduction.md",
                      "2014-12-01-designers-et-agents-publics-la-coproduction-a-epreuve.md",
                      "2015-01-12-budget-participatif-les-habitants-a-la-manoeuvre.md",
+                     "2015-02-09-innovation-sociale-quand-les-habitants-inventent-le-service.md",
                      "2015-03-03-fablabs-fabriquer-ensemble-fabriquer-autrement.md",
                      "2015-03-03-les-communs-une-autre-voie-pour-coproduire.md",
                      "2015-04-14-donnees-ouvertes-les-citoyens-coproducteurs-de-action-publique.md",
