@@ -404,3 +404,10 @@ def test_english_subtitles_video_authors_named_in_the_body_and_reports_of_known_
         ("The Open Book of Social Innovation", ["Murray R.", "Mulgan G."], "report"),
         ("le design pour l’innovation sociale", ["Ezio Manzini"], "video"),
         ("Porto Alegre, le budget des habitants", [], "video")]
+
+
+def test_a_speech_verb_after_an_elided_pronoun(tmp_path):
+    got = run(tmp_path, page(LONG, "Comme l’écrit Saskia Sassen, citée par Hubert Guillaud, « la ville est un système "
+                             "incomplet, et c’est ce qui la rend vivante »."))
+    assert quotes(got) == [("la ville est un système incomplet, et c’est ce qui la rend vivante", ["Saskia Sassen"],
+                            "Hubert Guillaud")]

@@ -259,7 +259,7 @@ class PassageFinder:
 
     def _speaker(self, n: int, text: str, start: int, end: int, via: str | None) -> list[str] | None:
         lead = text[start:end]
-        verbs = list(SPEECH_VERB.finditer(lead))
+        verbs = list(SPEECH_VERB.finditer(re.sub(r"\b([lL])['’](?=\w)", r"\1 ", lead)))  # "Comme l’écrit X"
         according = re.search(r"\b(?:selon|d['’]après|pour)\s+(?:(?:la|le|les)\s+|l['’])?(?=[A-ZÀ-Þ])", lead, re.IGNORECASE)
         if according:
             group = self._first_group(n, start + according.end(), end, exclude=via)
