@@ -411,3 +411,13 @@ def test_a_speech_verb_after_an_elided_pronoun(tmp_path):
                              "incomplet, et c’est ce qui la rend vivante »."))
     assert quotes(got) == [("la ville est un système incomplet, et c’est ce qui la rend vivante", ["Saskia Sassen"],
                             "Hubert Guillaud")]
+
+
+def test_an_unnamed_term_from_the_givers_listed_work(tmp_path):
+    got = run(tmp_path, page("Par plateforme collaborative, nous entendons un service numérique qui met en relation "
+                             "des pairs sans intermédiaire traditionnel.",
+                             "Ivo Gormley et David Boyle en donnent la définition suivante : « un partenariat égal "
+                             "et réciproque entre professionnels, usagers et voisins ».",
+                             title="Plateformes collaboratives : coproduire entre pairs ?",
+                             references=("Boyle D. et Harris M., The Challenge of Co-production, Nesta, 2009.",)))
+    assert [d["term"] for d in got["definitions"]] == ["plateforme collaborative", "coproduction"]

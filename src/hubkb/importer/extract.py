@@ -95,7 +95,12 @@ def extract(text: str, source: str, resolver: Resolver, aliases: AliasTable) -> 
     works = body_works(paragraphs, names, resolver, section)
     references = merge(section, works, lines)
     known_terms = {key: entries[0].name for key, entries in resolver.terms.exact.items() if len(entries) == 1}
-    passages = PassageFinder(paragraphs, layout.title.text if layout.title else "", names, works, known_terms).find()
+    titles_by: dict[str, list[str]] = {}  # a giver's listed works name what an unnamed definition is about
+    for ref in section:
+        for key in ref.authors:
+            titles_by.setdefault(key, []).extend([ref.title] if ref.title else [])
+    passages = PassageFinder(paragraphs, layout.title.text if layout.title else "", names, works, known_terms,
+                             titles_by).find()
     for p in passages:
         for key in [*p.by, *([p.via] if p.via else [])]:
             names.agents[key].seen_in.add("passage")

@@ -172,8 +172,9 @@ def _sentence_end(text: str, starts: list[int], pos: int) -> int:
 
 class PassageFinder:
     def __init__(self, paragraphs: list[str], title: str, names: Names, works: list[BodyWork],
-                 known_terms: dict[str, str]):
+                 known_terms: dict[str, str], titles_by: dict[str, list[str]] | None = None):
         self.paragraphs = paragraphs
+        self.titles_by = titles_by or {}  # agent key -> titles of the works the post lists by that agent
         self.title = title or ""
         self.names = names
         self.works = works
@@ -224,7 +225,7 @@ class PassageFinder:
             via = via or self.pronoun_via
             if by is None and paren:
                 by = self._first_group(n, q.end, q.end + len(paren), exclude=via)
-            term = self._term(n, text, lead, q.start, quoted)
+            term = self._term(n, text, lead, q.start, quoted, by or [])
             if term is None:
                 note = "the defined term was not found; fill in 'term'"
             return Passage("definition", n, quoted, by or [], via, term, self._work(n, lead_start, q.start), note)
@@ -309,7 +310,7 @@ class PassageFinder:
             return [m.key for m in after[0]]
         return []  # "Nous garderons comme définition…", or no giver named: the post itself
 
-    def _term(self, n: int, text: str, lead: str, at: int, quoted: str) -> str | None:
+    def _term(self, n: int, text: str, lead: str, at: int, quoted: str, by: list[str]) -> str | None:
         for pattern in _EXPLICIT_TERM:
             found = list(pattern.finditer(lead))
             if found:
@@ -319,9 +320,9 @@ class PassageFinder:
         subject = _QUOTED_SUBJECT.match(quoted)
         if subject and len(subject.group("term").split()) <= 3:
             return self._label(_tidy_term(subject.group("term")))
-        return self._context_term(n, text, lead, at, quoted)
+        return self._context_term(n, text, lead, at, quoted, by)
 
-    def _context_term(self, n: int, text: str, lead: str, at: int, quoted: str) -> str | None:
+    def _context_term(self, n: int, text: str, lead: str, at: int, quoted: str, by: list[str] = ()) -> str | None:
         """The term the surrounding text is about: weighted counts of known, introduced and defined terms."""
         candidates = {_singular(fold(t)): t for t in self.post_terms}
         candidates.update({_singular(alias): label for alias, label in self.known_terms.items()})
@@ -337,6 +338,8 @@ class PassageFinder:
                 return self._label(nouns[-1].group(1))
         weighted = [(" ".join(quoted.split()[:3]), 4), (lead, 3), (text[:at - len(lead)], 2),
                     (text[at:], 1), (self.title, 1)]
+        if not _term_scores(weighted[:4], candidates):  # nothing near: the givers' listed works name the term
+            weighted.extend((t, 3) for k in by for t in self.titles_by.get(k, []))
         if n > 0:
             weighted.append((self.paragraphs[n - 1], 1))
         scores = _term_scores(weighted, candidates)
