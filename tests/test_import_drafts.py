@@ -97,9 +97,9 @@ def test_proposals_then_accept_then_check(empty_corpus: Path):
 def test_every_fixture_passes_check_after_acceptance(empty_corpus: Path):
     result = import_files(PAGES, empty_corpus, None, as_json=False, force=False, accept=True)
     assert result.exit_code == 0
-    assert len([p for p in result.written if p.suffix == ".md"]) == len(PAGES) == 11
+    assert len([p for p in result.written if p.suffix == ".md"]) == len(PAGES) == 12
     report = check(empty_corpus, SCHEMA)
-    assert (report.posts, report.definitions, report.quotes, report.warnings) == (11, 28, 18, [])
+    assert (report.posts, report.definitions, report.quotes, report.warnings) == (12, 31, 20, [])
     names = sorted(p.name for p in (empty_corpus / "posts").glob("*.md"))
     assert names == ["2014-08-27-vous-avez-dit-coproduction.md",
                      "2014-12-01-designers-et-agents-publics-la-coproduction-a-epreuve.md",
@@ -109,6 +109,7 @@ def test_every_fixture_passes_check_after_acceptance(empty_corpus: Path):
                      "2015-03-03-les-communs-une-autre-voie-pour-coproduire.md",
                      "2015-04-14-donnees-ouvertes-les-citoyens-coproducteurs-de-action-publique.md",
                      "2015-05-19-living-labs-quand-les-usagers-deviennent-chercheurs.md",
+                     "2015-06-01-plateformes-collaboratives-coproduire-entre-pairs.md",
                      "2015-06-02-communs-urbains-la-ville-comme-ressource-partagee.md",
                      "2015-07-07-innovation-ouverte-un-modele-pour-les-collectivites.md",
                      "2015-10-01-tiers-lieux-faire-ensemble-hors-les-murs.md"]
