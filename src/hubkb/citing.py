@@ -22,12 +22,16 @@ LANGS: tuple[str, ...] = cite.LANGS
 PASSAGE_KINDS = ("definition", "quote")
 
 
+def _choose(what: str, value: str, choices: tuple[str, ...], label: str = "") -> None:
+    if value not in choices:
+        listed = f"{label}: " if label else ""
+        raise QueryError(f"unknown {what} {value!r} ({listed}{', '.join(choices)})")
+
+
 def cite_work(db_path: Path, work_id: str, style: str = "apa", lang: str = "fr") -> str:
     """The work as a reference in `style` (apa, chicago, iso690) or as a bibtex/ris/csl-json record."""
-    if style not in STYLES:
-        raise QueryError(f"unknown style {style!r} (styles: {', '.join(STYLES)})")
-    if lang not in LANGS:
-        raise QueryError(f"unknown language {lang!r} (languages: {', '.join(LANGS)})")
+    _choose("style", style, STYLES, "styles")
+    _choose("language", lang, LANGS, "languages")
     conn = open_database(db_path)
     try:
         work = load_work(conn, work_id)
@@ -50,10 +54,8 @@ def format_work(work: dict[str, Any], style: str, lang: str) -> str:
 
 def cite_passage(db_path: Path, kind: str, passage_id: str, lang: str = "fr") -> dict[str, Any]:
     """A definition or quote with its second-hand chain (`hubkb.cite.secondhand`)."""
-    if kind not in PASSAGE_KINDS:
-        raise QueryError(f"unknown kind of passage {kind!r} ({', '.join(PASSAGE_KINDS)})")
-    if lang not in LANGS:
-        raise QueryError(f"unknown language {lang!r} (languages: {', '.join(LANGS)})")
+    _choose("kind of passage", kind, PASSAGE_KINDS)
+    _choose("language", lang, LANGS, "languages")
     conn = open_database(db_path)
     try:
         passage = load_passage(conn, kind, passage_id)

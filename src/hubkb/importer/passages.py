@@ -272,14 +272,19 @@ class PassageFinder:
                 return [m.key for m in groups[-1]]
         if not verbs:
             return None
-        verb_at = start + verbs[-1].start()
-        groups = self._groups(n, start, verb_at, exclude=via)
-        if groups:
-            return [m.key for m in groups[-1]]
-        pronoun = self._pronoun(n, text, start, verb_at)
+        # "X souligne que « … »", "il souligne…", then "Comme le souligne X, « … »"
+        return self._around(n, text, start, start + verbs[-1].start(), start + verbs[-1].end(), end, via)
+
+    def _around(self, n: int, text: str, start: int, cue_at: int, after_at: int, end: int,
+                via: object) -> list[str] | None:
+        """The agent nearest before a cue, a pronoun standing for one, or the first after it."""
+        before = self._groups(n, start, cue_at, exclude=via)
+        if before:
+            return [m.key for m in before[-1]]
+        pronoun = self._pronoun(n, text, start, cue_at)
         if pronoun:
             return pronoun
-        after = self._groups(n, start + verbs[-1].end(), end, exclude=via)  # "Comme le souligne X, « … »"
+        after = self._groups(n, after_at, end, exclude=via)
         return [m.key for m in after[0]] if after else None
 
     # --- definitions ---
@@ -299,16 +304,8 @@ class PassageFinder:
                 return group
         cue = _DEF_CUE.search(lead)
         cue_at = start + (cue.start() if cue else len(lead))
-        before = self._groups(n, start, cue_at, exclude=via)
-        if before:
-            return [m.key for m in before[-1]]
-        pronoun = self._pronoun(n, text, start, cue_at)
-        if pronoun:
-            return pronoun
-        after = self._groups(n, cue_at, end, exclude=via)
-        if after:
-            return [m.key for m in after[0]]
-        return []  # "Nous garderons comme définition…", or no giver named: the post itself
+        found = self._around(n, text, start, cue_at, cue_at, end, via)
+        return found if found is not None else []  # "Nous garderons comme définition…": the post itself
 
     def _term(self, n: int, text: str, lead: str, at: int, quoted: str, by: list[str]) -> str | None:
         for pattern in _EXPLICIT_TERM:
