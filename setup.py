@@ -3,6 +3,7 @@
 They live at the repository root because people edit and review them there;
 the wheel needs them as package data so that `hubkb serve` works from any folder.
 """
+
 import shutil
 from pathlib import Path
 

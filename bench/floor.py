@@ -13,6 +13,7 @@ the whole corpus in memory before writing, so its peak RSS grows with N.
 
 DB is replaced if it exists.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,7 +55,7 @@ def split_front_matter(text: str) -> tuple[str, str]:
     end = text.find("\n---\n", 3)
     if end < 0:
         return "", text
-    return text[4:end], text[end + 5:]
+    return text[4:end], text[end + 5 :]
 
 
 def read_post(path: Path) -> Post:
@@ -81,8 +82,10 @@ def write_database(db_path: Path, posts: list[Post]) -> int:
         _create_schema(conn)
         conn.executemany(
             "INSERT INTO posts VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(p.id, *(as_text(p.front_matter.get(k)) for k in
-                      ("title", "date", "authors", "tags", "site")), p.body) for p in posts],
+            [
+                (p.id, *(as_text(p.front_matter.get(k)) for k in ("title", "date", "authors", "tags", "site")), p.body)
+                for p in posts
+            ],
         )
         rows = [(p.id, n, text) for p in posts for n, text in enumerate(p.paragraphs, 1)]
         conn.executemany("INSERT INTO paragraphs (post_id, n, text) VALUES (?, ?, ?)", rows)
@@ -114,8 +117,11 @@ def main(argv: list[str]) -> int:
     read_seconds = time.perf_counter() - start
     paragraphs = write_database(db_path, posts)
     total = time.perf_counter() - start
-    print(f"floor: {len(posts)} posts, {paragraphs} paragraphs; read+parse {read_seconds:.2f} s, "
-          f"total {total:.2f} s -> {db_path}", file=sys.stderr)
+    print(
+        f"floor: {len(posts)} posts, {paragraphs} paragraphs; read+parse {read_seconds:.2f} s, "
+        f"total {total:.2f} s -> {db_path}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -17,6 +17,7 @@ Names, aliases and titles are unique after case/accent/elision folding, carry
 no digits (but for La 27e Région), and no one-word alias folds to a word of
 the generated prose.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -100,12 +101,24 @@ SEED_ORGS = (
 )
 
 ORG_HEADS = (
-    ("Agence", "agency"), ("Fondation", "foundation"), ("Institut", "lab"),
-    ("Observatoire", "lab"), ("Laboratoire", "lab"), ("Collectif", "association"),
-    ("Association", "association"), ("Réseau", "network"), ("Cabinet", "company"),
-    ("Atelier", "company"), ("Centre", "public"), ("Conseil", "public"),
-    ("Mission", "public"), ("Maison", "association"), ("Coopérative", "company"),
-    ("École", "university"), ("Université populaire", "university"), ("Fabrique", "company"),
+    ("Agence", "agency"),
+    ("Fondation", "foundation"),
+    ("Institut", "lab"),
+    ("Observatoire", "lab"),
+    ("Laboratoire", "lab"),
+    ("Collectif", "association"),
+    ("Association", "association"),
+    ("Réseau", "network"),
+    ("Cabinet", "company"),
+    ("Atelier", "company"),
+    ("Centre", "public"),
+    ("Conseil", "public"),
+    ("Mission", "public"),
+    ("Maison", "association"),
+    ("Coopérative", "company"),
+    ("École", "university"),
+    ("Université populaire", "university"),
+    ("Fabrique", "company"),
 )
 
 ORG_TAILS = """
@@ -270,16 +283,35 @@ solidarité de proximité|intelligence des usages
 """.replace("\n", "").split("|")
 
 TITLE_FRAMES_FR = (
-    "{NP} : {np} et {np2}", "Repenser {np}", "Vers {np2} ?", "Manifeste pour {np}",
-    "Le guide {de_np}", "Petit traité {de_np}", "{NP} en pratique", "Quand {np} {v} {np2}",
-    "Enquête sur {np}", "{NP}, {np2} et {np3}", "Pour en finir avec {np}",
-    "Ce que {np} fait à {np2}", "Rapport sur {np}", "Les métamorphoses {de_np}",
+    "{NP} : {np} et {np2}",
+    "Repenser {np}",
+    "Vers {np2} ?",
+    "Manifeste pour {np}",
+    "Le guide {de_np}",
+    "Petit traité {de_np}",
+    "{NP} en pratique",
+    "Quand {np} {v} {np2}",
+    "Enquête sur {np}",
+    "{NP}, {np2} et {np3}",
+    "Pour en finir avec {np}",
+    "Ce que {np} fait à {np2}",
+    "Rapport sur {np}",
+    "Les métamorphoses {de_np}",
 )
 
 TITLE_FRAMES_EN = (
-    "The Challenge of {X}", "{X} Inside Out", "Public Services and {X}", "Rethinking {X}",
-    "{X}: A Practical Guide", "People Powered {X}", "Beyond {X}", "Governing {X}",
-    "{X} and {Y}", "Making {X} Work", "The Future of {X}", "{X} in Practice",
+    "The Challenge of {X}",
+    "{X} Inside Out",
+    "Public Services and {X}",
+    "Rethinking {X}",
+    "{X}: A Practical Guide",
+    "People Powered {X}",
+    "Beyond {X}",
+    "Governing {X}",
+    "{X} and {Y}",
+    "Making {X} Work",
+    "The Future of {X}",
+    "{X} in Practice",
 )
 
 EN_NOUNS = """
@@ -289,21 +321,45 @@ Collaborative Consumption|Prototyping|Public Value|Mutual Aid|Community Health|O
 """.replace("\n", "").split("|")
 
 POST_TITLE_FRAMES = (
-    "Vous avez dit {term} ?", "{Term} : {np}", "Retour sur {np}", "Ce que {np} fait à {np2}",
-    "{NP}, {np2} et {np3}", "Entretien avec {person}", "{Term} et {term2} : où en est-on ?",
-    "Petite histoire {de_term}", "À quoi sert {np} ?", "Lu pour vous : {np}",
+    "Vous avez dit {term} ?",
+    "{Term} : {np}",
+    "Retour sur {np}",
+    "Ce que {np} fait à {np2}",
+    "{NP}, {np2} et {np3}",
+    "Entretien avec {person}",
+    "{Term} et {term2} : où en est-on ?",
+    "Petite histoire {de_term}",
+    "À quoi sert {np} ?",
+    "Lu pour vous : {np}",
 )
 
 BOOK_PUBLISHERS = (
-    "La Découverte", "Éditions du Seuil", "Fyp éditions", "Presses universitaires de Rennes",
-    "Presses de Sciences Po", "Éditions de l’Atelier", "Odile Jacob", "Le Bord de l’eau",
-    "Éditions Charles Léopold Mayer", "Gallimard", "Armand Colin", "MIT Press",
-    "Cambridge University Press", "Éditions Rue d’Ulm",
+    "La Découverte",
+    "Éditions du Seuil",
+    "Fyp éditions",
+    "Presses universitaires de Rennes",
+    "Presses de Sciences Po",
+    "Éditions de l’Atelier",
+    "Odile Jacob",
+    "Le Bord de l’eau",
+    "Éditions Charles Léopold Mayer",
+    "Gallimard",
+    "Armand Colin",
+    "MIT Press",
+    "Cambridge University Press",
+    "Éditions Rue d’Ulm",
 )
 JOURNALS = (
-    "Revue française d’administration publique", "Mouvements", "Esprit", "Sciences de la société",
-    "Revue d’économie industrielle", "Public Management Review", "Internet Actu",
-    "La Vie des idées", "Socio", "Réseaux",
+    "Revue française d’administration publique",
+    "Mouvements",
+    "Esprit",
+    "Sciences de la société",
+    "Revue d’économie industrielle",
+    "Public Management Review",
+    "Internet Actu",
+    "La Vie des idées",
+    "Socio",
+    "Réseaux",
 )
 VIDEO_PUBLISHERS = ("Vimeo", "YouTube", "Arte", "Dailymotion")
 WORK_TYPES = ("report", "book", "article", "video", "webpage")
@@ -495,9 +551,7 @@ def make_organisations(rng: random.Random, count: int, names: FoldedNames) -> li
     return orgs
 
 
-def make_people(
-    rng: random.Random, count: int, orgs: Sequence[Organisation], names: FoldedNames
-) -> list[Person]:
+def make_people(rng: random.Random, count: int, orgs: Sequence[Organisation], names: FoldedNames) -> list[Person]:
     pairs = [tuple(name.split(" ", 1)) for name in SEED_PEOPLE[:count]]
     combos = list(itertools.product(FIRST_NAMES, LAST_NAMES))
     rng.shuffle(combos)
@@ -571,7 +625,7 @@ def org_alias_candidates(o: Organisation, rng: random.Random) -> Iterator[str]:
         yield short
     for article in ("La ", "Le ", "L’", "Les "):
         if o.name.startswith(article):
-            yield o.name[len(article):]
+            yield o.name[len(article) :]
     cities = list(CITIES)
     rng.shuffle(cities)
     for city in cities:
@@ -583,9 +637,7 @@ def org_alias_candidates(o: Organisation, rng: random.Random) -> Iterator[str]:
         yield f"{o.name}, antenne {de(city)}"
 
 
-def assign_aliases(
-    seed: int, auth: Authorities, total: int, names: FoldedNames
-) -> None:
+def assign_aliases(seed: int, auth: Authorities, total: int, names: FoldedNames) -> None:
     """Give `total` aliases in all, one entity at a time in a shuffled order."""
     entities: list[tuple[Person | Organisation, Iterator[str]]] = []
     for p in auth.people:
@@ -616,8 +668,12 @@ def assign_aliases(
 
 
 def make_works(
-    rng: random.Random, count: int, people: Sequence[Person], orgs: Sequence[Organisation],
-    names: FoldedNames, prose: Prose,
+    rng: random.Random,
+    count: int,
+    people: Sequence[Person],
+    orgs: Sequence[Organisation],
+    names: FoldedNames,
+    prose: Prose,
 ) -> list[Work]:
     works: list[Work] = []
     ids: set[str] = set()
@@ -631,8 +687,7 @@ def make_works(
         year = max(1970, 2024 - int(rng.expovariate(1 / 9)))
         work_id = unique_id(f"{id_base}-{year}", ids)
         url = f"https://example.org/{work_id}" if kind in ("video", "webpage", "report") else None
-        works.append(Work(work_id, kind, title, authors, year,
-                          work_publisher(rng, kind, orgs), language, url))
+        works.append(Work(work_id, kind, title, authors, year, work_publisher(rng, kind, orgs), language, url))
     return works
 
 
@@ -712,7 +767,7 @@ def compile_frame(frame: str) -> list[tuple[str, str]]:
     parts: list[tuple[str, str]] = []
     pos = 0
     for m in _SLOT.finditer(frame):
-        parts.append((frame[pos:m.start()], m.group(1)))
+        parts.append((frame[pos : m.start()], m.group(1)))
         pos = m.end()
     parts.append((frame[pos:], ""))
     return parts
@@ -830,13 +885,20 @@ class Prose:
     def _slot_functions(self) -> dict[str, Callable[[], str]]:
         pick, r = self.pick, self.rng
         return {
-            "de_np": lambda: de_np(self.np()), "de_np2": lambda: de_np(self.np()),
-            "person": self.person, "person2": self.person,
+            "de_np": lambda: de_np(self.np()),
+            "de_np2": lambda: de_np(self.np()),
+            "person": self.person,
+            "person2": self.person,
             "de_person": lambda: de(self.person()),
-            "org": self.org, "de_org": self.de_org, "de_org2": self.de_org,
-            "term": self.term, "de_term": lambda: de(self.term()),
-            "city": lambda: pick(CITIES), "year": lambda: str(r.randint(1970, 2023)),
-            "n": lambda: str(r.randint(2, 30)), "adv": lambda: pick(ADVERBIALS),
+            "org": self.org,
+            "de_org": self.de_org,
+            "de_org2": self.de_org,
+            "term": self.term,
+            "de_term": lambda: de(self.term()),
+            "city": lambda: pick(CITIES),
+            "year": lambda: str(r.randint(1970, 2023)),
+            "n": lambda: str(r.randint(2, 30)),
+            "adv": lambda: pick(ADVERBIALS),
             "adv_or_plain": lambda: pick(ADVERBIALS).strip() or "avec acuité",
             "conn": lambda: pick(CONNECTORS),
             "title": lambda: pick(self.work_titles),
@@ -877,8 +939,7 @@ class Prose:
 
     def definition_text(self) -> str:
         frame = self.rng.choice(DEF_FRAMES)
-        return frame.format(inf=self.infinitive(), np=self.np(), np2=self.np(),
-                            np3=self.np(), np4=self.np())
+        return frame.format(inf=self.infinitive(), np=self.np(), np2=self.np(), np3=self.np(), np4=self.np())
 
     def quote_text(self) -> str:
         frame = self.rng.choice(QUOTE_FRAMES)
@@ -886,15 +947,22 @@ class Prose:
             return self.rng.choice(QUOTE_NOUNS)
         subject = self.np()
         verb, _ = self.verb_and_object(subject)
-        return frame.format(NP=cap(subject), np=self.np(), np2=self.np(), np3=self.np(),
-                            v=verb, inf=self.infinitive(), inf2=self.infinitive())
+        return frame.format(
+            NP=cap(subject),
+            np=self.np(),
+            np2=self.np(),
+            np3=self.np(),
+            v=verb,
+            inf=self.infinitive(),
+            inf2=self.infinitive(),
+        )
 
     def title_from(self, frames: Sequence[str], **extra: str) -> str:
         subject = self.np()
         verb, _ = self.verb_and_object(subject)
         text = self.rng.choice(frames).format(
-            NP=cap(subject), np=subject, np2=self.np(), np3=self.np(), v=verb,
-            de_np=de_np(self.np()), **extra)
+            NP=cap(subject), np=subject, np2=self.np(), np3=self.np(), v=verb, de_np=de_np(self.np()), **extra
+        )
         return cap(text)
 
     def work_title(self) -> str:
@@ -902,8 +970,14 @@ class Prose:
 
     def post_title(self) -> str:
         t1, t2 = self.term(), self.term()
-        return self.title_from(POST_TITLE_FRAMES, term=t1, Term=cap(t1), term2=t2,
-                               de_term=de(t1), person=self.people.canonical[self.pick(self.people_table)])
+        return self.title_from(
+            POST_TITLE_FRAMES,
+            term=t1,
+            Term=cap(t1),
+            term2=t2,
+            de_term=de(t1),
+            person=self.people.canonical[self.pick(self.people_table)],
+        )
 
 
 # --------------------------------------------------------------------------
@@ -942,11 +1016,14 @@ class PostMaker:
         definitions = [self.definition(date.year, references) for _ in range(r.randint(0, 2))]
         quotes = [self.quote() for _ in range(r.randint(0, 2))]
         fm: dict[str, Any] = {
-            "title": title, "date": date, "authors": authors, "site": r.choice(SITES),
-            "language": "fr", "tags": sorted(r.sample(TAGS, r.randint(2, 4)), key=TAGS.index),
+            "title": title,
+            "date": date,
+            "authors": authors,
+            "site": r.choice(SITES),
+            "language": "fr",
+            "tags": sorted(r.sample(TAGS, r.randint(2, 4)), key=TAGS.index),
         }
-        for key, value in (("references", references), ("definitions", definitions),
-                           ("quotes", quotes)):
+        for key, value in (("references", references), ("definitions", definitions), ("quotes", quotes)):
             if value:
                 fm[key] = value
         filename = f"{date.isoformat()}-{ascii_slug(title)}-{index:0{width}d}.md"
@@ -975,8 +1052,11 @@ class PostMaker:
             givers = [r.choice(self.auth.organisations)]
         else:
             givers = r.sample(self.auth.people, r.choice((1, 1, 2)))
-        d: dict[str, Any] = {"term": term.id, "text": self.prose.definition_text(),
-                             "by": [self.name_as_written(g) for g in givers]}
+        d: dict[str, Any] = {
+            "term": term.id,
+            "text": self.prose.definition_text(),
+            "by": [self.name_as_written(g) for g in givers],
+        }
         if r.random() < 0.5:
             work = r.choice(references) if references else next(iter(self.references(year)), None)
             if work:
@@ -987,8 +1067,7 @@ class PostMaker:
 
     def quote(self) -> dict[str, Any]:
         r = self.rng
-        q: dict[str, Any] = {"text": self.prose.quote_text(),
-                             "by": self.name_as_written(r.choice(self.auth.people))}
+        q: dict[str, Any] = {"text": self.prose.quote_text(), "by": self.name_as_written(r.choice(self.auth.people))}
         if r.random() < 0.3:
             q["via"] = self.name_as_written(r.choice(self.auth.people))
         return q
@@ -997,8 +1076,7 @@ class PostMaker:
         """About nine paragraphs; each definition or quote lands verbatim in one of them."""
         r = self.rng
         count = r.choices(PARAGRAPH_COUNTS, PARAGRAPH_WEIGHTS)[0]
-        paragraphs = [self.prose.paragraph(r.randint(SENTENCES_MIN, SENTENCES_MAX))
-                      for _ in range(count)]
+        paragraphs = [self.prose.paragraph(r.randint(SENTENCES_MIN, SENTENCES_MAX)) for _ in range(count)]
         citing = [self.definition_sentence(d) for d in definitions]
         citing += [self.quote_sentence(q) for q in quotes]
         for n, sentence in zip(r.sample(range(count), len(citing)), citing):
@@ -1066,17 +1144,30 @@ def authority_documents(auth: Authorities) -> dict[str, list[dict[str, Any]]]:
         return {k: v for k, v in entry.items() if v not in (None, [], "")}
 
     return {
-        "people.yaml": [drop_empty({"id": p.id, "name": p.name, "aliases": p.aliases,
-                                    "organisations": p.organisations}) for p in auth.people],
-        "organisations.yaml": [drop_empty({"id": o.id, "name": o.name, "aliases": o.aliases,
-                                           "kind": o.kind, "url": o.url})
-                               for o in auth.organisations],
-        "works.yaml": [drop_empty({"id": w.id, "type": w.type, "title": w.title,
-                                   "authors": w.authors, "year": w.year,
-                                   "publisher": w.publisher, "language": w.language,
-                                   "url": w.url}) for w in auth.works],
-        "terms.yaml": [drop_empty({"id": t.id, "label": t.label, "aliases": t.aliases})
-                       for t in auth.terms],
+        "people.yaml": [
+            drop_empty({"id": p.id, "name": p.name, "aliases": p.aliases, "organisations": p.organisations})
+            for p in auth.people
+        ],
+        "organisations.yaml": [
+            drop_empty({"id": o.id, "name": o.name, "aliases": o.aliases, "kind": o.kind, "url": o.url})
+            for o in auth.organisations
+        ],
+        "works.yaml": [
+            drop_empty(
+                {
+                    "id": w.id,
+                    "type": w.type,
+                    "title": w.title,
+                    "authors": w.authors,
+                    "year": w.year,
+                    "publisher": w.publisher,
+                    "language": w.language,
+                    "url": w.url,
+                }
+            )
+            for w in auth.works
+        ],
+        "terms.yaml": [drop_empty({"id": t.id, "label": t.label, "aliases": t.aliases}) for t in auth.terms],
     }
 
 
@@ -1085,8 +1176,10 @@ def prepare_outdir(outdir: Path, overwrite: bool) -> Path:
     posts_dir.mkdir(parents=True, exist_ok=True)
     existing = sorted(posts_dir.glob("*.md"))
     if existing and not overwrite:
-        raise GenerateError(f"{posts_dir} already holds {len(existing)} posts; "
-                            "choose an empty OUTDIR or pass --overwrite to replace them")
+        raise GenerateError(
+            f"{posts_dir} already holds {len(existing)} posts; "
+            "choose an empty OUTDIR or pass --overwrite to replace them"
+        )
     for path in existing:
         path.unlink()
     return posts_dir
@@ -1120,8 +1213,7 @@ def build_authorities(seed: int, scale: Scale, prose: Prose, names: FoldedNames)
     return auth
 
 
-def generate(n: int, outdir: Path, seed: int = 1, aliases: int = 300,
-             overwrite: bool = False) -> dict[str, int]:
+def generate(n: int, outdir: Path, seed: int = 1, aliases: int = 300, overwrite: bool = False) -> dict[str, int]:
     """Write the corpus; return counts (posts, bytes, people, ...)."""
     scale = Scale.for_posts(n, aliases)
     names = FoldedNames(prose_words())
@@ -1143,10 +1235,16 @@ def generate(n: int, outdir: Path, seed: int = 1, aliases: int = 300,
         data = render_post(post).encode("utf-8")
         (posts_dir / post.filename).write_bytes(data)
         post_bytes += len(data)
-    return {"posts": n, "post_bytes": post_bytes, "authority_bytes": total,
-            "people": len(auth.people), "organisations": len(auth.organisations),
-            "works": len(auth.works), "terms": len(auth.terms),
-            "aliases": sum(len(e.aliases) for e in [*auth.people, *auth.organisations])}
+    return {
+        "posts": n,
+        "post_bytes": post_bytes,
+        "authority_bytes": total,
+        "people": len(auth.people),
+        "organisations": len(auth.organisations),
+        "works": len(auth.works),
+        "terms": len(auth.terms),
+        "aliases": sum(len(e.aliases) for e in [*auth.people, *auth.organisations]),
+    }
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -1154,10 +1252,16 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("n", type=int, metavar="N", help="number of posts")
     parser.add_argument("outdir", type=Path, metavar="OUTDIR", help="writes OUTDIR/corpus/...")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--aliases", type=int, default=300, metavar="K",
-                        help="total aliases over people and organisations (default 300)")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="replace the *.md files already in OUTDIR/corpus/posts")
+    parser.add_argument(
+        "--aliases",
+        type=int,
+        default=300,
+        metavar="K",
+        help="total aliases over people and organisations (default 300)",
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace the *.md files already in OUTDIR/corpus/posts"
+    )
     args = parser.parse_args(argv)
     if args.n < 1 or args.aliases < 0:
         parser.error("N must be at least 1 and K at least 0")
@@ -1174,11 +1278,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     seconds = time.perf_counter() - start
     size_mb = (counts["post_bytes"] + counts["authority_bytes"]) / 1e6
-    print(f"{counts['posts']} posts, {size_mb:.1f} MB "
-          f"({counts['post_bytes'] / counts['posts'] / 1000:.2f} KB a post), "
-          f"{counts['people']} people, {counts['organisations']} organisations, "
-          f"{counts['works']} works, {counts['terms']} terms, {counts['aliases']} aliases "
-          f"in {seconds:.1f} s -> {args.outdir / 'corpus'}", file=sys.stderr)
+    print(
+        f"{counts['posts']} posts, {size_mb:.1f} MB "
+        f"({counts['post_bytes'] / counts['posts'] / 1000:.2f} KB a post), "
+        f"{counts['people']} people, {counts['organisations']} organisations, "
+        f"{counts['works']} works, {counts['terms']} terms, {counts['aliases']} aliases "
+        f"in {seconds:.1f} s -> {args.outdir / 'corpus'}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ ranked passage search, table search, faceted table pages, post row pages
 `--deadline` seconds, whichever comes first, and prints requests, errors,
 throughput and latency percentiles. Exit status 1 when any request failed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,10 +50,12 @@ class Result:
     def summary(self) -> str:
         rate = self.requests / self.seconds if self.seconds else 0.0
         mean = statistics.fmean(self.latencies) if self.latencies else 0.0
-        return (f"{self.requests} requests, {self.errors} errors in {self.seconds:.1f} s ({rate:.0f} req/s); "
-                f"latency ms: mean {mean * 1000:.1f}, p50 {self.percentile(50) * 1000:.1f}, "
-                f"p95 {self.percentile(95) * 1000:.1f}, p99 {self.percentile(99) * 1000:.1f}, "
-                f"max {max(self.latencies, default=0) * 1000:.1f}")
+        return (
+            f"{self.requests} requests, {self.errors} errors in {self.seconds:.1f} s ({rate:.0f} req/s); "
+            f"latency ms: mean {mean * 1000:.1f}, p50 {self.percentile(50) * 1000:.1f}, "
+            f"p95 {self.percentile(95) * 1000:.1f}, p99 {self.percentile(99) * 1000:.1f}, "
+            f"max {max(self.latencies, default=0) * 1000:.1f}"
+        )
 
 
 def request_mix(post_ids: list[str], people: list[str]) -> list[str]:
@@ -120,8 +123,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(folder: Path, corpus: Path | None = None, db: Path | None = None,
-                 timeout: float = 600.0) -> tuple[subprocess.Popen, str]:
+def start_server(
+    folder: Path, corpus: Path | None = None, db: Path | None = None, timeout: float = 600.0
+) -> tuple[subprocess.Popen, str]:
     """`hubkb serve` on a free loopback port, run in `folder`: on `corpus` (default: a copy of the
     default corpus), into `db` (default: folder/hubkb.db); it builds first when the database is stale."""
     port = _free_port()
@@ -130,8 +134,12 @@ def start_server(folder: Path, corpus: Path | None = None, db: Path | None = Non
         shutil.copytree(ROOT / "corpus", corpus)
     args = ["serve", "--port", str(port), "--corpus", str(corpus), "--db", str(db or folder / "hubkb.db")]
     log = (folder / "serve.log").open("w")
-    process = subprocess.Popen([sys.executable, "-c", "from hubkb.cli import cli; cli()", *args],
-                               cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from hubkb.cli import cli; cli()", *args],
+        cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     stop = time.monotonic() + timeout  # a large corpus is built before the server answers
     while time.monotonic() < stop:
@@ -163,8 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="hubkb-load-") as tmp:
         url = args.url
         if url is None:
-            process, url = start_server(Path(tmp), args.corpus and args.corpus.resolve(),
-                                        args.db and args.db.resolve())
+            process, url = start_server(Path(tmp), args.corpus and args.corpus.resolve(), args.db and args.db.resolve())
         try:
             result = asyncio.run(load(url, args.requests, args.clients, args.deadline))
         finally:

@@ -14,6 +14,7 @@ every Python command measured here is above it.
 
 Usage as a script: `python bench/measure.py CMD [ARG...]` prints the figures.
 """
+
 from __future__ import annotations
 
 import json

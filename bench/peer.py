@@ -18,6 +18,7 @@ step a child process measured by `measure.run_timed` (wall time, peak RSS):
 Databases go to DIR (default: the corpus's parent), as peer.db and floor.db,
 replaced on every run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import run_timed  # noqa: E402
+from measure import run_timed
 
 HERE = Path(__file__).resolve().parent
 TOKENIZER = "unicode61 remove_diacritics 2"
@@ -71,8 +72,7 @@ class PipelineResult:
         return all(s.returncode == 0 for s in self.steps)
 
     def as_dict(self) -> dict[str, object]:
-        return {**asdict(self), "seconds": self.seconds, "peak_rss_mb": self.peak_rss_mb,
-                "ok": self.ok}
+        return {**asdict(self), "seconds": self.seconds, "peak_rss_mb": self.peak_rss_mb, "ok": self.ok}
 
 
 def corpus_dir(path: Path) -> Path:
@@ -107,6 +107,7 @@ def argv_budget() -> int:
 
 def chunk_arguments(fixed: Sequence[str], paths: Sequence[str], budget: int) -> list[list[str]]:
     """Split `paths` over as few commands `fixed + chunk` as fit in `budget` bytes."""
+
     def cost(arg: str) -> int:
         return len(arg.encode()) + 1 + 8  # the string, its NUL, its argv pointer
 
@@ -125,16 +126,16 @@ def chunk_arguments(fixed: Sequence[str], paths: Sequence[str], budget: int) -> 
 def peer_steps(corpus: Path, db: Path) -> list[Step]:
     fixed = [tool("markdown-to-sqlite"), str(db), TABLE]
     loads = chunk_arguments(fixed, post_paths(corpus), argv_budget())
-    steps = [Step(f"markdown-to-sqlite{f' {i + 1}/{len(loads)}' if len(loads) > 1 else ''}",
-                  cmd, corpus) for i, cmd in enumerate(loads)]
-    fts = [tool("sqlite-utils"), "enable-fts", str(db), TABLE, "title", "text",
-           "--fts5", "--tokenize", TOKENIZER]
+    steps = [
+        Step(f"markdown-to-sqlite{f' {i + 1}/{len(loads)}' if len(loads) > 1 else ''}", cmd, corpus)
+        for i, cmd in enumerate(loads)
+    ]
+    fts = [tool("sqlite-utils"), "enable-fts", str(db), TABLE, "title", "text", "--fts5", "--tokenize", TOKENIZER]
     return [*steps, Step("sqlite-utils enable-fts", fts, corpus)]
 
 
 def floor_steps(corpus: Path, db: Path) -> list[Step]:
-    return [Step("floor.py", [sys.executable, str(HERE / "floor.py"), str(corpus), str(db)],
-                 corpus)]
+    return [Step("floor.py", [sys.executable, str(HERE / "floor.py"), str(corpus), str(db)], corpus)]
 
 
 def run_pipeline(name: str, steps: Sequence[Step], posts: int, db: Path) -> PipelineResult:
@@ -160,8 +161,10 @@ def run_floor(corpus: Path, db: Path) -> PipelineResult:
 
 
 def format_result(result: PipelineResult) -> str:
-    lines = [f"{result.pipeline}: {result.posts} posts, {result.seconds:.2f} s, "
-             f"peak RSS {result.peak_rss_mb:.0f} MB{'' if result.ok else ', FAILED'}"]
+    lines = [
+        f"{result.pipeline}: {result.posts} posts, {result.seconds:.2f} s, "
+        f"peak RSS {result.peak_rss_mb:.0f} MB{'' if result.ok else ', FAILED'}"
+    ]
     for s in result.steps:
         status = "" if s.returncode == 0 else f"  exit {s.returncode}"
         lines.append(f"  {s.name:<28} {s.seconds:8.2f} s {s.peak_rss_mb:8.0f} MB{status}")
@@ -179,8 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_dir = args.db_dir or corpus.parent
     db_dir.mkdir(parents=True, exist_ok=True)
     runners = {"peer": run_peer, "floor": run_floor}
-    results = [runners[name](corpus, db_dir / f"{name}.db")
-               for name in runners if args.only in (None, name)]
+    results = [runners[name](corpus, db_dir / f"{name}.db") for name in runners if args.only in (None, name)]
     if args.json:
         print(json.dumps([r.as_dict() for r in results], indent=2))
     else:

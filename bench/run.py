@@ -16,6 +16,7 @@ raw figures to OUT/results.json, the commands' output to OUT/run.log.
 
 `--quick` is a smoke run: sizes 200 and 1,000, one repeat, fewer requests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,9 +42,20 @@ from peer import run_floor, run_peer, tool  # noqa: E402
 
 ALIAS_POSTS = 1000
 ALIAS_COUNTS = (300, 10_000)
-FIXED_QUERIES = ["coproduction", "co-production", "region", "Région", "27ème région",
-                 '"services publics"', '"design de services"', "innovation publique",
-                 "Laura Prandelle", "copro*", "numérique", "usagers"]
+FIXED_QUERIES = [
+    "coproduction",
+    "co-production",
+    "region",
+    "Région",
+    "27ème région",
+    '"services publics"',
+    '"design de services"',
+    "innovation publique",
+    "Laura Prandelle",
+    "copro*",
+    "numérique",
+    "usagers",
+]
 RARE_WORDS = 8
 SERVER_START_SECONDS = 300.0
 ENDPOINT_DEADLINE_SECONDS = 180.0
@@ -54,6 +66,7 @@ class BenchError(RuntimeError):
 
 
 # ---------------------------------------------------------------- commands ----
+
 
 class Runner:
     """Runs measured commands with their output appended to one log file."""
@@ -74,8 +87,9 @@ class Runner:
 
 def generate(runner: Runner, n: int, outdir: Path, aliases: int = 300) -> Path:
     """A fresh corpus (regenerated every run: the one-post rebuilds edit a post)."""
-    runner.timed([sys.executable, HERE / "generate.py", str(n), outdir, "--seed", "1",
-                  "--aliases", str(aliases), "--overwrite"])
+    runner.timed(
+        [sys.executable, HERE / "generate.py", str(n), outdir, "--seed", "1", "--aliases", str(aliases), "--overwrite"]
+    )
     return outdir / "corpus"
 
 
@@ -118,20 +132,29 @@ def bench_aliases(runner: Runner, out: Path, repeat: int, n: int) -> dict[int, l
     for r in range(repeat):  # short runs, noisier: main() asks for more of them
         for k, corpus in corpora.items():
             seconds[k].append(runner.timed([tool("hubkb"), "check", "--corpus", corpus])[0])
-        print(f"aliases run {r + 1}/{repeat}: " + ", ".join(f"K={k} {v[-1]:.2f} s" for k, v in seconds.items()),
-              file=sys.stderr)
+        print(
+            f"aliases run {r + 1}/{repeat}: " + ", ".join(f"K={k} {v[-1]:.2f} s" for k, v in seconds.items()),
+            file=sys.stderr,
+        )
     return seconds
 
 
 # ------------------------------------------------------------------ search ----
+
 
 def search_queries(db: Path) -> list[str]:
     """The fixed mix plus the rarest words of the index (in at least 2 paragraphs, 6+ letters)."""
     conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
     try:
         conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, paragraphs_fts, 'row')")
-        rare = [t for (t,) in conn.execute("SELECT term FROM temp.v WHERE doc >= 2 AND length(term) >= 6 "
-                                           "AND term GLOB '[a-z]*' ORDER BY doc, term LIMIT ?", [RARE_WORDS])]
+        rare = [
+            t
+            for (t,) in conn.execute(
+                "SELECT term FROM temp.v WHERE doc >= 2 AND length(term) >= 6 "
+                "AND term GLOB '[a-z]*' ORDER BY doc, term LIMIT ?",
+                [RARE_WORDS],
+            )
+        ]
     finally:
         conn.close()
     return FIXED_QUERIES + rare
@@ -157,9 +180,23 @@ def http_latency(db: Path, corpus: Path, queries: list[str], requests: int, log:
     """Sequential requests (one keep-alive client, after one warm-up pass) to `hubkb serve`."""
     port = _free_port()
     with log.open("ab") as out:
-        server = subprocess.Popen([tool("hubkb"), "serve", "--corpus", str(corpus), "--db", str(db),
-                                   "--host", "127.0.0.1", "--port", str(port)],
-                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [
+                tool("hubkb"),
+                "serve",
+                "--corpus",
+                str(corpus),
+                "--db",
+                str(db),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for_server(server, url)
@@ -203,8 +240,9 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait(timeout=15)
 
 
-def time_requests(client: httpx.Client, path: str, params: Callable[[str], dict[str, str]],
-                  queries: list[str], requests: int) -> dict:
+def time_requests(
+    client: httpx.Client, path: str, params: Callable[[str], dict[str, str]], queries: list[str], requests: int
+) -> dict:
     for q in queries:  # warm-up: connection, SQLite page cache, Datasette's first-use work
         client.get(path, params=params(q))
     by_query: dict[str, list[float]] = {q: [] for q in queries}
@@ -218,8 +256,11 @@ def time_requests(client: httpx.Client, path: str, params: Callable[[str], dict[
         by_query[queries[i % len(queries)]].append(time.perf_counter() - t0)
         errors += response.status_code != 200
     slowest = sorted(((statistics.median(v) * 1000, q) for q, v in by_query.items() if v), reverse=True)[:3]
-    return {**percentiles([x for v in by_query.values() for x in v]), "errors": errors,
-            "slowest": [[q, round(ms, 1)] for ms, q in slowest]}
+    return {
+        **percentiles([x for v in by_query.values() for x in v]),
+        "errors": errors,
+        "slowest": [[q, round(ms, 1)] for ms, q in slowest],
+    }
 
 
 def inprocess_latency(db: Path, queries: list[str], requests: int) -> dict[str, float]:
@@ -244,6 +285,7 @@ def cli_processes(runner: Runner, db: Path, repeat: int) -> dict[str, list[float
 
 # ------------------------------------------------------------------ report ----
 
+
 def mark(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
@@ -261,32 +303,46 @@ def build_table(sizes: list[int], m: dict[int, dict[str, tuple[float, float]]]) 
 
     row("`hubkb build --full`: s", lambda d, n: f"{d['full'][0]:.2f}")
     row("`hubkb build --full`: peak RSS MB", lambda d, n: f"{d['full'][1]:.0f} {mark(d['full'][1] <= 250)}", "≤ 250 MB")
-    row("one-post rebuild: s (% of full)",
+    row(
+        "one-post rebuild: s (% of full)",
         lambda d, n: f"{d['one'][0]:.2f} ({d['one'][0] / d['full'][0]:.1%} {mark(d['one'][0] <= 0.05 * d['full'][0])})",
-        "≤ 5%")
-    row("no-change rebuild: s (% of full)",
-        lambda d, n: f"{d['none'][0]:.2f} ({d['none'][0] / d['full'][0]:.1%} {mark(d['none'][0] <= 0.02 * d['full'][0])})",
-        "≤ 2%")
+        "≤ 5%",
+    )
+    row(
+        "no-change rebuild: s (% of full)",
+        lambda d, n: (
+            f"{d['none'][0]:.2f} ({d['none'][0] / d['full'][0]:.1%} {mark(d['none'][0] <= 0.02 * d['full'][0])})"
+        ),
+        "≤ 2%",
+    )
     row("rebuilds: peak RSS MB (one-post / no-change)", lambda d, n: f"{d['one'][1]:.0f} / {d['none'][1]:.0f}")
     row("peer (markdown-to-sqlite + enable-fts): s / peak MB", lambda d, n: f"{d['peer'][0]:.2f} / {d['peer'][1]:.0f}")
     row("floor (floor.py): s / peak MB", lambda d, n: f"{d['floor'][0]:.2f} / {d['floor'][1]:.0f}")
-    row("full build / peer", lambda d, n: f"{d['full'][0] / d['peer'][0]:.2f}× {mark(d['full'][0] <= 0.30 * d['peer'][0])}",
-        "≤ 0.30×")
-    row("full build / floor", lambda d, n: f"{d['full'][0] / d['floor'][0]:.2f}× {mark(d['full'][0] <= 2.5 * d['floor'][0])}",
-        "≤ 2.5×")
+    row(
+        "full build / peer",
+        lambda d, n: f"{d['full'][0] / d['peer'][0]:.2f}× {mark(d['full'][0] <= 0.30 * d['peer'][0])}",
+        "≤ 0.30×",
+    )
+    row(
+        "full build / floor",
+        lambda d, n: f"{d['full'][0] / d['floor'][0]:.2f}× {mark(d['full'][0] <= 2.5 * d['floor'][0])}",
+        "≤ 2.5×",
+    )
     row("full build: ms a post", lambda d, n: f"{d['full'][0] / n * 1000:.2f}")
     return rows
 
 
-def scaling_lines(sizes: list[int], m: dict[int, dict[str, tuple[float, float]]],
-                  aliases: dict[int, list[float]], alias_posts: int) -> list[str]:
+def scaling_lines(
+    sizes: list[int], m: dict[int, dict[str, tuple[float, float]]], aliases: dict[int, list[float]], alias_posts: int
+) -> list[str]:
     lo, hi = sizes[0], sizes[-1]
     per_post = {n: m[n]["full"][0] / n for n in sizes}
     time_ratio = per_post[hi] / per_post[lo]
     rss_ratio = m[hi]["full"][1] / m[lo]["full"][1]
     k_lo, k_hi = (statistics.median(aliases[k]) for k in ALIAS_COUNTS)
     return [
-        "| scaling | figure | target |", "|---|---|---|",
+        "| scaling | figure | target |",
+        "|---|---|---|",
         f"| build time a post, N = {hi:,} vs {lo:,} | {time_ratio:.2f}× "
         f"{mark(time_ratio <= 1.25)} | ≤ 1.25× (linear or better) |",
         f"| peak RSS, N = {hi:,} vs {lo:,} ({hi // lo}× the posts) | {rss_ratio:.2f}× "
@@ -300,7 +356,8 @@ def scaling_lines(sizes: list[int], m: dict[int, dict[str, tuple[float, float]]]
 def search_lines(n: int, http: dict[str, dict], inproc: dict[str, float], cli: dict[str, list[float]]) -> list[str]:
     c, p = http["canned"], http["posts_page"]
     return [
-        f"| passage search, N = {n:,} | p50 ms | p95 ms | target |", "|---|---|---|---|",
+        f"| passage search, N = {n:,} | p50 ms | p95 ms | target |",
+        "|---|---|---|---|",
         f"| canned `search_passages` JSON over HTTP ({c['n']} requests, {c['errors']} errors) "
         f"| {c['p50']:.1f} | {c['p95']:.1f} {mark(c['p95'] <= 25 and not c['errors'])} | p95 ≤ 25 ms |",
         f"| Datasette posts search page `/hubkb/posts?_search=` HTML ({p['n']} requests, {p['errors']} errors) "
@@ -310,41 +367,52 @@ def search_lines(n: int, http: dict[str, dict], inproc: dict[str, float], cli: d
         f"| `hubkb search --json` as a process, startup included (median, peak {cli['search'][1]:.0f} MB) "
         f"| {cli['search'][0] * 1000:.0f} | | |",
         f"| `hubkb --version`: process startup and imports alone (median) | {cli['startup'][0] * 1000:.0f} | | |",
-        "", "Slowest queries over HTTP (median ms): " + "; ".join(
+        "",
+        "Slowest queries over HTTP (median ms): "
+        + "; ".join(
             f"{name} " + ", ".join(f"`{q}` {ms:.0f}" for q, ms in http[key]["slowest"])
-            for name, key in (("canned", "canned"), ("posts page", "posts_page"))) + ".",
+            for name, key in (("canned", "canned"), ("posts page", "posts_page"))
+        )
+        + ".",
     ]
 
 
 def git_version() -> str:
     """The commit measured, and whether src/ differs from it."""
+
     def git(*a: str) -> str:
         return subprocess.run(["git", *a], cwd=HERE, capture_output=True, text=True).stdout.strip()
+
     dirty = " (src modified)" if git("status", "--porcelain", "--", "../src") else ""
     return (git("rev-parse", "--short", "HEAD") or "?") + dirty
 
 
-def header(args: argparse.Namespace, load_start: tuple[float, ...], version_start: str,
-           elapsed: float) -> list[str]:
+def header(args: argparse.Namespace, load_start: tuple[float, ...], version_start: str, elapsed: float) -> list[str]:
     load_end, version = os.getloadavg(), git_version()
     if version != version_start:
         version = f"{version_start} (NOTE: {version} at the end, the code changed during the run)"
     import yaml
-    versions = (f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-                f"PyYAML {yaml.__version__} (libyaml {'yes' if hasattr(yaml, 'CSafeLoader') else 'no'})")
+
+    versions = (
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"PyYAML {yaml.__version__} (libyaml {'yes' if hasattr(yaml, 'CSafeLoader') else 'no'})"
+    )
     return [
-        "## Benchmark results", "",
+        "## Benchmark results",
+        "",
         f"`python bench/run.py --sizes {','.join(map(str, args.sizes))} --repeat {args.repeat}"
         f"{' --quick' if args.quick else ''}` at commit {version} on {time.strftime('%Y-%m-%d %H:%M')}, "
         f"{os.cpu_count()} CPUs ({platform.machine()}), {versions}; load average {'/'.join(f'{x:.2f}' for x in load_start)} "
         f"at start, {'/'.join(f'{x:.2f}' for x in load_end)} at end (1/5/15 min); {elapsed / 60:.1f} min in all.",
         f"Medians of {args.repeat} interleaved runs; generated corpora, seed 1, 300 aliases unless said. "
         "Peak RSS is the largest single process of the command (`wait4`; hubkb's build workers are forked "
-        "and share the parent's pages).", "",
+        "and share the parent's pages).",
+        "",
     ]
 
 
 # -------------------------------------------------------------------- main ----
+
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -382,16 +450,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     m = {n: medians(raw[n]) for n in args.sizes}
-    lines = [*header(args, load_start, version_start, time.perf_counter() - start),
-             *build_table(args.sizes, m), "", *scaling_lines(args.sizes, m, aliases, alias_posts), "",
-             *search_lines(big, http, inproc, cli), "",
-             f"Queries ({len(queries)}, cycled): " + ", ".join(f"`{q}`" for q in queries) + "."]
+    lines = [
+        *header(args, load_start, version_start, time.perf_counter() - start),
+        *build_table(args.sizes, m),
+        "",
+        *scaling_lines(args.sizes, m, aliases, alias_posts),
+        "",
+        *search_lines(big, http, inproc, cli),
+        "",
+        f"Queries ({len(queries)}, cycled): " + ", ".join(f"`{q}`" for q in queries) + ".",
+    ]
     report = "\n".join(lines) + "\n"
     sys.stdout.write(report)
     (out / "results.md").write_text(report, "utf-8")
-    (out / "results.json").write_text(json.dumps(
-        {"sizes": args.sizes, "repeat": args.repeat, "builds": raw, "aliases": aliases, "http": http,
-         "inprocess": inproc, "cli_search": cli, "queries": queries}, indent=1, ensure_ascii=False), "utf-8")
+    (out / "results.json").write_text(
+        json.dumps(
+            {
+                "sizes": args.sizes,
+                "repeat": args.repeat,
+                "builds": raw,
+                "aliases": aliases,
+                "http": http,
+                "inprocess": inproc,
+                "cli_search": cli,
+                "queries": queries,
+            },
+            indent=1,
+            ensure_ascii=False,
+        ),
+        "utf-8",
+    )
     return 0
 
 

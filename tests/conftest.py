@@ -1,4 +1,5 @@
 """Shared fixtures: the repository's corpus, a copy of it, and a database built from it."""
+
 from __future__ import annotations
 
 import shutil

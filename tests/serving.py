@@ -1,4 +1,5 @@
 """Helpers for the Datasette tests: an in-process client, a corpus with an injection, a real server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,9 +13,8 @@ from pathlib import Path
 import httpx
 from datasette.app import Datasette
 
-from hubkb.serve import make_datasette, start
-
 from conftest import CORPUS
+from hubkb.serve import make_datasette, start
 
 INJECTION_POST = "2015-01-01-injection"
 INJECTION = """---
@@ -49,7 +49,7 @@ class Client:
         self.datasette = datasette
 
     @classmethod
-    def serving(cls, db_path: Path, metadata_path: Path) -> "Client":
+    def serving(cls, db_path: Path, metadata_path: Path) -> Client:
         """What `hubkb serve` runs: immutable, named hubkb, hubkb's metadata and settings."""
         client = cls(make_datasette(db_path, metadata_path))
         client.loop.run_until_complete(start(client.datasette))

@@ -2,6 +2,7 @@
 
 One fixture file per case in tests/fixtures/bad/, named after the case.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -9,35 +10,34 @@ from pathlib import Path
 
 import pytest
 
-from hubkb.cli import cli
-
 from conftest import CORPUS, FIXTURES
+from hubkb.cli import cli
 
 EXPECTED = {
     "malformed_yaml": "corpus/posts/malformed_yaml.md:4: invalid YAML: did not find expected ',' or ']' "
-                      "(while parsing a flow sequence that starts on this line)",
+    "(while parsing a flow sequence that starts on this line)",
     "tab_indentation": "corpus/posts/tab_indentation.md:5: invalid YAML: a tab character; indent YAML with spaces",
     "missing_title": "corpus/posts/missing_title.md:2: missing required key 'title'",
     "invalid_date": "corpus/posts/invalid_date.md:3: invalid YAML: impossible date '2021-02-30' "
-                    "(day is out of range for month)",
+    "(day is out of range for month)",
     "non_utf8": "corpus/posts/non_utf8.md:4: not UTF-8 text (byte 0xe9); save the file as UTF-8",
     "unknown_person": "corpus/posts/unknown_person.md:4: unknown person 'Jean Inconnu' "
-                      "(add an entry or an alias to corpus/people.yaml)",
+    "(add an entry or an alias to corpus/people.yaml)",
     "definition_text_absent": "corpus/posts/definition_text_absent.md:6: definition text not found in the body: "
-                              "\"produire ensemble des services publics\"",
+    '"produire ensemble des services publics"',
     "no_front_matter": "corpus/posts/no_front_matter.md:1: no front matter; a post starts with a '---' line, "
-                       "then title, date and authors, then '---'",
+    "then title, date and authors, then '---'",
     "empty": "corpus/posts/empty.md:1: empty file; a post starts with front matter between '---' lines "
-             "(title, date, authors)",
+    "(title, date, authors)",
     "front_matter_list": "corpus/posts/front_matter_list.md:2: front matter must be a mapping of keys "
-                         "(title, date, authors), not a list",
+    "(title, date, authors), not a list",
     "alias_bomb": "corpus/posts/alias_bomb.md:6: YAML anchors and aliases (&name, *name) are not allowed "
-                  "in corpus files",
+    "in corpus files",
     "python_tag": "corpus/posts/python_tag.md:5: invalid YAML: the tag '!!python/object/apply:os.system' "
-                  "is not allowed; corpus files hold plain data",
+    "is not allowed; corpus files hold plain data",
     "duplicate_post_id": "corpus/posts/duplicate_post_id.md:2: duplicate post id "
-                         "'2014-08-27-vous-avez-dit-coproduction' (also "
-                         "corpus/posts/2014-08-27-vous-avez-dit-coproduction.md); give one post another 'id'",
+    "'2014-08-27-vous-avez-dit-coproduction' (also "
+    "corpus/posts/2014-08-27-vous-avez-dit-coproduction.md); give one post another 'id'",
 }
 
 
@@ -66,7 +66,12 @@ def test_bad_post_is_reported_and_database_untouched(case: str, workdir: Path, r
     assert errors == [EXPECTED[case], "Error: 1 error in 1 file; nothing was written"]
     assert "Traceback" not in result.output
     assert (workdir / "hubkb.db").read_bytes() == before
-    assert sorted(p.name for p in workdir.iterdir()) == [".hubkb.db.files.json", "corpus", "hubkb.db", "inspect-data.json"]  # no temporary file left
+    assert sorted(p.name for p in workdir.iterdir()) == [
+        ".hubkb.db.files.json",
+        "corpus",
+        "hubkb.db",
+        "inspect-data.json",
+    ]  # no temporary file left
 
 
 def test_check_lists_every_problem_sorted(workdir: Path, runner) -> None:
@@ -77,53 +82,64 @@ def test_check_lists_every_problem_sorted(workdir: Path, runner) -> None:
 
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        EXPECTED["empty"], EXPECTED["invalid_date"], EXPECTED["missing_title"],
+        EXPECTED["empty"],
+        EXPECTED["invalid_date"],
+        EXPECTED["missing_title"],
         "Error: 3 errors in 3 files; nothing was written",
     ]
 
 
 def test_fuzzy_name_is_a_warning_naming_the_variant(workdir: Path, runner) -> None:
     post = workdir / "corpus" / "posts" / "2015-03-03-note.md"
-    post.write_text("---\ntitle: Une note\ndate: 2015-03-03\nauthors: [Régis Chatelier]\n---\nUn paragraphe.\n",
-                    encoding="utf-8")
+    post.write_text(
+        "---\ntitle: Une note\ndate: 2015-03-03\nauthors: [Régis Chatelier]\n---\nUn paragraphe.\n", encoding="utf-8"
+    )
 
     result = runner.invoke(cli, ["check"])
 
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
         "corpus/posts/2015-03-03-note.md:4: warning: 'Régis Chatelier' taken as person 'Régis Chatellier' "
-        "(a close spelling, 97%); add it to 'aliases' to silence this"]
+        "(a close spelling, 97%); add it to 'aliases' to silence this"
+    ]
 
 
 def test_unknown_key_warns_with_did_you_mean(workdir: Path, runner) -> None:
     post = workdir / "corpus" / "posts" / "2015-03-03-note.md"
-    post.write_text("---\ntitle: Une note\ndate: 2015-03-03\nauthors: []\nautor: x\n---\nUn paragraphe.\n",
-                    encoding="utf-8")
+    post.write_text(
+        "---\ntitle: Une note\ndate: 2015-03-03\nauthors: []\nautor: x\n---\nUn paragraphe.\n", encoding="utf-8"
+    )
 
     result = runner.invoke(cli, ["check"])
 
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        "corpus/posts/2015-03-03-note.md:5: warning: unknown key 'autor' (did you mean 'authors'?)"]
+        "corpus/posts/2015-03-03-note.md:5: warning: unknown key 'autor' (did you mean 'authors'?)"
+    ]
 
 
 def test_digits_must_match_in_fuzzy_names(workdir: Path, runner) -> None:
     post = workdir / "corpus" / "posts" / "2015-03-03-note.md"
-    post.write_text("---\ntitle: Une note\ndate: 2015-03-03\nauthors: []\nquotes:\n"
-                    "  - text: Un paragraphe\n    by: La 17e Région\n---\nUn paragraphe.\n", encoding="utf-8")
+    post.write_text(
+        "---\ntitle: Une note\ndate: 2015-03-03\nauthors: []\nquotes:\n"
+        "  - text: Un paragraphe\n    by: La 17e Région\n---\nUn paragraphe.\n",
+        encoding="utf-8",
+    )
 
     result = runner.invoke(cli, ["check"])
 
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         "corpus/posts/2015-03-03-note.md:6: unknown person or organisation 'La 17e Région'; "
-        "did you mean 'La 27e Région'? (add an entry or an alias to corpus/people.yaml or corpus/organisations.yaml)")
+        "did you mean 'La 27e Région'? (add an entry or an alias to corpus/people.yaml or corpus/organisations.yaml)"
+    )
 
 
 def test_bad_authority_file_names_its_line(workdir: Path, runner) -> None:
     people = workdir / "corpus" / "people.yaml"
-    people.write_text(people.read_text(encoding="utf-8") + "- name: David Boyle\n  organisations: [nesta-uk]\n",
-                      encoding="utf-8")
+    people.write_text(
+        people.read_text(encoding="utf-8") + "- name: David Boyle\n  organisations: [nesta-uk]\n", encoding="utf-8"
+    )
 
     result = runner.invoke(cli, ["check"])
 

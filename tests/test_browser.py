@@ -3,6 +3,7 @@
 Debian's chromium (installed by .ci/run), driven by playwright; never `playwright install`.
 The corpus carries a post that tries a <script>, an onerror attribute and a javascript: link.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,8 +15,15 @@ from conftest import SEED_POST
 from serving import INJECTION_POST, Server, injection_corpus
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +58,7 @@ def test_post_page_shows_the_rendered_paragraphs(page, server: Server, tmp_path:
     page.goto(f"{server.url}/hubkb/posts/{SEED_POST}#p4")
     article = page.locator("article.hubkb-body")
     assert article.locator("> [id^=p]").count() == 7
-    assert page.locator("#p4").inner_text().startswith(
-        "Les auteurs de la publication The Challenge of Coproduction")
+    assert page.locator("#p4").inner_text().startswith("Les auteurs de la publication The Challenge of Coproduction")
     assert page.locator("#p4").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 243, 176)"  # :target
     assert page.locator("td.col-body a").inner_text() == "Read the text (971 words)"
     page.screenshot(path=str(tmp_path / "post.png"), full_page=True)

@@ -1,17 +1,14 @@
 """The default corpus builds into the knowledge base users count on."""
+
 from __future__ import annotations
 
-import json
-import os
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from hubkb.cli import cli
-
 from conftest import CORPUS, SEED_POST
+from hubkb.cli import cli
 
 
 def rows(db: Path, sql: str, *params) -> list[tuple]:
@@ -22,15 +19,26 @@ def rows(db: Path, sql: str, *params) -> list[tuple]:
 def test_check_passes_on_the_default_corpus(runner) -> None:
     result = runner.invoke(cli, ["check", "--corpus", str(CORPUS)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("checked: 1 posts, 9 people, 10 organisations, 2 works, 5 terms, "
-                                    "2 definitions, 3 quotes, 37 mentions; 0 warnings;")
+    assert result.stdout.startswith(
+        "checked: 1 posts, 9 people, 10 organisations, 2 works, 5 terms, "
+        "2 definitions, 3 quotes, 37 mentions; 0 warnings;"
+    )
 
 
 def test_seed_post_and_paragraphs(built_db: Path) -> None:
     post = rows(built_db, "SELECT title, date, year, authors, tags, site, language, word_count FROM posts")
-    assert post == [("Vous avez dit coproduction ?", "2014-08-27", 2014, '["Régis Chatellier"]',
-                     '["coproduction", "innovation", "économie collaborative", "services publics"]',
-                     "l’hubservatoire", "fr", 971)]
+    assert post == [
+        (
+            "Vous avez dit coproduction ?",
+            "2014-08-27",
+            2014,
+            '["Régis Chatellier"]',
+            '["coproduction", "innovation", "économie collaborative", "services publics"]',
+            "l’hubservatoire",
+            "fr",
+            971,
+        )
+    ]
     paragraphs = rows(built_db, "SELECT id, n, substr(text, 1, 30) FROM paragraphs ORDER BY n")
     assert len(paragraphs) == 7
     assert paragraphs[0] == (f"{SEED_POST}#p1", 1, "Lancer une étude des processus")
@@ -40,50 +48,95 @@ def test_seed_post_and_paragraphs(built_db: Path) -> None:
 
 def test_authorities(built_db: Path) -> None:
     people = dict(rows(built_db, "SELECT name, organisations FROM people"))
-    assert sorted(people) == ["Antonin Leonard", "David Boyle", "Hubert Guillaud", "Ivo Gormley", "Laura Prandelle",
-                              "Margaret Thatcher", "Michael Harris", "Régis Chatellier", "Susie Cagle"]
+    assert sorted(people) == [
+        "Antonin Leonard",
+        "David Boyle",
+        "Hubert Guillaud",
+        "Ivo Gormley",
+        "Laura Prandelle",
+        "Margaret Thatcher",
+        "Michael Harris",
+        "Régis Chatellier",
+        "Susie Cagle",
+    ]
     assert people["Laura Prandelle"] == '["La 27e Région"]'
     assert people["Antonin Leonard"] == '["Ouishare"]'
     orgs = rows(built_db, "SELECT id, aliases FROM organisations WHERE name = 'La 27e Région'")
     assert orgs == [("la-27e-region", '["27e Région", "27ème Région", "La 27ème Région"]')]
     assert {r[0] for r in rows(built_db, "SELECT name FROM organisations")} >= {
-        "Nesta", "Ouishare", "Observatoire des innovations de la Cité des sciences et de l’industrie"}
+        "Nesta",
+        "Ouishare",
+        "Observatoire des innovations de la Cité des sciences et de l’industrie",
+    }
 
 
 def test_works_and_their_authors(built_db: Path) -> None:
     works = rows(built_db, "SELECT id, type, year, publisher, authors, title_as_cited FROM works ORDER BY id")
     assert works == [
-        ("boyle-harris-2009", "report", 2009, "Nesta", '["David Boyle", "Michael Harris"]',
-         "The Challenge of Coproduction, how equal partnerships between professionnals and the public "
-         "are crucial to improvig public services"),
+        (
+            "boyle-harris-2009",
+            "report",
+            2009,
+            "Nesta",
+            '["David Boyle", "Michael Harris"]',
+            "The Challenge of Coproduction, how equal partnerships between professionnals and the public "
+            "are crucial to improvig public services",
+        ),
         ("us-now", "video", 2009, None, '["Ivo Gormley"]', None),
     ]
     assert rows(built_db, "SELECT work_id, position, entity_type, person_id FROM work_authors ORDER BY 1, 2") == [
-        ("boyle-harris-2009", 1, "person", "david-boyle"), ("boyle-harris-2009", 2, "person", "michael-harris"),
-        ("us-now", 1, "person", "ivo-gormley")]
+        ("boyle-harris-2009", 1, "person", "david-boyle"),
+        ("boyle-harris-2009", 2, "person", "michael-harris"),
+        ("us-now", 1, "person", "ivo-gormley"),
+    ]
 
 
 def test_definitions_are_anchored_with_the_second_hand_chain(built_db: Path) -> None:
-    defs = rows(built_db, "SELECT id, term_id, by, work_id, via_person_id, paragraph_id, substr(text, 1, 22) "
-                          "FROM definitions ORDER BY id")
+    defs = rows(
+        built_db,
+        "SELECT id, term_id, by, work_id, via_person_id, paragraph_id, substr(text, 1, 22) "
+        "FROM definitions ORDER BY id",
+    )
     assert defs == [
-        (f"{SEED_POST}#d1", "innovation", '["Observatoire des innovations de la Cité des sciences et de l’industrie"]',
-         None, None, f"{SEED_POST}#p2", "Innover, c’est réussir"),
-        (f"{SEED_POST}#d2", "coproduction", '["Michael Harris", "David Boyle"]', "boyle-harris-2009",
-         "laura-prandelle", f"{SEED_POST}#p4", "délivrer un service da"),
+        (
+            f"{SEED_POST}#d1",
+            "innovation",
+            '["Observatoire des innovations de la Cité des sciences et de l’industrie"]',
+            None,
+            None,
+            f"{SEED_POST}#p2",
+            "Innover, c’est réussir",
+        ),
+        (
+            f"{SEED_POST}#d2",
+            "coproduction",
+            '["Michael Harris", "David Boyle"]',
+            "boyle-harris-2009",
+            "laura-prandelle",
+            f"{SEED_POST}#p4",
+            "délivrer un service da",
+        ),
     ]
-    givers = rows(built_db, "SELECT definition_id, entity_type, person_id, organisation_id FROM definition_givers "
-                            "ORDER BY 1, position")
-    assert givers == [(f"{SEED_POST}#d1", "organisation", None, "observatoire-des-innovations"),
-                      (f"{SEED_POST}#d2", "person", "michael-harris", None),
-                      (f"{SEED_POST}#d2", "person", "david-boyle", None)]
+    givers = rows(
+        built_db,
+        "SELECT definition_id, entity_type, person_id, organisation_id FROM definition_givers ORDER BY 1, position",
+    )
+    assert givers == [
+        (f"{SEED_POST}#d1", "organisation", None, "observatoire-des-innovations"),
+        (f"{SEED_POST}#d2", "person", "michael-harris", None),
+        (f"{SEED_POST}#d2", "person", "david-boyle", None),
+    ]
 
 
 def test_quotes(built_db: Path) -> None:
     quotes = rows(built_db, "SELECT text, by, via_person_id, paragraph_id FROM quotes ORDER BY id")
     assert quotes == [
-        ("chaque partie devient un agent de changement, d’amélioration ou d’évaluation du service en puissance",
-         '["Laura Prandelle"]', None, f"{SEED_POST}#p4"),
+        (
+            "chaque partie devient un agent de changement, d’amélioration ou d’évaluation du service en puissance",
+            '["Laura Prandelle"]',
+            None,
+            f"{SEED_POST}#p4",
+        ),
         ("crise de puberté", '["Antonin Leonard"]', None, f"{SEED_POST}#p6"),
         ("capitalisme de catastrophe", '["Susie Cagle"]', "hubert-guillaud", f"{SEED_POST}#p6"),
     ]
@@ -97,27 +150,46 @@ def test_citations(built_db: Path) -> None:
 
 
 def test_mentions_find_variants_as_written(built_db: Path) -> None:
-    found = rows(built_db, "SELECT paragraph_id, entity_type, entity_id, surface FROM mentions "
-                           "WHERE entity_type IN ('person', 'organisation') ORDER BY paragraph_id, entity_id")
+    found = rows(
+        built_db,
+        "SELECT paragraph_id, entity_type, entity_id, surface FROM mentions "
+        "WHERE entity_type IN ('person', 'organisation') ORDER BY paragraph_id, entity_id",
+    )
     assert (f"{SEED_POST}#p4", "organisation", "la-27e-region", "27ème Région") in found
     assert (f"{SEED_POST}#p3", "person", "margaret-thatcher", "Margaret Thatcher") in found
     assert (f"{SEED_POST}#p7", "organisation", "hubservatoire", "hubservatoire") in found
     assert rows(built_db, "SELECT count(*), sum(count) FROM mentions WHERE entity_id = 'coproduction'") == [(6, 12)]
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("region", [f"{SEED_POST}#p4"]),
-    ("27e", [f"{SEED_POST}#p4"]),
-    ("27eme", [f"{SEED_POST}#p4"]),
-    ('"co production"', [f"{SEED_POST}#p1", f"{SEED_POST}#p3", f"{SEED_POST}#p4", f"{SEED_POST}#p5",
-                         f"{SEED_POST}#p6", f"{SEED_POST}#p7"]),
-    ("etasunienne", [f"{SEED_POST}#p6"]),
-    ("thatcher", [f"{SEED_POST}#p3"]),
-    ("thatch*", [f"{SEED_POST}#p3"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("region", [f"{SEED_POST}#p4"]),
+        ("27e", [f"{SEED_POST}#p4"]),
+        ("27eme", [f"{SEED_POST}#p4"]),
+        (
+            '"co production"',
+            [
+                f"{SEED_POST}#p1",
+                f"{SEED_POST}#p3",
+                f"{SEED_POST}#p4",
+                f"{SEED_POST}#p5",
+                f"{SEED_POST}#p6",
+                f"{SEED_POST}#p7",
+            ],
+        ),
+        ("etasunienne", [f"{SEED_POST}#p6"]),
+        ("thatcher", [f"{SEED_POST}#p3"]),
+        ("thatch*", [f"{SEED_POST}#p3"]),
+    ],
+)
 def test_paragraphs_fts_folds_accents_and_french_variants(built_db: Path, query: str, expected: list[str]) -> None:
-    found = rows(built_db, "SELECT paragraphs.id FROM paragraphs_fts JOIN paragraphs ON paragraphs.rowid = "
-                           "paragraphs_fts.rowid WHERE paragraphs_fts MATCH ? ORDER BY paragraphs.n", query)
+    found = rows(
+        built_db,
+        "SELECT paragraphs.id FROM paragraphs_fts JOIN paragraphs ON paragraphs.rowid = "
+        "paragraphs_fts.rowid WHERE paragraphs_fts MATCH ? ORDER BY paragraphs.n",
+        query,
+    )
     assert [r[0] for r in found] == expected
 
 
@@ -129,7 +201,7 @@ def test_fts_tables_use_the_french_tokenizer(built_db: Path) -> None:
 
 
 def test_foreign_keys_are_declared(built_db: Path) -> None:
-    fks = rows(built_db, "SELECT \"table\", \"from\" FROM pragma_foreign_key_list('definitions')")
+    fks = rows(built_db, 'SELECT "table", "from" FROM pragma_foreign_key_list(\'definitions\')')
     assert sorted(f[1] for f in fks) == ["paragraph_id", "post_id", "term_id", "via_person_id", "work_id"]
 
 

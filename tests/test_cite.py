@@ -1,10 +1,11 @@
 """Citations: golden references for every style, BibTeX and RIS round trips,
 second-hand chains, and the traps (French titles, organisations, no year)."""
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import bibtexparser
 import pytest
@@ -205,7 +206,9 @@ def test_render_html_escapes_the_data() -> None:
 def test_no_doubled_stop_after_a_question_mark() -> None:
     post = post_to_csl(POST)
     assert render(post, "apa", "fr") == POST_APA_FR
-    assert render(post, "apa", "en") == "Chatellier, R. (2014, August 27). Vous avez dit coproduction ? l’hubservatoire."
+    assert (
+        render(post, "apa", "en") == "Chatellier, R. (2014, August 27). Vous avez dit coproduction ? l’hubservatoire."
+    )
     assert render(post, "chicago", "en") == (
         "Chatellier, Régis. 2014. “Vous avez dit coproduction ?” l’hubservatoire, August 27."
     )
@@ -315,8 +318,13 @@ def test_bibtex_escapes_latex_specials() -> None:
 
 def test_citation_keys_fold_skip_articles_and_disambiguate() -> None:
     def work(work_id: str, author: str, title: str, year: int | None = 2014) -> dict:
-        return {"id": work_id, "type": "book", "title": title, "year": year,
-                "authors": [{"name": author, "kind": "person"}]}
+        return {
+            "id": work_id,
+            "type": "book",
+            "title": title,
+            "year": year,
+            "authors": [{"name": author, "kind": "person"}],
+        }
 
     works = [
         work("z", "Élise Œuvré", "L’économie des communs"),
@@ -340,8 +348,13 @@ def test_citation_keys_fold_skip_articles_and_disambiguate() -> None:
 
 def test_citation_key_suffix_never_takes_another_works_key() -> None:
     def work(work_id: str, title: str) -> dict:
-        return {"id": work_id, "type": "book", "title": title, "year": 2009,
-                "authors": [{"name": "Ann Smith", "kind": "person"}]}
+        return {
+            "id": work_id,
+            "type": "book",
+            "title": title,
+            "year": 2009,
+            "authors": [{"name": "Ann Smith", "kind": "person"}],
+        }
 
     keys = citation_keys([work("c", "Communsa"), work("a", "Communs"), work("b", "Communs")])
     assert keys == {"c": "smith2009communsaa", "a": "smith2009communs", "b": "smith2009communsa"}
@@ -405,11 +418,20 @@ def test_secondhand_coproduction_definition() -> None:
         "read_source": POST_APA_FR,
         "bibliography": [POST_APA_FR],
         "chain": [
-            {"role": "original", "by": ["Michael Harris", "David Boyle"], "work_id": "boyle-harris-2009",
-             "reference": BOYLE_APA},
+            {
+                "role": "original",
+                "by": ["Michael Harris", "David Boyle"],
+                "work_id": "boyle-harris-2009",
+                "reference": BOYLE_APA,
+            },
             {"role": "relay", "name": "Laura Prandelle"},
-            {"role": "read", "post_id": "2014-08-27-vous-avez-dit-coproduction", "paragraph": 4,
-             "anchor": "2014-08-27-vous-avez-dit-coproduction#p4", "reference": POST_APA_FR},
+            {
+                "role": "read",
+                "post_id": "2014-08-27-vous-avez-dit-coproduction",
+                "paragraph": 4,
+                "anchor": "2014-08-27-vous-avez-dit-coproduction#p4",
+                "reference": POST_APA_FR,
+            },
         ],
     }
 
@@ -417,9 +439,7 @@ def test_secondhand_coproduction_definition() -> None:
 def test_secondhand_in_english() -> None:
     result = secondhand(DEFINITION, lang="en")
     assert result["in_text"] == "Harris & Boyle (2009), cited by Prandelle, in Chatellier (2014)"
-    assert result["bibliography"] == [
-        "Chatellier, R. (2014, August 27). Vous avez dit coproduction ? l’hubservatoire."
-    ]
+    assert result["bibliography"] == ["Chatellier, R. (2014, August 27). Vous avez dit coproduction ? l’hubservatoire."]
 
 
 def test_secondhand_without_relay() -> None:
@@ -437,8 +457,9 @@ def test_secondhand_organisation_giver() -> None:
 
 
 def test_secondhand_three_givers_and_an_unsigned_post() -> None:
-    passage = dict(DEFINITION, by=["Michael Harris", "David Boyle", "Lucie Stephens"], via=None,
-                   post=dict(POST, authors=[]))
+    passage = dict(
+        DEFINITION, by=["Michael Harris", "David Boyle", "Lucie Stephens"], via=None, post=dict(POST, authors=[])
+    )
     assert secondhand(passage)["in_text"] == "Harris et al. (2009), in l’hubservatoire (2014)"
 
 
@@ -449,13 +470,15 @@ def test_secondhand_work_without_year() -> None:
 
 
 def test_format_secondhand() -> None:
-    assert format_secondhand(secondhand(DEFINITION)) == "\n".join([
-        f"« {DEFINITION['text']} » (coproduction)",
-        "Dans le texte : Harris & Boyle (2009), cité par Prandelle, in Chatellier (2014)",
-        "Bibliographie :",
-        f"  {POST_APA_FR}",
-        "Chaîne :",
-        f"  1. original : {BOYLE_APA}",
-        "  2. relais : Laura Prandelle",
-        "  3. lu dans : 2014-08-27-vous-avez-dit-coproduction#p4",
-    ])
+    assert format_secondhand(secondhand(DEFINITION)) == "\n".join(
+        [
+            f"« {DEFINITION['text']} » (coproduction)",
+            "Dans le texte : Harris & Boyle (2009), cité par Prandelle, in Chatellier (2014)",
+            "Bibliographie :",
+            f"  {POST_APA_FR}",
+            "Chaîne :",
+            f"  1. original : {BOYLE_APA}",
+            "  2. relais : Laura Prandelle",
+            "  3. lu dans : 2014-08-27-vous-avez-dit-coproduction#p4",
+        ]
+    )

@@ -3,6 +3,7 @@
 One Datasette (hubkb's metadata, settings and plugin) on the default corpus, one
 on a copy with a post that tries to inject a script.
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,11 +16,10 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 
+from conftest import ROOT, SCHEMA, SEED_POST
 from hubkb.build import build
 from hubkb.fts import escape_fts
 from hubkb.render import render_body, snippet_html
-
-from conftest import ROOT, SCHEMA, SEED_POST
 from serving import INJECTION_POST, Client, injection_corpus
 
 METADATA = ROOT / "metadata.json"
@@ -53,8 +53,11 @@ def rows(response) -> list[dict]:
 
 def test_post_page_renders_every_paragraph_with_its_anchor(client: Client, built_db: Path) -> None:
     html = client.get(f"/hubkb/posts/{SEED_POST}").text
-    paragraphs = sqlite3.connect(built_db).execute(
-        "select n, substr(text, 1, 20) from paragraphs where post_id = ? order by n", [SEED_POST]).fetchall()
+    paragraphs = (
+        sqlite3.connect(built_db)
+        .execute("select n, substr(text, 1, 20) from paragraphs where post_id = ? order by n", [SEED_POST])
+        .fetchall()
+    )
     assert len(paragraphs) == 7
     for n, start in paragraphs:
         assert re.search(rf'<p id="p{n}">{re.escape(start)}', html), (n, start)
@@ -70,7 +73,7 @@ def test_posts_table_shows_a_link_not_the_rendered_body(client: Client) -> None:
 
 def test_injected_html_is_inert(injected: Client) -> None:
     html = injected.get(f"/hubkb/posts/{INJECTION_POST}").text
-    body = html[html.index('<article class="hubkb-body"'):html.index("</article>")]
+    body = html[html.index('<article class="hubkb-body"') : html.index("</article>")]
     assert body.split("\n")[1:-1] == [
         '<p id="p1">Un paragraphe sûr sur la coproduction et les <b>services</b> publics.</p>',
         '<p id="p2"></p>',
@@ -85,8 +88,12 @@ def test_injected_html_is_inert(injected: Client) -> None:
 def test_render_body_anchors_match_paragraph_numbers() -> None:
     body = "# Titre\nsous le titre\n\n- un\n- deux\n\nVoir [la source][s].\n\n[s]: https://example.org/"
     assert str(render_body(body)).split("\n") == [
-        '<h1 id="p1">Titre</h1>', "<p>sous le titre</p>",
-        '<ul id="p2">', "<li>un</li>", "<li>deux</li>", "</ul>",
+        '<h1 id="p1">Titre</h1>',
+        "<p>sous le titre</p>",
+        '<ul id="p2">',
+        "<li>un</li>",
+        "<li>deux</li>",
+        "</ul>",
         '<p id="p3">Voir <a href="https://example.org/" rel="noopener noreferrer nofollow">la source</a>.</p>',
         '<p id="p4"></p>',
     ]
@@ -94,7 +101,8 @@ def test_render_body_anchors_match_paragraph_numbers() -> None:
 
 def test_snippet_is_escaped_before_marks() -> None:
     assert snippet_html("<b>x</b> ⟦copro⟧duction & ⟦<i>⟧ ⟦seul") == (
-        "&lt;b&gt;x&lt;/b&gt; <mark>copro</mark>duction &amp; <mark>&lt;i&gt;</mark> ⟦seul")
+        "&lt;b&gt;x&lt;/b&gt; <mark>copro</mark>duction &amp; <mark>&lt;i&gt;</mark> ⟦seul"
+    )
 
 
 # --- canned queries ---------------------------------------------------------------
@@ -132,19 +140,21 @@ def test_search_snippets_of_injected_text_are_escaped(injected: Client) -> None:
 
 def test_definitions_of_a_term_side_by_side(client: Client) -> None:
     found = rows(client.get("/hubkb/definitions_of_term.json", params={"term": "Coproduction", "_shape": "array"}))
-    assert found == [{
-        "term": "coproduction",
-        "definition": "délivrer un service dans une relation réciproque et égale entre les professionnels, "
-                      "les utilisateurs, et la sphère familiale et sociale des utilisateurs",
-        "given_by": "Michael Harris & David Boyle",
-        "work": "The Challenge of Co-production: How equal partnerships between professionals and the public "
-                "are crucial to improving public services",
-        "year": 2009,
-        "cited_by": "Laura Prandelle",
-        "post": "Vous avez dit coproduction ?",
-        "date": "2014-08-27",
-        "anchor": f"{SEED_POST}#p4",
-    }]
+    assert found == [
+        {
+            "term": "coproduction",
+            "definition": "délivrer un service dans une relation réciproque et égale entre les professionnels, "
+            "les utilisateurs, et la sphère familiale et sociale des utilisateurs",
+            "given_by": "Michael Harris & David Boyle",
+            "work": "The Challenge of Co-production: How equal partnerships between professionals and the public "
+            "are crucial to improving public services",
+            "year": 2009,
+            "cited_by": "Laura Prandelle",
+            "post": "Vous avez dit coproduction ?",
+            "date": "2014-08-27",
+            "anchor": f"{SEED_POST}#p4",
+        }
+    ]
     everything = rows(client.get("/hubkb/definitions_of_term.json", params={"term": "", "_shape": "array"}))
     assert [r["term"] for r in everything] == ["coproduction", "innovation"]
 
@@ -152,8 +162,11 @@ def test_definitions_of_a_term_side_by_side(client: Client) -> None:
 def test_everything_about_a_person(client: Client) -> None:
     found = rows(client.get("/hubkb/everything_about.json", params={"name": "prandelle", "_shape": "array"}))
     assert sorted(r["role"] for r in found) == [
-        "member of La 27e Région", "mentioned as “Laura Prandelle”", "quoted",
-        "relayed a citation of the work", "relayed a definition by Michael Harris & David Boyle",
+        "member of La 27e Région",
+        "mentioned as “Laura Prandelle”",
+        "quoted",
+        "relayed a citation of the work",
+        "relayed a definition by Michael Harris & David Boyle",
     ]
     assert {r["name"] for r in found} == {"Laura Prandelle"}
 
@@ -219,8 +232,10 @@ def test_bib_is_offered_only_where_there_are_works(client: Client) -> None:
 
 def test_citation_page_of_a_work(client: Client) -> None:
     html = client.get(f"/hubkb/works/{BOYLE_HARRIS}/cite").text
-    assert ("Boyle, D., &amp; Harris, M. (2009). <i>The Challenge of Co-production: How equal partnerships "
-            "between professionals and the public are crucial to improving public services</i>. Nesta.") in html
+    assert (
+        "Boyle, D., &amp; Harris, M. (2009). <i>The Challenge of Co-production: How equal partnerships "
+        "between professionals and the public are crucial to improving public services</i>. Nesta."
+    ) in html
     assert "Boyle, David, et Michael Harris. 2009." in html
     assert "author = {Boyle, David and Harris, Michael}" in html
     assert "AU  - Boyle, David" in html
@@ -239,21 +254,29 @@ def test_person_page_lists_what_links_to_them(client: Client) -> None:
     html = client.get("/hubkb/people/laura-prandelle").text
     links = re.findall(r'href="/hubkb/(\w+)\?(\w+)=laura-prandelle">\s*(\d+) rows?</a>', html)
     assert {(table, column): int(n) for table, column, n in links if n != "0"} == {
-        ("person_organisations", "person_id"): 1, ("definitions", "via_person_id"): 1,
-        ("quote_givers", "person_id"): 1, ("citations", "via_person_id"): 1, ("mentions", "person_id"): 1,
+        ("person_organisations", "person_id"): 1,
+        ("definitions", "via_person_id"): 1,
+        ("quote_givers", "person_id"): 1,
+        ("citations", "via_person_id"): 1,
+        ("mentions", "person_id"): 1,
     }
     assert 'href="/hubkb/everything_about?name=laura-prandelle"' in html
 
 
 def test_linked_rows_show_labels_not_ids(client: Client) -> None:
-    found = rows(client.get("/hubkb/definitions.json",
-                            params={"via_person_id": "laura-prandelle", "_labels": "on", "_shape": "array"}))
-    assert [(r["term_id"], r["via_person_id"], r["work_id"]["label"]) for r in found] == [(
-        {"value": "coproduction", "label": "coproduction"},
-        {"value": "laura-prandelle", "label": "Laura Prandelle"},
-        "The Challenge of Co-production: How equal partnerships between professionals and the public are "
-        "crucial to improving public services",
-    )]
+    found = rows(
+        client.get(
+            "/hubkb/definitions.json", params={"via_person_id": "laura-prandelle", "_labels": "on", "_shape": "array"}
+        )
+    )
+    assert [(r["term_id"], r["via_person_id"], r["work_id"]["label"]) for r in found] == [
+        (
+            {"value": "coproduction", "label": "coproduction"},
+            {"value": "laura-prandelle", "label": "Laura Prandelle"},
+            "The Challenge of Co-production: How equal partnerships between professionals and the public are "
+            "crucial to improving public services",
+        )
+    ]
     html = client.get("/hubkb/definitions", params={"via_person_id": "laura-prandelle"}).text
     assert '<a href="/hubkb/people/laura-prandelle">Laura Prandelle</a>' in html
 
@@ -262,7 +285,11 @@ def test_default_facets(client: Client) -> None:
     facets = rows(client.get("/hubkb/posts.json"))["facet_results"]
     assert [(v["value"], v["count"]) for v in facets["year"]["results"]] == [(2014, 1)]
     assert sorted(v["value"] for v in facets["tags"]["results"]) == [
-        "coproduction", "innovation", "services publics", "économie collaborative"]
+        "coproduction",
+        "innovation",
+        "services publics",
+        "économie collaborative",
+    ]
     assert [v["value"] for v in facets["authors"]["results"]] == ["Régis Chatellier"]
     assert set(rows(client.get("/hubkb/definitions.json"))["facet_results"]) == {"term_id", "by"}
     assert set(rows(client.get("/hubkb/citations.json"))["facet_results"]) == {"work_id", "via_person_id"}
@@ -275,20 +302,24 @@ def test_json_array_facet_counts_like_datasette_s_array_facet(injected: Client) 
     by_type = {f["type"]: f for f in facets.values() if f["name"] == "tags"}
     ours, datasette_s = by_type["json_array"], by_type["array"]
     assert [(v["value"], v["count"]) for v in ours["results"]] == [
-        (v["value"], v["count"]) for v in datasette_s["results"]]
+        (v["value"], v["count"]) for v in datasette_s["results"]
+    ]
     assert len(ours["results"]) == 5
     picked = rows(injected.get("/hubkb/posts.json", params={"tags__arraycontains": "sécurité", "_shape": "array"}))
     assert [p["id"] for p in picked] == [INJECTION_POST]
 
 
-@pytest.mark.parametrize("table, query, expected", [
-    ("posts", "co-production", [SEED_POST]),
-    ("paragraphs", "27ème", [f"{SEED_POST}#p4"]),
-    ("paragraphs", "region", [f"{SEED_POST}#p4"]),
-    ("definitions", "réciproque", [f"{SEED_POST}#d2"]),
-    ("quotes", "catastrophe", [f"{SEED_POST}#q3"]),
-    ("works", "challenge", [BOYLE_HARRIS]),
-])
+@pytest.mark.parametrize(
+    "table, query, expected",
+    [
+        ("posts", "co-production", [SEED_POST]),
+        ("paragraphs", "27ème", [f"{SEED_POST}#p4"]),
+        ("paragraphs", "region", [f"{SEED_POST}#p4"]),
+        ("definitions", "réciproque", [f"{SEED_POST}#d2"]),
+        ("quotes", "catastrophe", [f"{SEED_POST}#q3"]),
+        ("works", "challenge", [BOYLE_HARRIS]),
+    ],
+)
 def test_table_search(client: Client, table: str, query: str, expected: list[str]) -> None:
     found = rows(client.get(f"/hubkb/{table}.json", params={"_search": query, "_shape": "array"}))
     assert [r["id"] for r in found] == expected
@@ -298,18 +329,27 @@ def test_exports_csv_stream_json_labels(client: Client) -> None:
     stream = client.get("/hubkb/works.csv", params={"_stream": "on"})
     assert stream.status_code == 200
     table = list(csv.DictReader(io.StringIO(stream.text)))
-    assert [(r["id"], r["year"], r["publisher"]) for r in table] == [(BOYLE_HARRIS, "2009", "Nesta"), ("us-now", "2009", "")]
+    assert [(r["id"], r["year"], r["publisher"]) for r in table] == [
+        (BOYLE_HARRIS, "2009", "Nesta"),
+        ("us-now", "2009", ""),
+    ]
     works = rows(client.get("/hubkb/works.json", params={"_shape": "array"}))
     assert [json.loads(w["authors"]) for w in works] == [["David Boyle", "Michael Harris"], ["Ivo Gormley"]]
     labelled = list(csv.DictReader(io.StringIO(client.get("/hubkb/citations.csv", params={"_labels": "on"}).text)))
     assert {r["via_person_id_label"] for r in labelled} == {"Laura Prandelle", ""}
-    canned = list(csv.DictReader(io.StringIO(client.get("/hubkb/search_passages.csv", params={"q": "coproduction"}).text)))
+    canned = list(
+        csv.DictReader(io.StringIO(client.get("/hubkb/search_passages.csv", params={"q": "coproduction"}).text))
+    )
     assert len(canned) == 6 and canned[0]["anchor"].startswith(SEED_POST + "#p")
 
 
 def test_settings_and_immutable_database(client: Client) -> None:
     settings = rows(client.get("/-/settings.json"))
-    assert (settings["suggest_facets"], settings["allow_csv_stream"], settings["max_returned_rows"]) == (False, True, 1000)
+    assert (settings["suggest_facets"], settings["allow_csv_stream"], settings["max_returned_rows"]) == (
+        False,
+        True,
+        1000,
+    )
     assert settings["sql_time_limit_ms"] == 3000
     databases = rows(client.get("/-/databases.json"))
     assert [(d["name"], d["is_mutable"]) for d in databases] == [("hubkb", False)]
@@ -318,7 +358,8 @@ def test_settings_and_immutable_database(client: Client) -> None:
 def test_sql_functions_are_registered(client: Client) -> None:
     sql = "select hubkb_fts_escape('co-production NEAR(') as q, hubkb_fold('La 27ème Région') as f"
     assert rows(client.get("/hubkb.json", params={"sql": sql, "_shape": "array"})) == [
-        {"q": escape_fts("co-production NEAR("), "f": "la 27e region"}]
+        {"q": escape_fts("co-production NEAR("), "f": "la 27e region"}
+    ]
     assert escape_fts("co-production NEAR(").endswith('"near"')
 
 

@@ -1,11 +1,11 @@
 """Docs are tested: every command has help and appears in the README."""
+
 from __future__ import annotations
 
 import pytest
 
-from hubkb.cli import cli
-
 from conftest import ROOT
+from hubkb.cli import cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -1,4 +1,5 @@
 """hubkb export: every row, streamed, JSON arrays as arrays, works as BibTeX, RIS and CSL-JSON."""
+
 from __future__ import annotations
 
 import csv
@@ -11,11 +12,10 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
+from conftest import SEED_POST
 from hubkb.cite import parse_ris
 from hubkb.cli import cli
 from hubkb.db.export import export
-
-from conftest import SEED_POST
 
 POSTS, PARAGRAPHS_PER_POST = 500, 11
 
@@ -50,11 +50,14 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for i in range(POSTS):
         body = "\n\n".join(
             f"Paragraphe {n} du billet {i} : la coproduction « à l’anglaise », des usagers, "
-            f"des élus et des agents ; \"guillemets\", virgules, et retour\u00a0à la ligne. " * 3
-            for n in range(1, PARAGRAPHS_PER_POST + 1))
+            f'des élus et des agents ; "guillemets", virgules, et retour\u00a0à la ligne. ' * 3
+            for n in range(1, PARAGRAPHS_PER_POST + 1)
+        )
         (corpus / "posts" / f"2015-01-01-billet-{i:04d}.md").write_text(
             f"---\ntitle: Billet {i}, « numéroté »\ndate: 2015-01-01\nauthors: [Régis Chatellier]\n"
-            f"tags: [coproduction, test {i % 7}]\n---\n{body}\n", encoding="utf-8")
+            f"tags: [coproduction, test {i % 7}]\n---\n{body}\n",
+            encoding="utf-8",
+        )
     db = root / "hubkb.db"
     result = CliRunner().invoke(cli, ["build", "--corpus", str(corpus), "--db", str(db)])
     assert result.exit_code == 0, result.output
@@ -62,6 +65,7 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # --- completeness ----------------------------------------------------------------------
+
 
 def test_csv_export_has_every_row(runner, big_db: Path, tmp_path: Path) -> None:
     assert count(big_db, "paragraphs") == POSTS * PARAGRAPHS_PER_POST == 5500
@@ -86,8 +90,14 @@ def test_every_format_has_every_row_on_stdout(runner, big_db: Path) -> None:
 
 
 def test_sql_export_has_every_row(runner, big_db: Path) -> None:
-    out = ok(runner, big_db, "--sql", "SELECT p.id, posts.title FROM paragraphs p JOIN posts ON posts.id = p.post_id",
-             "--format", "ndjson")
+    out = ok(
+        runner,
+        big_db,
+        "--sql",
+        "SELECT p.id, posts.title FROM paragraphs p JOIN posts ON posts.id = p.post_id",
+        "--format",
+        "ndjson",
+    )
     assert len(out.splitlines()) == 5500
     assert json.loads(out.splitlines()[0])["title"] == "Billet 0, « numéroté »"
 
@@ -124,22 +134,27 @@ class _CountingSink(io.TextIOBase):
 
 # --- JSON arrays ---------------------------------------------------------------------------
 
+
 def test_json_array_columns_are_arrays_in_json(runner, built_db: Path) -> None:
     [post] = json.loads(ok(runner, built_db, "posts", "--format", "json"))
     assert post["authors"] == ["Régis Chatellier"]
     assert post["tags"] == ["coproduction", "innovation", "économie collaborative", "services publics"]
     works = json.loads(ok(runner, built_db, "works", "--format", "json"))
     assert [(w["id"], w["authors"], w["year"]) for w in works] == [
-        ("boyle-harris-2009", ["David Boyle", "Michael Harris"], 2009), ("us-now", ["Ivo Gormley"], 2009)]
+        ("boyle-harris-2009", ["David Boyle", "Michael Harris"], 2009),
+        ("us-now", ["Ivo Gormley"], 2009),
+    ]
     assert works[1]["title_as_cited"] is None
 
 
 def test_json_array_columns_are_arrays_in_ndjson_and_sql(runner, built_db: Path) -> None:
-    out = ok(runner, built_db, "--sql", "SELECT id, by, text AS note FROM definitions ORDER BY id",
-             "--format", "ndjson")
+    out = ok(
+        runner, built_db, "--sql", "SELECT id, by, text AS note FROM definitions ORDER BY id", "--format", "ndjson"
+    )
     assert [json.loads(line)["by"] for line in out.splitlines()] == [
         ["Observatoire des innovations de la Cité des sciences et de l’industrie"],
-        ["Michael Harris", "David Boyle"]]
+        ["Michael Harris", "David Boyle"],
+    ]
     # A column that is not a JSON array stays text, whatever its name.
     out = ok(runner, built_db, "--sql", "SELECT '[not json' AS authors, '[1, 2]' AS other", "--format", "json")
     assert json.loads(out) == [{"authors": "[not json", "other": "[1, 2]"}]
@@ -148,7 +163,9 @@ def test_json_array_columns_are_arrays_in_ndjson_and_sql(runner, built_db: Path)
 def test_json_array_columns_are_text_in_csv(runner, built_db: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(ok(runner, built_db, "works"))))
     assert [(r["id"], r["authors"]) for r in rows] == [
-        ("boyle-harris-2009", '["David Boyle", "Michael Harris"]'), ("us-now", '["Ivo Gormley"]')]
+        ("boyle-harris-2009", '["David Boyle", "Michael Harris"]'),
+        ("us-now", '["Ivo Gormley"]'),
+    ]
     assert rows[1]["title_as_cited"] == ""  # NULL
 
 
@@ -167,11 +184,13 @@ def test_empty_results(runner, built_db: Path) -> None:
 
 def test_blobs_are_base64(runner, built_db: Path) -> None:
     assert json.loads(ok(runner, built_db, "--sql", "SELECT x'00ff' AS b", "--format", "json")) == [
-        {"b": {"$base64": True, "encoded": "AP8="}}]
+        {"b": {"$base64": True, "encoded": "AP8="}}
+    ]
     assert ok(runner, built_db, "--sql", "SELECT x'00ff' AS b") == "b\r\nAP8=\r\n"
 
 
 # --- works ------------------------------------------------------------------------------------
+
 
 def test_bibtex_parses_back(runner, built_db: Path) -> None:
     library = bibtexparser.parse_string(ok(runner, built_db, "works", "--format", "bibtex"))
@@ -183,8 +202,11 @@ def test_bibtex_parses_back(runner, built_db: Path) -> None:
     assert {f.key: f.value for f in boyle.fields} == {
         "author": "Boyle, David and Harris, Michael",
         "title": "The Challenge of Co-production: How equal partnerships between professionals and the public "
-                 "are crucial to improving public services",
-        "year": "2009", "institution": "Nesta", "langid": "english"}
+        "are crucial to improving public services",
+        "year": "2009",
+        "institution": "Nesta",
+        "langid": "english",
+    }
     assert entries["gormley2009us"].entry_type == "misc"
 
 
@@ -203,11 +225,15 @@ def test_ris_parses_back(runner, built_db: Path) -> None:
 def test_csl_json(runner, built_db: Path) -> None:
     items = json.loads(ok(runner, built_db, "works", "--format", "csl-json"))
     assert items[0] == {
-        "id": "boyle-harris-2009", "type": "report",
+        "id": "boyle-harris-2009",
+        "type": "report",
         "title": "The Challenge of Co-production: How equal partnerships between professionals and the public "
-                 "are crucial to improving public services",
+        "are crucial to improving public services",
         "author": [{"family": "Boyle", "given": "David"}, {"family": "Harris", "given": "Michael"}],
-        "issued": {"date-parts": [[2009]]}, "publisher": "Nesta", "language": "en"}
+        "issued": {"date-parts": [[2009]]},
+        "publisher": "Nesta",
+        "language": "en",
+    }
     assert items[1]["type"] == "motion_picture"
 
 
@@ -217,8 +243,10 @@ def test_works_of_a_query(runner, built_db: Path) -> None:
     assert [r["TI"][0][:13] for r in records] == ["Us Now", "The Challenge"]
     result = run(runner, built_db, "--sql", "SELECT title FROM works", "--format", "bibtex")
     assert result.exit_code == 1
-    assert result.output == ("Error: a bibtex export of a query needs its works' ids in a column named id or "
-                             "work_id (the query gives title)\n")
+    assert result.output == (
+        "Error: a bibtex export of a query needs its works' ids in a column named id or "
+        "work_id (the query gives title)\n"
+    )
 
 
 def test_work_formats_are_for_works(runner, built_db: Path) -> None:
@@ -229,23 +257,33 @@ def test_work_formats_are_for_works(runner, built_db: Path) -> None:
 
 # --- errors -----------------------------------------------------------------------------------
 
+
 def test_unknown_table(runner, built_db: Path) -> None:
     result = run(runner, built_db, "post")
     assert result.exit_code == 1
     assert result.output.startswith("Error: no table 'post'; did you mean posts or posts_fts? (tables: citations, ")
 
 
-@pytest.mark.parametrize(("sql", "message"), [
-    ("DELETE FROM works", "Error: cannot run the query: attempt to write a readonly database "
-                          "(exports only read: use a SELECT)\n"),
-    ("SELEC 1", 'Error: cannot run the query: near "SELEC": syntax error\n'),
-    ("SELECT 1; SELECT 2", "Error: cannot run the query: You can only execute one statement at a time. "
-                           "(export one SELECT)\n"),
-    ("CREATE TEMP TABLE t(a)", "Error: the query returns no rows to export (export a SELECT)\n"),
-    ("SELECT * FROM nowhere", "Error: cannot run the query: no such table: nowhere\n"),
-    ("CREATE INDEX i ON works(title)", "Error: cannot run the query: attempt to write a readonly database "
-                                       "(exports only read: use a SELECT)\n"),
-])
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        (
+            "DELETE FROM works",
+            "Error: cannot run the query: attempt to write a readonly database (exports only read: use a SELECT)\n",
+        ),
+        ("SELEC 1", 'Error: cannot run the query: near "SELEC": syntax error\n'),
+        (
+            "SELECT 1; SELECT 2",
+            "Error: cannot run the query: You can only execute one statement at a time. (export one SELECT)\n",
+        ),
+        ("CREATE TEMP TABLE t(a)", "Error: the query returns no rows to export (export a SELECT)\n"),
+        ("SELECT * FROM nowhere", "Error: cannot run the query: no such table: nowhere\n"),
+        (
+            "CREATE INDEX i ON works(title)",
+            "Error: cannot run the query: attempt to write a readonly database (exports only read: use a SELECT)\n",
+        ),
+    ],
+)
 def test_bad_sql_is_a_clear_message(runner, built_db: Path, sql: str, message: str) -> None:
     result = run(runner, built_db, "--sql", sql)
     assert result.exit_code == 1
@@ -257,8 +295,10 @@ def test_an_export_writes_no_other_file(runner, built_db: Path, tmp_path: Path) 
     for sql in (f"ATTACH '{tmp_path / 'new.db'}' AS other", f"VACUUM INTO '{tmp_path / 'copy.db'}'"):
         result = run(runner, built_db, "--sql", sql)
         assert result.exit_code == 1
-        assert result.output == ("Error: cannot run the query: an export reads this database and writes "
-                                 "nothing else (no ATTACH, no VACUUM INTO)\n")
+        assert result.output == (
+            "Error: cannot run the query: an export reads this database and writes "
+            "nothing else (no ATTACH, no VACUUM INTO)\n"
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -279,12 +319,20 @@ def test_table_or_sql(runner, built_db: Path) -> None:
 def test_missing_database(runner, tmp_path: Path) -> None:
     result = run(runner, tmp_path / "none.db", "works")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {tmp_path / 'none.db'}: no such database; build it first with "
-                             f"`hubkb build --db {tmp_path / 'none.db'}`\n")
+    assert result.output == (
+        f"Error: {tmp_path / 'none.db'}: no such database; build it first with "
+        f"`hubkb build --db {tmp_path / 'none.db'}`\n"
+    )
 
 
 def test_a_query_naming_unknown_works(runner, built_db: Path) -> None:
-    result = run(runner, built_db, "--sql", "SELECT 'nope' AS id UNION ALL SELECT 'nada' UNION ALL SELECT 'us-now'",
-                 "--format", "ris")
+    result = run(
+        runner,
+        built_db,
+        "--sql",
+        "SELECT 'nope' AS id UNION ALL SELECT 'nada' UNION ALL SELECT 'us-now'",
+        "--format",
+        "ris",
+    )
     assert result.exit_code == 1
     assert result.output == "Error: the query names no work with id 'nope' (and 1 more)\n"

@@ -7,6 +7,7 @@ definition (term, text, giver, relay, work), every quote, every person (with
 the organisation the post states), every organisation, every reference, and
 nothing from the chrome.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,10 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import CORPUS, FIXTURES
 from hubkb.importer import import_files
 from hubkb.text import fold
-
-from conftest import CORPUS, FIXTURES
 
 IMPORT = FIXTURES / "import"
 TRUTHS = sorted(IMPORT.glob("*.truth.yaml"))
@@ -142,20 +142,39 @@ def test_seed_definitions_exactly(tmp_path: Path):
     got = import_files([IMPORT / "vous-avez-dit-coproduction.txt"], CORPUS, tmp_path, True, False).extractions[0]
     assert [(d["term"], d["by"], d["via"], d["work"]) for d in got["definitions"]] == [
         ("innovation", ["Observatoire des innovations de la Cité des sciences et de l’industrie"], None, None),
-        ("coproduction", ["Michael Harris", "David Boyle"], "Laura Prandelle",
-         "The Challenge of Coproduction, how equal partnerships between professionnals and the public are crucial "
-         "to improvig public services"),
+        (
+            "coproduction",
+            ["Michael Harris", "David Boyle"],
+            "Laura Prandelle",
+            "The Challenge of Coproduction, how equal partnerships between professionnals and the public are crucial "
+            "to improvig public services",
+        ),
     ]
     assert [(q["text"], q["by"], q["via"]) for q in got["quotes"]] == [
-        ("chaque partie devient un agent de changement, d’amélioration ou d’évaluation du service en puissance",
-         ["Laura Prandelle"], None),
+        (
+            "chaque partie devient un agent de changement, d’amélioration ou d’évaluation du service en puissance",
+            ["Laura Prandelle"],
+            None,
+        ),
         ("crise de puberté", ["Antonin Leonard"], None),
         ("capitalisme de catastrophe", ["Susie Cagle"], "Hubert Guillaud"),
     ]
     assert [(r["title"], r["authors"], r["year"], r["publisher"], r["type"], r["work"]) for r in got["references"]] == [
         ("Us Now", ["Ivo Gormley"], None, None, "video", "us-now"),
-        ("The Challenge of Coproduction, how equal partnerships between professionnals and the public are crucial "
-         "to improvig public services", ["David Boyle", "Michael Harris"], 2009, "Nesta", "report", "boyle-harris-2009"),
+        (
+            "The Challenge of Coproduction, how equal partnerships between professionnals and the public are crucial "
+            "to improvig public services",
+            ["David Boyle", "Michael Harris"],
+            2009,
+            "Nesta",
+            "report",
+            "boyle-harris-2009",
+        ),
     ]
-    assert got["organisations"] == ["Observatoire des innovations de la Cité des sciences et de l’industrie",
-                                    "La 27e Région", "CouchSurfing", "Airbnb", "Ouishare"]
+    assert got["organisations"] == [
+        "Observatoire des innovations de la Cité des sciences et de l’industrie",
+        "La 27e Région",
+        "CouchSurfing",
+        "Airbnb",
+        "Ouishare",
+    ]

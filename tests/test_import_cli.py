@@ -1,4 +1,5 @@
 """`hubkb import` through click, as a user runs it."""
+
 from __future__ import annotations
 
 import json
@@ -6,10 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from conftest import CORPUS, FIXTURES
 from hubkb.cli import cli as hubkb_cli
 from hubkb.errors import display_path
-
-from conftest import CORPUS, FIXTURES
 
 SEED = FIXTURES / "import" / "vous-avez-dit-coproduction.txt"
 
@@ -27,7 +27,8 @@ def test_json_is_printed_alone_on_stdout(runner, tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [(d["title"], d["date"], d["authors"], len(d["paragraphs"])) for d in data] == [
-        ("Vous avez dit coproduction ?", "2014-08-27", ["Régis Chatellier"], 7)]
+        ("Vous avez dit coproduction ?", "2014-08-27", ["Régis Chatellier"], 7)
+    ]
     assert (tmp_path / "2014-08-27-vous-avez-dit-coproduction.md").exists()
 
 
@@ -35,11 +36,15 @@ def test_summary_and_refusal_to_overwrite(runner, tmp_path):
     args = ["import", str(SEED), "--out", str(tmp_path), "--corpus", str(CORPUS)]
     first = runner.invoke(CLI, args)
     draft = display_path(tmp_path / "2014-08-27-vous-avez-dit-coproduction.md")
-    assert (first.exit_code, first.stdout) == (0, f"{display_path(SEED)}: wrote {draft} (7 paragraphs, 2 definitions, "
-                                                  "3 quotes, 2 references)\n")
+    assert (first.exit_code, first.stdout) == (
+        0,
+        f"{display_path(SEED)}: wrote {draft} (7 paragraphs, 2 definitions, 3 quotes, 2 references)\n",
+    )
     second = runner.invoke(CLI, args)
     assert second.exit_code == 1
-    assert second.stderr == f"{display_path(SEED)}: {draft} already exists; not overwritten (use --force to replace it)\n"
+    assert (
+        second.stderr == f"{display_path(SEED)}: {draft} already exists; not overwritten (use --force to replace it)\n"
+    )
     assert runner.invoke(CLI, args + ["--force"]).exit_code == 0
 
 

@@ -1,4 +1,5 @@
 """Drafts, proposals and --accept: what `hubkb import` writes, and that accepted drafts pass `hubkb check`."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,11 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import CORPUS, FIXTURES, SCHEMA, SEED_POST
 from hubkb.build import check
 from hubkb.errors import CorpusError, display_path
 from hubkb.importer import import_files
-
-from conftest import CORPUS, FIXTURES, SCHEMA, SEED_POST
 
 IMPORT = FIXTURES / "import"
 SEED = IMPORT / "vous-avez-dit-coproduction.txt"
@@ -67,17 +67,37 @@ def test_proposals_then_accept_then_check(empty_corpus: Path):
         check(empty_corpus, SCHEMA)
     proposed = yaml.safe_load(proposals.read_text(encoding="utf-8"))
     assert [p["name"] for p in proposed["people"]] == [
-        "Margaret Thatcher", "Michael Harris", "David Boyle", "Laura Prandelle", "Ivo Gormley", "Antonin Leonard",
-        "Susie Cagle", "Hubert Guillaud", "Régis Chatellier"]
+        "Margaret Thatcher",
+        "Michael Harris",
+        "David Boyle",
+        "Laura Prandelle",
+        "Ivo Gormley",
+        "Antonin Leonard",
+        "Susie Cagle",
+        "Hubert Guillaud",
+        "Régis Chatellier",
+    ]
     assert [p.get("organisations") for p in proposed["people"]][3:6] == [["27e-region"], None, ["ouishare"]]
     assert [o["name"] for o in proposed["organisations"]] == [
-        "Observatoire des innovations de la Cité des sciences et de l’industrie", "AirBnB", "27ème Région", "Ouishare"]
-    assert [(w["id"], w["type"], w["title"], w.get("authors"), w.get("year"), w.get("publisher"))
-            for w in proposed["works"]] == [
+        "Observatoire des innovations de la Cité des sciences et de l’industrie",
+        "AirBnB",
+        "27ème Région",
+        "Ouishare",
+    ]
+    assert [
+        (w["id"], w["type"], w["title"], w.get("authors"), w.get("year"), w.get("publisher")) for w in proposed["works"]
+    ] == [
         ("us-now", "video", "Us Now", ["Ivo Gormley"], None, None),
-        ("boyle-harris-2009", "report", "The Challenge of Coproduction, how equal partnerships between "
-         "professionnals and the public are crucial to improvig public services", ["David Boyle", "Michael Harris"],
-         2009, "Nesta")]
+        (
+            "boyle-harris-2009",
+            "report",
+            "The Challenge of Coproduction, how equal partnerships between "
+            "professionnals and the public are crucial to improvig public services",
+            ["David Boyle", "Michael Harris"],
+            2009,
+            "Nesta",
+        ),
+    ]
     assert [t["label"] for t in proposed["terms"]] == ["innovation", "coproduction"]
 
     accepted = import_files([proposals], empty_corpus, None, as_json=False, force=False, accept=True)
@@ -85,7 +105,8 @@ def test_proposals_then_accept_then_check(empty_corpus: Path):
         f"{proposals}: accepted; {empty_corpus / 'people.yaml'}: 9 people added",
         f"{proposals}: accepted; {empty_corpus / 'organisations.yaml'}: 4 organisations added",
         f"{proposals}: accepted; {empty_corpus / 'works.yaml'}: 2 works added",
-        f"{proposals}: accepted; {empty_corpus / 'terms.yaml'}: 2 terms added"]
+        f"{proposals}: accepted; {empty_corpus / 'terms.yaml'}: 2 terms added",
+    ]
     people = (empty_corpus / "people.yaml").read_text(encoding="utf-8")
     assert people.startswith("# people\n# Accepted from 2014-08-27-vous-avez-dit-coproduction.proposals.yaml on ")
     report = check(empty_corpus, SCHEMA)
@@ -101,18 +122,20 @@ def test_every_fixture_passes_check_after_acceptance(empty_corpus: Path):
     report = check(empty_corpus, SCHEMA)
     assert (report.posts, report.definitions, report.quotes, report.warnings) == (12, 31, 20, [])
     names = sorted(p.name for p in (empty_corpus / "posts").glob("*.md"))
-    assert names == ["2014-08-27-vous-avez-dit-coproduction.md",
-                     "2014-12-01-designers-et-agents-publics-la-coproduction-a-epreuve.md",
-                     "2015-01-12-budget-participatif-les-habitants-a-la-manoeuvre.md",
-                     "2015-02-09-innovation-sociale-quand-les-habitants-inventent-le-service.md",
-                     "2015-03-03-fablabs-fabriquer-ensemble-fabriquer-autrement.md",
-                     "2015-03-03-les-communs-une-autre-voie-pour-coproduire.md",
-                     "2015-04-14-donnees-ouvertes-les-citoyens-coproducteurs-de-action-publique.md",
-                     "2015-05-19-living-labs-quand-les-usagers-deviennent-chercheurs.md",
-                     "2015-06-01-plateformes-collaboratives-coproduire-entre-pairs.md",
-                     "2015-06-02-communs-urbains-la-ville-comme-ressource-partagee.md",
-                     "2015-07-07-innovation-ouverte-un-modele-pour-les-collectivites.md",
-                     "2015-10-01-tiers-lieux-faire-ensemble-hors-les-murs.md"]
+    assert names == [
+        "2014-08-27-vous-avez-dit-coproduction.md",
+        "2014-12-01-designers-et-agents-publics-la-coproduction-a-epreuve.md",
+        "2015-01-12-budget-participatif-les-habitants-a-la-manoeuvre.md",
+        "2015-02-09-innovation-sociale-quand-les-habitants-inventent-le-service.md",
+        "2015-03-03-fablabs-fabriquer-ensemble-fabriquer-autrement.md",
+        "2015-03-03-les-communs-une-autre-voie-pour-coproduire.md",
+        "2015-04-14-donnees-ouvertes-les-citoyens-coproducteurs-de-action-publique.md",
+        "2015-05-19-living-labs-quand-les-usagers-deviennent-chercheurs.md",
+        "2015-06-01-plateformes-collaboratives-coproduire-entre-pairs.md",
+        "2015-06-02-communs-urbains-la-ville-comme-ressource-partagee.md",
+        "2015-07-07-innovation-ouverte-un-modele-pour-les-collectivites.md",
+        "2015-10-01-tiers-lieux-faire-ensemble-hors-les-murs.md",
+    ]
 
 
 def test_an_existing_post_is_not_overwritten_without_force(tmp_path: Path):
@@ -121,12 +144,16 @@ def test_an_existing_post_is_not_overwritten_without_force(tmp_path: Path):
     draft.write_text("edited by a reviewer\n", encoding="utf-8")
     again = import_files([SEED], CORPUS, tmp_path, as_json=False, force=False)
     assert (again.exit_code, again.written) == (1, [])
-    assert again.messages == [f"{display_path(SEED)}: {draft} already exists; not overwritten "
-                              "(use --force to replace it)"]
+    assert again.messages == [
+        f"{display_path(SEED)}: {draft} already exists; not overwritten (use --force to replace it)"
+    ]
     assert draft.read_text(encoding="utf-8") == "edited by a reviewer\n"
     as_json = import_files([SEED], CORPUS, tmp_path, as_json=True, force=False)
     assert (as_json.exit_code, as_json.extractions[0]["title"], as_json.extractions[0]["draft"]) == (
-        0, "Vous avez dit coproduction ?", None)
+        0,
+        "Vous avez dit coproduction ?",
+        None,
+    )
     forced = import_files([SEED], CORPUS, tmp_path, as_json=False, force=True)
     assert (forced.exit_code, forced.written) == (0, [draft])
     assert draft.read_text(encoding="utf-8").startswith("---\n# Imported from vous-avez-dit-coproduction.txt")
@@ -137,13 +164,17 @@ def test_the_curated_post_is_still_extracted(tmp_path: Path):
     result = import_files([SEED], tmp_path / "corpus", None, as_json=True, force=False)
     assert result.exit_code == 0
     assert result.extractions[0]["date"] == "2014-08-27"
-    assert result.messages == [f"{display_path(SEED)}: {tmp_path / 'corpus' / 'posts' / (SEED_POST + '.md')} already exists; "
-                               "not overwritten (use --force to replace it)"]
+    assert result.messages == [
+        f"{display_path(SEED)}: {tmp_path / 'corpus' / 'posts' / (SEED_POST + '.md')} already exists; "
+        "not overwritten (use --force to replace it)"
+    ]
 
 
 def test_a_proposals_file_needs_accept(tmp_path: Path):
     proposals = tmp_path / "x.proposals.yaml"
     proposals.write_text("people:\n- name: Elinor Ostrom\n", encoding="utf-8")
     result = import_files([proposals], CORPUS, tmp_path, as_json=False, force=False)
-    assert (result.exit_code, result.messages) == (1, [f"{proposals}: a proposals file; merge it into the corpus "
-                                                       "with --accept"])
+    assert (result.exit_code, result.messages) == (
+        1,
+        [f"{proposals}: a proposals file; merge it into the corpus with --accept"],
+    )

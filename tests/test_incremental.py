@@ -1,4 +1,5 @@
 """Incremental, atomic builds, and odd but valid files that load correctly."""
+
 from __future__ import annotations
 
 import os
@@ -7,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hubkb.cli import cli
-
 from conftest import SEED_POST
+from hubkb.cli import cli
 
 NOTE = "---\ntitle: {title}\ndate: 2015-03-03\nauthors: [Régis Chatellier]\n---\n{body}\n"
 
@@ -26,8 +26,15 @@ def build(runner, corpus: Path, db: Path, *extra: str) -> str:
 
 
 def fts_ids(db: Path, match: str) -> list[str]:
-    return [r[0] for r in query(db, "SELECT p.id FROM paragraphs_fts f JOIN paragraphs p ON p.rowid = f.rowid "
-                                    "WHERE paragraphs_fts MATCH ? ORDER BY p.id", match)]
+    return [
+        r[0]
+        for r in query(
+            db,
+            "SELECT p.id FROM paragraphs_fts f JOIN paragraphs p ON p.rowid = f.rowid "
+            "WHERE paragraphs_fts MATCH ? ORDER BY p.id",
+            match,
+        )
+    ]
 
 
 def test_changed_added_and_removed_posts(runner, corpus_copy: Path, tmp_path: Path) -> None:
@@ -56,13 +63,27 @@ def test_incremental_equals_full(runner, corpus_copy: Path, tmp_path: Path) -> N
     db, full = tmp_path / "inc.db", tmp_path / "full.db"
     build(runner, corpus_copy, db)
     (corpus_copy / "posts" / "2015-03-03-note.md").write_text(
-        NOTE.format(title="Note", body="Nesta et la 27e Région coproduisent."), encoding="utf-8")
+        NOTE.format(title="Note", body="Nesta et la 27e Région coproduisent."), encoding="utf-8"
+    )
     seed = corpus_copy / "posts" / f"{SEED_POST}.md"  # re-resolved against the published authorities
     seed.write_text(seed.read_text(encoding="utf-8") + "\nUs Now, vu par Ivo Gormley.\n", encoding="utf-8")
     assert build(runner, corpus_copy, db).startswith("updated: 2 posts (2 changed, 0 removed)")
     build(runner, corpus_copy, full, "--full")
-    for table in ("posts", "paragraphs", "mentions", "definitions", "definition_givers", "quotes", "quote_givers",
-                  "citations", "post_authors", "people", "works", "work_authors", "person_organisations"):
+    for table in (
+        "posts",
+        "paragraphs",
+        "mentions",
+        "definitions",
+        "definition_givers",
+        "quotes",
+        "quote_givers",
+        "citations",
+        "post_authors",
+        "people",
+        "works",
+        "work_authors",
+        "person_organisations",
+    ):
         sql = f"SELECT * FROM {table} ORDER BY 1"
         assert query(db, sql) == query(full, sql), table
     assert fts_ids(db, "coproduisent") == fts_ids(full, "coproduisent") == ["2015-03-03-note#p1"]
@@ -84,13 +105,20 @@ def test_failed_incremental_build_keeps_database(runner, corpus_copy: Path, tmp_
     result = runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)])
     assert result.exit_code == 1
     assert db.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".hubkb.db.files.json", "corpus", "hubkb.db", "inspect-data.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".hubkb.db.files.json",
+        "corpus",
+        "hubkb.db",
+        "inspect-data.json",
+    ]
 
 
 def test_bom_crlf_rules_and_colliding_keys(runner, corpus_copy: Path, tmp_path: Path) -> None:
-    text = ("\ufeff---\r\ntitle: Une note\r\ndate: 2015-03-03\r\nauthors: Régis Chatellier\r\n"
-            "body: not the body\r\nword_count: 3\r\n---\r\nPremier paragraphe.\r\n\r\n---\r\n\r\n"
-            "Un titre\r\n--------\r\n\r\nDernier paragraphe.\r\n")
+    text = (
+        "\ufeff---\r\ntitle: Une note\r\ndate: 2015-03-03\r\nauthors: Régis Chatellier\r\n"
+        "body: not the body\r\nword_count: 3\r\n---\r\nPremier paragraphe.\r\n\r\n---\r\n\r\n"
+        "Un titre\r\n--------\r\n\r\nDernier paragraphe.\r\n"
+    )
     (corpus_copy / "posts" / "odd.md").write_bytes(text.encode("utf-8"))
     db = tmp_path / "hubkb.db"
     result = runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)])
@@ -100,7 +128,11 @@ def test_bom_crlf_rules_and_colliding_keys(runner, corpus_copy: Path, tmp_path: 
     assert body == "Premier paragraphe.\n\n---\n\nUn titre\n--------\n\nDernier paragraphe.\n"
     assert words == 8 and authors == '["Régis Chatellier"]'
     assert [r[0] for r in query(db, "SELECT text FROM paragraphs WHERE post_id = 'odd' ORDER BY n")] == [
-        "Premier paragraphe.", "---", "Un titre\n--------", "Dernier paragraphe."]
+        "Premier paragraphe.",
+        "---",
+        "Un titre\n--------",
+        "Dernier paragraphe.",
+    ]
 
 
 def test_same_file_by_two_paths_is_one_post(runner, corpus_copy: Path, tmp_path: Path) -> None:
@@ -111,7 +143,8 @@ def test_same_file_by_two_paths_is_one_post(runner, corpus_copy: Path, tmp_path:
 
 def test_front_matter_id_overrides_file_stem(runner, corpus_copy: Path, tmp_path: Path) -> None:
     (corpus_copy / "posts" / "brouillon.md").write_text(
-        "---\nid: ma-note\ntitle: Note\ndate: 2015-03-03\nauthors: []\n---\nTexte.\n", encoding="utf-8")
+        "---\nid: ma-note\ntitle: Note\ndate: 2015-03-03\nauthors: []\n---\nTexte.\n", encoding="utf-8"
+    )
     db = tmp_path / "hubkb.db"
     build(runner, corpus_copy, db)
     assert query(db, "SELECT id, source_path FROM posts WHERE title = 'Note'") == [("ma-note", "posts/brouillon.md")]
@@ -126,7 +159,8 @@ def test_huge_file_is_refused(runner, corpus_copy: Path, size: int) -> None:
 
 
 def test_an_edit_that_keeps_size_and_time_is_still_seen_after_the_cache_is_gone(
-        runner, corpus_copy: Path, tmp_path: Path) -> None:
+    runner, corpus_copy: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "hubkb.db"
     note = corpus_copy / "posts" / "2015-03-03-note.md"
     note.write_text(NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8")
@@ -140,15 +174,19 @@ def test_an_edit_that_keeps_size_and_time_is_still_seen_after_the_cache_is_gone(
     assert fts_ids(db, "zebres") == ["2015-03-03-note#p1"]
 
 
-def test_workers_build_the_same_database_as_one_process(runner, corpus_copy: Path, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_workers_build_the_same_database_as_one_process(
+    runner, corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import hubkb.build
+
     for i in range(30):
         (corpus_copy / "posts" / f"2016-01-{i + 1:02d}-note.md").write_text(
             NOTE.format(title=f"Note {i}", body=f"Nesta et la 27e Région, numéro {i}.\n\nLaura Prandelle."),
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     (corpus_copy / "posts" / "2016-01-31-twin.md").write_text(
-        "---\nid: 2016-01-01-note\ntitle: Twin\ndate: 2016-01-31\nauthors: []\n---\nTexte.\n", encoding="utf-8")
+        "---\nid: 2016-01-01-note\ntitle: Twin\ndate: 2016-01-31\nauthors: []\n---\nTexte.\n", encoding="utf-8"
+    )
     monkeypatch.setattr(hubkb.build, "CHUNK_POSTS", 4)  # 8 chunks: the worker pool runs
     result = runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(tmp_path / "bad.db")])
     assert result.exit_code == 1
@@ -160,7 +198,9 @@ def test_workers_build_the_same_database_as_one_process(runner, corpus_copy: Pat
     build(runner, corpus_copy, tmp_path / "one.db")
 
     assert query(tmp_path / "pool.db", "SELECT count(*) FROM posts") == [(31,)]
-    assert query(tmp_path / "pool.db", "SELECT count(*) FROM mentions WHERE entity_id = 'la-27e-region'") == [(31,)]  # and the seed post
+    assert query(tmp_path / "pool.db", "SELECT count(*) FROM mentions WHERE entity_id = 'la-27e-region'") == [
+        (31,)
+    ]  # and the seed post
     dumps = []
     for name in ("pool.db", "one.db"):  # the same content (the header's change counter differs)
         with sqlite3.connect(tmp_path / name) as conn:

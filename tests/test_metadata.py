@@ -1,4 +1,5 @@
 """metadata.json describes only what exists, and everything that does."""
+
 from __future__ import annotations
 
 import json
@@ -8,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hubkb.schema import load_schema
-
 from conftest import ROOT, SCHEMA
+from hubkb.schema import load_schema
 from serving import Client
 
 METADATA = json.loads((ROOT / "metadata.json").read_text(encoding="utf-8"))
@@ -60,7 +60,8 @@ def test_every_table_and_column_is_described() -> None:
 def test_full_text_search_is_configured_where_the_schema_indexes() -> None:
     assert {t for t, meta in TABLES.items() if "fts_table" in meta} == set(SPEC.fts_tables())
     assert {t: meta["fts_table"] for t, meta in TABLES.items() if "fts_table" in meta} == {
-        t: f"{t}_fts" for t in SPEC.fts_tables()}
+        t: f"{t}_fts" for t in SPEC.fts_tables()
+    }
 
 
 def test_default_facets_and_labels() -> None:
@@ -70,14 +71,23 @@ def test_default_facets_and_labels() -> None:
     assert TABLES["citations"]["facets"] == ["work_id", "via_person_id"]
     assert TABLES["mentions"]["facets"] == ["entity_type"]
     assert {t: TABLES[t]["label_column"] for t in ("people", "organisations", "works", "terms", "posts")} == {
-        "people": "name", "organisations": "name", "works": "title", "terms": "label", "posts": "title"}
+        "people": "name",
+        "organisations": "name",
+        "works": "title",
+        "terms": "label",
+        "posts": "title",
+    }
 
 
 def test_canned_queries_have_titles_descriptions_and_parameters() -> None:
     assert len(QUERIES) >= 4
     params = {name: sorted(set(re.findall(r"(?<!:):(\w+)", q["sql"]))) for name, q in QUERIES.items()}
-    assert params == {"search_passages": ["q"], "definitions_of_term": ["term"],
-                      "everything_about": ["name"], "who_cites_whom": ["name"]}
+    assert params == {
+        "search_passages": ["q"],
+        "definitions_of_term": ["term"],
+        "everything_about": ["name"],
+        "who_cites_whom": ["name"],
+    }
     for name, query in QUERIES.items():
         assert query["title"] and len(query["description"].split()) >= 10, name
     search = QUERIES["search_passages"]["sql"]

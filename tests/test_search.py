@@ -1,4 +1,5 @@
 """hubkb search: accents, French spellings, phrases, prefixes, suggestions, hostile input."""
+
 from __future__ import annotations
 
 import json
@@ -6,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SEED_POST
 from hubkb.cli import cli
 from hubkb.errors import QueryError
 from hubkb.fts import escape_fts
 from hubkb.search import search, snippet_html, snippet_parts, snippet_text
-
-from conftest import SEED_POST
 
 P = f"{SEED_POST}#p"
 COPRODUCTION = [P + n for n in "134567"]  # every paragraph but the one on innovation
@@ -25,7 +25,8 @@ def make_corpus(root: Path, posts: dict[str, str], date: str = "2015-03-03") -> 
         (corpus / f"{name}.yaml").write_text("[]\n", encoding="utf-8")
     for name, body in posts.items():
         (corpus / "posts" / f"{name}.md").write_text(
-            f"---\ntitle: {name.title()}\ndate: {date}\nauthors: []\n---\n{body}\n", encoding="utf-8")
+            f"---\ntitle: {name.title()}\ndate: {date}\nauthors: []\n---\n{body}\n", encoding="utf-8"
+        )
     return corpus
 
 
@@ -49,6 +50,7 @@ def run_json(runner, db: Path, *args: str) -> dict:
 
 # --- the default corpus ------------------------------------------------------------
 
+
 def test_region_finds_the_27e_region_paragraph(runner, built_db: Path) -> None:
     result = runner.invoke(cli, ["search", "region", "--db", str(built_db)])
     assert result.exit_code == 0, result.output
@@ -64,7 +66,11 @@ def test_json_output(runner, built_db: Path) -> None:
     assert out["query"] == "region" and out["suggestions"] == [] and out["capped"] is False
     [hit] = out["hits"]
     assert {k: v for k, v in hit.items() if k not in ("snippet", "score")} == {
-        "post_id": SEED_POST, "title": "Vous avez dit coproduction ?", "date": "2014-08-27", "anchor": f"{P}4"}
+        "post_id": SEED_POST,
+        "title": "Vous avez dit coproduction ?",
+        "date": "2014-08-27",
+        "anchor": f"{P}4",
+    }
     assert "Laura Prandelle (27ème <mark>Région</mark>),\xa0donnent" in hit["snippet"]
     assert hit["score"] > 0
 
@@ -134,6 +140,7 @@ def test_no_suggestion_for_words_the_index_holds(built_db: Path) -> None:
 
 # --- raw FTS5 syntax ------------------------------------------------------------------
 
+
 def test_raw_mode_passes_fts5_syntax(built_db: Path) -> None:
     assert anchors(built_db, "coproduction NOT services", raw=True) == [P + "1"]
     assert sorted(anchors(built_db, "Prandelle OR Thatcher", raw=True)) == [P + "3", P + "4"]
@@ -150,7 +157,8 @@ def test_raw_syntax_error_is_a_clear_message(runner, built_db: Path) -> None:
     assert result.exit_code == 1
     assert result.output == (
         "Error: cannot search for 'NEAR(\"': fts5: unterminated string (see FTS5 query syntax at "
-        "https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --raw to search for the words as typed)\n")
+        "https://www.sqlite.org/fts5.html#full_text_query_syntax, or drop --raw to search for the words as typed)\n"
+    )
     result = runner.invoke(cli, ["search", "--raw", "coproduction AND", "--db", str(built_db)])
     assert result.exit_code == 1
     assert result.output.startswith("Error: cannot search for 'coproduction AND': fts5: syntax error near \"\"")
@@ -158,10 +166,31 @@ def test_raw_syntax_error_is_a_clear_message(runner, built_db: Path) -> None:
 
 # --- hostile input ----------------------------------------------------------------------
 
-HOSTILE = ['NEAR("', '"unbalanced', 'a"b"c"', "AND", "OR NOT", "(", ")", "-", "^", "+coproduction",
-           "text:coproduction", "{text search_variants}: coproduction", "NEAR(coproduction services, 2)",
-           "coproduction*" * 3, "'; DROP TABLE paragraphs; --", "\x00", "é\u0301", "\u202e", "🙂",
-           "x" * 5000, ("coproduction AND (NEAR(\" " * 300)[:5000], '"' * 5000, "*" * 5000]
+HOSTILE = [
+    'NEAR("',
+    '"unbalanced',
+    'a"b"c"',
+    "AND",
+    "OR NOT",
+    "(",
+    ")",
+    "-",
+    "^",
+    "+coproduction",
+    "text:coproduction",
+    "{text search_variants}: coproduction",
+    "NEAR(coproduction services, 2)",
+    "coproduction*" * 3,
+    "'; DROP TABLE paragraphs; --",
+    "\x00",
+    "é\u0301",
+    "\u202e",
+    "🙂",
+    "x" * 5000,
+    ('coproduction AND (NEAR(" ' * 300)[:5000],
+    '"' * 5000,
+    "*" * 5000,
+]
 
 
 @pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
@@ -191,15 +220,18 @@ def test_a_query_without_words_is_a_clear_error(runner, built_db: Path, query: s
 def test_a_too_long_query_is_a_clear_error(runner, built_db: Path) -> None:
     result = runner.invoke(cli, ["search", "--db", str(built_db), "a" * 10_001])
     assert result.exit_code == 1
-    assert result.output == ("Error: the query is 10,001 characters long; a search takes at most 10,000 "
-                             "(search for a shorter passage)\n")
+    assert result.output == (
+        "Error: the query is 10,001 characters long; a search takes at most 10,000 (search for a shorter passage)\n"
+    )
 
 
 def test_missing_database(runner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["search", "region", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1
-    assert result.output == (f"Error: {tmp_path / 'none.db'}: no such database; build it first with "
-                             f"`hubkb build --db {tmp_path / 'none.db'}`\n")
+    assert result.output == (
+        f"Error: {tmp_path / 'none.db'}: no such database; build it first with "
+        f"`hubkb build --db {tmp_path / 'none.db'}`\n"
+    )
 
 
 def test_a_file_that_is_not_a_hubkb_database(runner, tmp_path: Path) -> None:
@@ -212,12 +244,17 @@ def test_a_file_that_is_not_a_hubkb_database(runner, tmp_path: Path) -> None:
 
 # --- small corpora ----------------------------------------------------------------------
 
+
 def test_accent_folding_on_a_small_corpus(runner, tmp_path: Path) -> None:
-    db = build_db(runner, tmp_path, {
-        "a": "La 27ème Région travaille avec les élus.",
-        "b": "Une région sans numéro.\n\nLe mot hippocampe.",
-        "c": "Les co-producteurs et la coproduction.",
-    })
+    db = build_db(
+        runner,
+        tmp_path,
+        {
+            "a": "La 27ème Région travaille avec les élus.",
+            "b": "Une région sans numéro.\n\nLe mot hippocampe.",
+            "c": "Les co-producteurs et la coproduction.",
+        },
+    )
     assert sorted(anchors(db, "region")) == ["a#p1", "b#p1"]
     assert anchors(db, "elus") == ["a#p1"]
     assert anchors(db, "27e") == ["a#p1"]
@@ -230,19 +267,27 @@ def test_accent_folding_on_a_small_corpus(runner, tmp_path: Path) -> None:
 def test_snippets_are_escaped_before_highlighting(runner, tmp_path: Path) -> None:
     db = build_db(runner, tmp_path, {"a": 'Le "mot" <b>gras</b> & <script>x</script>.'})
     [hit] = search(db, "gras").hits
-    assert snippet_html(hit.snippet) == ("Le &quot;mot&quot; &lt;b&gt;<mark>gras</mark>&lt;/b&gt; &amp; "
-                                         "&lt;script&gt;x&lt;/script&gt;.")
+    assert snippet_html(hit.snippet) == (
+        "Le &quot;mot&quot; &lt;b&gt;<mark>gras</mark>&lt;/b&gt; &amp; &lt;script&gt;x&lt;/script&gt;."
+    )
     assert snippet_text(hit.snippet) == 'Le "mot" <b>gras</b> & <script>x</script>.'
-    assert snippet_parts(hit.snippet) == [('Le "mot" <b>', False), ("gras", True),
-                                          ("</b> & <script>x</script>.", False)]
+    assert snippet_parts(hit.snippet) == [
+        ('Le "mot" <b>', False),
+        ("gras", True),
+        ("</b> & <script>x</script>.", False),
+    ]
 
 
 def test_bm25_ranks_the_denser_paragraph_first(runner, tmp_path: Path) -> None:
-    db = build_db(runner, tmp_path, {
-        "a": "Un mot sur la coproduction parmi beaucoup d'autres mots de ce long paragraphe sans rapport.",
-        "b": "Coproduction, coproduction : la coproduction.",
-        "c": "Rien à voir.",
-    })
+    db = build_db(
+        runner,
+        tmp_path,
+        {
+            "a": "Un mot sur la coproduction parmi beaucoup d'autres mots de ce long paragraphe sans rapport.",
+            "b": "Coproduction, coproduction : la coproduction.",
+            "c": "Rien à voir.",
+        },
+    )
     assert anchors(db, "coproduction") == ["b#p1", "a#p1"]
 
 
@@ -267,20 +312,24 @@ def test_library_raises_query_errors(built_db: Path) -> None:
 
 # --- the escaping function ---------------------------------------------------------------
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("coproduction", '("coproduction" OR "co production")'),
-    ("région", '"région"'),
-    ("copro*", '"copro"*'),
-    ('"services publics"', '"services publics"'),
-    ('"services publics"*', '"services publics"*'),
-    ('NEAR("', '"near"'),
-    ('a"b', '"a" AND "b"'),
-    ("l'innovation", '"l innovation"'),
-    ("AND OR NOT", '"and" AND "or" AND "not"'),
-    ("*", ""),
-    ("27ème", '("27e" OR "27eme" OR "27ieme" OR "27er" OR "27ere")'),
-    ("co-production", '("coproduction" OR "co production")'),
-    ("co-pro*", '"copro"*'),
-])
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("coproduction", '("coproduction" OR "co production")'),
+        ("région", '"région"'),
+        ("copro*", '"copro"*'),
+        ('"services publics"', '"services publics"'),
+        ('"services publics"*', '"services publics"*'),
+        ('NEAR("', '"near"'),
+        ('a"b', '"a" AND "b"'),
+        ("l'innovation", '"l innovation"'),
+        ("AND OR NOT", '"and" AND "or" AND "not"'),
+        ("*", ""),
+        ("27ème", '("27e" OR "27eme" OR "27ieme" OR "27er" OR "27ere")'),
+        ("co-production", '("coproduction" OR "co production")'),
+        ("co-pro*", '"copro"*'),
+    ],
+)
 def test_escape_fts(query: str, expected: str) -> None:
     assert escape_fts(query) == expected

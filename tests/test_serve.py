@@ -1,4 +1,5 @@
 """hubkb serve: builds when stale, serves immutable over loopback, picks up rebuilds, holds under load."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,17 +16,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from conftest import ROOT, SCHEMA, SEED_POST
 from hubkb.build import build
 from hubkb.cli import cli
 from hubkb.db.inspect import inspect_path, read_inspect_data
 from hubkb.paths import resources
 from hubkb.serve import ensure_built, is_stale, make_datasette
-
-from conftest import ROOT, SCHEMA, SEED_POST
 from serving import Server
 
 sys.path.insert(0, str(ROOT / "bench"))
-import load  # noqa: E402  (bench/load.py)
+import load
 
 NEW_POST = """---
 title: Une note sur la co-production
@@ -76,7 +76,11 @@ def test_inspect_data_is_written_next_to_the_database_and_never_trusted_stale(bu
     entry = json.loads(inspect_path(db).read_text(encoding="utf-8"))["hubkb"]
     assert (entry["file"], entry["size"]) == ("hubkb.db", db.stat().st_size)
     assert {t: entry["tables"][t]["count"] for t in ("posts", "paragraphs", "works", "people")} == {
-        "posts": 1, "paragraphs": 7, "works": 2, "people": 9}
+        "posts": 1,
+        "paragraphs": 7,
+        "works": 2,
+        "people": 9,
+    }
     assert ds.inspect_data["hubkb"]["tables"]["mentions"]["count"] == 37
     os.utime(db, ns=(db.stat().st_mtime_ns + 10**9,) * 2)  # the file changed after the entry was made
     assert read_inspect_data(db) is None
@@ -96,10 +100,14 @@ def test_serve_reports_errors_cleanly(runner, tmp_path: Path) -> None:
     bad.unlink()
     with socket.create_server(("127.0.0.1", 0)) as busy:
         port = busy.getsockname()[1]
-        result = runner.invoke(cli, ["serve", "--corpus", str(tmp_path / "corpus"), "--db", str(tmp_path / "x.db"),
-                                     "--port", str(port)])
+        result = runner.invoke(
+            cli, ["serve", "--corpus", str(tmp_path / "corpus"), "--db", str(tmp_path / "x.db"), "--port", str(port)]
+        )
     assert result.exit_code == 1
-    assert f"Error: cannot listen on 127.0.0.1:{port}: Address already in use (another server there? try --port {port + 1})" in result.output
+    assert (
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use (another server there? try --port {port + 1})"
+        in result.output
+    )
 
 
 # --- a real server over loopback ----------------------------------------------------
@@ -119,7 +127,9 @@ def test_serve_built_the_database_and_serves_it_immutable(server: Server) -> Non
     assert page.status_code == 200 and '<p id="p4">Les auteurs de la publication' in page.text
     tables = httpx.get(server.url + "/hubkb.json").json()["tables"]
     assert {t["name"]: t["count"] for t in tables if t["name"] in ("posts", "paragraphs")} == {
-        "posts": 1, "paragraphs": 7}
+        "posts": 1,
+        "paragraphs": 7,
+    }
 
 
 def test_load_from_20_concurrent_clients(server: Server) -> None:
@@ -167,7 +177,9 @@ def test_a_rebuild_is_picked_up_without_an_error(server: Server) -> None:
     assert len(statuses) > 20 and set(statuses) == {200}
     assert re.search(r"hubkb: hubkb\.db( and metadata\.json)? changed; now serving the new version", server.output())
     assert httpx.get(server.url + "/-/metadata.json").json()["title"] == "hubkb, rebuilt"
-    found = httpx.get(server.url + "/hubkb/search_passages.json", params={"q": "coproduction services", "_shape": "array"})
+    found = httpx.get(
+        server.url + "/hubkb/search_passages.json", params={"q": "coproduction services", "_shape": "array"}
+    )
     assert [r["anchor"] for r in found.json()][:1] == ["2016-05-05-note#p1"]
     counts = {t["name"]: t["count"] for t in httpx.get(server.url + "/hubkb.json").json()["tables"]}
     assert counts["posts"] == 2 and counts["paragraphs"] == 8

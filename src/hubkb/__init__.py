@@ -1,4 +1,5 @@
 """hubkb: a research knowledge base on the coproduction of innovation."""
+
 from __future__ import annotations
 
 __version__ = "0.1.0"

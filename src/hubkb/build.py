@@ -3,6 +3,7 @@
 `check` runs every stage but the last; `build` streams posts through all of
 them into a temporary file and publishes it only when no error remains.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -11,9 +12,10 @@ import multiprocessing
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .db.state import published_authorities, published_state
@@ -51,10 +53,14 @@ class Report:
         what = {"full": "built", "incremental": "updated", "up to date": "up to date", "check": "checked"}[self.mode]
         change = f" ({self.changed} changed, {self.removed} removed)" if self.mode == "incremental" else ""
         if self.mode == "up to date":
-            return f"up to date: {self.posts} posts, nothing changed; {len(self.warnings)} warnings; {self.seconds:.2f} s"
-        return (f"{what}: {self.posts} posts{change}, {self.people} people, {self.organisations} organisations, "
-                f"{self.works} works, {self.terms} terms, {self.definitions} definitions, {self.quotes} quotes, "
-                f"{self.mentions} mentions; {len(self.warnings)} warnings; {self.seconds:.2f} s")
+            return (
+                f"up to date: {self.posts} posts, nothing changed; {len(self.warnings)} warnings; {self.seconds:.2f} s"
+            )
+        return (
+            f"{what}: {self.posts} posts{change}, {self.people} people, {self.organisations} organisations, "
+            f"{self.works} works, {self.terms} terms, {self.definitions} definitions, {self.quotes} quotes, "
+            f"{self.mentions} mentions; {len(self.warnings)} warnings; {self.seconds:.2f} s"
+        )
 
 
 @dataclass
@@ -83,8 +89,16 @@ def _prepare(corpus: Path, schema_path: Path, published: Path | None = None, aut
         authorities, problems = read_authorities(corpus, schema)
         resolver = Resolver(authorities)
         links, more = resolve_authorities(resolver)
-    return _Stage(corpus, schema, authorities, resolver, links, MentionIndex(authorities), problems + more,
-                  display_path(corpus / "posts"))
+    return _Stage(
+        corpus,
+        schema,
+        authorities,
+        resolver,
+        links,
+        MentionIndex(authorities),
+        problems + more,
+        display_path(corpus / "posts"),
+    )
 
 
 @dataclass
@@ -134,8 +148,9 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     return result
 
 
-def _process(stage: _Stage, paths: list[Path], known_ids: dict[str, str], progress: Progress | None,
-             writer: Writer | None = None) -> dict[str, int]:
+def _process(
+    stage: _Stage, paths: list[Path], known_ids: dict[str, str], progress: Progress | None, writer: Writer | None = None
+) -> dict[str, int]:
     """Run every post through the stages, on every core, merging chunks in order.
 
     Chunks are merged in the order of the sorted paths, so the database is the
@@ -172,8 +187,9 @@ def _take(result: _Chunk, stage: _Stage, known_ids: dict[str, str], counts: dict
     for post_id, shown, line in result.posts:
         first = known_ids.setdefault(post_id, shown)
         if first != shown:
-            stage.problems.append(Problem(shown, line, f"duplicate post id '{post_id}' (also {first}); "
-                                                       "give one post another 'id'"))
+            stage.problems.append(
+                Problem(shown, line, f"duplicate post id '{post_id}' (also {first}); give one post another 'id'")
+            )
     counts["posts"] += len(result.posts)
     for key, value in result.counts.items():
         counts[key] += value
@@ -250,15 +266,19 @@ def _finish_report(report: Report, stage: _Stage, start: float) -> None:
     report.seconds = time.perf_counter() - start
 
 
-def build(corpus: Path, db_path: Path, schema_path: Path, progress: Progress | None = None,
-          full: bool = False) -> Report:
+def build(
+    corpus: Path, db_path: Path, schema_path: Path, progress: Progress | None = None, full: bool = False
+) -> Report:
     """Build `db_path` from `corpus`, incrementally when the published file allows it."""
     start = time.perf_counter()
     if not corpus.is_dir():
         raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
     paths = post_paths(corpus)
-    meta = {"schema_hash": _file_hash(schema_path), "authority_hash": authority_hash(corpus),
-            "hubkb_version": __version__}
+    meta = {
+        "schema_hash": _file_hash(schema_path),
+        "authority_hash": authority_hash(corpus),
+        "hubkb_version": __version__,
+    }
     old_meta, published = published_state(db_path)
     incremental = bool(not full and published and all(old_meta.get(k) == v for k, v in meta.items()))
     todo, gone = paths, []

@@ -9,16 +9,18 @@ Field mapping, once for every format: ``publisher`` is the publisher of a book,
 report, video or chapter, the institution of a report (BibTeX) or thesis, the
 periodical of an article and the site of a web page.
 """
+
 from __future__ import annotations
 
 import re
 import threading
 import unicodedata
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from io import BytesIO
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 import bibtexparser
 from bibtexparser.middlewares import (
@@ -81,8 +83,27 @@ Person = Mapping[str, Any] | str
 # van Gogh"). Only exact lower-case tokens count, so "Jean de La Fontaine"
 # keeps "La Fontaine" as the family name.
 _PARTICLES = {
-    "d'", "d’", "da", "das", "de", "del", "della", "den", "der", "des", "di",
-    "do", "dos", "du", "la", "le", "te", "ter", "van", "von", "zu",
+    "d'",
+    "d’",
+    "da",
+    "das",
+    "de",
+    "del",
+    "della",
+    "den",
+    "der",
+    "des",
+    "di",
+    "do",
+    "dos",
+    "du",
+    "la",
+    "le",
+    "te",
+    "ter",
+    "van",
+    "von",
+    "zu",
 }
 # Heads that mark a name given as plain text as an organisation, when nothing
 # says what kind it is ("La 27e Région", "The Young Foundation").
@@ -279,7 +300,7 @@ def _shield(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_style(style: str, lang: str, output: str) -> CitationStylesStyle:
     # One cached style per output format, because the formatter lives on the style.
     if (style, lang) not in _CSL_FILES:
@@ -465,9 +486,20 @@ def _base_key(work: Mapping[str, Any]) -> str:
 
 
 # Letters NFKD does not decompose into ASCII.
-_LIGATURES = str.maketrans({
-    "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d",
-})
+_LIGATURES = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "oe",
+        "æ": "ae",
+        "Æ": "ae",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+    }
+)
 
 
 def _ascii_word(text: str) -> str:
@@ -559,14 +591,32 @@ def parse_ris(text: str) -> list[dict[str, list[str]]]:
 # "s.\u00a0d." as the fr-FR CSL locale spells it, so text and reference list agree.
 _LABELS = {
     "fr": {
-        "cited_by": "cité par", "in": "in", "no_date": "s.\u00a0d.", "in_text": "Dans le texte",
-        "reference": "Bibliographie", "chain": "Chaîne", "original": "original",
-        "relay": "relais", "read": "lu dans", "open": "« ", "close": " »", "colon": " :",
+        "cited_by": "cité par",
+        "in": "in",
+        "no_date": "s.\u00a0d.",
+        "in_text": "Dans le texte",
+        "reference": "Bibliographie",
+        "chain": "Chaîne",
+        "original": "original",
+        "relay": "relais",
+        "read": "lu dans",
+        "open": "« ",
+        "close": " »",
+        "colon": " :",
     },
     "en": {
-        "cited_by": "cited by", "in": "in", "no_date": "n.d.", "in_text": "In text",
-        "reference": "Reference list", "chain": "Chain", "original": "original",
-        "relay": "relay", "read": "read in", "open": "“", "close": "”", "colon": ":",
+        "cited_by": "cited by",
+        "in": "in",
+        "no_date": "n.d.",
+        "in_text": "In text",
+        "reference": "Reference list",
+        "chain": "Chain",
+        "original": "original",
+        "relay": "relay",
+        "read": "read in",
+        "open": "“",
+        "close": "”",
+        "colon": ":",
     },
 }
 
@@ -587,21 +637,25 @@ def secondhand(passage: Mapping[str, Any], lang: Lang = "fr") -> dict[str, Any]:
     original = render(work, "apa", lang) if work is not None else None
     read_source = render(post_to_csl(post), "apa", lang)
     paragraph = passage.get("paragraph")
-    chain: list[dict[str, Any]] = [{
-        "role": "original",
-        "by": [_author_name_and_kind(g)[0] for g in givers],
-        "work_id": work.get("id") if work is not None else None,
-        "reference": original,
-    }]
+    chain: list[dict[str, Any]] = [
+        {
+            "role": "original",
+            "by": [_author_name_and_kind(g)[0] for g in givers],
+            "work_id": work.get("id") if work is not None else None,
+            "reference": original,
+        }
+    ]
     if via:
         chain.append({"role": "relay", "name": _author_name_and_kind(via)[0]})
-    chain.append({
-        "role": "read",
-        "post_id": post["id"],
-        "paragraph": paragraph,
-        "anchor": f"{post['id']}#p{paragraph}" if paragraph is not None else None,
-        "reference": read_source,
-    })
+    chain.append(
+        {
+            "role": "read",
+            "post_id": post["id"],
+            "paragraph": paragraph,
+            "anchor": f"{post['id']}#p{paragraph}" if paragraph is not None else None,
+            "reference": read_source,
+        }
+    )
     return {
         "kind": passage.get("kind"),
         "term": passage.get("term"),
@@ -616,8 +670,11 @@ def secondhand(passage: Mapping[str, Any], lang: Lang = "fr") -> dict[str, Any]:
 
 
 def _in_text(
-    givers: list[Person], work: Mapping[str, Any] | None, via: Person | None,
-    post: Mapping[str, Any], labels: Mapping[str, str],
+    givers: list[Person],
+    work: Mapping[str, Any] | None,
+    via: Person | None,
+    post: Mapping[str, Any],
+    labels: Mapping[str, str],
 ) -> str:
     """ "Harris & Boyle (2009), cité par Prandelle, in Chatellier (2014)"."""
     parts = [_join_short([_giver_short(g, work) for g in givers])]

@@ -4,11 +4,13 @@ A work is read with its authors (people and organisations, in order) and
 handed to `hubkb.cite` for the style asked; a definition or quote is read with
 its givers, relay, work and post and turned into a second-hand citation.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -63,8 +65,11 @@ def cite_passage(db_path: Path, kind: str, passage_id: str, lang: str = "fr") ->
             ids = passage_ids(conn, kind)
             # "d2" is how a post's own definitions are numbered: offer the full ids that end so.
             ending = [i for i in ids if i.endswith("#" + passage_id.lstrip("#"))][:3]
-            hint = f"; did you mean {' or '.join(ending)}?" if ending else _did_you_mean(
-                passage_id, ((i, []) for i in ids))
+            hint = (
+                f"; did you mean {' or '.join(ending)}?"
+                if ending
+                else _did_you_mean(passage_id, ((i, []) for i in ids))
+            )
             raise NotFoundError(f"no {kind} with id {passage_id!r}{hint}")
         return cite.secondhand(passage, lang)  # type: ignore[arg-type]
     finally:
@@ -76,7 +81,7 @@ def format_passage(result: dict[str, Any]) -> str:
 
 
 def _did_you_mean(wanted: str, entries: Iterable[tuple[str, list[str]]], limit: int = 3) -> str:
-    """"; did you mean a or b?" from ids and the names that go with them, closest first."""
+    """ "; did you mean a or b?" from ids and the names that go with them, closest first."""
     best: dict[str, float] = {}
     key = fold(wanted)
     for entry_id, names in entries:
@@ -91,4 +96,4 @@ def _did_you_mean(wanted: str, entries: Iterable[tuple[str, list[str]]], limit: 
     return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
-__all__ = ["STYLES", "LANGS", "cite_work", "cite_passage", "format_work", "format_passage"]
+__all__ = ["LANGS", "STYLES", "cite_passage", "cite_work", "format_passage", "format_work"]

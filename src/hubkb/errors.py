@@ -1,4 +1,5 @@
 """One base exception and a few named ones; each formats itself for the CLI."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -15,6 +15,7 @@ production`) makes the phrase an OR of its spellings. Single words get the
 same OR, which costs little and lets `snippet()` highlight the spelling the
 paragraph actually uses.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,7 @@ _ORDINAL = re.compile(r"^(\d+)e$")
 # How French writes an ordinal once accents are gone (27eme, 1er), as `normalise_query` knows them.
 _ORDINAL_SUFFIXES = ("eme", "ieme", "er", "ere")
 _CO_WORD = re.compile(r"^co(\w{4,})$")
-MAX_SPELLINGS = 32 # per word or phrase; beyond that only the canonical spelling is searched
+MAX_SPELLINGS = 32  # per word or phrase; beyond that only the canonical spelling is searched
 
 
 @dataclass(frozen=True)

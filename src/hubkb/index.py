@@ -5,13 +5,14 @@ first word of each alias, so a word that starts no alias costs one dict
 lookup, and longer aliases are tried first (longest match wins). No regex per
 alias, so ten thousand aliases cost little more than three hundred.
 """
+
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 
 from .records import Authorities, Mention
-from .text import ACCENTS, fold
+from .text import fold
 
 _ELISIONS = frozenset("l d qu j n s c m t jusqu lorsqu puisqu".split())
 _WORD = re.compile(r"co[-‐‑]\w+|\w+['’]?")
@@ -59,8 +60,12 @@ class MentionIndex:
         self._patterns: dict[str, re.Pattern] = {}
         shapes: dict[str, set[tuple[int, int]]] = defaultdict(set)
         spelled: dict[str, set[bool]] = defaultdict(set)  # one-word alias -> written in capitals?
-        for kind, records in (("person", authorities.people), ("organisation", authorities.organisations),
-                              ("work", authorities.works), ("term", authorities.terms)):
+        for kind, records in (
+            ("person", authorities.people),
+            ("organisation", authorities.organisations),
+            ("work", authorities.works),
+            ("term", authorities.terms),
+        ):
             for record in records:
                 names = [record.name, *record.aliases]
                 if kind == "work" and record.title_as_cited:
@@ -113,8 +118,7 @@ class MentionIndex:
                     found[target] = [text[start:cursor], 1]
                 resume = i + length
                 break
-        return [Mention(n, kind, entity_id, surface, count)
-                for (kind, entity_id), (surface, count) in found.items()]
+        return [Mention(n, kind, entity_id, surface, count) for (kind, entity_id), (surface, count) in found.items()]
 
     def _fold(self, word: str) -> str:
         self._folded[word] = folded = _fold_word(word)

@@ -5,6 +5,7 @@ In a folder that has `./corpus`, that corpus wins, with the folder's
 corpus is used: package data in an installed wheel, or the repository root in
 an editable install.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -9,14 +9,16 @@ The plugin is installed for every Datasette in the environment, so the hooks
 that change what a page shows act only on databases hubkb built (those with a
 `hubkb_build` table).
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
 import re
 import weakref
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from datasette import Response, hookimpl
 from datasette.facets import ArrayFacet
@@ -33,7 +35,7 @@ from .text import fold
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _ANCHOR = re.compile(r"^(?P<post>[^#\s/]+)(?:#p(?P<n>\d+))?$")
-_is_hubkb_cache: "weakref.WeakKeyDictionary[Any, bool]" = weakref.WeakKeyDictionary()
+_is_hubkb_cache: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
 
 
 # --- SQL functions ---------------------------------------------------------------
@@ -96,10 +98,10 @@ def _when_hubkb(datasette, database: str, make: Callable[[], Markup]):
 
 def _body_link(row, database: str, datasette):
     async def inner() -> Markup | None:
-        if not await _is_hubkb(datasette, database) or "id" not in row.keys():
+        if not await _is_hubkb(datasette, database) or "id" not in row.keys():  # noqa: SIM118 - a sqlite3.Row
             return None
         url = datasette.urls.row(database, "posts", tilde_encode(row["id"])) + "#text"
-        words = f" ({row['word_count']:,} words)".replace(",", "\u202f") if "word_count" in row.keys() else ""
+        words = f" ({row['word_count']:,} words)".replace(",", "\u202f") if "word_count" in row.keys() else ""  # noqa: SIM118 - a sqlite3.Row
         return Markup(f'<a href="{escape(url)}">Read the text{words}</a>')
 
     return inner()
@@ -181,7 +183,8 @@ class JsonArrayFacet(ArrayFacet):
             self.sql = wide
         for result in results:
             result["toggle_url"] = self.ds.urls.path(
-                path_with_removed_args(self.request, {f"_facet_{self.type}": result["name"]}))
+                path_with_removed_args(self.request, {f"_facet_{self.type}": result["name"]})
+            )
         return results, timed_out
 
 
@@ -196,8 +199,11 @@ _FORMATS = {
     # extension: (function of the works, content type to download, file extension)
     "bib": (cite.to_bibtex, "application/x-bibtex", "bib"),
     "ris": (cite.to_ris, "application/x-research-info-systems", "ris"),
-    "csljson": (lambda works: json.dumps([cite.to_csl(w) for w in works], ensure_ascii=False, indent=2) + "\n",
-                "application/vnd.citationstyles.csl+json", "json"),
+    "csljson": (
+        lambda works: json.dumps([cite.to_csl(w) for w in works], ensure_ascii=False, indent=2) + "\n",
+        "application/vnd.citationstyles.csl+json",
+        "json",
+    ),
 }
 
 
@@ -229,15 +235,19 @@ def _renderer(extension: str):
     async def render(datasette, columns, rows, sql, query_name, database, table, request):
         column = _work_id_column(columns, table, sql)
         if column is None or not await _is_hubkb(datasette, database):
-            return Response.text(f"no works in these rows: .{extension} needs works.id or a work_id column\n",
-                                 status=400)
+            return Response.text(
+                f"no works in these rows: .{extension} needs works.id or a work_id column\n", status=400
+            )
         ids = queries.unique(_cell(row, column, columns) for row in rows)
         works = await queries.fetch_works(datasette.get_database(database), ids)
         body = to_text(works) if works else ""
         if request.args.get("_dl"):
             name = f"{table or query_name or database}.{suffix}"
-            return Response(body, content_type=f"{download_type}; charset=utf-8",
-                            headers={"content-disposition": f'attachment; filename="{name}"'})
+            return Response(
+                body,
+                content_type=f"{download_type}; charset=utf-8",
+                headers={"content-disposition": f'attachment; filename="{name}"'},
+            )
         content_type = "application/json" if extension == "csljson" else "text/plain"
         return Response(body, content_type=f"{content_type}; charset=utf-8")
 
@@ -262,8 +272,9 @@ async def cite_page(datasette, request):
     database = request.url_vars["database"]
     if not await _is_hubkb(datasette, database):
         raise NotFound("Database not found")
-    await datasette.ensure_permissions(request.actor, [("view-table", (database, "works")),
-                                                       ("view-database", database), "view-instance"])
+    await datasette.ensure_permissions(
+        request.actor, [("view-table", (database, "works")), ("view-database", database), "view-instance"]
+    )
     work_id = urlsafe_components(request.url_vars["work_id"])[0]
     db = datasette.get_database(database)
     works = await queries.fetch_works(db, [work_id])
@@ -285,17 +296,35 @@ def _cite_context(work: dict, citations: list[dict], lang: str) -> dict[str, Any
         "work": work,
         "lang": lang,
         "other_lang": "fr" if lang == "en" else "en",
-        "references": [(label, Markup(cite.render_html(work, style, lang)), cite.render(work, style, lang))
-                       for label, style in (("APA", "apa"), ("Chicago", "chicago"), ("ISO 690", "iso690"))],
-        "exports": [("BibTeX", cite.to_bibtex([work])), ("RIS", cite.to_ris([work])),
-                    ("CSL-JSON", json.dumps(cite.to_csl(work), ensure_ascii=False, indent=2))],
+        "references": [
+            (label, Markup(cite.render_html(work, style, lang)), cite.render(work, style, lang))
+            for label, style in (("APA", "apa"), ("Chicago", "chicago"), ("ISO 690", "iso690"))
+        ],
+        "exports": [
+            ("BibTeX", cite.to_bibtex([work])),
+            ("RIS", cite.to_ris([work])),
+            ("CSL-JSON", json.dumps(cite.to_csl(work), ensure_ascii=False, indent=2)),
+        ],
         "secondhand": [_secondhand(work, c, lang) for c in citations],
     }
 
 
 def _secondhand(work: dict, citation: dict, lang: str) -> dict[str, Any]:
     """How to cite the work as read in a post: "Boyle & Harris (2009), cité par Prandelle, in Chatellier (2014)"."""
-    result = cite.secondhand({"kind": "citation", "work": work, "via": citation["via"], "post": citation,
-                              "paragraph": citation["paragraph"]}, lang)
-    return {"post": citation["title"], "url": citation["url"], "via": citation["via"],
-            "in_text": result["in_text"], "reference": result["read_source"]}
+    result = cite.secondhand(
+        {
+            "kind": "citation",
+            "work": work,
+            "via": citation["via"],
+            "post": citation,
+            "paragraph": citation["paragraph"],
+        },
+        lang,
+    )
+    return {
+        "post": citation["title"],
+        "url": citation["url"],
+        "via": citation["via"],
+        "in_text": result["in_text"],
+        "reference": result["read_source"],
+    }

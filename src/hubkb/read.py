@@ -5,6 +5,7 @@ construction), through its node tree so that every problem can name the line
 of the file the user edits. PyYAML marks are 0-based and the front matter
 starts after the first `---` line: `_Document` converts once.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -137,7 +138,11 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
         size = len(raw) / 1024 / 1024
         return None, [Problem(path, 1, f"file is {size:.1f} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB")]
     if b"\x00" in raw:
-        return None, [Problem(path, raw[: raw.index(b"\x00")].count(b"\n") + 1, "binary file (it holds NUL bytes), not UTF-8 text")]
+        return None, [
+            Problem(
+                path, raw[: raw.index(b"\x00")].count(b"\n") + 1, "binary file (it holds NUL bytes), not UTF-8 text"
+            )
+        ]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -163,8 +168,9 @@ def post_paths(corpus: Path) -> list[Path]:
     return sorted(seen.values())
 
 
-def read_post(path: Path, schema: Schema, raw: bytes | None = None,
-              shown: str | None = None) -> tuple[Post | None, list[Problem]]:
+def read_post(
+    path: Path, schema: Schema, raw: bytes | None = None, shown: str | None = None
+) -> tuple[Post | None, list[Problem]]:
     """One post file to a record; `shown` is the path as messages print it."""
     shown = shown or display_path(path)
     if raw is None:
@@ -176,10 +182,16 @@ def read_post(path: Path, schema: Schema, raw: bytes | None = None,
     if text is None:
         return None, problems
     if not text.strip():
-        return None, [Problem(shown, 1, "empty file; a post starts with front matter between '---' lines (title, date, authors)")]
+        return None, [
+            Problem(shown, 1, "empty file; a post starts with front matter between '---' lines (title, date, authors)")
+        ]
     first = text.split("\n", 1)[0]
     if not _FENCE.match(first):
-        return None, [Problem(shown, 1, "no front matter; a post starts with a '---' line, then title, date and authors, then '---'")]
+        return None, [
+            Problem(
+                shown, 1, "no front matter; a post starts with a '---' line, then title, date and authors, then '---'"
+            )
+        ]
     closing = _FENCE.search(text, len(first) + 1)
     if closing is None:
         return None, [Problem(shown, 1, "front matter is not closed; add a '---' line after it")]
@@ -296,19 +308,44 @@ def authority_hash(corpus: Path) -> str:
 
 _BUILDERS = {
     "people": lambda v, line: Person(
-        id=v.get("id") or slugify(v["name"]), name=v["name"], aliases=v.get("aliases", ()),
-        organisations=v.get("organisations", ()), url=v.get("url"), note=v.get("note"), line=line),
+        id=v.get("id") or slugify(v["name"]),
+        name=v["name"],
+        aliases=v.get("aliases", ()),
+        organisations=v.get("organisations", ()),
+        url=v.get("url"),
+        note=v.get("note"),
+        line=line,
+    ),
     "organisations": lambda v, line: Organisation(
-        id=v.get("id") or slugify(v["name"]), name=v["name"], aliases=v.get("aliases", ()),
-        kind=v.get("kind"), url=v.get("url"), note=v.get("note"), line=line),
+        id=v.get("id") or slugify(v["name"]),
+        name=v["name"],
+        aliases=v.get("aliases", ()),
+        kind=v.get("kind"),
+        url=v.get("url"),
+        note=v.get("note"),
+        line=line,
+    ),
     "works": lambda v, line: Work(
-        id=v.get("id") or slugify(v["title"]), title=v["title"], type=v.get("type"),
-        title_as_cited=v.get("title_as_cited"), aliases=v.get("aliases", ()), authors=v.get("authors", ()),
-        year=v.get("year"), publisher=v.get("publisher"), url=v.get("url"), language=v.get("language"),
-        note=v.get("note"), line=line),
+        id=v.get("id") or slugify(v["title"]),
+        title=v["title"],
+        type=v.get("type"),
+        title_as_cited=v.get("title_as_cited"),
+        aliases=v.get("aliases", ()),
+        authors=v.get("authors", ()),
+        year=v.get("year"),
+        publisher=v.get("publisher"),
+        url=v.get("url"),
+        language=v.get("language"),
+        note=v.get("note"),
+        line=line,
+    ),
     "terms": lambda v, line: Term(
-        id=v.get("id") or slugify(v["label"]), label=v["label"], aliases=v.get("aliases", ()),
-        note=v.get("note"), line=line),
+        id=v.get("id") or slugify(v["label"]),
+        label=v["label"],
+        aliases=v.get("aliases", ()),
+        note=v.get("note"),
+        line=line,
+    ),
 }
 
 
@@ -328,7 +365,7 @@ def _read_authority(kind: str, raw: bytes, shown: str, schema: Schema) -> tuple[
             problems.append(Problem(shown, doc.line_of(where), "each entry must be a mapping of keys"))
             continue
 
-        def report(w: tuple, message: str, severity: str = "error") -> None:
+        def report(w: tuple, message: str, severity: str = "error", where: tuple = where) -> None:
             problems.append(Problem(shown, doc.line_of(where + w), message, severity))
 
         before = len(problems)
@@ -344,8 +381,13 @@ def _duplicate_ids(loaded: dict[str, list], paths: dict[str, str]) -> list[Probl
         seen: dict[str, Any] = {}
         for record in records:
             if record.id in seen:
-                problems.append(Problem(paths[kind], record.line,
-                                        f"duplicate id '{record.id}' (first at line {seen[record.id].line}); give one entry another 'id'"))
+                problems.append(
+                    Problem(
+                        paths[kind],
+                        record.line,
+                        f"duplicate id '{record.id}' (first at line {seen[record.id].line}); give one entry another 'id'",
+                    )
+                )
             else:
                 seen[record.id] = record
     return problems

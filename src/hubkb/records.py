@@ -1,4 +1,5 @@
 """Plain frozen records passed between the pipeline stages; no I/O here."""
+
 from __future__ import annotations
 
 import datetime as dt

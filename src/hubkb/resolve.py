@@ -6,11 +6,12 @@ names the variant. Two guards keep fuzzy matching honest: differing digits
 never match ("27e" is not "17e"), and a name reduced to initials ("Harris, M.")
 is ambiguous, never guessed.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -78,8 +79,9 @@ class NameIndex:
         """Canonical names nearest to `name`, best first."""
         key = fold(name)
         names: list[str] = []
-        for alias, _score, _i in process.extract(key, self.keys, scorer=fuzz.token_sort_ratio, limit=limit * 3,
-                                                 score_cutoff=SUGGEST_CUTOFF):
+        for alias, _score, _i in process.extract(
+            key, self.keys, scorer=fuzz.token_sort_ratio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF
+        ):
             for entry in self.exact[alias]:
                 if entry.name not in names:
                     names.append(entry.name)
@@ -105,22 +107,30 @@ class Resolver:
         self.people = NameIndex(people)
         self.agents = NameIndex(people + organisations)  # `by` may name either
         self.works = NameIndex(
-            Entry("work", w.id, w.title, tuple(x for x in (w.title_as_cited, *w.aliases) if x)) for w in a.works)
+            Entry("work", w.id, w.title, tuple(x for x in (w.title_as_cited, *w.aliases) if x)) for w in a.works
+        )
         self.terms = NameIndex(Entry("term", t.id, t.label, t.aliases) for t in a.terms)
 
 
 FILE_FOR = {"person": "people", "organisation": "organisations", "agent": "people", "work": "works", "term": "terms"}
 
 
-def resolve_name(index: NameIndex, name: str, kind: str, path: str, line: int,
-                 authorities: Authorities, problems: list[Problem]) -> Match | None:
+def resolve_name(
+    index: NameIndex, name: str, kind: str, path: str, line: int, authorities: Authorities, problems: list[Problem]
+) -> Match | None:
     """Resolve one name, adding a warning (fuzzy) or an error (no match) to `problems`."""
     match = index.lookup(name)
     if match is not None:
         if not match.exact:
-            problems.append(Problem(path, line, f"'{name}' taken as {match.entry.kind} '{match.entry.name}' "
-                                    f"(a close spelling, {match.score:.0f}%); add it to 'aliases' to silence this",
-                                    "warning"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"'{name}' taken as {match.entry.kind} '{match.entry.name}' "
+                    f"(a close spelling, {match.score:.0f}%); add it to 'aliases' to silence this",
+                    "warning",
+                )
+            )
         return match
     suggestions = index.suggest(name)
     hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
@@ -128,8 +138,7 @@ def resolve_name(index: NameIndex, name: str, kind: str, path: str, line: int,
     what = {"agent": "person or organisation"}.get(kind, kind)
     if kind == "agent":
         target = f"{authorities.paths.get('people')} or {authorities.paths.get('organisations')}"
-    problems.append(Problem(path, line, f"unknown {what} '{name}'{hint} "
-                            f"(add an entry or an alias to {target})"))
+    problems.append(Problem(path, line, f"unknown {what} '{name}'{hint} (add an entry or an alias to {target})"))
     return None
 
 
@@ -196,13 +205,20 @@ def resolve_post(post: Post, resolver: Resolver) -> tuple[ResolvedPost | None, l
         n = anchor(p.text, paragraphs)
         if n is None:
             shown = p.text if len(p.text) <= 80 else p.text[:77] + "..."
-            problems.append(Problem(post.path, p.line, f"{p.kind} text not found in the body: \"{shown}\""))
+            problems.append(Problem(post.path, p.line, f'{p.kind} text not found in the body: "{shown}"'))
         if p.kind == "definition" and p.term is None:
             problems.append(Problem(post.path, p.line, "a definition needs a 'term'"))
-        passages.append(ResolvedPassage(
-            passage=p, id=f"{post.id}#{p.kind[0]}{p.n}", paragraph_n=n or 0, givers=tuple(givers),
-            term_id=term.entry.id if term else None, work_id=work.entry.id if work else None,
-            via_person_id=via.entry.id if via else None))
+        passages.append(
+            ResolvedPassage(
+                passage=p,
+                id=f"{post.id}#{p.kind[0]}{p.n}",
+                paragraph_n=n or 0,
+                givers=tuple(givers),
+                term_id=term.entry.id if term else None,
+                work_id=work.entry.id if work else None,
+                via_person_id=via.entry.id if via else None,
+            )
+        )
     if any(x.severity == "error" for x in problems):
         return None, problems
     return ResolvedPost(post, tuple(paragraphs), tuple(authors), tuple(passages), tuple(references)), problems

@@ -1,11 +1,13 @@
 """schema.yaml: what corpus files may hold and what tables the build creates."""
+
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 from rapidfuzz import process

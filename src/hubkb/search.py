@@ -5,6 +5,7 @@ syntax, matched against the paragraphs' full-text index, ranked by bm25 and
 returned with snippets. With no hit, the words the index does not hold get
 suggestions from the index's own vocabulary.
 """
+
 from __future__ import annotations
 
 import html
@@ -38,8 +39,14 @@ class Hit:
     score: float  # relevance, higher is better (bm25 negated)
 
     def to_json(self) -> dict[str, Any]:
-        return {"post_id": self.post_id, "title": self.title, "date": self.date, "anchor": self.anchor,
-                "snippet": snippet_html(self.snippet), "score": self.score}
+        return {
+            "post_id": self.post_id,
+            "title": self.title,
+            "date": self.date,
+            "anchor": self.anchor,
+            "snippet": snippet_html(self.snippet),
+            "score": self.score,
+        }
 
 
 @dataclass(frozen=True)
@@ -51,20 +58,25 @@ class SearchResult:
     capped: bool = False  # True when only the first `matched` matches were ranked
 
     def to_json(self) -> dict[str, Any]:
-        return {"query": self.query, "hits": [h.to_json() for h in self.hits],
-                "suggestions": self.suggestions, "capped": self.capped}
+        return {
+            "query": self.query,
+            "hits": [h.to_json() for h in self.hits],
+            "suggestions": self.suggestions,
+            "capped": self.capped,
+        }
 
 
-def search(db_path: Path, query: str, limit: int = 10, raw: bool = False,
-           candidates: int = CANDIDATES) -> SearchResult:
+def search(db_path: Path, query: str, limit: int = 10, raw: bool = False, candidates: int = CANDIDATES) -> SearchResult:
     """The `limit` best paragraphs for `query`, with suggestions when nothing matches.
 
     Raises QueryError for a query with no word in it, a query too long to be a
     search, and (with `raw`) FTS5 syntax errors.
     """
     if len(query) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query is {len(query):,} characters long; a search takes at most "
-                         f"{MAX_QUERY_CHARS:,} (search for a shorter passage)")
+        raise QueryError(
+            f"the query is {len(query):,} characters long; a search takes at most "
+            f"{MAX_QUERY_CHARS:,} (search for a shorter passage)"
+        )
     fts_query = normalise_query(query) if raw else escape_fts(query)
     if not fts_query.strip():
         raise QueryError(f"nothing to search for in {query!r}: give at least one word")
@@ -74,9 +86,11 @@ def search(db_path: Path, query: str, limit: int = 10, raw: bool = False,
             found = match_paragraphs(conn, fts_query, limit, candidates)
         except QueryError as exc:
             if raw:
-                raise QueryError(f"cannot search for {query!r}: {exc} (see FTS5 query syntax at "
-                                 "https://www.sqlite.org/fts5.html#full_text_query_syntax, "
-                                 "or drop --raw to search for the words as typed)") from None
+                raise QueryError(
+                    f"cannot search for {query!r}: {exc} (see FTS5 query syntax at "
+                    "https://www.sqlite.org/fts5.html#full_text_query_syntax, "
+                    "or drop --raw to search for the words as typed)"
+                ) from None
             raise QueryError(f"cannot search for {query!r}: {exc}") from None
         hits = [Hit(m.post_id, m.title, m.date, m.anchor, m.snippet, -m.score) for m in found.matches]
         suggestions = [] if hits else suggest(conn, query)
@@ -109,6 +123,7 @@ def suggest(conn: Connection, query: str) -> list[str]:
 
 # --- snippets ------------------------------------------------------------------
 
+
 def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
     """A raw snippet as (text, highlighted) pieces, for a terminal to style."""
     parts: list[tuple[str, bool]] = []
@@ -122,8 +137,8 @@ def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
         end = len(rest) if end < 0 else end
         if start:
             parts.append((rest[:start], False))
-        parts.append((rest[start + 1:end], True))
-        rest = rest[end + 1:]
+        parts.append((rest[start + 1 : end], True))
+        rest = rest[end + 1 :]
     return [(text, marked) for text, marked in _merge(parts) if text]
 
 
@@ -139,8 +154,9 @@ def _merge(parts: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
 
 def snippet_html(snippet: str) -> str:
     """A raw snippet as HTML: the text escaped first, then highlights as <mark>."""
-    return "".join(f"<mark>{html.escape(text)}</mark>" if marked else html.escape(text)
-                   for text, marked in snippet_parts(snippet))
+    return "".join(
+        f"<mark>{html.escape(text)}</mark>" if marked else html.escape(text) for text, marked in snippet_parts(snippet)
+    )
 
 
 def snippet_text(snippet: str) -> str:

@@ -9,13 +9,15 @@ already running finish on the old one, whose open file is the old, complete
 database. No request ever sees a half-written file. The metadata file is
 watched too, so an edited description shows up without a restart.
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
 import socket
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from datasette.app import Datasette
 from datasette.database import Database
@@ -27,12 +29,12 @@ from .paths import Resources
 
 DATABASE_NAME = "hubkb"
 SETTINGS: dict[str, Any] = {
-    "sql_time_limit_ms": 3000,      # a bm25 ranking of a very common word stays well under this
-    "max_returned_rows": 1000,      # canned-query CSV stops here; table CSV with _stream=on does not
+    "sql_time_limit_ms": 3000,  # a bm25 ranking of a very common word stays well under this
+    "max_returned_rows": 1000,  # canned-query CSV stops here; table CSV with _stream=on does not
     "allow_csv_stream": True,
-    "suggest_facets": False,        # suggestions run a query per column on every table page
+    "suggest_facets": False,  # suggestions run a query per column on every table page
     "facet_time_limit_ms": 500,
-    "truncate_cells_html": 400,     # table pages show the start of long texts, row pages all of it
+    "truncate_cells_html": 400,  # table pages show the start of long texts, row pages all of it
 }
 WATCH_SECONDS = 1.0
 GRACE_SECONDS = 30.0  # how long a replaced Datasette may finish its requests before its files close
@@ -82,8 +84,12 @@ def make_datasette(db_path: Path, metadata_path: Path, settings: dict[str, Any] 
     """A Datasette serving `db_path` immutable as `hubkb`, with hubkb's metadata and settings."""
     if not db_path.exists():
         raise HubkbError(f"{display_path(db_path)}: no such database (build it with: hubkb build --db {db_path})")
-    ds = Datasette([], metadata=load_metadata(metadata_path), settings={**SETTINGS, **(settings or {})},
-                   inspect_data=inspect_data(db_path))
+    ds = Datasette(
+        [],
+        metadata=load_metadata(metadata_path),
+        settings={**SETTINGS, **(settings or {})},
+        inspect_data=inspect_data(db_path),
+    )
     ds.add_database(Database(ds, path=str(db_path.resolve()), is_mutable=False), name=DATABASE_NAME)
     ds.remove_database("_memory")  # Datasette adds it when started without files; hubkb publishes one database
     return ds
@@ -113,8 +119,13 @@ def _signature(paths: list[Path]) -> tuple:
 class ReloadingApp:
     """An ASGI app that serves the current Datasette and replaces it when its files change."""
 
-    def __init__(self, factory: Callable[[], Datasette], watched: list[Path],
-                 log: Callable[[str], None] = print, interval: float = WATCH_SECONDS):
+    def __init__(
+        self,
+        factory: Callable[[], Datasette],
+        watched: list[Path],
+        log: Callable[[str], None] = print,
+        interval: float = WATCH_SECONDS,
+    ):
         self.factory = factory
         self.watched = watched
         self.log = log
@@ -149,7 +160,7 @@ class ReloadingApp:
             if message["type"] == "lifespan.startup":
                 try:
                     await self._load(self._signature())
-                except Exception as exc:  # noqa: BLE001 - reported to the server, which stops
+                except Exception as exc:
                     await send({"type": "lifespan.startup.failed", "message": str(exc)})
                     return
                 self._watcher = asyncio.create_task(self._watch())
@@ -176,7 +187,7 @@ class ReloadingApp:
             try:
                 await self._load(now)
                 self.log(f"hubkb: {' and '.join(changed)} changed; now serving the new version")
-            except Exception as exc:  # noqa: BLE001 - keep serving the previous database
+            except Exception as exc:
                 self.signature = now
                 self.log(f"hubkb: not reloaded, still serving the previous database: {exc}")
             pending = None
@@ -195,18 +206,22 @@ def _check_port(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
             probe.bind((host, port))
     except OSError as exc:
-        raise HubkbError(f"cannot listen on {host}:{port}: {exc.strerror or exc} "
-                         f"(another server there? try --port {port + 1})") from None
+        raise HubkbError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} (another server there? try --port {port + 1})"
+        ) from None
 
 
-def serve(db_path: Path, metadata_path: Path, host: str = "127.0.0.1", port: int = 8001,
-          log: Callable[[str], None] = print) -> None:
+def serve(
+    db_path: Path, metadata_path: Path, host: str = "127.0.0.1", port: int = 8001, log: Callable[[str], None] = print
+) -> None:
     """Serve the database until interrupted; a rebuilt file is picked up without a restart."""
     import uvicorn
 
     make_datasette(db_path, metadata_path)  # fail here, with a clean message, rather than in the server
     _check_port(host, port)
     app = ReloadingApp(lambda: make_datasette(db_path, metadata_path), [db_path, metadata_path], log=log)
-    log(f"hubkb: serving {display_path(db_path)} (immutable, as /{DATABASE_NAME}) with "
-        f"{display_path(metadata_path)} on http://{host}:{port}/")
+    log(
+        f"hubkb: serving {display_path(db_path)} (immutable, as /{DATABASE_NAME}) with "
+        f"{display_path(metadata_path)} on http://{host}:{port}/"
+    )
     uvicorn.run(app, host=host, port=port, lifespan="on", log_level="warning")

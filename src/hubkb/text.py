@@ -5,6 +5,7 @@ full-text index the forms the FTS5 tokenizer does not fold by itself
 (27e/27ème, co-production/coproduction), and `normalise_query` brings what a
 user types to the same canonical forms.
 """
+
 from __future__ import annotations
 
 import functools
@@ -12,7 +13,7 @@ import re
 import unicodedata
 
 APOSTROPHES = "’‘`´ʼ′"
-QUOTE_MARKS = "«»“”„‟\"″"
+QUOTE_MARKS = '«»“”„‟"″'
 _ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(\d+)(?:e|è|ème|eme|ième|ieme|er|ère|ere)\b", re.IGNORECASE)
 _CO_WORD = re.compile(r"\b(co)[-‐‑](\w+)", re.IGNORECASE)

@@ -2,6 +2,7 @@
 
 Each module of this package adds the commands of one area to the `cli` group.
 """
+
 from __future__ import annotations
 
 import click
@@ -20,9 +21,7 @@ def cli() -> None:
     """
 
 
-from . import corpus  # noqa: E402  (registers check and build)
-from . import writer  # noqa: E402  (registers search, cite and export)
-from . import serve  # noqa: E402  (registers serve)
-from . import importing  # noqa: E402  (registers import)
+# Each module registers the commands of its area on `cli` when imported.
+from . import corpus, importing, serve, writer  # noqa: E402, F401
 
 __all__ = ["cli"]

@@ -1,20 +1,32 @@
 """Options and error handling shared by every command."""
+
 from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
 from ..build import Report
 from ..errors import CorpusError, HubkbError
 
-DB_OPTION = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                         default="hubkb.db", show_default=True, help="The SQLite database file.")
-CORPUS_OPTION = click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
-                             help="The corpus folder [default: ./corpus, else the embedded default corpus].")
+DB_OPTION = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="hubkb.db",
+    show_default=True,
+    help="The SQLite database file.",
+)
+CORPUS_OPTION = click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The corpus folder [default: ./corpus, else the embedded default corpus].",
+)
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,4 +1,5 @@
 """hubkb check and hubkb build."""
+
 from __future__ import annotations
 
 from pathlib import Path

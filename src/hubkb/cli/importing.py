@@ -1,4 +1,5 @@
 """hubkb import."""
+
 from __future__ import annotations
 
 import json
@@ -13,15 +14,21 @@ from .common import CORPUS_OPTION, reports_errors
 @cli.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @CORPUS_OPTION
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the drafts [default: CORPUS/posts].")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the drafts [default: CORPUS/posts].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the extraction as a JSON array, one object a file.")
 @click.option("--force", is_flag=True, help="Overwrite a draft that already exists.")
-@click.option("--accept", is_flag=True,
-              help="Merge the proposed people, organisations, works and terms into the authority files.")
+@click.option(
+    "--accept", is_flag=True, help="Merge the proposed people, organisations, works and terms into the authority files."
+)
 @reports_errors
-def import_command(files: tuple[Path, ...], corpus: Path | None, out: Path | None, as_json: bool, force: bool,
-                   accept: bool) -> None:
+def import_command(
+    files: tuple[Path, ...], corpus: Path | None, out: Path | None, as_json: bool, force: bool, accept: bool
+) -> None:
     """Turn raw page scrapes (text or saved HTML) into draft posts for review.
 
     Each FILE becomes OUT/YYYY-MM-DD-slug.md with the definitions, quotes,

@@ -1,4 +1,5 @@
 """hubkb serve."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """hubkb search, hubkb cite and hubkb export: the writer's tools."""
+
 from __future__ import annotations
 
 import functools
@@ -6,8 +7,9 @@ import io
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -38,10 +40,13 @@ def survives_closed_pipe(command: Callable[..., Any]) -> Callable[..., Any]:
 @cli.command(name="search")
 @click.argument("query", nargs=-1, required=True)
 @DB_OPTION
-@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,
-              help="How many paragraphs to show.")
-@click.option("--json", "as_json", is_flag=True,
-              help='Print {"query", "hits", "suggestions", "capped"} as JSON; snippets as HTML with <mark>.')
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many paragraphs to show.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print {"query", "hits", "suggestions", "capped"} as JSON; snippets as HTML with <mark>.',
+)
 @click.option("--raw", is_flag=True, help="Pass FTS5 query syntax (AND, OR, NOT, NEAR) through as typed.")
 @survives_closed_pipe
 @reports_errors
@@ -59,8 +64,10 @@ def search_command(query: tuple[str, ...], db_path: Path, limit: int, as_json: b
         return
     for n, hit in enumerate(result.hits, 1):
         click.echo(f"{n}. {hit.title} ({hit.date})  " + click.style(hit.anchor, fg="cyan"))
-        snippet = "".join(click.style(text, bold=True, fg="yellow") if marked else text
-                          for text, marked in snippet_parts(" ".join(hit.snippet.split())))
+        snippet = "".join(
+            click.style(text, bold=True, fg="yellow") if marked else text
+            for text, marked in snippet_parts(" ".join(hit.snippet.split()))
+        )
         click.echo(f"   {snippet}")
     click.echo(_search_summary(result))
 
@@ -70,8 +77,10 @@ def _search_summary(result: SearchResult) -> str:
         hint = f"; did you mean {', '.join(result.suggestions)}?" if result.suggestions else ""
         return f"no paragraph matches {result.query!r}{hint}"
     if result.capped:
-        return (f"{len(result.hits)} best of the first {result.matched:,} matching paragraphs "
-                "(a very common word: add words to narrow the search)")
+        return (
+            f"{len(result.hits)} best of the first {result.matched:,} matching paragraphs "
+            "(a very common word: add words to narrow the search)"
+        )
     if result.matched > len(result.hits):
         return f"{len(result.hits)} of {result.matched} matching paragraphs (--limit N shows more)"
     return f"{result.matched} matching paragraph{'s' if result.matched != 1 else ''}"
@@ -79,17 +88,31 @@ def _search_summary(result: SearchResult) -> str:
 
 @cli.command(name="cite")
 @click.argument("work_id", required=False)
-@click.option("--style", type=click.Choice(STYLES), default=None,
-              help="Reference style or record format for a work.  [default: apa]")
-@click.option("--lang", type=click.Choice(LANGS), default="fr", show_default=True,
-              help="Language of the style's words (s. d./n.d., cité par/cited by).")
-@click.option("--definition", "definition_id", metavar="ID",
-              help="Cite a definition with its second-hand chain (ID like post_id#d2).")
+@click.option(
+    "--style",
+    type=click.Choice(STYLES),
+    default=None,
+    help="Reference style or record format for a work.  [default: apa]",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default="fr",
+    show_default=True,
+    help="Language of the style's words (s. d./n.d., cité par/cited by).",
+)
+@click.option(
+    "--definition",
+    "definition_id",
+    metavar="ID",
+    help="Cite a definition with its second-hand chain (ID like post_id#d2).",
+)
 @click.option("--quote", "quote_id", metavar="ID", help="Cite a quote with its second-hand chain (post_id#q1).")
 @DB_OPTION
 @reports_errors
-def cite_command(work_id: str | None, style: str | None, lang: str, definition_id: str | None,
-                 quote_id: str | None, db_path: Path) -> None:
+def cite_command(
+    work_id: str | None, style: str | None, lang: str, definition_id: str | None, quote_id: str | None, db_path: Path
+) -> None:
     """Cite a work (APA, Chicago, ISO 690, BibTeX, RIS, CSL-JSON), or a passage met second-hand.
 
     A second-hand citation follows APA: the text names the original and the
@@ -109,10 +132,20 @@ def cite_command(work_id: str | None, style: str | None, lang: str, definition_i
 @cli.command(name="export")
 @click.argument("table", required=False)
 @click.option("--sql", help="A read-only SELECT to export instead of a table.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
-              help="bibtex, ris and csl-json export works (the works table, or a query's id column).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (UTF-8) instead of standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="csv",
+    show_default=True,
+    help="bibtex, ris and csl-json export works (the works table, or a query's id column).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (UTF-8) instead of standard output.",
+)
 @DB_OPTION
 @survives_closed_pipe
 @reports_errors

@@ -10,6 +10,7 @@ works at once (two works that would share a key get `a`, `b` suffixes), so a
 BibTeX export holds its works in memory; the works table is a bibliography,
 thousands of rows at most. RIS and CSL-JSON are streamed.
 """
+
 from __future__ import annotations
 
 import base64
@@ -17,8 +18,9 @@ import csv
 import json
 import os
 import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, TextIO
 
 from rapidfuzz import fuzz, process
 
@@ -37,8 +39,7 @@ FETCH = 500
 JSON_ARRAY_COLUMNS = frozenset({"authors", "tags", "aliases", "organisations", "by"})
 
 
-def export(db_path: Path, out: TextIO, table: str | None = None, sql: str | None = None,
-           fmt: str = "csv") -> int:
+def export(db_path: Path, out: TextIO, table: str | None = None, sql: str | None = None, fmt: str = "csv") -> int:
     """Write a whole table, or the rows of a query, to `out`; return how many rows or works."""
     if (table is None) == (sql is None):
         raise QueryError("export either a table or a query (--sql), not both or neither")
@@ -62,8 +63,7 @@ def export(db_path: Path, out: TextIO, table: str | None = None, sql: str | None
         conn.close()
 
 
-def export_file(db_path: Path, path: Path, table: str | None = None, sql: str | None = None,
-                fmt: str = "csv") -> int:
+def export_file(db_path: Path, path: Path, table: str | None = None, sql: str | None = None, fmt: str = "csv") -> int:
     """As `export`, into a file that appears only once complete (UTF-8, no newline translation)."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
@@ -125,6 +125,7 @@ def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
 
 
 # --- rows ------------------------------------------------------------------------
+
 
 def _write_rows(cursor: sqlite3.Cursor, out: TextIO, fmt: str) -> int:
     columns = [d[0] for d in cursor.description]
@@ -189,13 +190,16 @@ def _write_ndjson(objects: Iterable[Any], out: TextIO) -> int:
 
 # --- works -----------------------------------------------------------------------
 
+
 def _works_of(conn: sqlite3.Connection, cursor: sqlite3.Cursor, fmt: str) -> Iterator[dict[str, Any]]:
     """The works a query names through its `id` (or `work_id`) column, in the query's order."""
     columns = [d[0] for d in cursor.description]
     key = next((c for c in ("id", "work_id") if c in columns), None)
     if key is None:
-        raise QueryError(f"a {fmt} export of a query needs its works' ids in a column named id or work_id "
-                         f"(the query gives {', '.join(columns)})")
+        raise QueryError(
+            f"a {fmt} export of a query needs its works' ids in a column named id or work_id "
+            f"(the query gives {', '.join(columns)})"
+        )
     index = columns.index(key)
     ids = list(dict.fromkeys(row[index] for row in _rows(cursor) if row[index] is not None))
     works = {w["id"]: w for w in iter_works(conn, ids)}

@@ -7,6 +7,7 @@ format is the one `datasette inspect` writes (hash, size, file, table counts),
 keyed by database name (the file stem), plus the file's modification time so
 that a stale entry is never trusted.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,7 @@ def inspect_database(db_path: Path, known: dict[str, int] | None = None) -> dict
                 counts[table] = {"count": 0}
     finally:
         conn.close()
-    return {"hash": digest, "size": stat.st_size, "file": db_path.name,
-            "mtime_ns": stat.st_mtime_ns, "tables": counts}
+    return {"hash": digest, "size": stat.st_size, "file": db_path.name, "mtime_ns": stat.st_mtime_ns, "tables": counts}
 
 
 def _fingerprint(conn: sqlite3.Connection) -> str:

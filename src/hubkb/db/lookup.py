@@ -4,12 +4,15 @@ What the writer tools (search, cite, export) share. Rows come back as the plain
 dicts `hubkb.cite` takes: a work with ``authors`` as ``{"name", "kind"}``, a
 passage with its givers, relay, work and post.
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from ..errors import HubkbError, NotFoundError, display_path
 
@@ -18,8 +21,9 @@ def open_database(path: Path) -> sqlite3.Connection:
     """The published database, read-only; a clear error when it is missing or not hubkb's."""
     path = Path(path)
     if not path.is_file():
-        raise NotFoundError(f"{display_path(path)}: no such database; build it first with "
-                            f"`hubkb build --db {display_path(path)}`")
+        raise NotFoundError(
+            f"{display_path(path)}: no such database; build it first with `hubkb build --db {display_path(path)}`"
+        )
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
@@ -29,16 +33,17 @@ def open_database(path: Path) -> sqlite3.Connection:
         raise HubkbError(f"{display_path(path)}: not a SQLite database ({exc})") from None
     if not {"posts", "paragraphs", "paragraphs_fts", "works"} <= tables:
         conn.close()
-        raise HubkbError(f"{display_path(path)}: not a hubkb database; build one with "
-                         f"`hubkb build --db {display_path(path)}`")
+        raise HubkbError(
+            f"{display_path(path)}: not a hubkb database; build one with `hubkb build --db {display_path(path)}`"
+        )
     return conn
 
 
 def table_names(conn: sqlite3.Connection) -> list[str]:
     """The tables a user may export: not FTS shadow tables, not SQLite's own."""
     rows = conn.execute(
-        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name")
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    )
     names = [r[0] for r in rows]
     fts = {n for n in names if n.endswith("_fts")}
     return [n for n in names if not any(n.startswith(f + "_") for f in fts)]
@@ -68,7 +73,7 @@ def iter_works(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> It
         return
     wanted = list(dict.fromkeys(ids))
     for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
+        chunk = wanted[start : start + 500]
         marks = ", ".join("?" * len(chunk))
         yield from (_work(r) for r in conn.execute(_WORKS_SQL + f" WHERE w.id IN ({marks}) ORDER BY w.id", chunk))
 
@@ -88,17 +93,17 @@ def work_names(conn: sqlite3.Connection) -> Iterator[tuple[str, list[str]]]:
     """(id, [title, title as cited, aliases...]) for every work: what suggestions match against."""
     for row in conn.execute("SELECT id, title, title_as_cited, aliases FROM works ORDER BY id"):
         names = [n for n in (row["title"], row["title_as_cited"]) if n]
-        try:
+        with contextlib.suppress(ValueError):
             names += [a for a in json.loads(row["aliases"] or "[]") if isinstance(a, str)]
-        except ValueError:
-            pass
         yield row["id"], names
 
 
 # --- passages (definitions and quotes) -------------------------------------------
 
-_PASSAGE_TABLES = {"definition": ("definitions", "definition_givers", "definition_id"),
-                   "quote": ("quotes", "quote_givers", "quote_id")}
+_PASSAGE_TABLES = {
+    "definition": ("definitions", "definition_givers", "definition_id"),
+    "quote": ("quotes", "quote_givers", "quote_id"),
+}
 
 
 def passage_ids(conn: sqlite3.Connection, kind: str) -> list[str]:
@@ -114,14 +119,21 @@ def load_passage(conn: sqlite3.Connection, kind: str, passage_id: str) -> dict[s
         f"SELECT x.id, x.text, x.work_id, x.post_id, {term} AS term, p.n AS paragraph, "
         f"  v.name AS via FROM [{table}] x "
         f"LEFT JOIN paragraphs p ON p.id = x.paragraph_id LEFT JOIN people v ON v.id = x.via_person_id "
-        f"WHERE x.id = ?", [passage_id]).fetchone()
+        f"WHERE x.id = ?",
+        [passage_id],
+    ).fetchone()
     if row is None:
         return None
-    givers = [{"name": g["name"], "kind": g["kind"]} for g in conn.execute(
-        f"SELECT COALESCE(pe.name, o.name, g.name) AS name, g.entity_type AS kind FROM [{givers_table}] g "
-        f"LEFT JOIN people pe ON g.entity_type = 'person' AND pe.id = g.person_id "
-        f"LEFT JOIN organisations o ON g.entity_type = 'organisation' AND o.id = g.organisation_id "
-        f"WHERE g.[{key}] = ? ORDER BY g.position", [passage_id])]
+    givers = [
+        {"name": g["name"], "kind": g["kind"]}
+        for g in conn.execute(
+            f"SELECT COALESCE(pe.name, o.name, g.name) AS name, g.entity_type AS kind FROM [{givers_table}] g "
+            f"LEFT JOIN people pe ON g.entity_type = 'person' AND pe.id = g.person_id "
+            f"LEFT JOIN organisations o ON g.entity_type = 'organisation' AND o.id = g.organisation_id "
+            f"WHERE g.[{key}] = ? ORDER BY g.position",
+            [passage_id],
+        )
+    ]
     return {
         "kind": kind,
         "id": row["id"],
@@ -138,8 +150,20 @@ def load_passage(conn: sqlite3.Connection, kind: str, passage_id: str) -> dict[s
 def load_post(conn: sqlite3.Connection, post_id: str) -> dict[str, Any]:
     """A post as `hubkb.cite.post_to_csl` takes it: authors as ``{"name", "kind"}``."""
     row = conn.execute("SELECT id, title, date, site, url, language FROM posts WHERE id = ?", [post_id]).fetchone()
-    authors = [{"name": r[0], "kind": "person"} for r in conn.execute(
-        "SELECT pe.name FROM post_authors pa JOIN people pe ON pe.id = pa.person_id "
-        "WHERE pa.post_id = ? ORDER BY pa.position", [post_id])]
-    return {"id": row["id"], "title": row["title"], "date": row["date"], "authors": authors,
-            "site": row["site"], "url": row["url"], "language": row["language"]}
+    authors = [
+        {"name": r[0], "kind": "person"}
+        for r in conn.execute(
+            "SELECT pe.name FROM post_authors pa JOIN people pe ON pe.id = pa.person_id "
+            "WHERE pa.post_id = ? ORDER BY pa.position",
+            [post_id],
+        )
+    ]
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "date": row["date"],
+        "authors": authors,
+        "site": row["site"],
+        "url": row["url"],
+        "language": row["language"],
+    }

@@ -4,10 +4,12 @@ Functions take `execute`, an async callable with the signature of Datasette's
 `Database.execute(sql, params)`, or the `Database` itself, so this module needs
 no Datasette import and every query hubkb runs stays in the `db` package.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any
 
 from .lookup import iter_works
 

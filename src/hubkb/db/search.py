@@ -6,11 +6,12 @@ bounded candidate set: the first `candidates` matches in index order are
 scored, the best `limit` kept, and `Matches.capped` says when the bound was hit.
 Snippets are made for those few rows only.
 """
+
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from ..errors import QueryError
 
@@ -60,11 +61,19 @@ class Matches:
     capped: bool
 
 
-def match_paragraphs(conn: sqlite3.Connection, fts_query: str, limit: int = 10,
-                     candidates: int = CANDIDATES) -> Matches:
+def match_paragraphs(
+    conn: sqlite3.Connection, fts_query: str, limit: int = 10, candidates: int = CANDIDATES
+) -> Matches:
     """The best paragraphs for an FTS5 MATCH expression; QueryError if FTS5 rejects it."""
-    params = {"query": fts_query, "candidates": candidates, "limit": limit, "open": MARK_OPEN,
-              "close": MARK_CLOSE, "ellipsis": ELLIPSIS, "tokens": SNIPPET_TOKENS}
+    params = {
+        "query": fts_query,
+        "candidates": candidates,
+        "limit": limit,
+        "open": MARK_OPEN,
+        "close": MARK_CLOSE,
+        "ellipsis": ELLIPSIS,
+        "tokens": SNIPPET_TOKENS,
+    }
     try:
         rows = conn.execute(_SEARCH_SQL, params).fetchall()
         if rows:
@@ -88,9 +97,10 @@ def vocabulary(conn: sqlite3.Connection, min_length: int, max_length: int) -> It
     Reads the index's own vocabulary through an fts5vocab table in the TEMP
     schema, which a read-only database allows.
     """
-    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.paragraphs_vocab "
-                 "USING fts5vocab(main, paragraphs_fts, 'row')")
-    rows = conn.execute("SELECT term, doc FROM temp.paragraphs_vocab WHERE length(term) BETWEEN ? AND ?",
-                        [min_length, max_length])
-    for term, doc in rows:
-        yield term, doc
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.paragraphs_vocab USING fts5vocab(main, paragraphs_fts, 'row')"
+    )
+    rows = conn.execute(
+        "SELECT term, doc FROM temp.paragraphs_vocab WHERE length(term) BETWEEN ? AND ?", [min_length, max_length]
+    )
+    yield from rows

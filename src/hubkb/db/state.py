@@ -3,6 +3,7 @@
 `hubkb build` asks this first: when nothing changed it answers "up to date"
 without importing the writer at all.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,10 @@ def published_state(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, st
             if not {"hubkb_build", "posts"} <= tables:
                 return {}, {}
             meta = dict(conn.execute("SELECT key, value FROM hubkb_build"))
-            posts = {source: (post_id, digest) for post_id, source, digest
-                     in conn.execute("SELECT id, source_path, content_hash FROM posts")}
+            posts = {
+                source: (post_id, digest)
+                for post_id, source, digest in conn.execute("SELECT id, source_path, content_hash FROM posts")
+            }
             return meta, posts
         finally:
             conn.close()
@@ -44,33 +47,56 @@ def published_authorities(path: Path, paths: dict[str, str], content_hash: str) 
     try:
         member_of: dict[str, list[Entity]] = {}
         for person_id, org_id, org_name in conn.execute(
-                "SELECT po.person_id, po.organisation_id, o.name FROM person_organisations po "
-                "JOIN organisations o ON o.id = po.organisation_id ORDER BY po.rowid"):
+            "SELECT po.person_id, po.organisation_id, o.name FROM person_organisations po "
+            "JOIN organisations o ON o.id = po.organisation_id ORDER BY po.rowid"
+        ):
             member_of.setdefault(person_id, []).append(Entity("organisation", org_id, org_name))
         written_by: dict[str, list[Entity]] = {}
         for work_id, kind, person_id, org_id, name in conn.execute(
-                "SELECT work_id, entity_type, person_id, organisation_id, name FROM work_authors "
-                "ORDER BY work_id, position"):
+            "SELECT work_id, entity_type, person_id, organisation_id, name FROM work_authors ORDER BY work_id, position"
+        ):
             written_by.setdefault(work_id, []).append(Entity(kind, person_id or org_id, name))
-        people = tuple(Person(id=i, name=n, aliases=_tuple(a), organisations=tuple(e.id for e in member_of.get(i, ())),
-                              url=u, note=t)
-                       for i, n, a, u, t in conn.execute("SELECT id, name, aliases, url, note FROM people ORDER BY rowid"))
-        organisations = tuple(Organisation(id=i, name=n, aliases=_tuple(a), kind=k, url=u, note=t)
-                              for i, n, a, k, u, t in conn.execute(
-                                  "SELECT id, name, aliases, kind, url, note FROM organisations ORDER BY rowid"))
-        works = tuple(Work(id=i, title=ti, type=ty, title_as_cited=tc, aliases=_tuple(a),
-                           authors=tuple(e.name for e in written_by.get(i, ())), year=y, publisher=p, url=u,
-                           language=la, note=no)
-                      for i, ty, ti, tc, a, y, p, u, la, no in conn.execute(
-                          "SELECT id, type, title, title_as_cited, aliases, year, publisher, url, language, note "
-                          "FROM works ORDER BY rowid"))
-        terms = tuple(Term(id=i, label=la, aliases=_tuple(a), note=no)
-                      for i, la, a, no in conn.execute("SELECT id, label, aliases, note FROM terms ORDER BY rowid"))
+        people = tuple(
+            Person(
+                id=i, name=n, aliases=_tuple(a), organisations=tuple(e.id for e in member_of.get(i, ())), url=u, note=t
+            )
+            for i, n, a, u, t in conn.execute("SELECT id, name, aliases, url, note FROM people ORDER BY rowid")
+        )
+        organisations = tuple(
+            Organisation(id=i, name=n, aliases=_tuple(a), kind=k, url=u, note=t)
+            for i, n, a, k, u, t in conn.execute(
+                "SELECT id, name, aliases, kind, url, note FROM organisations ORDER BY rowid"
+            )
+        )
+        works = tuple(
+            Work(
+                id=i,
+                title=ti,
+                type=ty,
+                title_as_cited=tc,
+                aliases=_tuple(a),
+                authors=tuple(e.name for e in written_by.get(i, ())),
+                year=y,
+                publisher=p,
+                url=u,
+                language=la,
+                note=no,
+            )
+            for i, ty, ti, tc, a, y, p, u, la, no in conn.execute(
+                "SELECT id, type, title, title_as_cited, aliases, year, publisher, url, language, note "
+                "FROM works ORDER BY rowid"
+            )
+        )
+        terms = tuple(
+            Term(id=i, label=la, aliases=_tuple(a), note=no)
+            for i, la, a, no in conn.execute("SELECT id, label, aliases, note FROM terms ORDER BY rowid")
+        )
     finally:
         conn.close()
     authorities = Authorities(people, organisations, works, terms, paths, content_hash)
-    links = AuthorityLinks({p.id: tuple(member_of.get(p.id, ())) for p in people},
-                           {w.id: tuple(written_by.get(w.id, ())) for w in works})
+    links = AuthorityLinks(
+        {p.id: tuple(member_of.get(p.id, ())) for p in people}, {w.id: tuple(written_by.get(w.id, ())) for w in works}
+    )
     return authorities, links
 
 

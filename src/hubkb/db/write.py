@@ -6,13 +6,15 @@ incremental build starts from a copy of the published file and changes it only
 by deletes and inserts: FTS triggers keep the indexes in step, and no table is
 ever `transform()`ed (that would drop the triggers).
 """
+
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import sqlite_utils
 
@@ -63,8 +65,9 @@ class Writer:
         for name, spec in self.schema.tables.items():
             columns = {col: _TYPES[kind] for col, kind in spec["columns"].items()}
             foreign_keys = [(col, other, self._pk(other)) for col, other in spec.get("foreign_keys", {}).items()]
-            self.db[name].create(columns, pk=spec["pk"] if isinstance(spec["pk"], str) else tuple(spec["pk"]),
-                                 foreign_keys=foreign_keys)
+            self.db[name].create(
+                columns, pk=spec["pk"] if isinstance(spec["pk"], str) else tuple(spec["pk"]), foreign_keys=foreign_keys
+            )
         for table in self.schema.post_tables if indexes else ():
             self.db[table].create_index(["post_id"], if_not_exists=True)
 
@@ -84,7 +87,8 @@ class Writer:
             if table_rows:
                 columns = list(self.schema.tables[table]["columns"])
                 sql = "INSERT INTO [{}] ({}) VALUES ({})".format(
-                    table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns)))
+                    table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns))
+                )
                 self.db.conn.executemany(sql, [tuple(map(row.get, columns)) for row in table_rows])
 
     def add_post(self, rows: dict[str, list[dict]]) -> None:
@@ -113,8 +117,9 @@ class Writer:
             with self.db.conn:
                 for table in ("posts", *self.schema.post_tables):
                     spec = self.schema.tables[table]
-                    columns = ", ".join(f"[{c}]" for c, kind in spec["columns"].items()
-                                        if not (c == spec["pk"] and kind == "integer"))
+                    columns = ", ".join(
+                        f"[{c}]" for c, kind in spec["columns"].items() if not (c == spec["pk"] and kind == "integer")
+                    )
                     self.db.execute(f"INSERT INTO main.[{table}] ({columns}) SELECT {columns} FROM chunk.[{table}]")
         finally:
             self.db.execute("DETACH DATABASE chunk")
@@ -166,8 +171,9 @@ class Writer:
         indexes make `copro*` a lookup instead of a scan of the term list.
         """
         if not prefix:
-            self.db[table].enable_fts(columns, fts_version="FTS5", tokenize=self.schema.fts_tokenize,
-                                      create_triggers=True)
+            self.db[table].enable_fts(
+                columns, fts_version="FTS5", tokenize=self.schema.fts_tokenize, create_triggers=True
+            )
             return
         fts = f"[{table}_fts]"
         cols = ", ".join(f"[{c}]" for c in columns)
@@ -197,15 +203,15 @@ class Writer:
         """
         for table, spec in self.schema.tables.items():
             for column in spec.get("foreign_keys", {}):
-                self.db.execute(f"CREATE INDEX IF NOT EXISTS [idx_{table}_{column}] "
-                                f"ON [{table}] ([{column}]) WHERE [{column}] IS NOT NULL")
+                self.db.execute(
+                    f"CREATE INDEX IF NOT EXISTS [idx_{table}_{column}] "
+                    f"ON [{table}] ([{column}]) WHERE [{column}] IS NOT NULL"
+                )
 
     def commit_to(self, published: Path) -> None:
         os.replace(self.path, published)
 
     def discard(self) -> None:
-        try:
+        with contextlib.suppress(sqlite3.Error):
             self.db.close()
-        except sqlite3.Error:
-            pass
         self.path.unlink(missing_ok=True)

@@ -1,4 +1,5 @@
 """Importer: raw page scrapes (text or saved HTML) to draft corpus posts with proposed annotations."""
+
 from __future__ import annotations
 
 from .draft import accept

@@ -4,6 +4,7 @@ Built on the resolver's own folded alias tables (exact match after `fold`), so
 the importer finds exactly the spellings the build will resolve; the longest
 alias wins where several start at the same word.
 """
+
 from __future__ import annotations
 
 import re
@@ -61,9 +62,13 @@ class AliasTable:
         while i < len(words):
             step = 1
             for length in self.lengths.get(words[i][0], ()):
-                key = tuple(w[0] for w in words[i:i + length])
+                key = tuple(w[0] for w in words[i : i + length])
                 entry = self.table[words[i][0]].get(key) if len(key) == length else None
-                if entry and " ".join(key) in self.acronyms and not text[words[i][1]:words[i + length - 1][2]].isupper():
+                if (
+                    entry
+                    and " ".join(key) in self.acronyms
+                    and not text[words[i][1] : words[i + length - 1][2]].isupper()
+                ):
                     entry = None
                 if entry:
                     found.append(KnownSpan(entry.kind, entry.id, entry.name, words[i][1], words[i + length - 1][2]))

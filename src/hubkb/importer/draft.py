@@ -6,6 +6,7 @@ in `<draft>.proposals.yaml`. Authority files change only when proposals are
 accepted (`hubkb import --accept`), by appending entries to their end so that
 the files' comments and layout stay as people wrote them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,13 +38,13 @@ class BlockList(list):
 
 
 _Dumper.add_representer(list, _represent_list)
-_Dumper.add_representer(BlockList, lambda dumper, data: dumper.represent_sequence(
-    "tag:yaml.org,2002:seq", list(data), flow_style=False))
+_Dumper.add_representer(
+    BlockList, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", list(data), flow_style=False)
+)
 
 
 def dump(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6,
-                     default_flow_style=False)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)
 
 
 def draft_name(extraction: Extraction, source: Path) -> str:
@@ -125,8 +126,11 @@ class Proposals:
         base = "-".join(surnames + [str(ref.year)]) if surnames and ref.year else ""  # "boyle-harris-2009"
         title = ref.title or ref.url or ref.raw
         work_id = self._id("works", base or _slug(title, max_words=5))
-        entry: dict[str, Any] = {"id": work_id, "type": ref.type if ref.type in _WORK_TYPES else "other",
-                                 "title": title}
+        entry: dict[str, Any] = {
+            "id": work_id,
+            "type": ref.type if ref.type in _WORK_TYPES else "other",
+            "title": title,
+        }
         if authors:
             entry["authors"] = authors
         for key, value in (("year", ref.year), ("publisher", publisher_name(ref, names.resolver)), ("url", ref.url)):
@@ -137,10 +141,12 @@ class Proposals:
         return work_id
 
     def as_yaml(self, draft: str) -> str:
-        head = (f"# Authority entries proposed by `hubkb import` for {draft}.\n"
-                "# Review and edit them, then merge them into the corpus with\n"
-                "#   hubkb import --accept THIS_FILE\n"
-                "# (or import the page again with --accept). Entries already in the corpus are skipped.\n")
+        head = (
+            f"# Authority entries proposed by `hubkb import` for {draft}.\n"
+            "# Review and edit them, then merge them into the corpus with\n"
+            "#   hubkb import --accept THIS_FILE\n"
+            "# (or import the page again with --accept). Entries already in the corpus are skipped.\n"
+        )
         body = {kind: entries for kind, entries in self.entries.items() if entries}
         return head + (dump(body) if body else "{}\n")
 
@@ -241,8 +247,11 @@ def accept(proposals_path: Path, corpus: Path) -> list[str]:
         stamp = dt.date.today().isoformat()
         text += f"# Accepted from {proposals_path.name} on {stamp}.\n" + dump(new)
         target.write_text(text, encoding="utf-8")
-        what = kind if len(new) != 1 else {"people": "person", "organisations": "organisation", "works": "work",
-                                            "terms": "term"}[kind]
+        what = (
+            kind
+            if len(new) != 1
+            else {"people": "person", "organisations": "organisation", "works": "work", "terms": "term"}[kind]
+        )
         added.append(f"{display_path(target)}: {len(new)} {what} added")
     return added
 
@@ -253,8 +262,9 @@ def _existing(path: Path) -> tuple[set[str], set[str]]:
     try:
         entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     except yaml.YAMLError as exc:
-        raise HubkbError(f"{display_path(path)}: invalid YAML, fix it before accepting proposals: "
-                         f"{' '.join(str(exc).split())}") from None
+        raise HubkbError(
+            f"{display_path(path)}: invalid YAML, fix it before accepting proposals: {' '.join(str(exc).split())}"
+        ) from None
     ids, names = set(), set()
     for e in entries if isinstance(entries, list) else []:
         if isinstance(e, dict):

@@ -1,4 +1,5 @@
 """One scrape to one extraction: layout, names, references, passages, in that order."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,8 +45,9 @@ class Extraction:
         return [k for k, a in self.names.agents.items() if a.kind == "person" and k in used]
 
     def organisations(self) -> list[str]:
-        used = self.names.used() | {a.organisation for k, a in self.names.agents.items()
-                                    if k in self.names.used() and a.organisation}
+        used = self.names.used() | {
+            a.organisation for k, a in self.names.agents.items() if k in self.names.used() and a.organisation
+        }
         return [k for k, a in self.names.agents.items() if a.kind == "organisation" and k in used]
 
     def as_json(self) -> dict:
@@ -56,17 +58,32 @@ class Extraction:
             "date": self.date.isoformat() if self.date else None,
             "authors": list(self.authors),
             "paragraphs": self.paragraphs,
-            "people": [{"name": names.display(k),
-                        "organisation": names.display(names.agents[k].organisation) if names.agents[k].organisation else None}
-                       for k in self.people()],
+            "people": [
+                {
+                    "name": names.display(k),
+                    "organisation": names.display(names.agents[k].organisation)
+                    if names.agents[k].organisation
+                    else None,
+                }
+                for k in self.people()
+            ],
             "organisations": [names.display(k) for k in self.organisations()],
-            "definitions": [{"term": p.term, "text": p.text, "by": [names.display(k) for k in p.by],
-                             "via": names.display(p.via) if p.via else None,
-                             "work": p.work.title if p.work else None}
-                            for p in self.passages if p.kind == "definition"],
-            "quotes": [{"text": p.text, "by": [names.display(k) for k in p.by],
-                        "via": names.display(p.via) if p.via else None}
-                       for p in self.passages if p.kind == "quote"],
+            "definitions": [
+                {
+                    "term": p.term,
+                    "text": p.text,
+                    "by": [names.display(k) for k in p.by],
+                    "via": names.display(p.via) if p.via else None,
+                    "work": p.work.title if p.work else None,
+                }
+                for p in self.passages
+                if p.kind == "definition"
+            ],
+            "quotes": [
+                {"text": p.text, "by": [names.display(k) for k in p.by], "via": names.display(p.via) if p.via else None}
+                for p in self.passages
+                if p.kind == "quote"
+            ],
             "references": [self.reference_json(r) for r in self.references],
             "needs_review": [f"line {line}: {what}" for line, what in self.review],
         }
@@ -75,14 +92,25 @@ class Extraction:
     def review(self) -> list[tuple[int, str]]:
         """(source line, what a reviewer must fill in or check)."""
         lines = [b.line for b in self.layout.paragraphs]
-        flags = [(lines[p.n], "a definition without its term; fill in 'term'")
-                 for p in self.passages if p.kind == "definition" and not p.term]
+        flags = [
+            (lines[p.n], "a definition without its term; fill in 'term'")
+            for p in self.passages
+            if p.kind == "definition" and not p.term
+        ]
         return sorted(self.layout.needs_review + flags)
 
     def reference_json(self, ref: Reference) -> dict:
-        return {"authors": [self.names.display(k) for k in ref.authors], "title": ref.title, "year": ref.year,
-                "publisher": publisher_name(ref, self.names.resolver), "url": ref.url, "type": ref.type,
-                "raw": ref.raw, "in_section": ref.in_section, "work": ref.work_id}
+        return {
+            "authors": [self.names.display(k) for k in ref.authors],
+            "title": ref.title,
+            "year": ref.year,
+            "publisher": publisher_name(ref, self.names.resolver),
+            "url": ref.url,
+            "type": ref.type,
+            "raw": ref.raw,
+            "in_section": ref.in_section,
+            "work": ref.work_id,
+        }
 
 
 def extract(text: str, source: str, resolver: Resolver, aliases: AliasTable) -> Extraction:
@@ -99,8 +127,9 @@ def extract(text: str, source: str, resolver: Resolver, aliases: AliasTable) -> 
     for ref in section:
         for key in ref.authors:
             titles_by.setdefault(key, []).extend([ref.title] if ref.title else [])
-    passages = PassageFinder(paragraphs, layout.title.text if layout.title else "", names, works, known_terms,
-                             titles_by).find()
+    passages = PassageFinder(
+        paragraphs, layout.title.text if layout.title else "", names, works, known_terms, titles_by
+    ).find()
     for p in passages:
         for key in [*p.by, *([p.via] if p.via else [])]:
             names.agents[key].seen_in.add("passage")
@@ -119,8 +148,9 @@ def _authors(byline: list[str], resolver: Resolver, line: int) -> tuple[list[str
             continue
         authors.append(match.entry.name)
         if not match.exact:
-            notes.append((line, f"signature '{written}' taken as '{match.entry.name}' (a close spelling, "
-                                f"{match.score:.0f}%)"))
+            notes.append(
+                (line, f"signature '{written}' taken as '{match.entry.name}' (a close spelling, {match.score:.0f}%)")
+            )
     return authors, new, notes
 
 
@@ -129,8 +159,16 @@ def _dedupe(references: list[Reference]) -> list[Reference]:
     out: list[Reference] = []
     for ref in references:
         key = ref.work_id or (fold(ref.title) if ref.title else None) or (re.sub(r"/+$", "", ref.url or "") or None)
-        twin = next((r for r in out if key and key == (r.work_id or (fold(r.title) if r.title else None)
-                                                        or (re.sub(r"/+$", "", r.url or "") or None))), None)
+        twin = next(
+            (
+                r
+                for r in out
+                if key
+                and key
+                == (r.work_id or (fold(r.title) if r.title else None) or (re.sub(r"/+$", "", r.url or "") or None))
+            ),
+            None,
+        )
         if twin is None:
             out.append(ref)
         else:

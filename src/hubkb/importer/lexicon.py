@@ -3,6 +3,7 @@
 Kept as data in one place so that a reviewer can see every word a rule depends
 on, and extend a list without touching the rules.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,14 +14,43 @@ def _words(text: str) -> frozenset[str]:
 
 
 MONTHS = {
-    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
-    "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9,
-    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "janvier": 1,
+    "janv": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
 }
-WEEKDAYS = _words("lundi mardi mercredi jeudi vendredi samedi dimanche "
-                  "monday tuesday wednesday thursday friday saturday sunday")
+WEEKDAYS = _words(
+    "lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday saturday sunday"
+)
 
 # Capitalised at the start of a sentence, never part of a person's name.
 STOPWORDS = _words("""
@@ -109,8 +139,7 @@ def _speech_forms() -> frozenset[str]:
     forms: set[str] = set()
     for stem in _ER_VERBS:
         base = stem[:-1] if stem.endswith("e") else stem
-        forms.update({base + "e", base + "ent", "a " + base + "é", "ont " + base + "é",
-                      base + "ait", base + "aient"})
+        forms.update({base + "e", base + "ent", "a " + base + "é", "ont " + base + "é", base + "ait", base + "aient"})
     for line in _IRREGULAR:
         words = line.split()
         i = 0
@@ -127,8 +156,11 @@ def _speech_forms() -> frozenset[str]:
 
 SPEECH_VERBS = _speech_forms()
 SPEECH_VERB = re.compile(
-    r"(?<![\w’'])(?:" + "|".join(sorted((re.escape(f) for f in SPEECH_VERBS), key=len, reverse=True))
-    + r"|note que|notent que)(?![\w’'])", re.IGNORECASE)
+    r"(?<![\w’'])(?:"
+    + "|".join(sorted((re.escape(f) for f in SPEECH_VERBS), key=len, reverse=True))
+    + r"|note que|notent que)(?![\w’'])",
+    re.IGNORECASE,
+)
 
 # First names, a broad list across the languages the blog cites. A capitalised
 # pair whose first word is here is taken as a person without further evidence.
@@ -182,29 +214,54 @@ wolfgang yochai yuval zygmunt lawrence manuel marshall seymour tim trebor yochai
 """)
 
 # An English subtitle continues a title after a comma: "The Challenge of X, how equal ...".
-ENGLISH_LINKS = _words("how why what when where who whom which the a an from to for of and or with in on at by "
-                       "towards toward beyond between into our your their its is are can making lessons "
-                       "rethinking putting building designing")
+ENGLISH_LINKS = _words(
+    "how why what when where who whom which the a an from to for of and or with in on at by "
+    "towards toward beyond between into our your their its is are can making lessons "
+    "rethinking putting building designing"
+)
 # Publisher words that make a reference a book.
 BOOK_PUBLISHER = re.compile(
     r"\b(?:press|presses|éditions?|editions?|edition|verlag|books|publishing|publishers|seuil|gallimard|"
     r"découverte|decouverte|puf|fayard|flammarion|odile jacob|armand colin|dunod|eyrolles|fyp|payot|"
     r"actes sud|routledge|penguin|wiley|springer|palgrave|polity|harper|random house|basic books|"
     r"bord de l['’]eau|l['’]harmattan|harmattan|belin|nathan|hachette|albin michel|stock|grasset)\b",
-    re.IGNORECASE)
-VIDEO_MARKER = re.compile(r"\s*[(\[]\s*(?:vostf|vostfr|vost|vo|vf|sous-titr\w*|vidéo|video|film|documentaire|"
-                          r"youtube|vimeo|doc)\s*[)\]]", re.IGNORECASE)
+    re.IGNORECASE,
+)
+VIDEO_MARKER = re.compile(
+    r"\s*[(\[]\s*(?:vostf|vostfr|vost|vo|vf|sous-titr\w*|vidéo|video|film|documentaire|"
+    r"youtube|vimeo|doc)\s*[)\]]",
+    re.IGNORECASE,
+)
 DOCUMENT_MARKER = re.compile(r"\s*[(\[]\s*(?:pdf|doc|docx|ppt|pptx|odt|\d+\s*(?:p|pages?)\.?)\s*[)\]]", re.IGNORECASE)
 # Types of works introduced by a noun in the body.
 WORK_TYPES = {
-    "documentaire": "video", "documentaires": "video", "film": "video", "films": "video", "vidéo": "video",
-    "video": "video", "série": "video", "émission": "video", "conférence": "video", "intervention": "video",
+    "documentaire": "video",
+    "documentaires": "video",
+    "film": "video",
+    "films": "video",
+    "vidéo": "video",
+    "video": "video",
+    "série": "video",
+    "émission": "video",
+    "conférence": "video",
+    "intervention": "video",
     "podcast": "video",
-    "livre": "book", "livres": "book", "ouvrage": "book", "ouvrages": "book", "essai": "book", "essais": "book",
-    "book": "book", "manifeste": "book",
-    "article": "article", "articles": "article", "billet": "article", "revue": "article", "magazine": "article",
+    "livre": "book",
+    "livres": "book",
+    "ouvrage": "book",
+    "ouvrages": "book",
+    "essai": "book",
+    "essais": "book",
+    "book": "book",
+    "manifeste": "book",
+    "article": "article",
+    "articles": "article",
+    "billet": "article",
+    "revue": "article",
+    "magazine": "article",
     "paper": "article",
-    "thèse": "thesis", "mémoire": "thesis",
+    "thèse": "thesis",
+    "mémoire": "thesis",
 }
 
 # Acronyms that name no organisation ("une PME", "la TVA"); others after "au", "du", "le"... do.

@@ -8,6 +8,7 @@ Variants merge by family name: "Elinor Ostrom", "E. Ostrom", "Ostrom E.",
 "qu’Ostrom". Organisations are known aliases, affiliations ("X (Org)",
 "(X, Org)") and names headed by words like Observatoire or Fondation.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,10 +18,37 @@ from ..resolve import Resolver
 from ..text import fold
 from .aliases import AliasTable, KnownSpan
 from .lexicon import ACTOR_VERBS, COMMON_ACRONYMS, SPEECH_VERB
-from .shapes import (ACCORDING_SLOT, AFFILIATION_ROLE, AGENT_AFTER, AGENT_BEFORE, CAP, FOLDED_FIRST_NAMES,
-                     FOLDED_NOT_NAMES, FOLDED_ORG_HEADS, INITIAL_AFTER, INITIAL_FIRST, INTERVIEW_SLOT, LOW, LOWER_HEAD, NAME_RUN,
-                     ONE_PERSON, PARTICLE, SINGLE, SUBJECT_SLOT, UP, clean_name, compatible, fullness, name_parts,
-                     org_extent, org_key, org_shaped, strip_article, trim_adjectives, trim_run)
+from .shapes import (
+    ACCORDING_SLOT,
+    AFFILIATION_ROLE,
+    AGENT_AFTER,
+    AGENT_BEFORE,
+    CAP,
+    FOLDED_FIRST_NAMES,
+    FOLDED_NOT_NAMES,
+    FOLDED_ORG_HEADS,
+    INITIAL_AFTER,
+    INITIAL_FIRST,
+    INTERVIEW_SLOT,
+    LOW,
+    LOWER_HEAD,
+    NAME_RUN,
+    ONE_PERSON,
+    PARTICLE,
+    SINGLE,
+    SUBJECT_SLOT,
+    UP,
+    clean_name,
+    compatible,
+    fullness,
+    name_parts,
+    org_extent,
+    org_key,
+    org_shaped,
+    strip_article,
+    trim_adjectives,
+    trim_run,
+)
 
 _PERSON_PAIR = rf"[{UP}][{LOW}’'-]+(?:\s+(?:{PARTICLE}\s+)?[{UP}][{LOW}’'-]+){{1,2}}"
 # Evidence from a neighbour: a speech verb after a quotation, or a person it is coordinated with.
@@ -96,10 +124,11 @@ class Names:
             written = strip_article(written)
         match = self.resolver.agents.lookup(written)
         folded = org_key(written)
-        for key, agent in self.agents.items():
+        for key, agent in self.agents.items():  # noqa: B007 - `key` names the match after the loop
             same_entry = match is not None and agent.entry_id == match.entry.id
-            if agent.kind == "organisation" and (same_entry or org_key(agent.name) == folded
-                                                 or folded in (org_key(v) for v in agent.variants)):
+            if agent.kind == "organisation" and (
+                same_entry or org_key(agent.name) == folded or folded in (org_key(v) for v in agent.variants)
+            ):
                 if agent.entry_id is None and len(written) > len(agent.name):
                     agent.name = written  # "La 27e Région" is fuller than "27e Région"
                 break
@@ -120,15 +149,23 @@ class Names:
         agent.entry_id, agent.name = match.entry.id, match.entry.name
         if not match.exact:
             agent.fuzzy = written
-            self.messages.append((line, f"'{written}' taken as {kind} '{match.entry.name}' "
-                                        f"(a close spelling, {match.score:.0f}%); check it"))
+            self.messages.append(
+                (
+                    line,
+                    f"'{written}' taken as {kind} '{match.entry.name}' "
+                    f"(a close spelling, {match.score:.0f}%); check it",
+                )
+            )
 
     def _match_person(self, parts: tuple[str, str]) -> str | None:
         first, surname = parts
         if not surname:
             return None
-        candidates = [k for k, a in self.agents.items() if a.kind == "person"
-                      and any(name_parts(v)[1] == surname for v in [a.name, *a.variants])]
+        candidates = [
+            k
+            for k, a in self.agents.items()
+            if a.kind == "person" and any(name_parts(v)[1] == surname for v in [a.name, *a.variants])
+        ]
         if not first:
             return candidates[0] if len(candidates) == 1 else None
         for key in candidates:
@@ -167,11 +204,15 @@ class Names:
     def _full_names(self, n: int, text: str, line: int) -> None:
         for span in self.known[n]:
             if span.kind in ("person", "organisation"):
-                surface = text[span.start:span.end]
+                surface = text[span.start : span.end]
                 if span.kind == "organisation" and " " not in surface and not any(c.isupper() for c in surface):
                     continue  # a lowercase one-word alias is too weak a signal
                 label = span.name
-                key = self.person(label, "body", line) if span.kind == "person" else self.organisation(label, "body", line)
+                key = (
+                    self.person(label, "body", line)
+                    if span.kind == "person"
+                    else self.organisation(label, "body", line)
+                )
                 if surface not in self.agents[key].variants:
                     self.agents[key].variants.append(surface)
                 self._add(n, span.start, span.end, key)
@@ -191,8 +232,10 @@ class Names:
     def _is_person(self, name: str, text: str, start: int, end: int) -> bool:
         words = name.split()
         folded = [fold(w) for w in words]
-        if any(f in FOLDED_NOT_NAMES and not (0 < i < len(words) - 1 and re.fullmatch(PARTICLE, w, re.IGNORECASE))
-               for i, (f, w) in enumerate(zip(folded, words))):
+        if any(
+            f in FOLDED_NOT_NAMES and not (0 < i < len(words) - 1 and re.fullmatch(PARTICLE, w, re.IGNORECASE))
+            for i, (f, w) in enumerate(zip(folded, words))
+        ):
             return False
         if any(f in FOLDED_ORG_HEADS for f in folded):
             return False
@@ -201,7 +244,7 @@ class Names:
             return True
         if folded[0].split()[0] in FOLDED_FIRST_NAMES and len(words) <= 4:
             return True
-        before, after = text[max(0, start - 60):start], text[end:end + 60]
+        before, after = text[max(0, start - 60) : start], text[end : end + 60]
         if AGENT_BEFORE.search(before) or AGENT_AFTER.match(after) or SPEECH_VERB.match(after.lstrip()):
             return True
         if _INVERTED_SPEAKER.search(before):  # "« … », estime Daniela Patti"
@@ -221,10 +264,10 @@ class Names:
             if fold(m.group(1)) not in FOLDED_ORG_HEADS:
                 continue
             end = org_extent(text, m.end())
-            name = text[m.start():end].rstrip(" ,")
+            name = text[m.start() : end].rstrip(" ,")
             if end == m.end() or any(s < end and m.start() < e for s, e in taken):
                 continue
-            after_article = re.search(r"(?:\b(?:la|le|les)\s+|\b[l]['’])$", text[:m.start()])
+            after_article = re.search(r"(?:\b(?:la|le|les)\s+|\b[l]['’])$", text[: m.start()])
             if len(name.split()) < 2 or not (re.search(rf"\s[{UP}]|\s(?:de|des|du|pour)\s", name) or after_article):
                 continue
             self._add(n, m.start(), m.start() + len(name), self.organisation(name, "body", line))
@@ -247,8 +290,11 @@ class Names:
 
     def _acronyms_and_actors(self, n: int, text: str, line: int) -> None:
         """'au MIT', 'le réseau ENoLL', 'la Fing a accompagné': organisations by shape and slot."""
-        for m in re.finditer(rf"(?<=\s)(?:(?i:au|aux|du|des|de|d['’]|le|la|les|l['’]|par|avec|chez|pour|selon|et|réseau)\s*)"
-                             rf"(?P<name>[{UP}][\w-]*[{UP}][\w-]*)(?![\w’'-])", " " + text):
+        for m in re.finditer(
+            rf"(?<=\s)(?:(?i:au|aux|du|des|de|d['’]|le|la|les|l['’]|par|avec|chez|pour|selon|et|réseau)\s*)"
+            rf"(?P<name>[{UP}][\w-]*[{UP}][\w-]*)(?![\w’'-])",
+            " " + text,
+        ):
             name, start = m.group("name"), m.start("name") - 1
             if name in COMMON_ACRONYMS or len(name) > 12 or not re.fullmatch(r"[\w-]+", name):
                 continue
@@ -294,15 +340,18 @@ class Names:
             agent = self.agents[mention.key]
             if agent.kind != "person":
                 continue
-            after = text[mention.end:]
+            after = text[mention.end :]
             m = re.match(r"\s*\(([^()]{2,80})\)", after)
             listed = False  # "(Gilles Pradeau, Démocratie Ouverte)": what follows the name is its organisation
-            if m is None and text[:mention.start].rstrip().endswith("("):
+            if m is None and text[: mention.start].rstrip().endswith("("):
                 m = re.match(r",\s*([^()]{2,80})\)", after)
                 listed = m is not None
             if m is None:
-                m = re.match(rf",\s*(?:(?:{AFFILIATION_ROLE})(?:\s+[{LOW}]+)?\s+)?(?:(?:au sein|auprès|membre)\s+(?:de la|de l['’]|du|des|de|d['’])|de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
-                             rf"((?:[{UP}0-9]|{LOWER_HEAD}\s)[^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|\.(?:\s|$)|$))", after)
+                m = re.match(
+                    rf",\s*(?:(?:{AFFILIATION_ROLE})(?:\s+[{LOW}]+)?\s+)?(?:(?:au sein|auprès|membre)\s+(?:de la|de l['’]|du|des|de|d['’])|de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
+                    rf"((?:[{UP}0-9]|{LOWER_HEAD}\s)[^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|\.(?:\s|$)|$))",
+                    after,
+                )
                 if m and (len(m.group(1).split()) > 8 or not re.search(rf"(?:^|\s)[{UP}0-9]", m.group(1))):
                     m = None
             if m is None:
@@ -344,8 +393,12 @@ class Names:
         """Mentions joined only by 'et', ',' or '&' share a group."""
         ms = self.mentions[n]
         for i in range(1, len(ms)):
-            between = text[ms[i - 1].end:ms[i].start]
-            if re.fullmatch(r"\s*(?:,|et|&|and|,\s*et)\s*(?:(?:la|le|les)\s+|l['’])?", between) and not ms[i].affiliation and not ms[i - 1].affiliation:
+            between = text[ms[i - 1].end : ms[i].start]
+            if (
+                re.fullmatch(r"\s*(?:,|et|&|and|,\s*et)\s*(?:(?:la|le|les)\s+|l['’])?", between)
+                and not ms[i].affiliation
+                and not ms[i - 1].affiliation
+            ):
                 ms[i] = Mention(ms[i].start, ms[i].end, ms[i].key, ms[i - 1].group, ms[i].affiliation)
 
     def block(self, n: int, start: int, end: int) -> None:

@@ -13,6 +13,7 @@ Y comme …", "par Y, nous entendons …", "nous appellerons Y …"). Givers and
 terms reached through a pronoun ("Elle la définit comme …") are taken from the
 nearest agent and term before.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,13 +25,21 @@ from .names import Mention, Names
 from .references import BodyWork
 
 _CLOSE = {"«": "»", "“": "”", "„": "”", "‹": "›"}
-_DEF_CUE = re.compile(r"\bd[ée]fini(?:t|ssent|ssait|ssaient|ssons|r|e|es|tions?)\b|\bentend(?:ons|ent)?\s+par\b"
-                      r"|\bappell(?:erons|ons|era|erai)\b|\bd[ée]signer?(?:ons|ent)?\b", re.IGNORECASE)
-_VIA = re.compile(r"\b(?:cit[ée]+s?|repris(?:es?)?|relay[ée]+s?|rapport[ée]+s?)\s+par\s+$|"
-                  r"\b(?:cit[ée]+s?|repris(?:es?)?|relay[ée]+s?|rapport[ée]+s?)\s+par\s+", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(il|elle|ils|elles|ce dernier|cette dernière|ces derniers|ces dernières|celui-ci|celle-ci"
-                      r"|ceux-ci|celles-ci|selon lui|selon elle|selon eux|selon elles|pour lui|pour elle|pour eux)\b",
-                      re.IGNORECASE)
+_DEF_CUE = re.compile(
+    r"\bd[ée]fini(?:t|ssent|ssait|ssaient|ssons|r|e|es|tions?)\b|\bentend(?:ons|ent)?\s+par\b"
+    r"|\bappell(?:erons|ons|era|erai)\b|\bd[ée]signer?(?:ons|ent)?\b",
+    re.IGNORECASE,
+)
+_VIA = re.compile(
+    r"\b(?:cit[ée]+s?|repris(?:es?)?|relay[ée]+s?|rapport[ée]+s?)\s+par\s+$|"
+    r"\b(?:cit[ée]+s?|repris(?:es?)?|relay[ée]+s?|rapport[ée]+s?)\s+par\s+",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(
+    r"\b(il|elle|ils|elles|ce dernier|cette dernière|ces derniers|ces dernières|celui-ci|celle-ci"
+    r"|ceux-ci|celles-ci|selon lui|selon elle|selon eux|selon elles|pour lui|pour elle|pour eux)\b",
+    re.IGNORECASE,
+)
 _TERM = r"(?P<term>(?:«\s*)?(?:(?:la|le|les|l['’]|du|des|de la|de l['’])\s*)?[\w’'-]+(?:\s+[\w’'-]+){0,3}?(?:\s*»)?)"
 _DET = r"(?:le|la|les|l['’]|un|une|des|du|ce|cet|cette|ces|tout|toute|tous|toutes|son|sa|ses|leur|leurs|une?)\b"
 _EXPLICIT_TERM = [
@@ -38,42 +47,74 @@ _EXPLICIT_TERM = [
     re.compile(rf"\bpar\s+{_TERM}\s*,?\s+(?:nous|on)\s+entend", re.IGNORECASE),
     re.compile(rf"\bentend(?:ons|ent)?\s+par\s+{_TERM}(?=\s*[,:]|\s+{_DET}|\s*«)", re.IGNORECASE),
     re.compile(rf"\bappell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}(?=\s*[,:]|\s+{_DET}|\s*«|\s*$)", re.IGNORECASE),
-    re.compile(rf"\bd[ée]finition\s+(?:de la|du|de l['’]|des|de|d['’])\s*{_TERM}(?=\s*[,:;.]|\s+(?:comme|est|que|qui|qu|par|de|selon|donnée|proposée)\b|\s*$)",
-               re.IGNORECASE),
+    re.compile(
+        rf"\bd[ée]finition\s+(?:de la|du|de l['’]|des|de|d['’])\s*{_TERM}(?=\s*[,:;.]|\s+(?:comme|est|que|qui|qu|par|de|selon|donnée|proposée)\b|\s*$)",
+        re.IGNORECASE,
+    ),
 ]
-_COPULA = (r"(?:est|sont|désigne|désignent|consiste|consistent|renvoie|renvoient|correspond|correspondent"
-           r"|signifie|signifient|se définit|se définissent|peut se définir|peuvent se définir|serait|seraient"
-           r"|,\s*c['’]est|,\s*ce sont)")
-_ACCORDING_TERM = (rf"\b(?:selon|d['’]après|pour)\s+(?P<agent>[^,]{{2,80}})(?:,\s*[^,]{{2,100}})?,\s*"
-                   rf"(?P<term>{_DET}\s*[\w’'-]+(?:\s+[\w’'-]+){{0,3}}?)\s*(?<!,){_COPULA}")
+_COPULA = (
+    r"(?:est|sont|désigne|désignent|consiste|consistent|renvoie|renvoient|correspond|correspondent"
+    r"|signifie|signifient|se définit|se définissent|peut se définir|peuvent se définir|serait|seraient"
+    r"|,\s*c['’]est|,\s*ce sont)"
+)
+_ACCORDING_TERM = (
+    rf"\b(?:selon|d['’]après|pour)\s+(?P<agent>[^,]{{2,80}})(?:,\s*[^,]{{2,100}})?,\s*"
+    rf"(?P<term>{_DET}\s*[\w’'-]+(?:\s+[\w’'-]+){{0,3}}?)\s*(?<!,){_COPULA}"
+)
 _ACCORDING_QUOTE = re.compile(_ACCORDING_TERM + r"\s*(?:comme\s*|:\s*)?$", re.IGNORECASE)
 _UNQUOTED = [
     # X définit Y comme Z
-    ("giver", re.compile(rf"d[ée]fini(?:t|ssent|ssait|ssaient)\s+{_TERM}\s+comme\s+(?P<text>[^«“\"].+)$", re.IGNORECASE)),
+    (
+        "giver",
+        re.compile(rf"d[ée]fini(?:t|ssent|ssait|ssaient)\s+{_TERM}\s+comme\s+(?P<text>[^«“\"].+)$", re.IGNORECASE),
+    ),
     # selon X, Y est Z
     ("according", re.compile(_ACCORDING_TERM + r"\s+(?:comme\s+|en\s+|à\s+)?(?P<text>[^«“\"].+)$", re.IGNORECASE)),
     # par Y, nous entendons Z
-    ("post", re.compile(rf"\bpar\s+{_TERM}\s*,\s*(?:nous|on)\s+entend(?:ons)?\s*:?\s+(?P<text>[^«“\"].+)$", re.IGNORECASE)),
-    ("post", re.compile(rf"\b(?:nous|on)\s+entend(?:ons)?\s+par\s+{_TERM}\s*[,:]?\s+(?P<text>{_DET}.+)$", re.IGNORECASE)),
+    (
+        "post",
+        re.compile(rf"\bpar\s+{_TERM}\s*,\s*(?:nous|on)\s+entend(?:ons)?\s*:?\s+(?P<text>[^«“\"].+)$", re.IGNORECASE),
+    ),
+    (
+        "post",
+        re.compile(rf"\b(?:nous|on)\s+entend(?:ons)?\s+par\s+{_TERM}\s*[,:]?\s+(?P<text>{_DET}.+)$", re.IGNORECASE),
+    ),
     # nous appellerons Y Z
-    ("post", re.compile(rf"\b(?:nous|on)\s+appell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}\s*[,:]?\s+(?P<text>{_DET}.+)$",
-                        re.IGNORECASE)),
-    ("post-before", re.compile(rf"^(?P<text>.{{12,}}?),\s*(?:ce\s+)?(?:que|qu['’])\s*(?:nous|on)\s+appell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}\s*(?:[,.;:]|$)",
-                               re.IGNORECASE)),
+    (
+        "post",
+        re.compile(
+            rf"\b(?:nous|on)\s+appell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}\s*[,:]?\s+(?P<text>{_DET}.+)$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "post-before",
+        re.compile(
+            rf"^(?P<text>.{{12,}}?),\s*(?:ce\s+)?(?:que|qu['’])\s*(?:nous|on)\s+appell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}\s*(?:[,.;:]|$)",
+            re.IGNORECASE,
+        ),
+    ),
 ]
-_QUOTED_SUBJECT = re.compile(rf"^(?i:{_DET})\s*(?P<term>[\w’'-]+(?:\s+[\w’'-]+){{0,2}}?)\s*(?:\s(?:est|sont|désigne|désignent"
-                             r"|consiste|consistent|se définit|se définissent|renvoie|renvoient|correspond|correspondent)"
-                             r"|,\s*c['’]est|,\s*ce sont)\b")
+_QUOTED_SUBJECT = re.compile(
+    rf"^(?i:{_DET})\s*(?P<term>[\w’'-]+(?:\s+[\w’'-]+){{0,2}}?)\s*(?:\s(?:est|sont|désigne|désignent"
+    r"|consiste|consistent|se définit|se définissent|renvoie|renvoient|correspond|correspondent)"
+    r"|,\s*c['’]est|,\s*ce sont)\b"
+)
 # "le dispositif", "cette notion": nouns that stand for a term rather than being one
-_GENERIC_NOUNS = frozenset("""dispositif dispositifs démarche démarches concept notion terme mot phénomène idée outil
-approche méthode pratique pratiques processus modèle principe projet programme sujet question chose expression""".split())
+_GENERIC_NOUNS = frozenset(
+    """dispositif dispositifs démarche démarches concept notion terme mot phénomène idée outil
+approche méthode pratique pratiques processus modèle principe projet programme sujet question chose expression""".split()
+)
 _INVERTED = re.compile(r"\s*,\s*(?:" + SPEECH_VERB.pattern.replace("(?<![\\w’'])", "") + r")\s+", re.IGNORECASE)
-_INVERTED_PRONOUN = re.compile(r"\s*,\s*(?:" + SPEECH_VERB.pattern.replace("(?<![\\w’'])", "")
-                               + r")(?:-t)?-(?:il|elle|ils|elles)\b", re.IGNORECASE)
-_TERM_CUE = re.compile(r"\b(?i:(?:le terme|le mot)(?:\s+de\s+|\s+d['’])?|(?:la notion|le concept|la définition|les définitions)\s+(?:de|d['’]))\s*"
-                       r"(?i:la |le |les |l['’])?(?P<term>[a-zà-ÿ][\w-]+(?:\s+(?:[\w-]*(?:ique|iques|if|ive|ifs|ives|al|ale"
-                       r"|aux|ales|el|elle|els|elles|aire|aires|ouverte?s?|publics?|publiques?|sociale?s?|communs?"
-                       r"|collaborative?s?)))?)(?![\w-])")
+_INVERTED_PRONOUN = re.compile(
+    r"\s*,\s*(?:" + SPEECH_VERB.pattern.replace("(?<![\\w’'])", "") + r")(?:-t)?-(?:il|elle|ils|elles)\b", re.IGNORECASE
+)
+_TERM_CUE = re.compile(
+    r"\b(?i:(?:le terme|le mot)(?:\s+de\s+|\s+d['’])?|(?:la notion|le concept|la définition|les définitions)\s+(?:de|d['’]))\s*"
+    r"(?i:la |le |les |l['’])?(?P<term>[a-zà-ÿ][\w-]+(?:\s+(?:[\w-]*(?:ique|iques|if|ive|ifs|ives|al|ale"
+    r"|aux|ales|el|elle|els|elles|aire|aires|ouverte?s?|publics?|publiques?|sociale?s?|communs?"
+    r"|collaborative?s?)))?)(?![\w-])"
+)
 
 
 @dataclass(frozen=True)
@@ -125,8 +166,11 @@ def find_quotes(text: str) -> list[Quote]:
         end = m.start() if m else len(text)
         spans.append(_quote(text, i, end, unclosed=True))
     spans = [s for s in spans if s.text_end > s.text_start]
-    outer = [s for s in spans if not any(o is not s and o.start <= s.start and s.end <= o.end and not o.unclosed
-                                         for o in spans)]
+    outer = [
+        s
+        for s in spans
+        if not any(o is not s and o.start <= s.start and s.end <= o.end and not o.unclosed for o in spans)
+    ]
     return sorted(outer, key=lambda s: s.start)
 
 
@@ -148,13 +192,16 @@ def sentence_starts(text: str, quotes: list[Quote]) -> list[int]:
     for m in re.finditer(r"(?:[.!?]+|…)(?=\s+[\"«“A-ZÀ-Þ0-9]|[A-ZÀ-Þ])", text):
         if any(q.text_start <= m.start() < q.text_end for q in quotes):
             continue
-        word = re.search(r"(\w+)$", text[:m.start()])
-        if m.group(0) == "." and word and (len(word.group(1)) == 1 and word.group(1).isupper()
-                                           or word.group(1).lower() in _ABBREVIATIONS):
+        word = re.search(r"(\w+)$", text[: m.start()])
+        if (
+            m.group(0) == "."
+            and word
+            and ((len(word.group(1)) == 1 and word.group(1).isupper()) or word.group(1).lower() in _ABBREVIATIONS)
+        ):
             continue
-        if m.group(0) == "." and not re.match(r"\s", text[m.end():m.end() + 1]):
+        if m.group(0) == "." and not re.match(r"\s", text[m.end() : m.end() + 1]):
             continue  # "3.5", "ex.Nous": no space after a single stop
-        nxt = re.match(r"\s*", text[m.end():])
+        nxt = re.match(r"\s*", text[m.end() :])
         starts.append(m.end() + (nxt.end() if nxt else 0))
     return starts
 
@@ -171,8 +218,15 @@ def _sentence_end(text: str, starts: list[int], pos: int) -> int:
 
 
 class PassageFinder:
-    def __init__(self, paragraphs: list[str], title: str, names: Names, works: list[BodyWork],
-                 known_terms: dict[str, str], titles_by: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        paragraphs: list[str],
+        title: str,
+        names: Names,
+        works: list[BodyWork],
+        known_terms: dict[str, str],
+        titles_by: dict[str, list[str]] | None = None,
+    ):
         self.paragraphs = paragraphs
         self.titles_by = titles_by or {}  # agent key -> titles of the works the post lists by that agent
         self.title = title or ""
@@ -204,21 +258,32 @@ class PassageFinder:
     def _read_quote(self, n: int, text: str, q: Quote, lead_start: int, starts: list[int]) -> Passage | None:
         if any(w.n == n and w.start <= q.text_start < w.end for w in self.works):
             return None  # a title in quotation marks
-        lead = text[lead_start:q.start]
-        words = len(text[q.text_start:q.text_end].split())
-        quoted = text[q.text_start:q.text_end]
+        lead = text[lead_start : q.start]
+        words = len(text[q.text_start : q.text_end].split())
+        quoted = text[q.text_start : q.text_end]
         note = "the closing quotation mark is missing; check where the quotation ends" if q.unclosed else None
         paren, paren_start = _parenthetical(text, q.end)
-        via = self._via(n, lead_start, q.start) or (self._via(n, q.end + paren_start, q.end + len(paren)) if paren else None)
+        via = self._via(n, lead_start, q.start) or (
+            self._via(n, q.end + paren_start, q.end + len(paren)) if paren else None
+        )
         according = _ACCORDING_QUOTE.search(lead)
         if according and words >= 4:  # "Selon X, Y est « … »"
             self.pronoun_via = None
             agent_start, agent_end = lead_start + according.start("agent"), lead_start + according.end("agent")
-            by = self._first_group(n, agent_start, agent_end, exclude=via) or \
-                self._pronoun(n, text, agent_start - 8, agent_end)
+            by = self._first_group(n, agent_start, agent_end, exclude=via) or self._pronoun(
+                n, text, agent_start - 8, agent_end
+            )
             if by is not None:
-                return Passage("definition", n, quoted, by, via or self.pronoun_via,
-                               self._label(_tidy_term(according.group("term"))), self._work(n, lead_start, q.start), note)
+                return Passage(
+                    "definition",
+                    n,
+                    quoted,
+                    by,
+                    via or self.pronoun_via,
+                    self._label(_tidy_term(according.group("term"))),
+                    self._work(n, lead_start, q.start),
+                    note,
+                )
         if _DEF_CUE.search(lead) and words >= 4:
             self.pronoun_via = None
             by = self._giver(n, text, lead_start, q.start)
@@ -237,14 +302,22 @@ class PassageFinder:
             self.pronoun_via = None
             speaker = self._pronoun(n, text, pronoun.start(), pronoun.end(), limit=q.start)
             via = via or self.pronoun_via
-        after_selon = re.match(r"\s*,?\s*(?:selon|d['’]après)\s+", text[q.end:], re.IGNORECASE)
+        after_selon = re.match(r"\s*,?\s*(?:selon|d['’]après)\s+", text[q.end :], re.IGNORECASE)
         if speaker is None and after_selon:  # "« La coproduction, c’est … », selon Nesta"
             start_after = q.end + after_selon.end()
             speaker = self._first_group(n, start_after, min(len(text), start_after + 80))
             subject = _QUOTED_SUBJECT.match(quoted)
             if speaker and subject and words >= 4:
-                return Passage("definition", n, quoted, speaker, via, self._label(_tidy_term(subject.group("term"))),
-                               self._work(n, lead_start, q.start), note)
+                return Passage(
+                    "definition",
+                    n,
+                    quoted,
+                    speaker,
+                    via,
+                    self._label(_tidy_term(subject.group("term"))),
+                    self._work(n, lead_start, q.start),
+                    note,
+                )
         inverted = _INVERTED.match(text, q.end)
         if speaker is None and inverted:  # "« … », explique Claire Brossaud"
             speaker = self._first_group(n, inverted.end(), min(len(text), inverted.end() + 80))
@@ -261,22 +334,25 @@ class PassageFinder:
     def _speaker(self, n: int, text: str, start: int, end: int, via: str | None) -> list[str] | None:
         lead = text[start:end]
         verbs = list(SPEECH_VERB.finditer(re.sub(r"\b([lL])['’](?=\w)", r"\1 ", lead)))  # "Comme l’écrit X"
-        according = re.search(r"\b(?:selon|d['’]après|pour)\s+(?:(?:la|le|les)\s+|l['’])?(?=[A-ZÀ-Þ])", lead, re.IGNORECASE)
+        according = re.search(
+            r"\b(?:selon|d['’]après|pour)\s+(?:(?:la|le|les)\s+|l['’])?(?=[A-ZÀ-Þ])", lead, re.IGNORECASE
+        )
         if according:
             group = self._first_group(n, start + according.end(), end, exclude=via)
-            if group and self.names.mentions[n] and re.match(r"[^,]{0,80},", text[start + according.end():end]):
+            if group and self.names.mentions[n] and re.match(r"[^,]{0,80},", text[start + according.end() : end]):
                 return group
         if re.search(r"\w\s*:\s*$", lead):
             groups = self._groups(n, start, end, exclude=via)
-            if groups and re.fullmatch(r"[\s,)]*:\s*", text[groups[-1][-1].end:end].split(")")[-1]):
+            if groups and re.fullmatch(r"[\s,)]*:\s*", text[groups[-1][-1].end : end].split(")")[-1]):
                 return [m.key for m in groups[-1]]
         if not verbs:
             return None
         # "X souligne que « … »", "il souligne…", then "Comme le souligne X, « … »"
         return self._around(n, text, start, start + verbs[-1].start(), start + verbs[-1].end(), end, via)
 
-    def _around(self, n: int, text: str, start: int, cue_at: int, after_at: int, end: int,
-                via: object) -> list[str] | None:
+    def _around(
+        self, n: int, text: str, start: int, cue_at: int, after_at: int, end: int, via: object
+    ) -> list[str] | None:
         """The agent nearest before a cue, a pronoun standing for one, or the first after it."""
         before = self._groups(n, start, cue_at, exclude=via)
         if before:
@@ -293,7 +369,9 @@ class PassageFinder:
         """Who gives the definition whose lead is text[start:end]; [] for the post, None when unknown."""
         lead = text[start:end]
         via = self._via(n, start, end)
-        for m in re.finditer(r"\b(?:donn|propos|formul|avanc|retenu|fourni|élabor|énonc)\w*\s+par\s+", lead, re.IGNORECASE):
+        for m in re.finditer(
+            r"\b(?:donn|propos|formul|avanc|retenu|fourni|élabor|énonc)\w*\s+par\s+", lead, re.IGNORECASE
+        ):
             group = self._first_group(n, start + m.end(), end, exclude=via)
             if group:
                 return group
@@ -312,7 +390,9 @@ class PassageFinder:
             found = list(pattern.finditer(lead))
             if found:
                 term = _tidy_term(found[-1].group("term"))
-                if term and not re.fullmatch(r"(?:la|le|les|celle|celui|ce|cette|suivante|suivant)", term, re.IGNORECASE):
+                if term and not re.fullmatch(
+                    r"(?:la|le|les|celle|celui|ce|cette|suivante|suivant)", term, re.IGNORECASE
+                ):
                     return self._label(term)
         subject = _QUOTED_SUBJECT.match(quoted)
         if subject and len(subject.group("term").split()) <= 3:
@@ -323,18 +403,30 @@ class PassageFinder:
         """The term the surrounding text is about: weighted counts of known, introduced and defined terms."""
         candidates = {_singular(fold(t)): t for t in self.post_terms}
         candidates.update({_singular(alias): label for alias, label in self.known_terms.items()})
-        pronoun = re.search(r"\b(la|le|les|l['’])\s*(?:en\s+)?(?:d[ée]fini|désign|qualifi|décri|présent|résum)\w*\s*\S*\s*$",
-                            lead, re.IGNORECASE) or re.search(r"\b(la|le|les|l['’])\s*d[ée]fini", lead, re.IGNORECASE)
+        pronoun = re.search(
+            r"\b(la|le|les|l['’])\s*(?:en\s+)?(?:d[ée]fini|désign|qualifi|décri|présent|résum)\w*\s*\S*\s*$",
+            lead,
+            re.IGNORECASE,
+        ) or re.search(r"\b(la|le|les|l['’])\s*d[ée]fini", lead, re.IGNORECASE)
         if pronoun:  # "Il la définit ainsi": the last noun with that article before the sentence
-            before = text[:at - len(lead)]
+            before = text[: at - len(lead)]
             article = pronoun.group(1).lower().replace("’", "'")
-            pattern = {"la": r"\b(?:la\s+|l['’])", "le": r"\b(?:le\s+|l['’])", "les": r"\bles\s+",
-                       "l'": r"\b(?:la\s+|le\s+|l['’])"}[article]
+            pattern = {
+                "la": r"\b(?:la\s+|l['’])",
+                "le": r"\b(?:le\s+|l['’])",
+                "les": r"\bles\s+",
+                "l'": r"\b(?:la\s+|le\s+|l['’])",
+            }[article]
             nouns = list(re.finditer(pattern + r"([a-zà-ÿ][\w-]{2,})", before[-300:]))
             if nouns and nouns[-1].group(1).lower() not in _GENERIC_NOUNS:
                 return self._label(nouns[-1].group(1))
-        weighted = [(" ".join(quoted.split()[:3]), 4), (lead, 3), (text[:at - len(lead)], 2),
-                    (text[at:], 1), (self.title, 1)]
+        weighted = [
+            (" ".join(quoted.split()[:3]), 4),
+            (lead, 3),
+            (text[: at - len(lead)], 2),
+            (text[at:], 1),
+            (self.title, 1),
+        ]
         if not _term_scores(weighted[:4], candidates):  # nothing near: the givers' listed works name the term
             weighted.extend((t, 3) for k in by for t in self.titles_by.get(k, []))
         if n > 0:
@@ -370,8 +462,12 @@ class PassageFinder:
         for text in [self.title, *self.paragraphs]:
             for m in _TERM_CUE.finditer(text):
                 term = _tidy_term(m.group("term"))
-                if term and term[0].islower() and fold(term) not in {fold(t) for t in terms} \
-                        and term.lower() not in ("suivante", "suivant"):
+                if (
+                    term
+                    and term[0].islower()
+                    and fold(term) not in {fold(t) for t in terms}
+                    and term.lower() not in ("suivante", "suivant")
+                ):
                     terms.append(term)
         return terms
 
@@ -392,22 +488,34 @@ class PassageFinder:
                 if not term or len(definition.split()) < 4:
                     continue
                 if re.fullmatch(r"(?:ce|cette|ces)\s+\w+|(?:la|le|les|l['’])", m.group("term").strip(), re.IGNORECASE):
-                    term = self._context_term(n, text, sentence[:m.start()], start, definition) or ""
+                    term = self._context_term(n, text, sentence[: m.start()], start, definition) or ""
                     if not term:
                         continue
                 via = self._via(n, start, start + m.start("text"))
                 if kind == "according":
                     by = self._first_group(n, start + m.start("agent"), start + m.end("agent"), exclude=via)
-                    by = by if by is not None else self._pronoun(n, text, start + m.start("agent") - 8,
-                                                                 start + m.end("agent"))
+                    by = (
+                        by
+                        if by is not None
+                        else self._pronoun(n, text, start + m.start("agent") - 8, start + m.end("agent"))
+                    )
                     if by is None:
                         continue
                 elif kind == "giver":
                     by = self._giver(n, text, start, start + m.start())
                 else:
                     by = []
-                found.append(Passage("definition", n, definition, by or [], via, self._label(term),
-                                     self._work(n, start, start + m.start("text"))))
+                found.append(
+                    Passage(
+                        "definition",
+                        n,
+                        definition,
+                        by or [],
+                        via,
+                        self._label(term),
+                        self._work(n, start, start + m.start("text")),
+                    )
+                )
                 break
         return found
 
@@ -420,7 +528,7 @@ class PassageFinder:
         for group in self.names.groups_in(n, start, end):
             if exclude and any(m.key == exclude for m in group):
                 continue
-            if _VIA.search(text[max(0, group[0].start - 20):group[0].start]):
+            if _VIA.search(text[max(0, group[0].start - 20) : group[0].start]):
                 continue
             groups.append(group)
         return groups
@@ -443,16 +551,28 @@ class PassageFinder:
         """The antecedent of 'il', 'elle', 'ils', 'ce dernier'... in text[start:end]: the nearest agent before."""
         m = None
         self.pronoun_via = None
-        for m in _PRONOUN.finditer(text, start, end):
+        for m in _PRONOUN.finditer(text, start, end):  # noqa: B007 - the last match is the nearest
             pass
         if m is None:
             return None
-        plural = m.group(1).lower() in ("ils", "elles", "ces derniers", "ces dernières", "ceux-ci", "celles-ci",
-                                        "selon eux", "selon elles", "pour eux")
+        plural = m.group(1).lower() in (
+            "ils",
+            "elles",
+            "ces derniers",
+            "ces dernières",
+            "ceux-ci",
+            "celles-ci",
+            "selon eux",
+            "selon elles",
+            "pour eux",
+        )
         for k in range(n, max(-1, n - 3), -1):
             upto = (start if limit is None else limit) if k == n else len(self.paragraphs[k])
-            groups = [g for g in self.names.groups_in(k, 0, upto)
-                      if not _VIA.search(self.paragraphs[k][max(0, g[0].start - 20):g[0].start])]
+            groups = [
+                g
+                for g in self.names.groups_in(k, 0, upto)
+                if not _VIA.search(self.paragraphs[k][max(0, g[0].start - 20) : g[0].start])
+            ]
             if groups:
                 group = [g for g in groups if len(g) > 1][-1:] if plural else []
                 chosen = group[0] if group else groups[-1] if plural else [groups[-1][-1]]
@@ -492,7 +612,9 @@ def _term_scores(weighted: list[tuple[str, int]], candidates: dict[str, str]) ->
 def _tidy_text(text: str) -> str:
     """An unquoted definition: up to a semicolon, without a leading adverb or a final stop."""
     text = re.split(r"\s*;\s", text)[0]
-    text = re.sub(r"^(?:ici|donc|plutôt|simplement|ainsi|généralement|précisément)\s+", "", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(
+        r"^(?:ici|donc|plutôt|simplement|ainsi|généralement|précisément)\s+", "", text.strip(), flags=re.IGNORECASE
+    )
     return text.rstrip(".!?…;: ").strip()
 
 
@@ -501,7 +623,11 @@ def _tidy_term(term: str | None) -> str:
         return ""
     term = term.strip(" «»“”\"',:;.")
     for _ in range(2):  # "le terme de coproduction" -> "coproduction"
-        term = re.sub(r"^(?:(?:les|la|le|des|du|de la|de|un|une|ce|cet|cette|ces)\s+|(?:de l|l|d)['’]\s*)", "", term,
-                      flags=re.IGNORECASE)
+        term = re.sub(
+            r"^(?:(?:les|la|le|des|du|de la|de|un|une|ce|cet|cette|ces)\s+|(?:de l|l|d)['’]\s*)",
+            "",
+            term,
+            flags=re.IGNORECASE,
+        )
         term = re.sub(r"^(?:terme|mot|notion|concept|expression)\s*(?:de\s+|d['’]\s*)?", "", term, flags=re.IGNORECASE)
     return term.strip(" «»“”\"',:;.")

@@ -7,6 +7,7 @@ body, a work is announced by a noun ("la publication W", "le documentaire de
 X, W", "le livre « W »") or is a known work's title. The same work cited in
 both places is one reference; a known work that matches (rapidfuzz) is linked.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,8 @@ from ..resolve import Resolver
 from ..text import fold
 from .lexicon import BOOK_PUBLISHER, DOCUMENT_MARKER, ENGLISH_LINKS, ORG_HEADS, VIDEO_MARKER, WORK_NOUNS, WORK_TYPES
 from .names import Names
-from .shapes import CAP, FOLDED_FIRST_NAMES, UP, strip_article
 from .scrape import is_person_shape
+from .shapes import CAP, FOLDED_FIRST_NAMES, UP, strip_article
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>«»“”\"]+[^\s<>«»“”\".,;:!?)\]]")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
@@ -78,34 +79,45 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
     apa = re.search(r"\s*\(((?:19|20)\d\d)[a-z]?\)\s*[.,:]?\s+(?=\S)", text)
     if apa and apa.start() > 0:  # "Authors (1990). Title": the year separates the authors from the title
         ref.year = int(apa.group(1))
-        text = f"{text[:apa.start()]}, {text[apa.end():]}"
+        text = f"{text[: apa.start()]}, {text[apa.end() :]}"
     quoted = _QUOTED.search(text)
     year = None if ref.year else _find_year(text, quoted)
     if year:
         ref.year = int(year.group(1))
-        text = (text[:year.start()] + text[year.end():]).replace("()", "")
+        text = (text[: year.start()] + text[year.end() :]).replace("()", "")
         text = re.sub(r"\s+([,.])", r"\1", re.sub(r"\s+", " ", text)).strip(" :,.;-–—")
         text = re.sub(r"\.\.(?=\s)", ".", text)
     segments = _segments(text)
     authors, rest = _leading_authors(segments, names, resolver)
     if authors and rest and rest[0][0].islower() and not all(names.person_named(a) for a in authors):
         authors, rest = [], segments  # "Porto Alegre, le budget des habitants": one title, no author
-    ref.authors = [names.person(a, "references", line) if _is_person_name(a, resolver) else
-                   names.organisation(a, "references", line) for a in authors]
+    ref.authors = [
+        names.person(a, "references", line)
+        if _is_person_name(a, resolver)
+        else names.organisation(a, "references", line)
+        for a in authors
+    ]
     if quoted and quoted.group(1) in text:
         ref.title = quoted.group(1).strip()
-        after = text[text.index(quoted.group(0)) + len(quoted.group(0)):]
+        after = text[text.index(quoted.group(0)) + len(quoted.group(0)) :]
         rest = [s for s in _segments(after.strip(" ,.:;")) if s]
     elif rest:
         title = [rest.pop(0)]
         while rest and (re.match(r"[a-zà-ÿ]", rest[0]) or _english_subtitle(rest, names, resolver)):
             title.append(rest.pop(0))
         ref.title = ", ".join(title).strip(" .:")
-    if rest and not ref.authors and (len(rest) >= 2 or _is_person_name(rest[0], resolver) or _org_author(rest[0], names)):
+    if (
+        rest
+        and not ref.authors
+        and (len(rest) >= 2 or _is_person_name(rest[0], resolver) or _org_author(rest[0], names))
+    ):
         # "Title, Author, Publisher, year": the first part after the title names its author
         author = rest.pop(0)
-        ref.authors = [names.person(author, "references", line) if _is_person_name(author, resolver)
-                       else names.organisation(author, "references", line)]
+        ref.authors = [
+            names.person(author, "references", line)
+            if _is_person_name(author, resolver)
+            else names.organisation(author, "references", line)
+        ]
     if rest:
         publisher = re.sub(r"^(?:in|dans)\s+", "", rest[0], flags=re.IGNORECASE)
         ref.publisher = publisher.strip(" .")
@@ -119,10 +131,10 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
 def _unglue(text: str) -> str:
     """'David Boyle and Michael HarrisThe Challenge' -> 'David Boyle and Michael Harris, The Challenge'."""
     for m in re.finditer(r"([a-zà-ÿ])([A-ZÀ-Þ][a-zà-ÿ])", text):
-        prefix = text[:m.start() + 1]
+        prefix = text[: m.start() + 1]
         parts = [p for p in _AUTHOR_SPLIT.split(prefix) if p]
         if parts and all(is_person_shape(p) for p in parts):
-            return f"{prefix}, {text[m.start() + 1:]}"
+            return f"{prefix}, {text[m.start() + 1 :]}"
     return text
 
 
@@ -136,8 +148,12 @@ def _segments(text: str) -> list[str]:
     out, depth, current = [], 0, ""
     for i, char in enumerate(text):
         depth += (char in "([") - (char in ")]")
-        stop = char == "." and text[i + 1:i + 2] == " " and re.search(r"[\w»”)][\w»”)]$", current) \
+        stop = (
+            char == "."
+            and text[i + 1 : i + 2] == " "
+            and re.search(r"[\w»”)][\w»”)]$", current)
             and not re.search(r"\b(?:al|éd|ed|dir|coll|vol|p|pp|n°|[A-Z])$", current)
+        )
         if (char == "," or stop) and depth <= 0:
             out.append(current.strip())
             current = ""
@@ -173,8 +189,10 @@ def _is_person_name(text: str, resolver: Resolver) -> bool:
 
 def _org_author(text: str, names: Names) -> bool:
     """'Commission européenne' after a title: an organisation the post names, or one headed like one."""
-    if any(a.kind == "organisation" and fold(text) in (fold(v) for v in [a.name, *a.variants])
-           for a in names.agents.values()):
+    if any(
+        a.kind == "organisation" and fold(text) in (fold(v) for v in [a.name, *a.variants])
+        for a in names.agents.values()
+    ):
         return True
     return fold(text.split()[0]) in _INSTITUTION_WORDS and not BOOK_PUBLISHER.search(text)
 
@@ -183,17 +201,23 @@ def _english_subtitle(rest: list[str], names: Names, resolver: Resolver) -> bool
     """'Design, When Everybody Designs, MIT Press': a capitalised English segment that goes on with the
     title, while a later segment is left for the publisher."""
     words = rest[0].split()
-    return (len(rest) >= 2 and len(words) >= 2 and words[0].lower() in ENGLISH_LINKS
-            and not BOOK_PUBLISHER.search(rest[0]) and not _known_agent(rest[0], resolver)
-            and not _org_author(rest[0], names))
+    return (
+        len(rest) >= 2
+        and len(words) >= 2
+        and words[0].lower() in ENGLISH_LINKS
+        and not BOOK_PUBLISHER.search(rest[0])
+        and not _known_agent(rest[0], resolver)
+        and not _org_author(rest[0], names)
+    )
 
 
 def _known_agent(text: str, resolver: Resolver) -> bool:
     return resolver.agents.lookup(text) is not None
 
 
-_PERIODICAL = re.compile(r"\b(?:journal|review|revue|quarterly|bulletin|cahiers|annales|proceedings|magazine)\b",
-                         re.IGNORECASE)
+_PERIODICAL = re.compile(
+    r"\b(?:journal|review|revue|quarterly|bulletin|cahiers|annales|proceedings|magazine)\b", re.IGNORECASE
+)
 
 
 def _guess_type(ref: Reference, names: Names) -> str:
@@ -233,12 +257,15 @@ _WORK_CUE = re.compile(
     rf"(?P<noun>{_NOUN})|(?<![\w’'])(?P<author>auteure?|autrice|réalisat(?:eur|rice))\s+(?:de|du|d['’])(?=\s*[«“\"A-ZÀ-Þ]))"
     rf"(?:\s+(?:intitulée?s?|nommée?s?|appelée?s?))?"
     rf"(?:\s+(?:de|d['’])\s*(?P<names>(?:[{UP}][\w’'.-]*\s?){{1,4}}(?:\s*(?:et|&)\s*(?:[{UP}][\w’'.-]*\s?){{1,4}})*))?"
-    rf"\s*,?\s*(?:intitulée?s?\s+)?")
+    rf"\s*,?\s*(?:intitulée?s?\s+)?"
+)
 
 
 _INSTITUTION_WORDS = frozenset(fold(w) for w in ORG_HEADS)
-_FRENCH_FUNCTION = frozenset("le la les un une des du de ce cet cette ces il elle ils elles nous on qui que dont où en "
-                             "dans et ou mais donc car ni si à au aux par pour sur avec sans selon son sa ses leur".split())
+_FRENCH_FUNCTION = frozenset(
+    "le la les un une des du de ce cet cette ces il elle ils elles nous on qui que dont où en "
+    "dans et ou mais donc car ni si à au aux par pour sur avec sans selon son sa ses leur".split()
+)
 
 
 @dataclass
@@ -258,7 +285,7 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
     for n, text in enumerate(paragraphs):
         for span in names.known[n]:
             if span.kind == "work":
-                found.append(BodyWork(n, span.start, span.end, text[span.start:span.end], None, [], span.id))
+                found.append(BodyWork(n, span.start, span.end, text[span.start : span.end], None, [], span.id))
         for m in _WORK_CUE.finditer(text):
             span = _title_after(text, m.end())
             if span is None:
@@ -289,8 +316,9 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
                         found.append(BodyWork(n, m.start(), m.end(), ref.title, None, [], ref.work_id))
     for work in found:
         names.block(work.n, work.start, work.end)
-        work.authors = work.authors or _names_after(work, paragraphs[work.n], names) \
-            or _possessor(work, paragraphs, names)
+        work.authors = (
+            work.authors or _names_after(work, paragraphs[work.n], names) or _possessor(work, paragraphs, names)
+        )
     return found
 
 
@@ -302,13 +330,13 @@ def _opens_longer_quote(text: str, start: int, end: int) -> bool:
 def _possessor(work: BodyWork, paragraphs: list[str], names: Names) -> list[str]:
     """'Sa conférence Nobel, W' / 'son livre W': the author is the person the text last named."""
     text = paragraphs[work.n]
-    before = text[:work.start]
+    before = text[: work.start]
     m = re.search(rf"\b(?:son|sa|ses)\s+(?:{_NOUN})\b[^.;:!?]{{0,40}}$", before, re.IGNORECASE)
     if not m:
         return []
-    if re.search(r"(?:^|[.!?]\s+)(?:dans|avec|par|pour|selon|en)\s+$", before[:m.start()], re.IGNORECASE):
+    if re.search(r"(?:^|[.!?]\s+)(?:dans|avec|par|pour|selon|en)\s+$", before[: m.start()], re.IGNORECASE):
         # "Dans son rapport W, la Fondation X recense…": the owner is the subject that follows
-        end = re.search(r"[.!?](?:\s|$)", text[work.end:])
+        end = re.search(r"[.!?](?:\s|$)", text[work.end :])
         after = names.groups_in(work.n, work.end, work.end + (end.start() if end else len(text)))
         return [after[0][0].key] if after else []
     for k in range(work.n, max(-1, work.n - 2), -1):
@@ -331,8 +359,10 @@ def _title_after(text: str, pos: int) -> tuple[int, int] | None:
     words = m.group(1).split()
     if len(words) < 2 and not m.group(1).strip().isupper():
         return None  # "sa conférence Nobel": one capitalised word is no title
-    if not words or words[0].lower() in _FRENCH_FUNCTION and not (
-            words[0].lower() in ("le", "la", "les") and len(words) > 1 and words[1][0].isupper()):
+    if not words or (
+        words[0].lower() in _FRENCH_FUNCTION
+        and not (words[0].lower() in ("le", "la", "les") and len(words) > 1 and words[1][0].isupper())
+    ):
         return None
     end = pos + m.end(1)
     while True:
@@ -340,7 +370,7 @@ def _title_after(text: str, pos: int) -> tuple[int, int] | None:
         if not cont or cont.group(1).split()[0] not in ENGLISH_LINKS:
             break
         end += cont.end(1)
-    title = text[pos + m.start(1):end].rstrip()
+    title = text[pos + m.start(1) : end].rstrip()
     if len(title.split()) > 30:
         return None
     return pos + m.start(1), pos + m.start(1) + len(title)
@@ -348,7 +378,7 @@ def _title_after(text: str, pos: int) -> tuple[int, int] | None:
 
 def _names_after(work: BodyWork, text: str, names: Names) -> list[str]:
     """'W, Michael Harris et David Boyle, cités par…': the names right after a title are its authors."""
-    m = re.match(r"\s*,\s*", text[work.end:])
+    m = re.match(r"\s*,\s*", text[work.end :])
     if not m:
         return []
     start = work.end + m.end()
@@ -366,13 +396,21 @@ def merge(section: list[Reference], works: list[BodyWork], lines: list[int]) -> 
         target = next((r for r in refs if _same_work(r, work)), None)
         if target is None and _URL.fullmatch(work.title):
             url = work.title if work.title.startswith("http") else "http://" + work.title
-            target = next((r for r in refs if r.url and r.url.rstrip("/") == url.rstrip("/")), None) or \
-                Reference(raw=work.title, line=lines[work.n], url=url, type="webpage", in_section=False)
+            target = next((r for r in refs if r.url and r.url.rstrip("/") == url.rstrip("/")), None) or Reference(
+                raw=work.title, line=lines[work.n], url=url, type="webpage", in_section=False
+            )
             if target not in refs:
                 refs.append(target)
         if target is None:
-            target = Reference(raw=work.title, line=lines[work.n], title=work.title, type=work.type,
-                               in_section=False, work_id=work.work_id, authors=list(work.authors))
+            target = Reference(
+                raw=work.title,
+                line=lines[work.n],
+                title=work.title,
+                type=work.type,
+                in_section=False,
+                work_id=work.work_id,
+                authors=list(work.authors),
+            )
             refs.append(target)
         target.body.append((work.n, work.start, work.end))
         if not target.authors and work.authors:

@@ -1,4 +1,5 @@
 """`hubkb import`: page scrapes in, draft posts and proposals out; the function the CLI calls."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,13 +10,23 @@ from ..paths import resources
 from ..read import read_authorities
 from ..resolve import Resolver
 from ..schema import load_schema
-from .draft import Proposals, accept as accept_proposals, draft_name, draft_text, is_proposals_file
-from .extract import Extraction, extract
 from .aliases import AliasTable
+from .draft import Proposals, draft_name, draft_text, is_proposals_file
+from .draft import accept as accept_proposals
+from .extract import Extraction, extract
 from .source import decode
 
-EMPTY = {"title": None, "date": None, "authors": [], "paragraphs": [], "people": [], "organisations": [],
-         "definitions": [], "quotes": [], "references": []}
+EMPTY = {
+    "title": None,
+    "date": None,
+    "authors": [],
+    "paragraphs": [],
+    "people": [],
+    "organisations": [],
+    "definitions": [],
+    "quotes": [],
+    "references": [],
+}
 
 
 @dataclass
@@ -41,8 +52,9 @@ class _Context:
         self.aliases = AliasTable(self.resolver)
 
 
-def import_files(paths: list[Path], corpus: Path | None, out: Path | None, as_json: bool, force: bool,
-                 accept: bool = False) -> ImportResult:
+def import_files(
+    paths: list[Path], corpus: Path | None, out: Path | None, as_json: bool, force: bool, accept: bool = False
+) -> ImportResult:
     """Import each page scrape (text or saved HTML) into a draft post plus a proposals file.
 
     A draft is `OUT/YYYY-MM-DD-slug.md` (OUT defaults to CORPUS/posts) and its
@@ -58,9 +70,12 @@ def import_files(paths: list[Path], corpus: Path | None, out: Path | None, as_js
     result = ImportResult()
     errors = [p for p in ctx.problems if p.severity == "error"]
     if errors:
-        result.messages.append(f"{errors[0]} (and {len(errors) - 1} more; run hubkb check): names are matched "
-                               "against the entries that load" if len(errors) > 1 else
-                               f"{errors[0]} (run hubkb check): names are matched against the entries that load")
+        result.messages.append(
+            f"{errors[0]} (and {len(errors) - 1} more; run hubkb check): names are matched "
+            "against the entries that load"
+            if len(errors) > 1
+            else f"{errors[0]} (run hubkb check): names are matched against the entries that load"
+        )
     out_dir = out if out is not None else res.corpus / "posts"
     for path in paths:
         shown = display_path(path)
@@ -103,13 +118,22 @@ def _refuse(result: ImportResult, shown: str, why: str) -> None:
     result.exit_code = 1
 
 
-def _write(e: Extraction, path: Path, shown: str, out_dir: Path, ctx: _Context, force: bool, as_json: bool,
-           result: ImportResult) -> Path | None:
+def _write(
+    e: Extraction,
+    path: Path,
+    shown: str,
+    out_dir: Path,
+    ctx: _Context,
+    force: bool,
+    as_json: bool,
+    result: ImportResult,
+) -> Path | None:
     target = out_dir / draft_name(e, path)
     proposals_path = target.with_name(target.name[:-3] + ".proposals.yaml")
     if target.exists() and not force:
-        result.messages.append(f"{shown}: {display_path(target)} already exists; not overwritten "
-                               "(use --force to replace it)")
+        result.messages.append(
+            f"{shown}: {display_path(target)} already exists; not overwritten (use --force to replace it)"
+        )
         if not as_json:
             result.exit_code = 1
         return None
@@ -124,15 +148,21 @@ def _write(e: Extraction, path: Path, shown: str, out_dir: Path, ctx: _Context, 
     except OSError as exc:
         raise HubkbError(f"{display_path(target)}: cannot write the draft: {exc.strerror or exc}") from None
     result.written.append(target)
-    counts = ", ".join([_count(len(e.paragraphs), "paragraph"),
-                        _count(sum(p.kind == "definition" for p in e.passages), "definition"),
-                        _count(sum(p.kind == "quote" for p in e.passages), "quote"),
-                        _count(len(e.references), "reference")])
+    counts = ", ".join(
+        [
+            _count(len(e.paragraphs), "paragraph"),
+            _count(sum(p.kind == "definition" for p in e.passages), "definition"),
+            _count(sum(p.kind == "quote" for p in e.passages), "quote"),
+            _count(len(e.references), "reference"),
+        ]
+    )
     line = f"{shown}: wrote {display_path(target)} ({counts})"
     if proposals.count():
         result.written.append(proposals_path)
-        line += f"; {_count(proposals.count(), 'new authority entry', 'new authority entries')} proposed in " \
-                f"{display_path(proposals_path)}"
+        line += (
+            f"; {_count(proposals.count(), 'new authority entry', 'new authority entries')} proposed in "
+            f"{display_path(proposals_path)}"
+        )
     result.summary.append(line)
     if e.review:
         result.summary.append(f"{shown}: the draft needs review: {_count(len(e.review), 'flag')} under 'needs_review'")
@@ -150,6 +180,7 @@ def _accept_file(path: Path, ctx: _Context, accept: bool, result: ImportResult) 
         result.exit_code = 1
         return
     added = accept_proposals(path, ctx.corpus)
-    result.summary.extend(f"{shown}: accepted; {line}" for line in added) if added else \
-        result.summary.append(f"{shown}: nothing new to accept")
+    result.summary.extend(f"{shown}: accepted; {line}" for line in added) if added else result.summary.append(
+        f"{shown}: nothing new to accept"
+    )
     ctx.reload()

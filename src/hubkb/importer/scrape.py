@@ -6,6 +6,7 @@ chrome first, then the title and the date, the body, the signature, an
 optional "Aller plus loin" list, then widgets (tweets, partners). The rules
 below find those landmarks by their shape, not by any post's wording.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -80,9 +81,17 @@ _WEEKDAY = "|".join(WEEKDAYS)
 _DATE_PATTERNS = [
     ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)(?!\d)")),
     ("ymd", re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})(?!\d)")),
-    ("d month y", re.compile(rf"(?<!\w)(?:(?:{_WEEKDAY})\s*,?\s+)?(1er|1re|\d{{1,2}})(?:er)?\s+({_MONTH})\.?\s*,?\s+((?:19|20)\d\d)(?!\d)",
-                             re.IGNORECASE)),
-    ("month d y", re.compile(rf"(?<!\w)({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)(?!\d)", re.IGNORECASE)),
+    (
+        "d month y",
+        re.compile(
+            rf"(?<!\w)(?:(?:{_WEEKDAY})\s*,?\s+)?(1er|1re|\d{{1,2}})(?:er)?\s+({_MONTH})\.?\s*,?\s+((?:19|20)\d\d)(?!\d)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "month d y",
+        re.compile(rf"(?<!\w)({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)(?!\d)", re.IGNORECASE),
+    ),
 ]
 _DATE_PREFIX = re.compile(r"^(?:(?:publié|posté|mis en ligne|écrit|rédigé|date)\s*(?:le|:)?\s*|le\s+)", re.IGNORECASE)
 _TIME_SUFFIX = re.compile(r"^(?:\s*(?:à|a|-|,)?\s*\d{1,2}\s*[h:]\s*\d{0,2})?\s*[.,]?\s*", re.IGNORECASE)
@@ -103,7 +112,7 @@ def parse_date(text: str) -> FoundDate | None:
         if not m:
             continue
         day, month, year = _parts(kind, m)
-        rest = _TIME_SUFFIX.sub("", stripped[m.end():], count=1).strip()
+        rest = _TIME_SUFFIX.sub("", stripped[m.end() :], count=1).strip()
         if len(rest.split()) > 8:
             return None
         try:
@@ -136,25 +145,31 @@ def _parts(kind: str, m: re.Match) -> tuple[int, int, int]:
 # Lines of the page header: anywhere before the post's date, never in its body.
 _HEADER_CHROME = re.compile(
     r"newsletter|inscri(?:re|vez|ption)|désinscri|desinscri|^retour (?:au|à|a)\b|adresse e-?mail|cookies?\b"
-    r"|flux rss", re.IGNORECASE)
+    r"|flux rss",
+    re.IGNORECASE,
+)
 # Lines that are chrome wherever they stand: navigation words alone on their line, photo credits.
 _LINE_CHROME = re.compile(
     r"^(?:blog|accueil|home|menu|contacts?(?:\s+newsletter)?|rechercher|recherche|search|connexion|se connecter"
     r"|plan du site|mentions légales|à propos|a propos|qui sommes-nous \??|abonnez-vous|suivez-nous|partager|share"
     r"|tweet|j[’']aime|imprimer|print|rss|newsletter)\s*:?$|^\W+$"
     r"|^(?:crédits?\s+photos?|photos?|image|illustration|visuel|source\s+(?:image|photo))\s*(?:[:©]|\(c\))",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _REFERENCES_HEADING = re.compile(
     r"^(?:pour\s+)?(?:aller\s+plus\s+loin|en\s+savoir\s+plus|références|references|bibliographie|sources?"
     r"|ressources|liens(?:\s+utiles)?|à\s+lire(?:\s+aussi)?|a\s+lire|lectures|pour\s+approfondir|voir\s+aussi"
-    r"|further\s+reading)\s*(?:[.…]?\s*$|:\s*(?P<rest>.*)$)", re.IGNORECASE)
+    r"|further\s+reading)\s*(?:[.…]?\s*$|:\s*(?P<rest>.*)$)",
+    re.IGNORECASE,
+)
 _WIDGET_HEADING = re.compile(
     r"^(?:tweets?\b.*|twitter\s*:?\s*@\w+.*|nos\s+partenaires.*|partenaires\s*:?|logos?\s+(?:des\s+)?partenaires.*"
     r"|laisser\s+un\s+commentaire.*|\d*\s*commentaires?\s*:?|réagir|articles?\s+(?:similaires|liés|récents)\s*:?"
     r"|billets?\s+(?:similaires|récents)\s*:?|étiquettes\s*:.*|tags\s*:.*|mots[- ]clés\s*:.*|catégories?\s*:.*"
     r"|partager\s*(?:cet\s+article|ceci)?\s*:?|share\s*(?:this)?\s*:?|suivez[- ]nous.*|nos$|plus$"
     r"|billet\s+(?:précédent|suivant).*|article\s+(?:précédent|suivant).*|←.*|.*→)$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def is_header_chrome(text: str) -> bool:
@@ -175,11 +190,16 @@ def references_heading(text: str) -> re.Match | None:
 
 # --- signatures ----------------------------------------------------------------
 
-_NAME_TOKEN = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'’][A-ZÀ-ÖØ-Þa-zà-öø-ÿ][a-zà-öø-ÿ]+)*|[A-ZÀ-ÖØ-Þ]{2,}(?:-[A-ZÀ-ÖØ-Þ]{2,})*|[A-Z]\."
+_NAME_TOKEN = (
+    r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'’][A-ZÀ-ÖØ-Þa-zà-öø-ÿ][a-zà-öø-ÿ]+)*|[A-ZÀ-ÖØ-Þ]{2,}(?:-[A-ZÀ-ÖØ-Þ]{2,})*|[A-Z]\."
+)
 _PARTICLE = r"(?:de|du|des|da|di|van|von|der|den|le|la|d['’])"
 _ONE_NAME = re.compile(rf"^(?:{_NAME_TOKEN})(?:\s+(?:{_PARTICLE}\s+)?(?:{_NAME_TOKEN})){{1,3}}$")
-_SIGNATURE_PREFIX = re.compile(r"^(?:(?:article\s+|billet\s+|texte\s+)?(?:rédigé|écrit|signé|proposé)\s+par|par|by"
-                               r"|auteurs?\s*:|signé\s*:|[-–—])\s*", re.IGNORECASE)
+_SIGNATURE_PREFIX = re.compile(
+    r"^(?:(?:article\s+|billet\s+|texte\s+)?(?:rédigé|écrit|signé|proposé)\s+par|par|by"
+    r"|auteurs?\s*:|signé\s*:|[-–—])\s*",
+    re.IGNORECASE,
+)
 _NAME_SEPARATOR = re.compile(r"\s*(?:,|&|\bet\b|\band\b|/)\s*")
 
 
@@ -187,7 +207,7 @@ def signature_names(text: str) -> list[str] | None:
     """The names of a signature block ("A", "A et B", "Par A, B"), or None when it is not one."""
     text = _SIGNATURE_PREFIX.sub("", text.strip()).strip(" .")
     text = re.sub(r"\s*[(\[].*?[)\]]\s*$", "", text)  # "(Le hub agence)"
-    if not text or len(text.split()) > 12 or any(c in text for c in ":;!?«»“”\""):
+    if not text or len(text.split()) > 12 or any(c in text for c in ':;!?«»“”"'):
         return None
     parts = [p.strip() for p in _NAME_SEPARATOR.split(text) if p.strip()]
     names: list[str] = []
@@ -229,10 +249,12 @@ def find_layout(blocks: list[Block]) -> Layout:
     in_widget = _widget_blocks(blocks)
     first_date = next((i for i, b in enumerate(blocks) if i not in in_widget and parse_date(b.text)), len(blocks))
     header_end = min(first_date, next((i for i, b in enumerate(blocks) if len(b.text) > 200), len(blocks)))
-    chrome = {i for i, b in enumerate(blocks)
-              if is_line_chrome(b.text) or (i < header_end and is_header_chrome(b.text))}
-    date_i = next((i for i, b in enumerate(blocks)
-                   if i not in in_widget and i not in chrome and parse_date(b.text)), None)
+    chrome = {
+        i for i, b in enumerate(blocks) if is_line_chrome(b.text) or (i < header_end and is_header_chrome(b.text))
+    }
+    date_i = next(
+        (i for i, b in enumerate(blocks) if i not in in_widget and i not in chrome and parse_date(b.text)), None
+    )
     title_i = None
     if date_i is not None:
         found = parse_date(blocks[date_i].text)
@@ -250,8 +272,9 @@ def find_layout(blocks: list[Block]) -> Layout:
     else:
         title_i = next((i for i, b in enumerate(blocks) if _title_like(blocks, i, chrome, in_widget)), None)
         body_start = (title_i + 1) if title_i is not None else 0
-        layout.needs_review.append((blocks[body_start].line if body_start < len(blocks) else 1,
-                                    "no date found; fill in 'date' (YYYY-MM-DD)"))
+        layout.needs_review.append(
+            (blocks[body_start].line if body_start < len(blocks) else 1, "no date found; fill in 'date' (YYYY-MM-DD)")
+        )
     if title_i is not None:
         layout.title = blocks[title_i]
     else:
@@ -286,9 +309,11 @@ def _widget_item(text: str) -> bool:
     return is_widget_heading(text) or bool(_WIDGET_WORDS.match(text))
 
 
-_WIDGET_WORDS = re.compile(r"^(?:plus|voir plus|suivre|follow|charger plus|afficher plus|logos?.*|partenaires.*"
-                           r"|\d+ (?:retweets?|j[’']aime|likes?|réponses?)|intégrer|embed|retweet(?:ed|é)?)\s*:?$",
-                           re.IGNORECASE)
+_WIDGET_WORDS = re.compile(
+    r"^(?:plus|voir plus|suivre|follow|charger plus|afficher plus|logos?.*|partenaires.*"
+    r"|\d+ (?:retweets?|j[’']aime|likes?|réponses?)|intégrer|embed|retweet(?:ed|é)?)\s*:?$",
+    re.IGNORECASE,
+)
 
 
 def _title_like(blocks: list[Block], i: int, chrome: set[int], widgets: set[int]) -> bool:
@@ -312,8 +337,7 @@ def _title_before(blocks: list[Block], date_i: int, chrome: set[int], widgets: s
     return None
 
 
-def _body_and_references(blocks: list[Block], start: int, chrome: set[int], widgets: set[int],
-                         layout: Layout) -> None:
+def _body_and_references(blocks: list[Block], start: int, chrome: set[int], widgets: set[int], layout: Layout) -> None:
     end = start
     while end < len(blocks) and end not in widgets and not references_heading(blocks[end].text):
         end += 1
@@ -342,5 +366,9 @@ def _body_and_references(blocks: list[Block], start: int, chrome: set[int], widg
                 layout.references.append(Block(text, blocks[j].line))
             j += 1
     if not layout.paragraphs:
-        layout.needs_review.append((blocks[start].line if start < len(blocks) else 1,
-                                    "no body paragraphs found between the date and the signature"))
+        layout.needs_review.append(
+            (
+                blocks[start].line if start < len(blocks) else 1,
+                "no body paragraphs found between the date and the signature",
+            )
+        )

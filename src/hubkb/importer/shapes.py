@@ -3,6 +3,7 @@
 Kept apart from `names.py`, which holds the post's registry of people and
 organisations and the rules that fill it.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,19 +32,30 @@ AFFILIATION_ROLE = "|".join(sorted(map(re.escape, ROLE_NOUNS - AUTHORSHIP), key=
 LOWER_HEAD = "(?:" + "|".join(sorted(h for h in ORG_HEADS if h.islower())) + ")"
 PHRASE = rf"[{UP}0-9][\w’'-]*(?:\s+(?:de la\s+|de l['’]|des\s+|du\s+|de\s+|d['’]|pour\s+)?[{UP}0-9][\w’'-]*)*"
 ARTICLE = r"(?:(?:la|le|les)\s+|l['’])"
-SLOT_VERB = r"(?:en\s+|le\s+|la\s+|les\s+|l['’])?(?:d[ée]fini|donne|propose|explique|ajoute|rappelle|affirme|estime|" \
-             r"souligne|précise|insiste|considère|qualifie|écrit|décrit|résume|déclare|défend|parle|note)"
-SUBJECT_SLOT = re.compile(rf"(?:^|(?<=[.:;!?]\s)|(?<=,\s))(?i:{ARTICLE})?(?P<a>{PHRASE})"
-                           rf"(?:\s+et\s+(?i:{ARTICLE})?(?P<b>{PHRASE}))?\s+(?={SLOT_VERB})")
+SLOT_VERB = (
+    r"(?:en\s+|le\s+|la\s+|les\s+|l['’])?(?:d[ée]fini|donne|propose|explique|ajoute|rappelle|affirme|estime|"
+    r"souligne|précise|insiste|considère|qualifie|écrit|décrit|résume|déclare|défend|parle|note)"
+)
+SUBJECT_SLOT = re.compile(
+    rf"(?:^|(?<=[.:;!?]\s)|(?<=,\s))(?i:{ARTICLE})?(?P<a>{PHRASE})"
+    rf"(?:\s+et\s+(?i:{ARTICLE})?(?P<b>{PHRASE}))?\s+(?={SLOT_VERB})"
+)
 ACCORDING_SLOT = re.compile(rf"\b(?i:selon|d['’]après|pour)\s+(?i:{ARTICLE})?(?P<a>{PHRASE}(?:\s+[{LOW}]+)?)(?=\s*,)")
 # "un entretien accordé à la Fing", "une tribune pour Le Monde": the one interviewed or published is an agent
-INTERVIEW_SLOT = re.compile(rf"\b(?i:entretiens?|interviews?|tribunes?)\s+(?i:(?:accordée?s?|donnée?s?|publiée?s?)\s+)?"
-                            rf"(?i:à|au|pour|dans)\s+(?i:{ARTICLE})?(?P<a>{PHRASE})")
+INTERVIEW_SLOT = re.compile(
+    rf"\b(?i:entretiens?|interviews?|tribunes?)\s+(?i:(?:accordée?s?|donnée?s?|publiée?s?)\s+)?"
+    rf"(?i:à|au|pour|dans)\s+(?i:{ARTICLE})?(?P<a>{PHRASE})"
+)
 AGENT_BEFORE = re.compile(
     rf"(?:\b(?:cit[ée]+s?\s+par|repris\w*\s+par|relay[ée]+s?\s+par|selon|d['’]après|entretien avec|interview de)"
-    rf"|\b(?:{ROLE})(?:\s+\w+)?(?:\s+(?:de|d['’]))?)\s*$", re.IGNORECASE)
-AGENT_AFTER = re.compile(r"^\s*(?:,\s*cit[ée]+s?\s+par\b|\(|,\s*(?:qui|dont)\b|,?\s*(?:définit|définissent|a défini|"
-                          r"ont défini|donne|donnent|en donne|en donnent|propose|proposent))", re.IGNORECASE)
+    rf"|\b(?:{ROLE})(?:\s+\w+)?(?:\s+(?:de|d['’]))?)\s*$",
+    re.IGNORECASE,
+)
+AGENT_AFTER = re.compile(
+    r"^\s*(?:,\s*cit[ée]+s?\s+par\b|\(|,\s*(?:qui|dont)\b|,?\s*(?:définit|définissent|a défini|"
+    r"ont défini|donne|donnent|en donne|en donnent|propose|proposent))",
+    re.IGNORECASE,
+)
 
 
 def clean_name(text: str) -> str:
@@ -61,8 +73,12 @@ def strip_article(text: str) -> str:
 def trim_adjectives(name: str) -> str:
     """'MindLab danois' -> 'MindLab'; 'Agence nationale de la recherche' keeps its words after 'de la'."""
     words = name.split()
-    while len(words) > 1 and words[-1][0].islower() and not re.fullmatch(
-            r"(?:de|du|des|la|le|les|pour|et|en|sur|aux?)|[dl]['’]\S*", words[-2]) and not words[-2][0].islower():
+    while (
+        len(words) > 1
+        and words[-1][0].islower()
+        and not re.fullmatch(r"(?:de|du|des|la|le|les|pour|et|en|sur|aux?)|[dl]['’]\S*", words[-2])
+        and not words[-2][0].islower()
+    ):
         words.pop()
     return " ".join(words)
 
@@ -106,10 +122,12 @@ def trim_run(start: int, run: str) -> tuple[int, str | None]:
         words.pop()
     if len(words) < 2:
         return start, None
-    return start + words[0][0], run[words[0][0]:words[-1][1]]
+    return start + words[0][0], run[words[0][0] : words[-1][1]]
 
 
-CONNECTOR = re.compile(r"\s+(?:(?:et\s+)?(?:de la|de l['’]|des|du|de|d['’]|pour la|pour le|pour les|pour l['’]|en|sur|aux|à la|au)\s*)")
+CONNECTOR = re.compile(
+    r"\s+(?:(?:et\s+)?(?:de la|de l['’]|des|du|de|d['’]|pour la|pour le|pour les|pour l['’]|en|sur|aux|à la|au)\s*)"
+)
 
 
 def org_extent(text: str, pos: int) -> int:
@@ -118,13 +136,16 @@ def org_extent(text: str, pos: int) -> int:
     while True:
         m = CONNECTOR.match(text, end)
         if m:
-            w = re.match(r"[\w’'-]+", text[m.end():])
-            if not w or fold(w.group(0)) in FOLDED_STOPWORDS and not w.group(0)[0].isupper():
+            w = re.match(r"[\w’'-]+", text[m.end() :])
+            if not w or (fold(w.group(0)) in FOLDED_STOPWORDS and not w.group(0)[0].isupper()):
                 return end
             end = m.end() + w.end()
             continue
-        w = re.match(rf"\s+([{UP}][\w’'-]*|[{LOW}]+(?:ale?s?|aux|ique|iques|if|ive|ifs|ives|elle|el|aire|aires|ien|ienne"
-                     rf"|éen|éenne|éens|éennes|ain|aine|ains|aines|ais|aise|ois|oise|ale|ales))(?![\w’'])", text[end:])
+        w = re.match(
+            rf"\s+([{UP}][\w’'-]*|[{LOW}]+(?:ale?s?|aux|ique|iques|if|ive|ifs|ives|elle|el|aire|aires|ien|ienne"
+            rf"|éen|éenne|éens|éennes|ain|aine|ains|aines|ais|aise|ois|oise|ale|ales))(?![\w’'])",
+            text[end:],
+        )
         if w and fold(w.group(1)) not in FOLDED_STOPWORDS:
             end += w.end()
             continue
@@ -135,8 +156,12 @@ def org_shaped(text: str, listed: bool = False) -> bool:
     """An affiliation: capitalised, short, not a year, a page or a role."""
     if not text or len(text.split()) > 10:
         return False
-    if not (text[0].isupper() or text[0].isdigit() or fold(text.split()[0]) in FOLDED_ORG_HEADS
-            or re.match(r"[a-z]+[A-Z]", text)):  # "iMinds"
+    if not (
+        text[0].isupper()
+        or text[0].isdigit()
+        or fold(text.split()[0]) in FOLDED_ORG_HEADS
+        or re.match(r"[a-z]+[A-Z]", text)
+    ):  # "iMinds"
         return False
     if re.fullmatch(r"[\d\s/.,-]+|(?:p|pp|vol|n°|dir|éd|ed|eds)(?:\.|\s).*|vostf|vf|pdf|en|fr", text, re.IGNORECASE):
         return False

@@ -5,6 +5,7 @@ lines (the paragraph separator of text scrapes), navigation, forms and scripts
 are dropped, and links inside list items keep their address so that a
 reference list written as links still yields URLs.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,10 @@ def decode(raw: bytes, name: str) -> Source:
     if not raw.strip():
         return Source(None, refusal="empty file; nothing to import")
     if len(raw) > MAX_BYTES:
-        return Source(None, refusal=f"file is {len(raw) / 1024 / 1024:.1f} MB; a page scrape is at most "
-                                    f"{MAX_BYTES // 1024 // 1024} MB")
+        return Source(
+            None,
+            refusal=f"file is {len(raw) / 1024 / 1024:.1f} MB; a page scrape is at most {MAX_BYTES // 1024 // 1024} MB",
+        )
     warnings: list[str] = []
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
@@ -44,8 +47,10 @@ def decode(raw: bytes, name: str) -> Source:
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             text = raw.decode("cp1252", errors="replace")
-            warnings.append(f"{name}:{line}: warning: not UTF-8 (byte 0x{raw[exc.start]:02x}); "
-                            "read as Windows-1252 (cp1252): check accented letters in the draft")
+            warnings.append(
+                f"{name}:{line}: warning: not UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                "read as Windows-1252 (cp1252): check accented letters in the draft"
+            )
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     if not text.strip(" \t\n\f\v\u00a0\u202f\u2007\u200b"):
         return Source(None, warnings, refusal="empty file; nothing to import")
@@ -72,10 +77,14 @@ def looks_like_html(text: str, name: str) -> bool:
     return bool(_HTML_START.match(text[:2000]))
 
 
-_BLOCKS = frozenset("""address article blockquote dd div dl dt figcaption figure h1 h2 h3 h4 h5 h6
-header hr li main ol p pre section table tbody thead tfoot tr td th ul""".split())
-_DROPPED = frozenset("script style noscript nav aside footer form iframe svg template button select "
-                     "textarea head object embed canvas".split())
+_BLOCKS = frozenset(
+    """address article blockquote dd div dl dt figcaption figure h1 h2 h3 h4 h5 h6
+header hr li main ol p pre section table tbody thead tfoot tr td th ul""".split()
+)
+_DROPPED = frozenset(
+    "script style noscript nav aside footer form iframe svg template button select "
+    "textarea head object embed canvas".split()
+)
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
