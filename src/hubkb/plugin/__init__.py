@@ -1,0 +1,39 @@
+"""hubkb's Datasette plugin: hooks only, one module per area.
+
+Registered through the `datasette` entry point (`hubkb = hubkb.plugin`), so
+`hubkb serve` and a plain `datasette hubkb.db -m metadata.json` both get it.
+Pluggy registers every hook implementation it finds on this module, so each
+area module marks its hooks with `@hookimpl(specname="<hook>")` under a name
+of its own, and this file only re-exports them: two areas may implement the
+same hook (Datasette calls them all and, for `render_cell`, takes the first
+answer that is not None).
+
+- `sql_functions`: `prepare_connection` (SQL functions)
+- `pages`: `prepare_jinja2_environment`, `extra_template_vars` (row pages)
+- `cells`: `render_cell`
+- `facets`: `register_facet_classes`
+- `formats`: `register_output_renderer` (.bib, .ris, .csljson)
+- `cite_pages`: `register_routes` (the citation page of a work)
+
+The logic lives in library modules: Markdown and snippets in `hubkb.render`,
+citations in `hubkb.cite`, SQL in `hubkb.db`, FTS escaping in `hubkb.fts`.
+The plugin is installed for every Datasette in the environment, so hooks that
+change what a page shows act only on databases hubkb built (`common.is_hubkb`).
+"""
+
+from .cells import render_hubkb_cell
+from .cite_pages import cite_routes
+from .facets import json_array_facet
+from .formats import citation_formats
+from .pages import hubkb_templates, row_page_vars
+from .sql_functions import hubkb_sql_functions
+
+__all__ = [
+    "citation_formats",
+    "cite_routes",
+    "hubkb_sql_functions",
+    "hubkb_templates",
+    "json_array_facet",
+    "render_hubkb_cell",
+    "row_page_vars",
+]

@@ -1,0 +1,86 @@
+"""The citation page of a work: /<database>/works/<id>/cite."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from datasette import Response, hookimpl
+from datasette.utils import tilde_encode, urlsafe_components
+from datasette.utils.asgi import NotFound
+from markupsafe import Markup
+
+from .. import cite
+from ..db import queries
+from .common import anchor_url, is_hubkb
+
+_STYLES: tuple[tuple[str, cite.Style], ...] = (("APA", "apa"), ("Chicago", "chicago"), ("ISO 690", "iso690"))
+
+
+@hookimpl(specname="register_routes")
+def cite_routes():
+    return [(r"^/(?P<database>[^/]+)/works/(?P<work_id>[^/.]+)/cite$", cite_page)]
+
+
+async def cite_page(datasette, request):
+    """/hubkb/works/<id>/cite: the reference in APA and Chicago, BibTeX, RIS and CSL-JSON, ready to copy."""
+    database = request.url_vars["database"]
+    if not await is_hubkb(datasette, database):
+        raise NotFound("Database not found")
+    await datasette.ensure_permissions(
+        request.actor, [("view-table", (database, "works")), ("view-database", database), "view-instance"]
+    )
+    work_id = urlsafe_components(request.url_vars["work_id"])[0]
+    db = datasette.get_database(database)
+    works = await queries.fetch_works(db, [work_id])
+    if not works:
+        raise NotFound(f"No work with id {work_id!r}")
+    lang: cite.Lang = "en" if request.args.get("lang") == "en" else "fr"
+    citations = await queries.fetch_citations(db.execute, work_id)
+    for citation in citations:
+        citation["url"] = anchor_url(datasette, database, citation["id"], citation["paragraph"])
+    # citeproc takes tens of milliseconds: format in a thread, not on the event loop
+    context = await asyncio.get_running_loop().run_in_executor(None, _cite_context, works[0], citations, lang)
+    context.update(database=database, row_url=datasette.urls.row(database, "works", tilde_encode(work_id)))
+    html = await datasette.render_template("hubkb_cite.html", context, request=request, view_name="hubkb_cite")
+    return Response.html(html)
+
+
+def _cite_context(work: dict, citations: list[dict], lang: cite.Lang) -> dict[str, Any]:
+    return {
+        "work": work,
+        "lang": lang,
+        "other_lang": "fr" if lang == "en" else "en",
+        "references": [
+            (label, Markup(cite.render_html(work, style, lang)), cite.render(work, style, lang))
+            for label, style in _STYLES
+        ],
+        "exports": [
+            ("BibTeX", cite.to_bibtex([work])),
+            ("RIS", cite.to_ris([work])),
+            ("CSL-JSON", json.dumps(cite.to_csl(work), ensure_ascii=False, indent=2)),
+        ],
+        "secondhand": [_secondhand(work, c, lang) for c in citations],
+    }
+
+
+def _secondhand(work: dict, citation: dict, lang: cite.Lang) -> dict[str, Any]:
+    """How to cite the work as read in a post: "Boyle & Harris (2009), cité par Prandelle, in Chatellier (2014)"."""
+    result = cite.secondhand(
+        {
+            "kind": "citation",
+            "work": work,
+            "via": citation["via"],
+            "post": citation,
+            "paragraph": citation["paragraph"],
+        },
+        lang,
+    )
+    return {
+        "post": citation["title"],
+        "url": citation["url"],
+        "via": citation["via"],
+        "in_text": result["in_text"],
+        "reference": result["read_source"],
+    }
