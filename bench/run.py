@@ -265,7 +265,7 @@ def time_requests(
 
 def inprocess_latency(db: Path, queries: list[str], requests: int) -> dict[str, float]:
     """What `hubkb search QUERY --db DB --json` runs, timed in this process (no startup)."""
-    from hubkb.search import search
+    from hubkb.writer.search import search
 
     latencies = []
     for i in range(requests):

@@ -11,7 +11,7 @@ import bibtexparser
 import pytest
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
-from hubkb.cite import (
+from hubkb.citation import (
     citation_keys,
     format_secondhand,
     parse_ris,

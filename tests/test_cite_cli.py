@@ -9,7 +9,7 @@ import bibtexparser
 import pytest
 
 from conftest import SEED_POST
-from hubkb.cite import parse_ris
+from hubkb.citation import parse_ris
 from hubkb.cli import cli
 
 BOYLE_TITLE = (

@@ -18,7 +18,7 @@ from datasette.app import Datasette
 
 from conftest import ROOT, SCHEMA, SEED_POST
 from hubkb.build import build
-from hubkb.fts import escape_fts
+from hubkb.fts_query import escape_fts
 from hubkb.render import render_body, snippet_html
 from serving import INJECTION_POST, Client, injection_corpus
 

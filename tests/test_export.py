@@ -13,9 +13,9 @@ import bibtexparser
 import pytest
 
 from conftest import SEED_POST
-from hubkb.cite import parse_ris
+from hubkb.citation import parse_ris
 from hubkb.cli import cli
-from hubkb.db.export import export
+from hubkb.writer.export import export
 
 POSTS, PARAGRAPHS_PER_POST = 500, 11
 

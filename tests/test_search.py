@@ -10,8 +10,8 @@ import pytest
 from conftest import SEED_POST
 from hubkb.cli import cli
 from hubkb.errors import QueryError
-from hubkb.fts import escape_fts
-from hubkb.search import search, snippet_html, snippet_parts, snippet_text
+from hubkb.fts_query import escape_fts
+from hubkb.writer.search import search, snippet_html, snippet_parts, snippet_text
 
 P = f"{SEED_POST}#p"
 COPRODUCTION = [P + n for n in "134567"]  # every paragraph but the one on innovation

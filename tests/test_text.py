@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hubkb.index import tokens
+from hubkb.mentions import tokens
 from hubkb.resolve import Entry, NameIndex, anchor
 from hubkb.text import fold, normalise_query, search_variants
 
@@ -63,7 +63,7 @@ def test_ligatures_fold_to_ascii() -> None:
 
 
 def test_an_acronym_matches_only_in_capitals() -> None:
-    from hubkb.index import MentionIndex
+    from hubkb.mentions import MentionIndex
     from hubkb.records import Authorities, Organisation
 
     index = MentionIndex(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .db.state import published_authorities, published_state
 from .errors import CorpusError, HubkbError, Problem, display_path
-from .index import MentionIndex
+from .mentions import MentionIndex
 from .read import authority_hash, authority_paths, post_paths, read_authorities, read_post
 from .records import Authorities
 from .resolve import AuthorityLinks, Resolver, resolve_authorities, resolve_post

@@ -35,7 +35,7 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Match:
+class NameMatch:
     entry: Entry
     score: float
     exact: bool
@@ -54,26 +54,26 @@ class NameIndex:
                 if key and entry not in self.exact.setdefault(key, []):
                     self.exact[key].append(entry)
         self.keys = list(self.exact)
-        self._cache: dict[str, Match | None] = {}
+        self._cache: dict[str, NameMatch | None] = {}
 
-    def lookup(self, name: str) -> Match | None:
+    def lookup(self, name: str) -> NameMatch | None:
         """The entry `name` stands for, or None when no single entry is close enough."""
         key = fold(name)
         if key not in self._cache:
             self._cache[key] = self._lookup(key, name)
         return self._cache[key]
 
-    def _lookup(self, key: str, name: str) -> Match | None:
+    def _lookup(self, key: str, name: str) -> NameMatch | None:
         found = self.exact.get(key)
         if found and len(found) == 1:
-            return Match(found[0], 100.0, True, name)
+            return NameMatch(found[0], 100.0, True, name)
         if found or _initials_only(key):
             return None
         best = process.extractOne(key, self.keys, scorer=fuzz.token_sort_ratio, score_cutoff=self.threshold)
         if best is None or _DIGITS.findall(best[0]) != _DIGITS.findall(key):
             return None
         entries = self.exact[best[0]]
-        return Match(entries[0], best[1], False, name) if len(entries) == 1 else None
+        return NameMatch(entries[0], best[1], False, name) if len(entries) == 1 else None
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """Canonical names nearest to `name`, best first."""
@@ -117,7 +117,7 @@ FILE_FOR = {"person": "people", "organisation": "organisations", "agent": "peopl
 
 def resolve_name(
     index: NameIndex, name: str, kind: str, path: str, line: int, authorities: Authorities, problems: list[Problem]
-) -> Match | None:
+) -> NameMatch | None:
     """Resolve one name, adding a warning (fuzzy) or an error (no match) to `problems`."""
     match = index.lookup(name)
     if match is not None:
@@ -176,7 +176,7 @@ def resolve_post(post: Post, resolver: Resolver) -> tuple[ResolvedPost | None, l
     problems: list[Problem] = []
     a = resolver.authorities
 
-    def resolve(index: NameIndex, name: str, kind: str, line: int) -> Match | None:
+    def resolve(index: NameIndex, name: str, kind: str, line: int) -> NameMatch | None:
         return resolve_name(index, name, kind, post.path, line, a, problems)
 
     authors = []

@@ -13,10 +13,10 @@ from typing import Any
 
 import click
 
-from ..citing import LANGS, STYLES, cite_passage, cite_work, format_passage
-from ..db.export import FORMATS, WORK_FORMATS, export, export_file
 from ..errors import display_path
-from ..search import SearchResult, search, snippet_parts
+from ..writer.cite import LANGS, STYLES, cite_passage, cite_work, format_passage
+from ..writer.export import FORMATS, WORK_FORMATS, export, export_file
+from ..writer.search import SearchResult, search, snippet_parts
 from . import cli
 from .common import DB_OPTION, reports_errors
 

@@ -1,7 +1,7 @@
 """Reading a published database: open it read-only, load works and cited passages.
 
 What the writer tools (search, cite, export) share. Rows come back as the plain
-dicts `hubkb.cite` takes: a work with ``authors`` as ``{"name", "kind"}``, a
+dicts `hubkb.citation` takes: a work with ``authors`` as ``{"name", "kind"}``, a
 passage with its givers, relay, work and post.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import HubkbError, NotFoundError, display_path
+from ..errors import HubkbError, NotFoundError, QueryError, display_path
 
 
 def open_database(path: Path) -> sqlite3.Connection:
@@ -66,7 +66,7 @@ FROM works w
 
 
 def iter_works(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
-    """Works as `hubkb.cite` dicts, by id; all of them when `ids` is None (streamed)."""
+    """Works as `hubkb.citation` dicts, by id; all of them when `ids` is None (streamed)."""
     if ids is None:
         for row in conn.execute(_WORKS_SQL + " ORDER BY w.id"):
             yield _work(row)
@@ -112,7 +112,7 @@ def passage_ids(conn: sqlite3.Connection, kind: str) -> list[str]:
 
 
 def load_passage(conn: sqlite3.Connection, kind: str, passage_id: str) -> dict[str, Any] | None:
-    """A definition or quote as `hubkb.cite.secondhand` takes it, or None if there is no such id."""
+    """A definition or quote as `hubkb.citation.secondhand` takes it, or None if there is no such id."""
     table, givers_table, key = _PASSAGE_TABLES[kind]
     term = "(SELECT label FROM terms WHERE terms.id = x.term_id)" if kind == "definition" else "NULL"
     row = conn.execute(
@@ -148,7 +148,7 @@ def load_passage(conn: sqlite3.Connection, kind: str, passage_id: str) -> dict[s
 
 
 def load_post(conn: sqlite3.Connection, post_id: str) -> dict[str, Any]:
-    """A post as `hubkb.cite.post_to_csl` takes it: authors as ``{"name", "kind"}``."""
+    """A post as `hubkb.citation.post_to_csl` takes it: authors as ``{"name", "kind"}``."""
     row = conn.execute("SELECT id, title, date, site, url, language FROM posts WHERE id = ?", [post_id]).fetchone()
     authors = [
         {"name": r[0], "kind": "person"}
@@ -167,3 +167,51 @@ def load_post(conn: sqlite3.Connection, post_id: str) -> dict[str, Any]:
         "url": row["url"],
         "language": row["language"],
     }
+
+
+# --- exports: a whole table or a user's read-only query, streamed ------------
+
+FETCH = 500
+
+
+def select_table(conn: sqlite3.Connection, table: str) -> sqlite3.Cursor:
+    """Every row of `table` (a name from `table_names`), as a cursor to stream."""
+    return run_query(conn, f'SELECT * FROM "{table}"')
+
+
+def _deny_attach(action: int, *_args: Any) -> int:
+    # A read-only connection can still ATTACH (and so create) other files, and
+    # VACUUM INTO goes through ATTACH: an export writes nothing but its output.
+    return sqlite3.SQLITE_DENY if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH) else sqlite3.SQLITE_OK
+
+
+def run_query(conn: sqlite3.Connection, sql: str) -> sqlite3.Cursor:
+    """A user's query, run read-only with ATTACH denied; QueryError that says why it cannot run."""
+    conn.set_authorizer(_deny_attach)
+    try:
+        cursor = conn.execute(sql)
+    except sqlite3.Error as exc:
+        raise QueryError(f"cannot run the query: {_explain(exc)}") from None
+    if cursor.description is None:
+        raise QueryError("the query returns no rows to export (export a SELECT)")
+    return cursor
+
+
+def _explain(exc: sqlite3.Error) -> str:
+    message = str(exc)
+    if message in ("not authorized", "authorization denied"):
+        return "an export reads this database and writes nothing else (no ATTACH, no VACUUM INTO)"
+    if "readonly" in message:
+        return f"{message} (exports only read: use a SELECT)"
+    if "one statement" in message:
+        return f"{message} (export one SELECT)"
+    return message
+
+
+def fetch_rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
+    """The cursor's rows in batches; an error while reading is a QueryError."""
+    try:
+        while batch := cursor.fetchmany(FETCH):
+            yield from batch
+    except sqlite3.Error as exc:
+        raise QueryError(f"the query failed while exporting: {exc}") from None

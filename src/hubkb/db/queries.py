@@ -36,7 +36,7 @@ def unique(values: Iterable[Any]) -> list[str]:
 
 
 async def fetch_works(db: Any, ids: Sequence[str]) -> list[dict[str, Any]]:
-    """Works as `hubkb.cite` dicts (authors with their kind) in the order of `ids`; unknown ids skipped.
+    """Works as `hubkb.citation` dicts (authors with their kind) in the order of `ids`; unknown ids skipped.
 
     `db` is a Datasette `Database`: the query is `lookup.iter_works`, the one
     `hubkb cite` and `hubkb export` use, run in Datasette's SQL thread.
@@ -55,7 +55,7 @@ async def fetch_post_body(execute: Execute, post_id: str) -> str | None:
 async def fetch_citations(execute: Execute, work_id: str) -> list[dict[str, Any]]:
     """Each post citing the work, once: its first citing paragraph and the relay, if any.
 
-    A post's `authors` come back as a list of names, the shape `hubkb.cite` takes.
+    A post's `authors` come back as a list of names, the shape `hubkb.citation` takes.
     """
     posts: dict[str, dict[str, Any]] = {}
     for row in (await execute(CITATIONS_OF_WORK, {"id": work_id})).rows:

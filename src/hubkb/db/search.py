@@ -45,7 +45,7 @@ ORDER BY best.score, best.rowid
 
 
 @dataclass(frozen=True)
-class Match:
+class ParagraphMatch:
     post_id: str
     title: str
     date: str
@@ -56,7 +56,7 @@ class Match:
 
 @dataclass(frozen=True)
 class Matches:
-    matches: list[Match]
+    matches: list[ParagraphMatch]
     matched: int  # rows ranked: every match, or `candidates` when capped
     capped: bool
 
@@ -82,7 +82,7 @@ def match_paragraphs(
             matched = 0
     except sqlite3.OperationalError as exc:
         raise QueryError(_fts_message(exc)) from None
-    matches = [Match(r["post_id"], r["title"], r["date"], r["anchor"], r["snippet"], r["score"]) for r in rows]
+    matches = [ParagraphMatch(r["post_id"], r["title"], r["date"], r["anchor"], r["snippet"], r["score"]) for r in rows]
     return Matches(matches, matched, capped=matched >= candidates)
 
 

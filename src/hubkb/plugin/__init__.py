@@ -16,7 +16,7 @@ answer that is not None).
 - `cite_pages`: `register_routes` (the citation page of a work)
 
 The logic lives in library modules: Markdown and snippets in `hubkb.render`,
-citations in `hubkb.cite`, SQL in `hubkb.db`, FTS escaping in `hubkb.fts`.
+citations in `hubkb.citation`, SQL in `hubkb.db`, FTS escaping in `hubkb.fts_query`.
 The plugin is installed for every Datasette in the environment, so hooks that
 change what a page shows act only on databases hubkb built (`common.is_hubkb`).
 """

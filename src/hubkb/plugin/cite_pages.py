@@ -11,11 +11,11 @@ from datasette.utils import tilde_encode, urlsafe_components
 from datasette.utils.asgi import NotFound
 from markupsafe import Markup
 
-from .. import cite
+from .. import citation
 from ..db import queries
 from .common import anchor_url, is_hubkb
 
-_STYLES: tuple[tuple[str, cite.Style], ...] = (("APA", "apa"), ("Chicago", "chicago"), ("ISO 690", "iso690"))
+_STYLES: tuple[tuple[str, citation.Style], ...] = (("APA", "apa"), ("Chicago", "chicago"), ("ISO 690", "iso690"))
 
 
 @hookimpl(specname="register_routes")
@@ -36,10 +36,10 @@ async def cite_page(datasette, request):
     works = await queries.fetch_works(db, [work_id])
     if not works:
         raise NotFound(f"No work with id {work_id!r}")
-    lang: cite.Lang = "en" if request.args.get("lang") == "en" else "fr"
+    lang: citation.Lang = "en" if request.args.get("lang") == "en" else "fr"
     citations = await queries.fetch_citations(db.execute, work_id)
-    for citation in citations:
-        citation["url"] = anchor_url(datasette, database, citation["id"], citation["paragraph"])
+    for cited_in in citations:
+        cited_in["url"] = anchor_url(datasette, database, cited_in["id"], cited_in["paragraph"])
     # citeproc takes tens of milliseconds: format in a thread, not on the event loop
     context = await asyncio.get_running_loop().run_in_executor(None, _cite_context, works[0], citations, lang)
     context.update(database=database, row_url=datasette.urls.row(database, "works", tilde_encode(work_id)))
@@ -47,40 +47,40 @@ async def cite_page(datasette, request):
     return Response.html(html)
 
 
-def _cite_context(work: dict, citations: list[dict], lang: cite.Lang) -> dict[str, Any]:
+def _cite_context(work: dict, citations: list[dict], lang: citation.Lang) -> dict[str, Any]:
     return {
         "work": work,
         "lang": lang,
         "other_lang": "fr" if lang == "en" else "en",
         "references": [
-            (label, Markup(cite.render_html(work, style, lang)), cite.render(work, style, lang))
+            (label, Markup(citation.render_html(work, style, lang)), citation.render(work, style, lang))
             for label, style in _STYLES
         ],
         "exports": [
-            ("BibTeX", cite.to_bibtex([work])),
-            ("RIS", cite.to_ris([work])),
-            ("CSL-JSON", json.dumps(cite.to_csl(work), ensure_ascii=False, indent=2)),
+            ("BibTeX", citation.to_bibtex([work])),
+            ("RIS", citation.to_ris([work])),
+            ("CSL-JSON", json.dumps(citation.to_csl(work), ensure_ascii=False, indent=2)),
         ],
         "secondhand": [_secondhand(work, c, lang) for c in citations],
     }
 
 
-def _secondhand(work: dict, citation: dict, lang: cite.Lang) -> dict[str, Any]:
+def _secondhand(work: dict, cited_in: dict, lang: citation.Lang) -> dict[str, Any]:
     """How to cite the work as read in a post: "Boyle & Harris (2009), cité par Prandelle, in Chatellier (2014)"."""
-    result = cite.secondhand(
+    result = citation.secondhand(
         {
             "kind": "citation",
             "work": work,
-            "via": citation["via"],
-            "post": citation,
-            "paragraph": citation["paragraph"],
+            "via": cited_in["via"],
+            "post": cited_in,
+            "paragraph": cited_in["paragraph"],
         },
         lang,
     )
     return {
-        "post": citation["title"],
-        "url": citation["url"],
-        "via": citation["via"],
+        "post": cited_in["title"],
+        "url": cited_in["url"],
+        "via": cited_in["via"],
         "in_text": result["in_text"],
         "reference": result["read_source"],
     }

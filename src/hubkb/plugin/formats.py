@@ -8,16 +8,16 @@ from typing import Any
 
 from datasette import Response, hookimpl
 
-from .. import cite
+from .. import citation
 from ..db import queries
 from .common import is_hubkb
 
 _FORMATS = {
     # extension: (function of the works, content type to download, file extension)
-    "bib": (cite.to_bibtex, "application/x-bibtex", "bib"),
-    "ris": (cite.to_ris, "application/x-research-info-systems", "ris"),
+    "bib": (citation.to_bibtex, "application/x-bibtex", "bib"),
+    "ris": (citation.to_ris, "application/x-research-info-systems", "ris"),
     "csljson": (
-        lambda works: json.dumps([cite.to_csl(w) for w in works], ensure_ascii=False, indent=2) + "\n",
+        lambda works: json.dumps([citation.to_csl(w) for w in works], ensure_ascii=False, indent=2) + "\n",
         "application/vnd.citationstyles.csl+json",
         "json",
     ),

@@ -10,7 +10,7 @@ from datasette.utils import urlsafe_components
 from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup
 
-from .. import cite
+from .. import citation
 from ..db import queries
 from ..render import render_body
 from .common import TEMPLATES, cite_url, is_hubkb
@@ -39,7 +39,7 @@ def row_page_vars(database, table, view_name, request, datasette):
         works = await queries.fetch_works(db, [key])
         if not works:
             return {}
-        reference = await asyncio.get_running_loop().run_in_executor(None, cite.render_html, works[0], "apa", "fr")
+        reference = await asyncio.get_running_loop().run_in_executor(None, citation.render_html, works[0], "apa", "fr")
         return {"hubkb_reference": Markup(reference), "hubkb_cite_url": cite_url(datasette, database, key)}
 
     return inner

@@ -6,7 +6,7 @@ from typing import Any
 
 from datasette import hookimpl
 
-from ..fts import escape_fts
+from ..fts_query import escape_fts
 from ..text import fold
 
 

@@ -1,6 +1,6 @@
 """Passage search: what `hubkb search` does, without the printing.
 
-A query is escaped (`hubkb.fts.escape_fts`) unless the user asks for raw FTS5
+A query is escaped (`hubkb.fts_query.escape_fts`) unless the user asks for raw FTS5
 syntax, matched against the paragraphs' full-text index, ranked by bm25 and
 returned with snippets. With no hit, the words the index does not hold get
 suggestions from the index's own vocabulary.
@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
-from .db.lookup import open_database
-from .db.search import CANDIDATES, MARK_CLOSE, MARK_OPEN, match_paragraphs, vocabulary
-from .errors import QueryError
-from .fts import escape_fts, query_words
-from .text import normalise_query, strip_accents
+from ..db.lookup import open_database
+from ..db.search import CANDIDATES, MARK_CLOSE, MARK_OPEN, match_paragraphs, vocabulary
+from ..errors import QueryError
+from ..fts_query import escape_fts, query_words
+from ..text import normalise_query, strip_accents
 
 if TYPE_CHECKING:
     from sqlite3 import Connection

@@ -5,7 +5,7 @@ large the table, and nothing caps the number of rows. JSON array columns
 (authors, tags, aliases, ...) are arrays in JSON and NDJSON and stay as their
 JSON text in CSV, the way Datasette exports them.
 
-Works go through `hubkb.cite`. BibTeX keys are made over the whole set of
+Works go through `hubkb.citation`. BibTeX keys are made over the whole set of
 works at once (two works that would share a key get `a`, `b` suffixes), so a
 BibTeX export holds its works in memory; the works table is a bibliography,
 thousands of rows at most. RIS and CSL-JSON are streamed.
@@ -24,14 +24,13 @@ from typing import Any, TextIO
 
 from rapidfuzz import fuzz, process
 
-from .. import cite
+from .. import citation
+from ..db.lookup import fetch_rows, iter_works, open_database, run_query, select_table, table_names
 from ..errors import NotFoundError, QueryError, display_path
-from .lookup import iter_works, open_database, table_names
 
 ROW_FORMATS = ("csv", "json", "ndjson")
 WORK_FORMATS = ("bibtex", "ris", "csl-json")
 FORMATS = ROW_FORMATS + WORK_FORMATS
-FETCH = 500
 
 # Columns that hold a JSON array of display names (see hubkb.db.rows.as_json).
 # A value is decoded only when it really is a JSON array, so a query's own
@@ -48,7 +47,7 @@ def export(db_path: Path, out: TextIO, table: str | None = None, sql: str | None
     conn = open_database(db_path)
     try:
         if sql is not None:
-            cursor = _run(conn, sql)
+            cursor = run_query(conn, sql)
             if fmt in WORK_FORMATS:
                 return _write_works(_works_of(conn, cursor, fmt), out, fmt)
             return _write_rows(cursor, out, fmt)
@@ -58,7 +57,7 @@ def export(db_path: Path, out: TextIO, table: str | None = None, sql: str | None
             if table != "works":
                 raise QueryError(f"{fmt} is a format for works: try `hubkb export works --format {fmt}`")
             return _write_works(iter_works(conn), out, fmt)
-        return _write_rows(_run(conn, f'SELECT * FROM "{table}"'), out, fmt)
+        return _write_rows(select_table(conn, table), out, fmt)
     finally:
         conn.close()
 
@@ -88,48 +87,12 @@ def _check_table(conn: sqlite3.Connection, table: str) -> None:
     raise NotFoundError(f"no table {table!r}{hint} (tables: {', '.join(names)})")
 
 
-def _deny_attach(action: int, *_args: Any) -> int:
-    # A read-only connection can still ATTACH (and so create) other files, and
-    # VACUUM INTO goes through ATTACH: an export writes nothing but its output.
-    return sqlite3.SQLITE_DENY if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH) else sqlite3.SQLITE_OK
-
-
-def _run(conn: sqlite3.Connection, sql: str) -> sqlite3.Cursor:
-    conn.set_authorizer(_deny_attach)
-    try:
-        cursor = conn.execute(sql)
-    except sqlite3.Error as exc:
-        raise QueryError(f"cannot run the query: {_explain(exc)}") from None
-    if cursor.description is None:
-        raise QueryError("the query returns no rows to export (export a SELECT)")
-    return cursor
-
-
-def _explain(exc: sqlite3.Error) -> str:
-    message = str(exc)
-    if message in ("not authorized", "authorization denied"):
-        return "an export reads this database and writes nothing else (no ATTACH, no VACUUM INTO)"
-    if "readonly" in message:
-        return f"{message} (exports only read: use a SELECT)"
-    if "one statement" in message:
-        return f"{message} (export one SELECT)"
-    return message
-
-
-def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
-    try:
-        while batch := cursor.fetchmany(FETCH):
-            yield from batch
-    except sqlite3.Error as exc:
-        raise QueryError(f"the query failed while exporting: {exc}") from None
-
-
 # --- rows ------------------------------------------------------------------------
 
 
 def _write_rows(cursor: sqlite3.Cursor, out: TextIO, fmt: str) -> int:
     columns = [d[0] for d in cursor.description]
-    rows = (tuple(r) for r in _rows(cursor))
+    rows = (tuple(r) for r in fetch_rows(cursor))
     if fmt == "csv":
         return _write_csv(columns, rows, out)
     objects = (_json_object(columns, row) for row in rows)
@@ -201,7 +164,7 @@ def _works_of(conn: sqlite3.Connection, cursor: sqlite3.Cursor, fmt: str) -> Ite
             f"(the query gives {', '.join(columns)})"
         )
     index = columns.index(key)
-    ids = list(dict.fromkeys(row[index] for row in _rows(cursor) if row[index] is not None))
+    ids = list(dict.fromkeys(row[index] for row in fetch_rows(cursor) if row[index] is not None))
     works = {w["id"]: w for w in iter_works(conn, ids)}
     missing = [i for i in ids if i not in works]
     if missing:
@@ -214,12 +177,12 @@ def _write_works(works: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
     if fmt == "bibtex":
         every = list(works)
         if every:
-            out.write(cite.to_bibtex(every))
+            out.write(citation.to_bibtex(every))
         return len(every)
     if fmt == "csl-json":
-        return _write_json((cite.to_csl(w) for w in works), out)
+        return _write_json((citation.to_csl(w) for w in works), out)
     count = 0
-    for work in works:  # RIS: records separated by a blank line, as cite.to_ris writes them
-        out.write(("\r\n" if count else "") + cite.to_ris([work]))
+    for work in works:  # RIS: records separated by a blank line, as citation.to_ris writes them
+        out.write(("\r\n" if count else "") + citation.to_ris([work]))
         count += 1
     return count

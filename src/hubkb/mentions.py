@@ -1,4 +1,4 @@
-"""Index stage: mentions of known entities in every paragraph.
+"""Mentions stage: known entities found in every paragraph (the mention index).
 
 One pass over each paragraph's words: the folded alias table is keyed by the
 first word of each alias, so a word that starts no alias costs one dict

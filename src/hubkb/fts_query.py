@@ -38,7 +38,7 @@ MAX_SPELLINGS = 32  # per word or phrase; beyond that only the canonical spellin
 
 
 @dataclass(frozen=True)
-class Term:
+class QueryTerm:
     """One word or phrase of a query, as the tokens the index holds."""
 
     tokens: tuple[str, ...]
@@ -46,9 +46,9 @@ class Term:
     phrase: bool = False
 
 
-def parse_query(query: str) -> list[Term]:
+def parse_query(query: str) -> list[QueryTerm]:
     """The words and phrases of a query, normalised; items with no word characters are dropped."""
-    terms: list[Term] = []
+    terms: list[QueryTerm] = []
     # NFC first: a decomposed "é" must stay one word, as the tokenizer sees it.
     for match in _ITEM.finditer(normalise_query(unicodedata.normalize("NFC", query))):
         if match.group("word") is not None:
@@ -62,7 +62,7 @@ def parse_query(query: str) -> list[Term]:
             tokens = tuple(t.lower() for t in _TOKEN.findall(match.group("phrase")))
             phrase = True
         if tokens:
-            terms.append(Term(tokens, prefix, phrase))
+            terms.append(QueryTerm(tokens, prefix, phrase))
     return terms
 
 
@@ -85,7 +85,7 @@ def query_words(query: str) -> list[str]:
     return [token for term in parse_query(query) if not term.prefix for token in term.tokens]
 
 
-def _expression(term: Term) -> str:
+def _expression(term: QueryTerm) -> str:
     if term.prefix:
         return _string(term.tokens) + "*"
     spellings = _spellings(term.tokens)

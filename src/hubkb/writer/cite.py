@@ -1,7 +1,7 @@
 """Citing from the published database: what `hubkb cite` does, without the printing.
 
 A work is read with its authors (people and organisations, in order) and
-handed to `hubkb.cite` for the style asked; a definition or quote is read with
+handed to `hubkb.citation` for the style asked; a definition or quote is read with
 its givers, relay, work and post and turned into a second-hand citation.
 """
 
@@ -14,13 +14,13 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from . import cite
-from .db.lookup import load_passage, load_work, open_database, passage_ids, work_names
-from .errors import NotFoundError, QueryError
-from .text import fold
+from .. import citation
+from ..db.lookup import load_passage, load_work, open_database, passage_ids, work_names
+from ..errors import NotFoundError, QueryError
+from ..text import fold
 
-STYLES: tuple[str, ...] = (*cite.STYLES, "bibtex", "ris", "csl-json")
-LANGS: tuple[str, ...] = cite.LANGS
+STYLES: tuple[str, ...] = (*citation.STYLES, "bibtex", "ris", "csl-json")
+LANGS: tuple[str, ...] = citation.LANGS
 PASSAGE_KINDS = ("definition", "quote")
 
 
@@ -46,16 +46,16 @@ def cite_work(db_path: Path, work_id: str, style: str = "apa", lang: str = "fr")
 
 def format_work(work: dict[str, Any], style: str, lang: str) -> str:
     if style == "bibtex":
-        return cite.to_bibtex([work]).rstrip("\n")
+        return citation.to_bibtex([work]).rstrip("\n")
     if style == "ris":
-        return cite.to_ris([work]).rstrip("\r\n")
+        return citation.to_ris([work]).rstrip("\r\n")
     if style == "csl-json":
-        return json.dumps([cite.to_csl(work)], ensure_ascii=False, indent=2)
-    return cite.render(work, style, lang)  # type: ignore[arg-type]
+        return json.dumps([citation.to_csl(work)], ensure_ascii=False, indent=2)
+    return citation.render(work, style, lang)  # type: ignore[arg-type]
 
 
 def cite_passage(db_path: Path, kind: str, passage_id: str, lang: str = "fr") -> dict[str, Any]:
-    """A definition or quote with its second-hand chain (`hubkb.cite.secondhand`)."""
+    """A definition or quote with its second-hand chain (`hubkb.citation.secondhand`)."""
     _choose("kind of passage", kind, PASSAGE_KINDS)
     _choose("language", lang, LANGS, "languages")
     conn = open_database(db_path)
@@ -71,13 +71,13 @@ def cite_passage(db_path: Path, kind: str, passage_id: str, lang: str = "fr") ->
                 else _did_you_mean(passage_id, ((i, []) for i in ids))
             )
             raise NotFoundError(f"no {kind} with id {passage_id!r}{hint}")
-        return cite.secondhand(passage, lang)  # type: ignore[arg-type]
+        return citation.secondhand(passage, lang)  # type: ignore[arg-type]
     finally:
         conn.close()
 
 
 def format_passage(result: dict[str, Any]) -> str:
-    return cite.format_secondhand(result)
+    return citation.format_secondhand(result)
 
 
 def _did_you_mean(wanted: str, entries: Iterable[tuple[str, list[str]]], limit: int = 3) -> str:
