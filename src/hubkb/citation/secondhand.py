@@ -1,0 +1,190 @@
+"""Second-hand citations: a passage met through a relay, cited as APA says for secondary sources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import HubkbError
+from ..text import fold
+from .csl import LANGS, Lang, date_parts, post_to_csl, render, year_of
+from .names import Person, family_with_particle, name_and_kind, split_person_name
+
+# Heads that mark a name given as plain text as an organisation, when nothing
+# says what kind it is ("La 27e Région", "The Young Foundation").
+_ORG_HEADS = {"la", "le", "les", "l", "the"}
+
+# "s.\u00a0d." as the fr-FR CSL locale spells it, so text and reference list agree.
+_LABELS = {
+    "fr": {
+        "cited_by": "cité par",
+        "in": "in",
+        "no_date": "s.\u00a0d.",
+        "in_text": "Dans le texte",
+        "reference": "Bibliographie",
+        "chain": "Chaîne",
+        "original": "original",
+        "relay": "relais",
+        "read": "lu dans",
+        "open": "« ",
+        "close": " »",
+        "colon": " :",
+    },
+    "en": {
+        "cited_by": "cited by",
+        "in": "in",
+        "no_date": "n.d.",
+        "in_text": "In text",
+        "reference": "Reference list",
+        "chain": "Chain",
+        "original": "original",
+        "relay": "relay",
+        "read": "read in",
+        "open": "“",
+        "close": "”",
+        "colon": ":",
+    },
+}
+
+
+def secondhand(passage: Mapping[str, Any], lang: Lang = "fr") -> dict[str, Any]:
+    """How to cite a passage met second-hand, following APA on secondary sources.
+
+    The reference list names only the source actually read (the post); the
+    text names the original givers and the relay:
+    "Harris & Boyle (2009), cité par Prandelle, in Chatellier (2014)".
+    ``by`` and ``via`` take names (str) or ``{"name", "kind"}`` dicts.
+    """
+    labels = _labels(lang)
+    work = passage.get("work")
+    post = passage["post"]
+    givers = _as_list(passage.get("by")) or (list(work.get("authors") or []) if work else [])
+    via = passage.get("via")
+    original = render(work, "apa", lang) if work is not None else None
+    read_source = render(post_to_csl(post), "apa", lang)
+    paragraph = passage.get("paragraph")
+    chain: list[dict[str, Any]] = [
+        {
+            "role": "original",
+            "by": [name_and_kind(g)[0] for g in givers],
+            "work_id": work.get("id") if work is not None else None,
+            "reference": original,
+        }
+    ]
+    if via:
+        chain.append({"role": "relay", "name": name_and_kind(via)[0]})
+    chain.append(
+        {
+            "role": "read",
+            "post_id": post["id"],
+            "paragraph": paragraph,
+            "anchor": f"{post['id']}#p{paragraph}" if paragraph is not None else None,
+            "reference": read_source,
+        }
+    )
+    return {
+        "kind": passage.get("kind"),
+        "term": passage.get("term"),
+        "lang": lang,
+        "passage": passage.get("text"),
+        "in_text": _in_text(givers, work, via, post, labels),
+        "original": original,
+        "read_source": read_source,
+        "bibliography": [read_source],
+        "chain": chain,
+    }
+
+
+def _in_text(
+    givers: list[Person],
+    work: Mapping[str, Any] | None,
+    via: Person | None,
+    post: Mapping[str, Any],
+    labels: Mapping[str, str],
+) -> str:
+    """ "Harris & Boyle (2009), cité par Prandelle, in Chatellier (2014)"."""
+    parts = [_join_short([_giver_short(g, work) for g in givers])]
+    if work is not None:
+        year = year_of(work.get("year"))
+        parts[0] += f" ({year if year is not None else labels['no_date']})"
+    if via:
+        parts.append(f"{labels['cited_by']} {_giver_short(via, None)}")
+    parts.append(f"{labels['in']} {_post_short(post, labels)}")
+    return ", ".join(p.strip() for p in parts if p.strip())
+
+
+def format_secondhand(result: Mapping[str, Any]) -> str:
+    """A `secondhand` result for the terminal: the passage, what to write, the chain."""
+    labels = _labels(result.get("lang") or "fr")
+    colon = labels["colon"]
+    head = f"{labels['open']}{result['passage']}{labels['close']}"
+    if result.get("term"):
+        head += f" ({result['term']})"
+    lines = [head, f"{labels['in_text']}{colon} {result['in_text']}", f"{labels['reference']}{colon}"]
+    lines += [f"  {reference}" for reference in result["bibliography"]]
+    lines.append(f"{labels['chain']}{colon}")
+    for n, link in enumerate(result["chain"], start=1):
+        lines.append(f"  {n}. {labels[link['role']]}{colon} {_chain_detail(link)}")
+    return "\n".join(lines)
+
+
+def _chain_detail(link: Mapping[str, Any]) -> str:
+    if link["role"] == "relay":
+        return link["name"]
+    if link["role"] == "original":
+        return link["reference"] or " & ".join(link["by"])
+    return link["anchor"] or link["post_id"]
+
+
+def _labels(lang: str) -> dict[str, str]:
+    if lang not in _LABELS:
+        raise HubkbError(f"unknown language {lang!r} (languages: {', '.join(LANGS)})")
+    return _LABELS[lang]
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _giver_short(giver: Person, work: Mapping[str, Any] | None) -> str:
+    """What APA puts in the text: a person's family name, an organisation's whole name.
+
+    A giver named as plain text takes its kind from the work's authors when it
+    is one of them, else from `_looks_like_organisation`.
+    """
+    name, kind = name_and_kind(giver)
+    if isinstance(giver, str):
+        kind = _kinds_from_work(work).get(fold(name)) or (
+            "organisation" if _looks_like_organisation(name) else "person"
+        )
+    if kind == "organisation":
+        return name
+    return family_with_particle(split_person_name(name))
+
+
+def _kinds_from_work(work: Mapping[str, Any] | None) -> dict[str, str]:
+    if work is None:
+        return {}
+    return {fold(n): k for n, k in (name_and_kind(a) for a in work.get("authors") or [])}
+
+
+def _looks_like_organisation(name: str) -> bool:
+    # Only a guess, for names given as plain text: a digit or a leading article.
+    first = fold(name.split(" ", 1)[0]) if name.strip() else ""
+    return any(c.isdigit() for c in name) or first in _ORG_HEADS or name.startswith(("L’", "L'"))
+
+
+def _join_short(names: list[str]) -> str:
+    """APA in-text names: "A", "A & B", "A et al." from three on."""
+    if len(names) <= 2:
+        return " & ".join(names)
+    return f"{names[0]} et al."
+
+
+def _post_short(post: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    authors = [_giver_short(a, None) for a in post.get("authors") or []]
+    who = _join_short(authors) if authors else (post.get("site") or post["title"])
+    parts = date_parts(post.get("date"))
+    return f"{who} ({parts[0] if parts else labels['no_date']})"
