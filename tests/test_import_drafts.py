@@ -15,7 +15,11 @@ from hubkb.importer import import_files
 
 IMPORT = FIXTURES / "import"
 SEED = IMPORT / "vous-avez-dit-coproduction.txt"
-PAGES = sorted(p for p in IMPORT.iterdir() if not p.name.endswith(".yaml"))
+PAGES = sorted(
+    IMPORT / yaml.safe_load(t.read_text(encoding="utf-8"))["file"]
+    for t in IMPORT.glob("*.truth.yaml")
+    if t.name.removesuffix(".truth.yaml") not in yaml.safe_load((IMPORT / "scores.yaml").read_text(encoding="utf-8"))
+)
 
 
 def front_and_body(path: Path) -> tuple[dict, str]:
