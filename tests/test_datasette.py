@@ -19,7 +19,9 @@ from datasette.app import Datasette
 from conftest import ROOT, SCHEMA, SEED_POST
 from hubkb.build import build
 from hubkb.fts_query import escape_fts
-from hubkb.render import render_body, snippet_html
+from hubkb.render import render_body
+from hubkb.snippets import MARK_CLOSE, MARK_OPEN, snippet_html
+from hubkb.writer.search import search
 from serving import INJECTION_POST, Client, injection_corpus
 
 METADATA = ROOT / "metadata.json"
@@ -100,8 +102,8 @@ def test_render_body_anchors_match_paragraph_numbers() -> None:
 
 
 def test_snippet_is_escaped_before_marks() -> None:
-    assert snippet_html("<b>x</b> ⟦copro⟧duction & ⟦<i>⟧ ⟦seul") == (
-        "&lt;b&gt;x&lt;/b&gt; <mark>copro</mark>duction &amp; <mark>&lt;i&gt;</mark> ⟦seul"
+    assert snippet_html("<b>x</b> copro coproduction & <i> seul", ["copro", "<i>"]) == (
+        "&lt;b&gt;x&lt;/b&gt; <mark>copro</mark> coproduction &amp; <mark>&lt;i&gt;</mark> seul"
     )
 
 
@@ -111,18 +113,20 @@ def test_snippet_is_escaped_before_marks() -> None:
 def test_search_passages_ranks_and_highlights(client: Client) -> None:
     found = rows(client.get("/hubkb/search_passages.json", params={"q": "27ème région", "_shape": "array"}))
     assert [r["anchor"] for r in found] == [f"{SEED_POST}#p4"]
-    assert "Laura Prandelle (⟦27ème⟧ ⟦Région⟧)" in found[0]["snippet"]
+    assert "Laura Prandelle (27ème Région)" in found[0]["snippet"]  # no markers in JSON
+    assert json.loads(found[0]["matched"]) == ["27ème", "Région"]
     html = client.get("/hubkb/search_passages", params={"q": "27ème région"}).text
     assert "Laura Prandelle (<mark>27ème</mark> <mark>Région</mark>)" in html
     assert f'<a href="/hubkb/posts/{SEED_POST}#p4">{SEED_POST}#p4</a>' in html
     assert "<title>Search passages: hubkb</title>" in html
 
 
-def test_search_passages_finds_both_spellings_best_first(client: Client) -> None:
+def test_search_passages_finds_both_spellings_best_first(client: Client, built_db: Path) -> None:
     found = rows(client.get("/hubkb/search_passages.json", params={"q": "co-production", "_shape": "array"}))
     assert len(found) == 6
-    assert [r["bm25"] for r in found] == sorted(r["bm25"] for r in found)
-    assert all("⟦coproduction⟧" in r["snippet"].lower() for r in found)
+    # best first: the order of `hubkb search`, which runs the same SQL
+    assert [r["anchor"] for r in found] == [h.anchor for h in search(built_db, "co-production").hits]
+    assert all("coproduction" in (f.lower() for f in json.loads(r["matched"])) for r in found)
 
 
 @pytest.mark.parametrize("q", ["", "   ", 'NEAR("', '"', "*", "AND OR NOT", "-", "copro*)"])
@@ -341,6 +345,7 @@ def test_exports_csv_stream_json_labels(client: Client) -> None:
         csv.DictReader(io.StringIO(client.get("/hubkb/search_passages.csv", params={"q": "coproduction"}).text))
     )
     assert len(canned) == 6 and canned[0]["anchor"].startswith(SEED_POST + "#p")
+    assert not any(MARK_OPEN in r["snippet"] or MARK_CLOSE in r["snippet"] for r in canned)  # plain text in CSV
 
 
 def test_settings_and_immutable_database(client: Client) -> None:

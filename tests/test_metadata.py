@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SCHEMA
+from hubkb.db.canned import canned_queries
 from hubkb.schema import load_schema
 from serving import Client
 
 METADATA = json.loads((ROOT / "metadata.json").read_text(encoding="utf-8"))
 DATABASE = METADATA["databases"]["hubkb"]
 TABLES = DATABASE["tables"]
-QUERIES = DATABASE["queries"]
+QUERIES = canned_queries()
 SPEC = load_schema(SCHEMA)
 
 
@@ -81,7 +82,8 @@ def test_default_facets_and_labels() -> None:
 
 def test_canned_queries_have_titles_descriptions_and_parameters() -> None:
     assert len(QUERIES) >= 4
-    params = {name: sorted(set(re.findall(r"(?<!:):(\w+)", q["sql"]))) for name, q in QUERIES.items()}
+    # :_hubkb_limit and the like are magic parameters, never form fields
+    params = {name: sorted(set(re.findall(r"(?<!:):([^\W_]\w*)", q["sql"]))) for name, q in QUERIES.items()}
     assert params == {
         "search_passages": ["q"],
         "definitions_of_term": ["term"],
@@ -92,7 +94,7 @@ def test_canned_queries_have_titles_descriptions_and_parameters() -> None:
         assert query["title"] and len(query["description"].split()) >= 10, name
     search = QUERIES["search_passages"]["sql"]
     assert "bm25(paragraphs_fts" in search and "snippet(paragraphs_fts" in search
-    assert "hubkb_fts_escape(:q)" in search and "trim(:q) != ''" in search
+    assert "hubkb_fts_query(:q)" in search
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

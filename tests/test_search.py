@@ -11,7 +11,7 @@ from conftest import SEED_POST
 from hubkb.cli import cli
 from hubkb.errors import QueryError
 from hubkb.fts_query import escape_fts
-from hubkb.writer.search import search, snippet_html, snippet_parts, snippet_text
+from hubkb.writer.search import search, snippet_html, snippet_parts
 
 P = f"{SEED_POST}#p"
 COPRODUCTION = [P + n for n in "134567"]  # every paragraph but the one on innovation
@@ -65,14 +65,14 @@ def test_json_output(runner, built_db: Path) -> None:
     assert list(out) == ["query", "hits", "suggestions", "capped"]
     assert out["query"] == "region" and out["suggestions"] == [] and out["capped"] is False
     [hit] = out["hits"]
-    assert {k: v for k, v in hit.items() if k not in ("snippet", "score")} == {
+    assert {k: v for k, v in hit.items() if k not in ("snippet", "matched")} == {
         "post_id": SEED_POST,
         "title": "Vous avez dit coproduction ?",
         "date": "2014-08-27",
         "anchor": f"{P}4",
     }
     assert "Laura Prandelle (27ème <mark>Région</mark>),\xa0donnent" in hit["snippet"]
-    assert hit["score"] > 0
+    assert hit["matched"] == ["Région"]
 
 
 def test_terminal_highlights_the_match(runner, built_db: Path) -> None:
@@ -87,7 +87,7 @@ def test_accents_and_ordinals(built_db: Path, query: str) -> None:
 
 def test_the_ordinal_as_written_is_highlighted(built_db: Path) -> None:
     [hit] = search(built_db, "27e").hits
-    assert "(<mark>27ème</mark> Région)" in snippet_html(hit.snippet)
+    assert "(<mark>27ème</mark> Région)" in snippet_html(hit)
 
 
 @pytest.mark.parametrize("query", ["coproduction", "co-production", "Co-Production", "co‑production", "copro*"])
@@ -101,7 +101,7 @@ def test_phrases(built_db: Path) -> None:
     assert sorted(anchors(built_db, '"coproduction de l’innovation"')) == [P + "1", P + "7"]
     assert anchors(built_db, '"publics services"') == []
     [first, *_] = search(built_db, '"services publics"').hits
-    assert "domaine des <mark>services publics</mark>." in snippet_html(first.snippet)
+    assert "domaine des <mark>services publics</mark>." in snippet_html(first)
 
 
 def test_elisions_and_apostrophes(built_db: Path) -> None:
@@ -267,11 +267,11 @@ def test_accent_folding_on_a_small_corpus(runner, tmp_path: Path) -> None:
 def test_snippets_are_escaped_before_highlighting(runner, tmp_path: Path) -> None:
     db = build_db(runner, tmp_path, {"a": 'Le "mot" <b>gras</b> & <script>x</script>.'})
     [hit] = search(db, "gras").hits
-    assert snippet_html(hit.snippet) == (
+    assert snippet_html(hit) == (
         "Le &quot;mot&quot; &lt;b&gt;<mark>gras</mark>&lt;/b&gt; &amp; &lt;script&gt;x&lt;/script&gt;."
     )
-    assert snippet_text(hit.snippet) == 'Le "mot" <b>gras</b> & <script>x</script>.'
-    assert snippet_parts(hit.snippet) == [
+    assert hit.snippet == 'Le "mot" <b>gras</b> & <script>x</script>.'
+    assert snippet_parts(hit) == [
         ('Le "mot" <b>', False),
         ("gras", True),
         ("</b> & <script>x</script>.", False),

@@ -1,4 +1,4 @@
-"""Post bodies and search snippets as safe HTML.
+"""Post bodies as safe HTML.
 
 A post body is Markdown written by people and imported from scraped pages, so
 whatever it holds (a `<script>`, an `onerror` attribute, a `javascript:` link)
@@ -20,15 +20,9 @@ import threading
 
 import markdown
 import nh3
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .resolve import split_paragraphs
-
-# What `snippet()` puts around a matched word in hubkb's canned search; visible
-# in CSV and JSON exports, rare in French prose, turned into <mark> in HTML.
-MARK_OPEN = "⟦"
-MARK_CLOSE = "⟧"
-_MARKED = re.compile(re.escape(MARK_OPEN) + "([^" + MARK_OPEN + MARK_CLOSE + "]*)" + re.escape(MARK_CLOSE))
 
 _TAGS = {
     "a",
@@ -131,12 +125,3 @@ def _with_anchor(html: str, n: int) -> str:
     if _FIRST_TAG.match(html):
         return _FIRST_TAG.sub(lambda m: f'<{m.group(1)} id="p{n}"', html, count=1)
     return f'<p id="p{n}">{html}</p>'
-
-
-def snippet_html(text: str) -> Markup:
-    """A search snippet escaped, then its ⟦matches⟧ as <mark>."""
-    return Markup(_MARKED.sub(r"<mark>\1</mark>", str(escape(text))))
-
-
-def has_marks(text: str) -> bool:
-    return MARK_OPEN in text and MARK_CLOSE in text

@@ -14,9 +14,10 @@ from typing import Any
 import click
 
 from ..errors import display_path
+from ..snippets import highlight
 from ..writer.cite import LANGS, STYLES, cite_passage, cite_work, format_passage
 from ..writer.export import FORMATS, WORK_FORMATS, export, export_file
-from ..writer.search import SearchResult, search, snippet_parts
+from ..writer.search import SearchResult, search
 from . import cli
 from .common import DB_OPTION, reports_errors
 
@@ -66,7 +67,7 @@ def search_command(query: tuple[str, ...], db_path: Path, limit: int, as_json: b
         click.echo(f"{n}. {hit.title} ({hit.date})  " + click.style(hit.anchor, fg="cyan"))
         snippet = "".join(
             click.style(text, bold=True, fg="yellow") if marked else text
-            for text, marked in snippet_parts(" ".join(hit.snippet.split()))
+            for text, marked in highlight(" ".join(hit.snippet.split()), hit.forms)
         )
         click.echo(f"   {snippet}")
     click.echo(_search_summary(result))

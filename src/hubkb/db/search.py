@@ -1,4 +1,9 @@
-"""Full-text search over paragraphs: bm25 ranking, snippets, the index's vocabulary.
+"""Full-text search over paragraphs: the one passage-search SQL, its functions, the vocabulary.
+
+`hubkb/queries/search_passages.sql` is the passage search of both the canned
+query and `hubkb search`; this module runs it for the writer tools and defines
+the SQL functions it calls (`register_search_functions`, which the Datasette
+plugin registers too).
 
 bm25 scores every row it is asked to rank (about 1 µs a match), so a term found
 in most of a large corpus would cost its whole doclist. Ranking works on a
@@ -10,38 +15,50 @@ Snippets are made for those few rows only.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..errors import QueryError
+from ..fts_query import escape_fts
+from ..snippets import parse_forms, snippet_marks, snippet_text
+from ..text import normalise_query
+from .canned import query_sql
 
-# Private-use characters around highlighted tokens in raw snippets: no HTML
-# is made here, so that the text can be escaped before highlights are added.
-MARK_OPEN = "\ue0f0"
-MARK_CLOSE = "\ue0f1"
-ELLIPSIS = "…"
-SNIPPET_TOKENS = 32
-CANDIDATES = 20_000
-# Column weights of paragraphs_fts (text, search_variants): the other spellings
-# of a word count, but less than the words as written.
-_WEIGHTS = "1.0, 0.5"
+CANDIDATES = 5_000  # matches ranked by bm25, on the web and in `hubkb search`
+WEB_LIMIT = 20  # paragraphs the canned query shows
+NOTHING = '""'  # an FTS5 expression that matches nothing, for a query without words
 
-_SEARCH_SQL = f"""
-WITH candidates AS MATERIALIZED (
-  SELECT rowid, bm25(paragraphs_fts, {_WEIGHTS}) AS score
-  FROM paragraphs_fts WHERE paragraphs_fts MATCH :query LIMIT :candidates
-), best AS MATERIALIZED (
-  SELECT rowid, score FROM candidates ORDER BY score, rowid LIMIT :limit
+_COUNT_SQL = """
+SELECT count(*) FROM (
+  SELECT 1 FROM paragraphs_fts WHERE paragraphs_fts MATCH hubkb_fts_query(:q) LIMIT :_hubkb_candidates
 )
-SELECT p.id AS anchor, p.post_id, posts.title, posts.date, best.score,
-  snippet(paragraphs_fts, 0, :open, :close, :ellipsis, :tokens) AS snippet,
-  (SELECT count(*) FROM candidates) AS matched
-FROM best
-JOIN paragraphs_fts ON paragraphs_fts.rowid = best.rowid AND paragraphs_fts MATCH :query
-JOIN paragraphs p ON p.rowid = best.rowid
-JOIN posts ON posts.id = p.post_id
-ORDER BY best.score, best.rowid
 """
+
+
+def fts_query(query: str | None, raw: bool = False) -> str:
+    """What `hubkb_fts_query(q)` returns: the FTS5 expression for what a user typed.
+
+    Escaped (`escape_fts`) unless `raw`; a query without words gives an
+    expression that matches nothing, so that the canned query never errors.
+    """
+    expression = normalise_query(query or "") if raw else escape_fts(query or "")
+    return expression if expression.strip() else NOTHING
+
+
+def register_search_functions(conn: sqlite3.Connection, raw: bool = False) -> None:
+    """The SQL functions the search SQL calls: hubkb_fts_query, hubkb_snippet_text, hubkb_snippet_marks.
+
+    `raw` makes hubkb_fts_query pass FTS5 syntax through (`hubkb search --raw`).
+    """
+    make: Callable[[str | None], str] = (lambda q: fts_query(q, raw=True)) if raw else fts_query
+    conn.create_function("hubkb_fts_query", 1, make, deterministic=True)
+    conn.create_function("hubkb_snippet_text", 1, snippet_text, deterministic=True)
+    conn.create_function("hubkb_snippet_marks", 1, snippet_marks, deterministic=True)
+
+
+def magic_parameter(name: str) -> int:
+    """The web values of the search SQL's magic parameters `:_hubkb_<name>`; KeyError for others."""
+    return {"limit": WEB_LIMIT, "candidates": CANDIDATES}[name]
 
 
 @dataclass(frozen=True)
@@ -50,8 +67,8 @@ class ParagraphMatch:
     title: str
     date: str
     anchor: str  # the paragraph id, post_id#pN
-    snippet: str  # raw: highlighted tokens between MARK_OPEN and MARK_CLOSE, nothing escaped
-    score: float  # bm25: lower is better
+    snippet: str  # plain text
+    forms: list[str]  # the forms the snippet highlights, as written
 
 
 @dataclass(frozen=True)
@@ -61,28 +78,32 @@ class Matches:
     capped: bool
 
 
-def match_paragraphs(
-    conn: sqlite3.Connection, fts_query: str, limit: int = 10, candidates: int = CANDIDATES
-) -> Matches:
-    """The best paragraphs for an FTS5 MATCH expression; QueryError if FTS5 rejects it."""
-    params = {
-        "query": fts_query,
-        "candidates": candidates,
-        "limit": limit,
-        "open": MARK_OPEN,
-        "close": MARK_CLOSE,
-        "ellipsis": ELLIPSIS,
-        "tokens": SNIPPET_TOKENS,
-    }
+def match_paragraphs(conn: sqlite3.Connection, query: str, limit: int = 10, candidates: int = CANDIDATES) -> Matches:
+    """The best paragraphs for what a user typed (the connection's hubkb_fts_query makes it FTS5).
+
+    QueryError if FTS5 rejects the expression (raw syntax only).
+    """
+    params = {"q": query, "_hubkb_limit": limit, "_hubkb_candidates": candidates}
     try:
-        rows = conn.execute(_SEARCH_SQL, params).fetchall()
-        if rows:
-            matched = rows[0]["matched"]
-        else:  # no hit in the best rows means no candidate at all
-            matched = 0
+        rows = conn.execute(query_sql("search_passages"), params).fetchall()
+        if len(rows) < limit:
+            matched = len(rows)
+        else:
+            matched = conn.execute(_COUNT_SQL, params).fetchone()[0]
+        post_ids = dict(
+            conn.execute(
+                f"SELECT id, post_id FROM paragraphs WHERE id IN ({', '.join('?' * len(rows))})",
+                [r["anchor"] for r in rows],
+            ).fetchall()
+        )
     except sqlite3.OperationalError as exc:
         raise QueryError(_fts_message(exc)) from None
-    matches = [ParagraphMatch(r["post_id"], r["title"], r["date"], r["anchor"], r["snippet"], r["score"]) for r in rows]
+    matches = [
+        ParagraphMatch(
+            post_ids[r["anchor"]], r["post"], r["date"], r["anchor"], r["snippet"], parse_forms(r["matched"])
+        )
+        for r in rows
+    ]
     return Matches(matches, matched, capped=matched >= candidates)
 
 

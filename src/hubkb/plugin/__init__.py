@@ -14,6 +14,8 @@ answer that is not None).
 - `facets`: `register_facet_classes`
 - `formats`: `register_output_renderer` (.bib, .ris, .csljson)
 - `cite_pages`: `register_routes` (the citation page of a work)
+- `search`: `prepare_connection` (search SQL functions), `canned_queries` (hubkb/queries/*.sql),
+  `register_magic_parameters` (`:_hubkb_limit`, `:_hubkb_candidates`)
 
 The logic lives in library modules: Markdown and snippets in `hubkb.render`,
 citations in `hubkb.citation`, SQL in `hubkb.db`, FTS escaping in `hubkb.fts_query`.
@@ -26,14 +28,18 @@ from .cite_pages import cite_routes
 from .facets import json_array_facet
 from .formats import citation_formats
 from .pages import hubkb_templates, row_page_vars
+from .search import hubkb_canned_queries, search_magic_parameters, search_sql_functions
 from .sql_functions import hubkb_sql_functions
 
 __all__ = [
     "citation_formats",
     "cite_routes",
+    "hubkb_canned_queries",
     "hubkb_sql_functions",
     "hubkb_templates",
     "json_array_facet",
     "render_hubkb_cell",
     "row_page_vars",
+    "search_magic_parameters",
+    "search_sql_functions",
 ]

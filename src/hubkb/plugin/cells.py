@@ -9,7 +9,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
-from ..render import has_marks, snippet_html
+from ..snippets import parse_forms, snippet_html
 from .common import anchor_url, is_hubkb, when_hubkb
 
 _ANCHOR = re.compile(r"^(?P<post>[^#\s/]+)(?:#p(?P<n>\d+))?$")
@@ -22,8 +22,11 @@ def render_hubkb_cell(row, value, column, table, database, datasette):
         return None
     if table == "posts" and column == "body":
         return _body_link(row, database, datasette)
-    if table is None and column == "snippet" and has_marks(value):
-        return when_hubkb(datasette, database, lambda: snippet_html(value))
+    if table is None and column == "snippet" and "matched" in row.keys():  # noqa: SIM118 - a sqlite3.Row
+        # hubkb's search SQL: plain text, highlighted here only (JSON and CSV stay plain)
+        return when_hubkb(datasette, database, lambda: snippet_html(value, parse_forms(row["matched"])))
+    if table is None and column == "matched" and value.startswith("["):
+        return when_hubkb(datasette, database, lambda: Markup(escape(", ".join(parse_forms(value)))))
     if table is None and column == "anchor" and _ANCHOR.match(value):
         return when_hubkb(datasette, database, lambda: _anchor_link(value, database, datasette))
     return None

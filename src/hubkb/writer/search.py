@@ -8,7 +8,6 @@ suggestions from the index's own vocabulary.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz, process
 
 from ..db.lookup import open_database
-from ..db.search import CANDIDATES, MARK_CLOSE, MARK_OPEN, match_paragraphs, vocabulary
+from ..db.search import CANDIDATES, match_paragraphs, register_search_functions, vocabulary
 from ..errors import QueryError
 from ..fts_query import escape_fts, query_words
+from ..snippets import highlight
+from ..snippets import snippet_html as forms_html
 from ..text import normalise_query, strip_accents
 
 if TYPE_CHECKING:
@@ -35,8 +36,8 @@ class Hit:
     title: str
     date: str
     anchor: str  # post_id#pN: the paragraph, and its anchor on the post's page
-    snippet: str  # raw; see `snippet_html` and `snippet_parts`
-    score: float  # relevance, higher is better (bm25 negated)
+    snippet: str  # plain text; `snippet_parts` and `snippet_html` highlight its `forms`
+    forms: list[str] = field(default_factory=list)  # the forms that matched, as written
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -44,8 +45,8 @@ class Hit:
             "title": self.title,
             "date": self.date,
             "anchor": self.anchor,
-            "snippet": snippet_html(self.snippet),
-            "score": self.score,
+            "snippet": snippet_html(self),
+            "matched": self.forms,
         }
 
 
@@ -81,9 +82,10 @@ def search(db_path: Path, query: str, limit: int = 10, raw: bool = False, candid
     if not fts_query.strip():
         raise QueryError(f"nothing to search for in {query!r}: give at least one word")
     conn = open_database(db_path)
+    register_search_functions(conn, raw=raw)
     try:
         try:
-            found = match_paragraphs(conn, fts_query, limit, candidates)
+            found = match_paragraphs(conn, query, limit, candidates)
         except QueryError as exc:
             if raw:
                 raise QueryError(
@@ -92,7 +94,7 @@ def search(db_path: Path, query: str, limit: int = 10, raw: bool = False, candid
                     "or drop --raw to search for the words as typed)"
                 ) from None
             raise QueryError(f"cannot search for {query!r}: {exc}") from None
-        hits = [Hit(m.post_id, m.title, m.date, m.anchor, m.snippet, -m.score) for m in found.matches]
+        hits = [Hit(m.post_id, m.title, m.date, m.anchor, m.snippet, m.forms) for m in found.matches]
         suggestions = [] if hits else suggest(conn, query)
     finally:
         conn.close()
@@ -124,41 +126,11 @@ def suggest(conn: Connection, query: str) -> list[str]:
 # --- snippets ------------------------------------------------------------------
 
 
-def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
-    """A raw snippet as (text, highlighted) pieces, for a terminal to style."""
-    parts: list[tuple[str, bool]] = []
-    rest = snippet
-    while rest:
-        start = rest.find(MARK_OPEN)
-        if start < 0:
-            parts.append((rest, False))
-            break
-        end = rest.find(MARK_CLOSE, start)
-        end = len(rest) if end < 0 else end
-        if start:
-            parts.append((rest[:start], False))
-        parts.append((rest[start + 1 : end], True))
-        rest = rest[end + 1 :]
-    return [(text, marked) for text, marked in _merge(parts) if text]
+def snippet_parts(hit: Hit) -> list[tuple[str, bool]]:
+    """A hit's snippet as (text, highlighted) pieces, for a terminal to style."""
+    return highlight(hit.snippet, hit.forms)
 
 
-def _merge(parts: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
-    merged: list[tuple[str, bool]] = []
-    for text, marked in parts:
-        if merged and merged[-1][1] == marked:
-            merged[-1] = (merged[-1][0] + text, marked)
-        else:
-            merged.append((text, marked))
-    return merged
-
-
-def snippet_html(snippet: str) -> str:
-    """A raw snippet as HTML: the text escaped first, then highlights as <mark>."""
-    return "".join(
-        f"<mark>{html.escape(text)}</mark>" if marked else html.escape(text) for text, marked in snippet_parts(snippet)
-    )
-
-
-def snippet_text(snippet: str) -> str:
-    """A raw snippet without its highlight marks."""
-    return snippet.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+def snippet_html(hit: Hit) -> str:
+    """A hit's snippet as HTML: the text escaped first, then the matched forms as <mark>."""
+    return str(forms_html(hit.snippet, hit.forms))
