@@ -8,6 +8,12 @@ starts a fresh Datasette on the new file and sends new requests to it; requests
 already running finish on the old one, whose open file is the old, complete
 database. No request ever sees a half-written file. The metadata file is
 watched too, so an edited description shows up without a restart.
+
+The server only switches to a file fit to serve: one that opens as SQLite,
+passes `PRAGMA quick_check` and holds every table the metadata publishes
+(`hubkb.db.integrity`). An empty, truncated or overwritten file is refused with
+a log line saying why, and the previous Datasette keeps serving. The check and
+the new Datasette's setup run in a thread, so requests go on meanwhile.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from datasette.database import Database
 
 from .build import Progress, Report, build
 from .db.inspect import read_inspect_data, write_inspect_data
+from .db.integrity import database_problem
 from .errors import HubkbError, display_path
 from .paths import Resources
 
@@ -71,6 +78,30 @@ def load_metadata(path: Path) -> dict[str, Any]:
     return metadata
 
 
+def published_tables(metadata: dict[str, Any]) -> set[str]:
+    """The tables a server of this metadata publishes, their full-text tables and hubkb's build record."""
+    tables = metadata.get("databases", {}).get(DATABASE_NAME, {}).get("tables", {})
+    fts = {spec["fts_table"] for spec in tables.values() if isinstance(spec, dict) and spec.get("fts_table")}
+    return {"hubkb_build", *tables, *fts}
+
+
+class UnservableDatabase(HubkbError):
+    """The database file is missing or not fit to serve."""
+
+
+def check_servable(db_path: Path, metadata: dict[str, Any]) -> None:
+    """Raise UnservableDatabase saying why `db_path` is not fit to serve (see hubkb.db.integrity)."""
+    if not db_path.exists():
+        raise UnservableDatabase(
+            f"{display_path(db_path)}: no such database (build it with: hubkb build --db {db_path})"
+        )
+    problem = database_problem(db_path, published_tables(metadata))
+    if problem is not None:
+        raise UnservableDatabase(
+            f"{display_path(db_path)}: cannot serve it: {problem} (rebuild it with: hubkb build --full --db {db_path})"
+        )
+
+
 def inspect_data(db_path: Path) -> dict[str, Any]:
     """Datasette's precomputed counts for the database, rewritten when stale; keyed by `hubkb`."""
     entry = read_inspect_data(db_path)
@@ -81,12 +112,15 @@ def inspect_data(db_path: Path) -> dict[str, Any]:
 
 
 def make_datasette(db_path: Path, metadata_path: Path, settings: dict[str, Any] | None = None) -> Datasette:
-    """A Datasette serving `db_path` immutable as `hubkb`, with hubkb's metadata and settings."""
-    if not db_path.exists():
-        raise HubkbError(f"{display_path(db_path)}: no such database (build it with: hubkb build --db {db_path})")
+    """A Datasette serving `db_path` immutable as `hubkb`, with hubkb's metadata and settings.
+
+    Raises a HubkbError when the file is missing or not fit to serve (`check_servable`).
+    """
+    metadata = load_metadata(metadata_path)
+    check_servable(db_path, metadata)
     ds = Datasette(
         [],
-        metadata=load_metadata(metadata_path),
+        metadata=metadata,
         settings={**SETTINGS, **(settings or {})},
         inspect_data=inspect_data(db_path),
     )
@@ -117,7 +151,14 @@ def _signature(paths: list[Path]) -> tuple:
 
 
 class ReloadingApp:
-    """An ASGI app that serves the current Datasette and replaces it when its files change."""
+    """An ASGI app that serves the current Datasette and replaces it when its files change.
+
+    `watched[0]` is the database file. A new file that is not fit to serve is
+    refused and the previous Datasette goes on serving the file it has open. A
+    database changed *in place* (same inode) into one unfit to serve leaves
+    nothing intact to serve: every request then gets a 503 naming the problem,
+    until a good file takes its place.
+    """
 
     def __init__(
         self,
@@ -131,6 +172,7 @@ class ReloadingApp:
         self.log = log
         self.interval = interval
         self.datasette: Datasette | None = None
+        self.damaged: str | None = None  # why the served file, changed in place, cannot be served
         self._app: Any = None
         self._watcher: asyncio.Task | None = None
         self.reloads = 0
@@ -141,15 +183,19 @@ class ReloadingApp:
             return
         if self._app is None:
             await self._load(self._signature())
+        if self.damaged is not None and scope["type"] == "http":
+            await _unavailable(self.damaged, send)
+            return
         await self._app(scope, receive, send)
 
     def _signature(self) -> tuple:
         return _signature(self.watched)
 
     async def _load(self, signature: tuple) -> None:
-        ds = await start(self.factory())
+        # checking a large file and counting its tables take seconds: not on the event loop
+        ds = await start(await asyncio.to_thread(self.factory))
         old, self.datasette, self._app = self.datasette, ds, ds.app()
-        self.signature = signature
+        self.signature, self.damaged = signature, None
         if old is not None:
             self.reloads += 1
             asyncio.get_running_loop().call_later(GRACE_SECONDS, _close, old)
@@ -183,14 +229,42 @@ class ReloadingApp:
             if now != pending:
                 pending = now  # wait one more interval: an editor may still be writing
                 continue
-            changed = [display_path(p) for p, a, b in zip(self.watched, self.signature, now) if a != b]
-            try:
-                await self._load(now)
-                self.log(f"hubkb: {' and '.join(changed)} changed; now serving the new version")
-            except Exception as exc:
-                self.signature = now
-                self.log(f"hubkb: not reloaded, still serving the previous database: {exc}")
             pending = None
+            await self._switch(now)
+
+    async def _switch(self, now: tuple) -> None:
+        changed = [display_path(p) for p, a, b in zip(self.watched, self.signature, now) if a != b]
+        in_place = now[0] != self.signature[0] and now[0][0] == self.signature[0][0]  # same inode, new content
+        try:
+            await self._load(now)
+        except UnservableDatabase as exc:
+            self.signature = now
+            if in_place:
+                self.damaged = str(exc)
+                self.log(f"hubkb: the served file changed in place; answering 503 until a good file replaces it: {exc}")
+            else:
+                self.log(f"hubkb: not reloaded, still serving the previous database: {exc}")
+        except Exception as exc:
+            self.signature = now
+            self.log(f"hubkb: not reloaded, still serving the previous database: {exc}")
+        else:
+            self.log(f"hubkb: {' and '.join(changed)} changed; now serving the new version")
+
+
+async def _unavailable(reason: str, send) -> None:
+    body = f"503 Service Unavailable: {reason}\n".encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", b"10"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _close(ds: Datasette) -> None:
