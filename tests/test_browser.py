@@ -57,7 +57,7 @@ def page(browser: Browser):
 def test_post_page_shows_the_rendered_paragraphs(page, server: Server, tmp_path: Path) -> None:
     page.goto(f"{server.url}/hubkb/posts/{SEED_POST}#p4")
     article = page.locator("article.hubkb-body")
-    assert article.locator("> [id^=p]").count() == 7
+    assert article.locator("> .hubkb-para > [id^=p]").count() == 7
     assert page.locator("#p4").inner_text().startswith("Les auteurs de la publication The Challenge of Coproduction")
     assert page.locator("#p4").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 243, 176)"  # :target
     assert page.locator("td.col-body a").inner_text() == "Read the text (971 words)"

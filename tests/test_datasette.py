@@ -76,7 +76,10 @@ def test_posts_table_shows_a_link_not_the_rendered_body(client: Client) -> None:
 def test_injected_html_is_inert(injected: Client) -> None:
     html = injected.get(f"/hubkb/posts/{INJECTION_POST}").text
     body = html[html.index('<article class="hubkb-body"') : html.index("</article>")]
-    assert body.split("\n")[1:-1] == [
+    # each paragraph in its block, followed by its permalink
+    blocks = re.findall(r'<div class="hubkb-para">(.*)<a class="hubkb-permalink" href="#p(\d+)"[^>]*>¶</a></div>', body)
+    assert [n for _, n in blocks] == ["1", "2", "3", "4"]
+    assert [block for block, _ in blocks] == [
         '<p id="p1">Un paragraphe sûr sur la coproduction et les <b>services</b> publics.</p>',
         '<p id="p2"></p>',
         '<p id="p3"><img src="x"> une image piégée.</p>',

@@ -115,4 +115,4 @@ def test_the_wheel_carries_the_metadata() -> None:
     setup = (ROOT / "setup.py").read_text(encoding="utf-8")
     assert '"metadata.json"' in setup
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"templates/*.html"' in pyproject
+    assert '"plugin/templates/*.html"' in pyproject

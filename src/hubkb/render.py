@@ -20,7 +20,7 @@ import threading
 
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .resolve import split_paragraphs
 
@@ -108,6 +108,11 @@ def render_body(body: str) -> Markup:
     >>> str(render_body("Un *mot*.\\n\\n<script>alert(1)</script>"))
     '<p id="p1">Un <em>mot</em>.</p>\\n<p id="p2"></p>'
     """
+    return Markup("\n".join(render_paragraphs(body)))
+
+
+def render_paragraphs(body: str) -> list[Markup]:
+    """The body's paragraphs as sanitised HTML, one item a row of `paragraphs`, the N-th with id="pN"."""
     md = _markdown()
     md.reset()
     md.convert(body)
@@ -116,8 +121,8 @@ def render_body(body: str) -> Markup:
     for n, block in enumerate(split_paragraphs(body), 1):
         md.reset()
         md.references.update(references)
-        parts.append(_with_anchor(sanitise(md.convert(block)).strip(), n))
-    return Markup("\n".join(parts))
+        parts.append(Markup(_with_anchor(sanitise(md.convert(block)).strip(), n)))
+    return parts
 
 
 def _with_anchor(html: str, n: int) -> str:
@@ -125,3 +130,43 @@ def _with_anchor(html: str, n: int) -> str:
     if _FIRST_TAG.match(html):
         return _FIRST_TAG.sub(lambda m: f'<{m.group(1)} id="p{n}"', html, count=1)
     return f'<p id="p{n}">{html}</p>'
+
+
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|!?\[([^\]]*)\]\[[^\]]*\]")
+_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+_SPACES = re.compile(r"\s+")
+
+
+def plain_text(markdown_text: str) -> str:
+    """A paragraph's Markdown as plain words: links keep their text, emphasis marks go."""
+    text = _MARKDOWN_LINK.sub(lambda m: m.group(1) or m.group(2) or "", markdown_text)
+    return _SPACES.sub(" ", _MARKDOWN_EMPHASIS.sub("", text)).strip()
+
+
+def context_snippet(markdown_text: str, surface: str | None, width: int = 220) -> Markup:
+    """About `width` characters of a paragraph around the first `surface` (case-insensitive), marked.
+
+    >>> str(context_snippet("Un *texte* sur <la> Nesta et ses amis.", "nesta", width=20))
+    '…sur &lt;la&gt; <mark>Nesta</mark> et ses…'
+    """
+    text = plain_text(markdown_text)
+    at = text.casefold().find(surface.casefold()) if surface else -1
+    if at < 0:
+        cut = text[:width]
+        return Markup(escape(cut) + ("…" if len(text) > width else ""))
+    end = at + len(surface or "")
+    room = max(0, width - (end - at)) // 2
+    start, stop = max(0, at - room), min(len(text), end + room)
+    # widen to word boundaries
+    while start > 0 and text[start - 1] != " ":
+        start -= 1
+    while stop < len(text) and text[stop] != " ":
+        stop += 1
+    before, match, after = text[start:at], text[at:end], text[end:stop]
+    return Markup(
+        ("…" if start > 0 else "")
+        + str(escape(before))
+        + f"<mark>{escape(match)}</mark>"
+        + str(escape(after))
+        + ("…" if stop < len(text) else "")
+    )

@@ -9,13 +9,17 @@ same hook (Datasette calls them all and, for `render_cell`, takes the first
 answer that is not None).
 
 - `sql_functions`: `prepare_connection` (SQL functions)
-- `pages`: `prepare_jinja2_environment`, `extra_template_vars` (row pages)
+- `pages`: `extra_template_vars` (the `hubkb` flag; entity, passage and paragraph pages)
 - `cells`: `render_cell`
 - `facets`: `register_facet_classes`
 - `formats`: `register_output_renderer` (.bib, .ris, .csljson)
 - `cite_pages`: `register_routes` (the citation page of a work)
 - `search`: `prepare_connection` (search SQL functions), `canned_queries` (hubkb/queries/*.sql),
   `register_magic_parameters` (`:_hubkb_limit`, `:_hubkb_candidates`)
+
+Templates and static files are Datasette's own plugin folders,
+`plugin/templates/` (before Datasette's defaults, after a `--template-dir`) and
+`plugin/static/` (served at /-/static-plugins/hubkb/).
 
 The logic lives in library modules: Markdown and snippets in `hubkb.render`,
 citations in `hubkb.citation`, SQL in `hubkb.db`, FTS escaping in `hubkb.fts_query`.
@@ -27,7 +31,7 @@ from .cells import render_hubkb_cell
 from .cite_pages import cite_routes
 from .facets import json_array_facet
 from .formats import citation_formats
-from .pages import hubkb_templates, row_page_vars
+from .pages import hubkb_page_vars
 from .search import hubkb_canned_queries, search_magic_parameters, search_sql_functions
 from .sql_functions import hubkb_sql_functions
 
@@ -35,11 +39,10 @@ __all__ = [
     "citation_formats",
     "cite_routes",
     "hubkb_canned_queries",
+    "hubkb_page_vars",
     "hubkb_sql_functions",
-    "hubkb_templates",
     "json_array_facet",
     "render_hubkb_cell",
-    "row_page_vars",
     "search_magic_parameters",
     "search_sql_functions",
 ]

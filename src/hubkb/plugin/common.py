@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from datasette.utils import tilde_encode
 from markupsafe import Markup
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+from ..db.entities import TABLES
+
+PASSAGE_TABLES = {"definition": "definitions", "quote": "quotes"}
+
 _is_hubkb_cache: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
 
 
@@ -39,5 +41,28 @@ def anchor_url(datasette: Any, database: str, post_id: str, n: Any = None) -> st
     return f"{url}#p{n}" if n else url
 
 
-def cite_url(datasette: Any, database: str, work_id: str) -> str:
-    return datasette.urls.table(database, "works") + "/" + tilde_encode(work_id) + "/cite"
+def cite_url(datasette: Any, database: str, key: str, table: str = "works") -> str:
+    """/db/works/<id>/cite or /db/posts/<id>/cite: the citation page of a work or a post."""
+    return datasette.urls.table(database, table) + "/" + tilde_encode(key) + "/cite"
+
+
+def entity_url(datasette: Any, database: str, table: str, key: str) -> str:
+    return datasette.urls.row(database, table, tilde_encode(str(key)))
+
+
+def with_urls(value: Any, datasette: Any, database: str) -> Any:
+    """Data from `hubkb.db.entities` with links added: ``url`` on every entity reference
+    (``{"type", "id"}``), ``anchor`` (/db/posts/<id>#pN) on every place (``{"post", "n"}``)."""
+    if isinstance(value, list):
+        return [with_urls(v, datasette, database) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: with_urls(v, datasette, database) for k, v in value.items()}
+    table = TABLES.get(out.get("type") or "") or PASSAGE_TABLES.get(out.get("kind") or "")
+    if table and out.get("id") is not None:
+        out["url"] = entity_url(datasette, database, table, out["id"])
+    post = out.get("post")
+    if isinstance(post, dict) and "id" in post:
+        post.setdefault("url", entity_url(datasette, database, "posts", post["id"]))
+        out["anchor"] = anchor_url(datasette, database, post["id"], out.get("n"))
+    return out

@@ -1,4 +1,12 @@
-"""hubkb's templates, and what its row pages add: a post's rendered body, a work's reference."""
+"""What hubkb's pages add to Datasette's: the flag its templates test, and the content of entity pages.
+
+Every page of a hubkb database gets ``hubkb`` (true) so that hubkb's overrides
+of Datasette's templates (base, index, row, table) act only there. The row
+pages of people, organisations, works, terms and posts get ``hubkb_page``:
+what `hubkb.db.entities` finds about the row, with links (`common.with_urls`),
+snippets in context, and for posts the rendered body, the references and a
+"cite this passage" block for each definition and quote.
+"""
 
 from __future__ import annotations
 
@@ -6,40 +14,163 @@ import asyncio
 from typing import Any
 
 from datasette import hookimpl
-from datasette.utils import urlsafe_components
-from jinja2 import ChoiceLoader, FileSystemLoader
+from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup
 
 from .. import citation
-from ..db import queries
-from ..render import render_body
-from .common import TEMPLATES, cite_url, is_hubkb
+from ..citation.embedded import page_metadata
+from ..db import entities, lookup
+from ..render import context_snippet, render_paragraphs
+from .common import cite_url, is_hubkb, with_urls
+
+ENTITY_TABLES = ("people", "organisations", "works", "terms", "posts")
+PASSAGE_KINDS = {"definitions": "definition", "quotes": "quote"}
 
 
-@hookimpl(specname="prepare_jinja2_environment")
-def hubkb_templates(env: Any) -> None:
-    """hubkb's templates (src/hubkb/templates), after the user's and Datasette's."""
-    env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(TEMPLATES))])
+async def _any_hubkb(datasette: Any, database: str | None) -> bool:
+    if database is not None:
+        return await is_hubkb(datasette, database)
+    return any([await is_hubkb(datasette, name) for name in datasette.databases])
 
 
 @hookimpl(specname="extra_template_vars")
-def row_page_vars(database, table, view_name, request, datasette):
-    """The rendered body on a post's row page; the APA reference on a work's row page."""
-    if view_name != "row" or table not in ("posts", "works") or request is None:
-        return {}
+def hubkb_page_vars(database, table, view_name, request, datasette):
+    """``hubkb`` on hubkb's pages; ``hubkb_page`` on the row pages that hubkb fills with content."""
 
     async def inner() -> dict[str, Any]:
-        if not await is_hubkb(datasette, database):
+        if not await _any_hubkb(datasette, database):
             return {}
-        key = urlsafe_components(request.url_vars["pks"])[0]
-        db = datasette.get_database(database)
-        if table == "posts":
-            body = await queries.fetch_post_body(db.execute, key)
-            return {"hubkb_body": render_body(body)} if body is not None else {}
-        works = await queries.fetch_works(db, [key])
-        if not works:
-            return {}
-        reference = await asyncio.get_running_loop().run_in_executor(None, citation.render_html, works[0], "apa", "fr")
-        return {"hubkb_reference": Markup(reference), "hubkb_cite_url": cite_url(datasette, database, key)}
+        found: dict[str, Any] = {"hubkb": True, "hubkb_database": database or _first_hubkb(datasette)}
+        if view_name == "index":
+            found["hubkb_home"] = [
+                await home(datasette, name) for name in datasette.databases if await is_hubkb(datasette, name)
+            ]
+        if view_name == "row" and request is not None and table:
+            key = urlsafe_components(request.url_vars["pks"])[0]
+            page = await row_page(datasette, database, table, key)
+            if page is not None:
+                found["hubkb_page"] = page
+        return found
 
     return inner
+
+
+def _first_hubkb(datasette: Any) -> str | None:
+    return next(iter(datasette.databases), None)
+
+
+# The home page lists these first, in this order; then the other tables not hidden in metadata.
+HOME_ORDER = ("posts", "definitions", "quotes", "works", "people", "organisations", "terms")
+
+
+async def home(datasette: Any, database: str) -> dict[str, Any]:
+    """A hubkb database on the home page: its tables in the reading order, with counts and descriptions; its queries."""
+    db = datasette.get_database(database)
+    counts = await db.table_counts(5)
+    hidden = set(await db.hidden_table_names())
+    names = [t for t in HOME_ORDER if t in counts]
+    names += sorted(t for t in counts if t not in hidden and t not in HOME_ORDER)
+    tables = [
+        {
+            "name": name,
+            "url": datasette.urls.table(database, name),
+            "count": counts.get(name),
+            "description": datasette.metadata("description", database=database, table=name) or "",
+        }
+        for name in names
+    ]
+    queries = await datasette.get_canned_queries(database, None)
+    return {
+        "name": database,
+        "url": datasette.urls.database(database),
+        "tables": tables,
+        "queries": [
+            {
+                "url": datasette.urls.database(database) + "/" + name,
+                "title": q.get("title") or name,
+                "description": q.get("description") or "",
+            }
+            for name, q in queries.items()
+        ],
+    }
+
+
+async def row_page(datasette: Any, database: str, table: str, key: str) -> dict[str, Any] | None:
+    """The content of a row page: entities, definitions, quotes, paragraphs; None for other tables."""
+    db = datasette.get_database(database)
+    loop = asyncio.get_running_loop()
+    if table in ENTITY_TABLES:
+        data = await db.execute_fn(lambda conn: entities.PAGES[table](conn, key))
+        if data is None:
+            return None
+        page = with_urls(data, datasette, database)
+        _add_snippets(page)
+        if table in ("posts", "works"):
+            extra = await db.execute_fn(lambda conn: _citable(conn, table, key, data))
+            page.update(await loop.run_in_executor(None, _cite_blocks, table, extra))
+            page["cite_url"] = cite_url(datasette, database, key, table)
+            row_path = tilde_encode(key)
+            page["export_urls"] = {
+                fmt: datasette.urls.row(database, table, row_path, format=fmt) + "?_dl=1"
+                for fmt in ("bib", "ris", "csljson")
+            }
+        if table == "posts":
+            page["blocks"] = await loop.run_in_executor(None, render_paragraphs, data["entity"]["body"] or "")
+        return page
+    if table in PASSAGE_KINDS:
+        kind = PASSAGE_KINDS[table]
+        data = await db.execute_fn(lambda conn: entities.passage_page(conn, kind, key))
+        if data is None:
+            return None
+        page = with_urls(data, datasette, database)
+        loaded = await db.execute_fn(lambda conn: lookup.load_passage(conn, kind, key))
+        if loaded is not None:
+            page["passage"]["cite"] = await loop.run_in_executor(None, _cite_passage, loaded)
+        return page
+    if table == "paragraphs":
+        data = await db.execute_fn(lambda conn: entities.paragraph_place(conn, key))
+        return with_urls(data, datasette, database) if data is not None else None
+    return None
+
+
+def _add_snippets(page: dict[str, Any]) -> None:
+    mentions = page.get("mentions")
+    if mentions:
+        for row in mentions["rows"]:
+            row["snippet"] = context_snippet(row["text"], row["surface"])
+
+
+def _citable(conn: Any, table: str, key: str, data: dict[str, Any]) -> dict[str, Any]:
+    """What citing a post or a work needs, read in the SQL thread: the cite dicts, and the post's passages."""
+    if table == "works":
+        return {"work": lookup.load_work(conn, key)}
+    passages = [
+        loaded
+        for p in data["definitions"] + data["quotes"]
+        if (loaded := lookup.load_passage(conn, p["kind"], p["id"])) is not None
+    ]
+    return {"post": lookup.load_post(conn, key), "passages": passages}
+
+
+def _cite_blocks(table: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """The APA reference and the Zotero metadata of a post or work; a cite block per passage of a post."""
+    if table == "works":
+        csl = citation.to_csl(extra["work"])
+        return {"reference": Markup(citation.render_html(extra["work"], "apa", "fr")), "meta": page_metadata(csl)}
+    csl = citation.post_to_csl(extra["post"])
+    return {
+        "reference": Markup(citation.render_html(csl, "apa", "fr")),
+        "meta": page_metadata(csl),
+        "passage_cites": {p["id"]: _cite_passage(p) for p in extra["passages"]},
+    }
+
+
+def _cite_passage(passage: dict[str, Any]) -> dict[str, Any]:
+    """APA's secondary-source form of a definition or quote: what to write in the text, what to list."""
+    result = citation.secondhand(passage, "fr")  # type: ignore[arg-type]
+    return {
+        "in_text": result["in_text"],
+        "reference": result["read_source"],
+        "reference_html": Markup(citation.render_html(citation.post_to_csl(passage["post"]), "apa", "fr")),
+        "original": result["original"],
+    }
