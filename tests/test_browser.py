@@ -60,6 +60,7 @@ def test_post_page_shows_the_rendered_paragraphs(page, server: Server, tmp_path:
     assert article.locator("> .hubkb-para > [id^=p]").count() == 7
     assert page.locator("#p4").inner_text().startswith("Les auteurs de la publication The Challenge of Coproduction")
     assert page.locator("#p4").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 243, 176)"  # :target
+    page.locator("details.hubkb-raw summary").click()  # the raw row, folded under the content
     assert page.locator("td.col-body a").inner_text() == "Read the text (971 words)"
     page.screenshot(path=str(tmp_path / "post.png"), full_page=True)
     assert (tmp_path / "post.png").stat().st_size > 10_000
