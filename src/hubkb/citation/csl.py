@@ -12,12 +12,13 @@ periodical of an article and the site of a web page.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from typing import Any, Literal
 
@@ -159,6 +160,15 @@ def render_html(work_or_csl: Mapping[str, Any], style: Style, lang: Lang = "en")
 
 def _render(item: Mapping[str, Any], style: str, lang: str, output: str) -> str:
     csl = dict(to_csl(item) if _is_work(item) else item)
+    csl.pop("id", None)
+    # citeproc-py takes tens of milliseconds a reference: pages that cite the same
+    # post or work again (every passage of a post names the post) reuse the text.
+    return _render_once(json.dumps(csl, sort_keys=True, ensure_ascii=False, default=str), style, lang, output)
+
+
+@lru_cache(maxsize=4096)
+def _render_once(csl_json: str, style: str, lang: str, output: str) -> str:
+    csl = json.loads(csl_json)
     # citeproc-py lower-cases ids on one side only; a fixed id sidesteps that.
     csl["id"] = "item"
     if output == "html":
