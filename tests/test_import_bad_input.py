@@ -82,14 +82,15 @@ def test_no_title_and_no_date_gives_a_flagged_draft(tmp_path):
     shown = display_path(source)
     assert result.exit_code == 0
     assert result.messages == [
-        f"{shown}:1: needs review: no date found; fill in 'date' (YYYY-MM-DD)",
+        f"{shown}:1: needs review: no author found; fill in 'authors' (or keep [] for an unsigned page)",
+        f"{shown}:1: needs review: no publication date found; fill in 'date' (YYYY-MM-DD)",
         f"{shown}:1: needs review: no title found; fill in 'title'",
     ]
     draft = tmp_path / "out" / "undated-notes.md"
     assert result.written == [draft]
     assert result.summary == [
         f"{shown}: wrote {draft} (2 paragraphs, 0 definitions, 0 quotes, 0 references)",
-        f"{shown}: the draft needs review: 2 flags under 'needs_review'",
+        f"{shown}: the draft needs review: 3 flags under 'needs_review'",
     ]
     front = yaml.safe_load(draft.read_text(encoding="utf-8").split("---\n")[1])
     assert front == {
@@ -98,7 +99,8 @@ def test_no_title_and_no_date_gives_a_flagged_draft(tmp_path):
         "authors": [],
         "language": "fr",
         "needs_review": [
-            "no date found; fill in 'date' (YYYY-MM-DD) (line 1 of the source)",
+            "no author found; fill in 'authors' (or keep [] for an unsigned page) (line 1 of the source)",
+            "no publication date found; fill in 'date' (YYYY-MM-DD) (line 1 of the source)",
             "no title found; fill in 'title' (line 1 of the source)",
         ],
     }
@@ -108,7 +110,10 @@ def test_impossible_date(tmp_path):
     _source, result = run(tmp_path, "page.txt", b"Un titre\n\n31/02/2015\n\nUn paragraphe.\n")
     assert (result.extractions[0]["date"], result.extractions[0]["needs_review"]) == (
         None,
-        ["line 3: impossible date '31/02/2015'; fill in 'date'"],
+        [
+            "line 3: impossible date '31/02/2015'; fill in 'date'",
+            "line 5: no author found; fill in 'authors' (or keep [] for an unsigned page)",
+        ],
     )
 
 
@@ -116,7 +121,8 @@ def test_cp1252_is_read_with_a_warning(tmp_path):
     source, result = run(tmp_path, "page.txt", "Un été à Paris\n\n3 mars 2015\n\nDéjà là.\n".encode("cp1252"))
     assert result.messages == [
         f"{display_path(source)}:1: warning: not UTF-8 (byte 0xe9); read as Windows-1252 "
-        "(cp1252): check accented letters in the draft"
+        "(cp1252): check accented letters in the draft",
+        f"{display_path(source)}:5: needs review: no author found; fill in 'authors' (or keep [] for an unsigned page)",
     ]
     assert (result.extractions[0]["title"], result.extractions[0]["paragraphs"]) == ("Un été à Paris", ["Déjà là."])
 

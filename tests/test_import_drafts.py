@@ -124,7 +124,12 @@ def test_every_fixture_passes_check_after_acceptance(empty_corpus: Path):
     assert result.exit_code == 0
     assert len([p for p in result.written if p.suffix == ".md"]) == len(PAGES) == 12
     report = check(empty_corpus, SCHEMA)
-    assert (report.posts, report.definitions, report.quotes, report.warnings) == (12, 31, 20, [])
+    assert (report.posts, report.definitions, report.quotes) == (12, 31, 20)
+    # the two unsigned posts keep their review flag ("no author found") until a reviewer removes it
+    assert [(Path(w.path).name, w.message) for w in report.warnings] == [
+        ("2014-12-01-designers-et-agents-publics-la-coproduction-a-epreuve.md", "unknown key 'needs_review'"),
+        ("2015-02-09-innovation-sociale-quand-les-habitants-inventent-le-service.md", "unknown key 'needs_review'"),
+    ]
     names = sorted(p.name for p in (empty_corpus / "posts").glob("*.md"))
     assert names == [
         "2014-08-27-vous-avez-dit-coproduction.md",

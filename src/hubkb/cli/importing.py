@@ -39,6 +39,12 @@ def import_command(
     \b
     hubkb import OUT/YYYY-MM-DD-slug.proposals.yaml --accept
     """
+    from ..errors import HubkbError
+    from ..importer.extra import missing, missing_message
+
+    absent = missing()
+    if absent:
+        raise HubkbError(missing_message(absent))
     from ..importer import import_files  # the importer's lexicons load only for this command
 
     result = import_files(list(files), corpus, out, as_json, force, accept)

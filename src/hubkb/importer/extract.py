@@ -12,7 +12,7 @@ from .aliases import AliasTable
 from .names import Names
 from .passages import Passage, PassageFinder
 from .references import Reference, body_works, merge, parse_item, publisher_name
-from .scrape import Layout, find_layout, split_blocks
+from .scrape import Layout, PageHints, find_layout, split_blocks
 
 
 @dataclass
@@ -45,9 +45,8 @@ class Extraction:
         return [k for k, a in self.names.agents.items() if a.kind == "person" and k in used]
 
     def organisations(self) -> list[str]:
-        used = self.names.used() | {
-            a.organisation for k, a in self.names.agents.items() if k in self.names.used() and a.organisation
-        }
+        named = self.names.used()
+        used = named | {a.organisation for k, a in self.names.agents.items() if k in named and a.organisation}
         return [k for k, a in self.names.agents.items() if a.kind == "organisation" and k in used]
 
     def as_json(self) -> dict:
@@ -113,8 +112,10 @@ class Extraction:
         }
 
 
-def extract(text: str, source: str, resolver: Resolver, aliases: AliasTable) -> Extraction:
-    layout = find_layout(split_blocks(text))
+def extract(
+    text: str, source: str, resolver: Resolver, aliases: AliasTable, hints: PageHints | None = None
+) -> Extraction:
+    layout = find_layout(split_blocks(text), hints)
     paragraphs = [b.written for b in layout.paragraphs]
     lines = [b.line for b in layout.paragraphs]
     names = Names(resolver, aliases)
@@ -157,20 +158,14 @@ def _authors(byline: list[str], resolver: Resolver, line: int) -> tuple[list[str
 def _dedupe(references: list[Reference]) -> list[Reference]:
     """Two items naming the same work (same known work, title or URL) are one reference."""
     out: list[Reference] = []
+    seen: dict[str, Reference] = {}
     for ref in references:
         key = ref.work_id or (fold(ref.title) if ref.title else None) or (re.sub(r"/+$", "", ref.url or "") or None)
-        twin = next(
-            (
-                r
-                for r in out
-                if key
-                and key
-                == (r.work_id or (fold(r.title) if r.title else None) or (re.sub(r"/+$", "", r.url or "") or None))
-            ),
-            None,
-        )
+        twin = seen.get(key) if key else None
         if twin is None:
             out.append(ref)
+            if key:
+                seen[key] = ref
         else:
             twin.body.extend(ref.body)
             twin.url = twin.url or ref.url

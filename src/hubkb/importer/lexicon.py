@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .rules import RuleTable
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -277,3 +279,195 @@ accompagnent mène mènent porte portent défend défendent réunit réunissent 
 soutient soutiennent définit définissent explique expliquent rappelle rappellent estime estiment souligne
 soulignent affirme affirment conduit conduisent expérimente expérimentent développe développent
 """)
+
+
+# --- dates (dates.py) --------------------------------------------------------------------------------
+
+MONTH_NAMES = sorted(
+    set(MONTHS) | {"février", "févr", "fév", "août", "décembre", "déc", "juil.", "sept.", "oct.", "nov.", "déc."},
+    key=len,
+    reverse=True,
+)
+_MONTH_ALT = "|".join(re.escape(m.rstrip(".")) for m in MONTH_NAMES)
+_WEEKDAY_ALT = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+DATE_EXPRESSION = re.compile(
+    r"(?<![\w/.-])(?:"
+    r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d\d"  # 27/08/2014, 27.08.2014
+    r"|(?:19|20)\d\d-\d{1,2}-\d{1,2}"  # 2015-01-12
+    rf"|(?:(?:{_WEEKDAY_ALT})\s*,?\s+)?(?:1er|1re|\d{{1,2}})\s+(?:{_MONTH_ALT})\.?\s*,?\s+(?:19|20)\d\d"  # mardi 19 mai 2015
+    rf"|(?:(?:{_WEEKDAY_ALT})\s*,?\s+)?(?:{_MONTH_ALT})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"  # March 3, 2015
+    r")(?![\w/-])",
+    re.IGNORECASE,
+)
+DAY_ORDINAL = re.compile(r"\b(1)(?:er|re)\b", re.IGNORECASE)  # dateparser reads "1er", not "1re"
+# What the words before a date say it dates (matched whole, case-insensitively, once stripped of dashes
+# and colons). An update or upload date never dates the post.
+DATE_CUES = [
+    (
+        "update",
+        re.compile(
+            r"(?:(?:dernière\s+)?mise?\s+à\s+jour|modifiée?|actualisée?|révisée?|(?:last\s+)?updated|modified)"
+            r"(?:\s+(?:le|on|:))?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "upload",
+        re.compile(r"(?:upload(?:ed)?|téléversée?|ajoutée?|added|déposée?|date\s+d['’]ajout)(?:\s+(?:le|on))?", re.I),
+    ),
+    (
+        "publication",
+        re.compile(
+            r"(?:(?:publiée?|postée?|posted|published|mise?\s+en\s+ligne|écrite?|rédigée?|parue?)(?:\s+(?:le|on))?"
+            r"|date(?:\s+de\s+publication)?|le|on|(?:article\s+du\s+)?(?:numéro|n°)\s*\d+)?",
+            re.IGNORECASE,
+        ),
+    ),
+]
+DATE_LEAD = re.compile(r"^\s*[A-ZÀ-Þ][\w’'-]*\s+")  # "Vidéo Publié le …": one kind label before the cue
+MAX_DATE_LINE_WORDS = 8  # words a date line may hold besides its dates and cues ("par Régis Chatellier")
+
+
+# --- page layout (scrape.py) -----------------------------------------------------------------------
+
+# Lines that are chrome wherever they stand (matched whole, each a named entry with an example).
+LINE_CHROME = RuleTable(
+    "line chrome",
+    [
+        ("views", r"[\d\s\u00a0\u202f.,]+(?:k\s*)?(?:views?|vues?|lectures?|consultations?)$", "1 284 views"),
+        (
+            "likes",
+            r"[\d\s\u00a0\u202f.,]+(?:likes?|j[’']aime|partages?|shares?|downloads?|téléchargements?|favoris)$",
+            "12 likes",
+        ),
+        ("transcript", r"(?:transcript|transcription|texte\s+intégral)\s*:?$", "TRANSCRIPT"),
+        ("page marker", r"(?:page|slide|diapositive)\s+\d+\s*:?$", "Page 2:"),
+        (
+            "price",
+            r"(?:\d[\d\s\u00a0\u202f]*(?:[.,]\d{1,2})?\s*(?:€|eur|euros?)|[€$£]\s*\d[\d\s.,]*)(?:\s*(?:ttc|ht))?$",
+            "129 €",
+        ),
+        (
+            "shop",
+            r"(?:ajouter\s+au\s+panier|add\s+to\s+cart|acheter|commander|panier(?:\s*\(\d+\))?|boutique|s['’]abonner"
+            r"|abonnez-vous\b.*|je\s+m['’]abonne|offre\s+(?:intégrale|numérique|papier|découverte|d['’]essai)"
+            r"|déjà\s+abonné.*|se\s+connecter|connexion|s['’]inscrire|mon\s+compte|kiosque)$",
+            "Ajouter au panier",
+        ),
+        ("payment", r"paiement\s+sécurisé\b.*$", "Paiement sécurisé : CB, Visa, Mastercard"),
+        (
+            "paper issue",
+            r"(?:le\s+)?(?:numéro|n°)\s*\d+\s+en\s+version\s+(?:papier|numérique)$",
+            "Le numéro 146 en version papier",
+        ),
+        ("paywall offer", r"accès\s+illimité\b.*$", "Accès illimité à tous les articles"),
+        (
+            "share",
+            r"(?:partager|share)(?:\s+(?:la\s+page|cet\s+article|ceci|this|sur\s+\w+))?\s*(?::.{0,80})?$"
+            r"|(?:facebook|twitter|linkedin|e-?mail|courriel|whatsapp|mastodon|bluesky|pinterest)"
+            r"(?:\s*[|/,·]\s*(?:facebook|twitter|linkedin|e-?mail|courriel|whatsapp|mastodon|bluesky|pinterest))*$"
+            r"|envoyer\s+(?:cette\s+page|l['’]article|à\s+un\s+ami|par\s+(?:e-?mail|courriel))\b.*$"
+            r"|(?:imprimer|print|copier\s+le\s+lien|j[’']aime\s+chargement…?|tweeter)$",
+            "Envoyer cette page à un ami",
+        ),
+        (
+            "skip link",
+            r"aller\s+(?:au|à\s+la)\s+(?:contenu|menu|recherche|navigation|pied\s+de\s+page)(?:\s+principal)?$"
+            r"|skip\s+to\s+(?:main\s+)?content$",
+            "Aller au contenu principal",
+        ),
+        (
+            "search box",
+            r"(?:rechercher|recherche|search)(?:\s+(?:un\s+document|sur\s+le\s+site|dans\s+le\s+site))?\s*(?:…|\.\.\.)?\s*:?$",
+            "Rechercher un document",
+        ),
+        (
+            "reading time",
+            r"(?:temps\s+de\s+)?lecture\s*:?\s*\d+\s*(?:min(?:utes?)?|mn)\.?$",
+            "Temps de lecture : 4 minutes",
+        ),
+        ("image file", r"\S+\.(?:jpe?g|png|gif|webp|svg|tiff?|avif)$", "inauguration-chaire-usl.jpg"),
+        (
+            "legal",
+            r"(?:mentions\s+légales|plan\s+du\s+site|accessibilité\b.*|données\s+personnelles|gestion\s+des\s+cookies"
+            r"|conditions\s+(?:générales|d['’]utilisation)\b.*|(?:politique\s+de\s+)?confidentialité|cgu|cgv|©.*"
+            r"|copyright\b.*|tous\s+droits\s+réservés.*|à\s+propos\s+aide\b.*)$",
+            "Mentions légales",
+        ),
+        ("republic", r"république\s+française$", "République française"),
+        ("reply", r"(?:répondre|reply|signaler|report|intégrer|embed|télécharger(?:\s.{0,60})?|download)$", "Répondre"),
+        ("feedback", r"(?:oui|non|yes|no|votre\s+(?:nom|message|e-?mail)|envoyer|valider)\s*\*?$", "Votre message"),
+        (
+            "breadcrumb",
+            r"(?:accueil|home)\s*(?:[›>»/|]|&gt;).*$|[^›>»]{1,60}(?:\s+[›>»]\s+[^›>»]{1,160}){2,}$",
+            "Accueil › Actualités › Innovation publique",
+        ),
+        ("menu", r"(?:menu|navigation|accueil|home|sommaire)$", "Menu"),
+    ],
+)
+# Lines after which nothing belongs to the article: comments, related items, paywall, taxonomy, share.
+END_OF_ARTICLE = RuleTable(
+    "end of article",
+    [
+        (
+            "comments",
+            r"(?:\d+\s+)?(?:réflexions?|commentaires?|réactions?|comments?|réponses?)(?:\s+(?:sur|à|to|on)\b.*)?$",
+            "2 réflexions sur « Concevoir avec les usagers »",
+        ),
+        (
+            "comment form",
+            r"(?:laisser|écrire|poster|ajouter)\s+un\s+commentaire.*$|leave\s+a\s+(?:reply|comment).*$"
+            r"|réagir(?:\s+à\s+cet\s+article)?\s*:?$",
+            "Laisser un commentaire",
+        ),
+        (
+            "related",
+            r"(?:sur\s+le\s+même\s+(?:sujet|thème)|dans\s+la\s+même\s+rubrique|(?:articles?|billets?|publications?"
+            r"|actualités?)\s+(?:récent(?:e)?s?|similaires|liée?s|populaires|associée?s)|documents?\s+similaires"
+            r"|vous\s+aimerez\s+aussi|related\s+(?:posts|articles)|you\s+may\s+also\s+like)\s*:?$",
+            "Sur le même sujet",
+        ),
+        (
+            "paywall",
+            r"(?:cet\s+article\s+est\s+réservé\s+aux\s+abonnés|il\s+vous\s+reste\s+\d+\s*%|la\s+suite\s+est\s+réservée"
+            r"|réservé\s+aux\s+abonnés|pour\s+lire\s+la\s+suite)\b.*$",
+            "Cet article est réservé aux abonnés",
+        ),
+        (
+            "taxonomy",
+            r"(?:catégories?|étiquettes|tags|mots[- ]clés|thématiques?|thèmes?|rubriques?|classé\s+dans)\s*:.*$",
+            "Thématiques :",
+        ),
+        (
+            "share block",
+            r"(?:partager(?:\s+(?:la\s+page|cet\s+article|ceci))?|share(?:\s+this)?)\s*:?$",
+            "Partager la page",
+        ),
+        ("feedback", r"cette\s+page\s+vous\s+a-t-elle\s+été\s+utile.*$", "Cette page vous a-t-elle été utile ?"),
+        ("powered by", r"(?:propulsé\s+par|powered\s+by|fièrement\s+propulsé)\b.*$", "Propulsé par WordPress"),
+        ("previous or next", r"←.*$|.{1,120}→$", "← Un an de budget participatif au collège Jean-Moulin"),
+    ],
+)
+# Labels that say what kind of page it is, above a title: never a title themselves.
+KIND_LABELS = _words("""
+actualité actualités entretien entretiens interview interviews tribune tribunes dossier dossiers enquête
+enquêtes reportage reportages portrait portraits chronique chroniques billet billets vidéo vidéos podcast
+podcasts ressources ressource recherche analyse analyses décryptage opinion opinions éditorial édito brève
+brèves agenda événement événements communiqué article articles blog news témoignage témoignages focus
+""")
+KIND_LABEL_PHRASES = ("communiqué de presse", "point de vue", "à la une", "retour d’expérience", "retour d'expérience")
+# A byline: who wrote (or collected) the page's text.
+BYLINE = re.compile(
+    r"^(?:propos\s+recueillis\s+par|(?:interview|entretien)\s+réalisée?\s+par|(?:article\s+|billet\s+|texte\s+)?"
+    r"(?:rédigé|écrit|signé|proposé|publié|posted|written)\s+(?:par|by)|par|by|texte\s*:|auteur(?:e|s)?\s*:)\s+",
+    re.IGNORECASE,
+)
+MAX_BYLINE_WORDS = 12  # a byline names a few people, maybe an affiliation; a longer line is a sentence
+WRAPPED_LINE = 120  # longer than any hard-wrapped line: a block with such a line holds a paragraph a line
+MAX_TITLE_WORDS = 25
+MAX_TITLE_CHARS = 200
+HEADER_BLOCK_CHARS = 200  # a block this long is body text: the header (chrome, title, date) ends before it
+MENU_ITEM_WORDS = 3  # a menu item has at most this many words ...
+MENU_MIN_ITEMS = 3  # ... and a menu at least this many items
+BYLINE_SEARCH = 3  # a byline may stand among the first blocks of the body (after a standfirst)
+LOST_HYPHEN = re.compile(r"(?<=[a-zà-öø-ÿ]{2})- (?=[a-zà-öø-ÿ]{2})(?!(?:et|ou|and|or)\b)")  # "con- ception"

@@ -97,6 +97,10 @@ class Names:
         self.blocked: list[list[tuple[int, int]]] = []  # spans no name may overlap (work titles)
         self.messages: list[tuple[int, str]] = []
         self._group = 0
+        self._by_surname: dict[str, list[str]] = {}  # folded family name -> person keys (linear lookups)
+        self._org_pattern: tuple[int, re.Pattern[str] | None] = (-1, None)  # (variants seen, their pattern)
+        self._surname_cache: tuple[tuple[int, int], dict[str, str]] = ((-1, -1), {})
+        self._renames = 0  # how many times an agent's display name changed (the surname table's version)
 
     # --- registering --------------------------------------------------------
 
@@ -108,14 +112,16 @@ class Names:
         if key is None:
             key = f"person:{len(self.agents)}"
             self.agents[key] = Agent("person", written, line=line)
+            self._index_person(key, written)
         agent = self.agents[key]
-        if written not in agent.variants:
-            agent.variants.append(written)
+        self.add_variant(key, written)
         agent.seen_in.add(seen_in)
         if agent.entry_id is None:
             self._resolve(agent, written, "person", line)
+            self._index_person(key, agent.name)
         if agent.entry_id is None and fullness(parts) > fullness(name_parts(agent.name)):
             agent.name = written
+            self._renames += 1
         return key
 
     def organisation(self, written: str, seen_in: str, line: int = 0) -> str:
@@ -131,22 +137,36 @@ class Names:
             ):
                 if agent.entry_id is None and len(written) > len(agent.name):
                     agent.name = written  # "La 27e Région" is fuller than "27e Région"
+                    self._renames += 1
                 break
         else:
             key = f"organisation:{len(self.agents)}"
             self.agents[key] = Agent("organisation", written, line=line)
             self._resolve(self.agents[key], written, "organisation", line)
         agent = self.agents[key]
-        if written not in agent.variants:
-            agent.variants.append(written)
+        self.add_variant(key, written)
         agent.seen_in.add(seen_in)
         return key
+
+    def add_variant(self, key: str, written: str) -> None:
+        """Record a written form of an agent (and index a person's family name)."""
+        agent = self.agents[key]
+        if written not in agent.variants:
+            agent.variants.append(written)
+            if agent.kind == "person":
+                self._index_person(key, written)
+
+    def _index_person(self, key: str, written: str) -> None:
+        surname = name_parts(written)[1]
+        if surname and key not in self._by_surname.setdefault(surname, []):
+            self._by_surname[surname].append(key)
 
     def _resolve(self, agent: Agent, written: str, kind: str, line: int) -> None:
         match = self.resolver.agents.lookup(written)
         if match is None or match.entry.kind != kind:
             return
         agent.entry_id, agent.name = match.entry.id, match.entry.name
+        self._renames += 1
         if not match.exact:
             agent.fuzzy = written
             self.messages.append(
@@ -161,11 +181,7 @@ class Names:
         first, surname = parts
         if not surname:
             return None
-        candidates = [
-            k
-            for k, a in self.agents.items()
-            if a.kind == "person" and any(name_parts(v)[1] == surname for v in [a.name, *a.variants])
-        ]
+        candidates = self._by_surname.get(surname, [])
         if not first:
             return candidates[0] if len(candidates) == 1 else None
         for key in candidates:
@@ -213,8 +229,7 @@ class Names:
                     if span.kind == "person"
                     else self.organisation(label, "body", line)
                 )
-                if surface not in self.agents[key].variants:
-                    self.agents[key].variants.append(surface)
+                self.add_variant(key, surface)
                 self._add(n, span.start, span.end, key)
         taken = [(s.start, s.end) for s in self.known[n]]
         for m in NAME_RUN.finditer(text):
@@ -314,25 +329,38 @@ class Names:
 
     def _organisation_forms(self, n: int, text: str) -> None:
         """An organisation found once is found wherever the post writes it the same way."""
-        for key, agent in list(self.agents.items()):
-            if agent.kind != "organisation":
-                continue
-            for variant in agent.variants:
-                if len(variant) < 3:
-                    continue
-                for m in re.finditer(rf"(?<![\w-]){re.escape(variant)}(?![\w-])", text):
-                    self._add(n, m.start(), m.end(), key)
+        pattern, keys = self._organisation_pattern()
+        if pattern is None:
+            return
+        for m in pattern.finditer(text):
+            self._add(n, m.start(), m.end(), keys[m.group(0)])
+
+    def _organisation_pattern(self) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+        """One alternation of every organisation form written so far (rebuilt only when a form is added)."""
+        keys = {v: k for k, a in self.agents.items() if a.kind == "organisation" for v in a.variants if len(v) >= 3}
+        if self._org_pattern[0] != len(keys):
+            alternation = "|".join(re.escape(v) for v in sorted(keys, key=len, reverse=True))
+            self._org_pattern = (len(keys), re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])") if keys else None)
+        return self._org_pattern[1], keys
+
+    def _surnames(self) -> dict[str, str]:
+        """Family name -> person key, the last person of that name winning; rebuilt only when names change."""
+        state = (len(self.agents), self._renames)
+        if self._surname_cache[0] != state:
+            table = {a.surname: k for k, a in self.agents.items() if a.kind == "person" and a.surname}
+            self._surname_cache = (state, table)
+        return self._surname_cache[1]
 
     def _short_forms(self, n: int, text: str, line: int) -> None:
         """'Ostrom E.', 'qu’Ostrom', 'Harris': a family name of someone the post already names in full."""
-        surnames = {a.surname: k for k, a in self.agents.items() if a.kind == "person" and a.surname}
+        surnames = self._surnames()
         for m in INITIAL_AFTER.finditer(text):
             if fold(m.group(1)) in surnames:
                 self._add(n, m.start(), m.end(), self.person(f"{m.group(2)} {m.group(1)}", "body", line))
         for m in SINGLE.finditer(text):
             key = surnames.get(fold(m.group(1)))
-            if key and self._add(n, m.start(1), m.end(1), key) and m.group(1) not in self.agents[key].variants:
-                self.agents[key].variants.append(m.group(1))
+            if key and self._add(n, m.start(1), m.end(1), key):
+                self.add_variant(key, m.group(1))
 
     def _affiliations(self, n: int, text: str, line: int) -> None:
         """'X (Org)', '(X, Org)', 'X, de Org': the organisation a person is stated to belong to."""
@@ -373,9 +401,12 @@ class Names:
         return key is not None and "body" in self.agents[key].seen_in
 
     def _person_key(self, written: str) -> str | None:
+        """The person written exactly so (after folding), if any."""
         folded = fold(written)
-        for key, agent in self.agents.items():
-            if agent.kind == "person" and folded in (fold(v) for v in [agent.name, *agent.variants]):
+        surname = name_parts(written)[1]
+        for key in self._by_surname.get(surname, []):
+            agent = self.agents[key]
+            if folded in (fold(v) for v in [agent.name, *agent.variants]):
                 return key
         return None
 

@@ -235,6 +235,12 @@ class PassageFinder:
         self.known_terms = known_terms  # folded alias -> label
         self.cue_terms = self._cue_terms()
         self.post_terms = self._post_terms()
+        self.candidates = {_singular(fold(t)): t for t in self.post_terms}
+        self.candidates.update({_singular(alias): label for alias, label in self.known_terms.items()})
+        self._post_subject: dict[str, float] | None = None  # term scores over the whole post, computed once
+        self.works_in: dict[int, list[BodyWork]] = {}
+        for w in works:
+            self.works_in.setdefault(w.n, []).append(w)
         self.pronoun_via: str | None = None  # the relay of the last pronoun's antecedent ("X, cité par Z")
 
     def find(self) -> list[Passage]:
@@ -256,7 +262,7 @@ class PassageFinder:
     # --- quotations ---
 
     def _read_quote(self, n: int, text: str, q: Quote, lead_start: int, starts: list[int]) -> Passage | None:
-        if any(w.n == n and w.start <= q.text_start < w.end for w in self.works):
+        if any(w.start <= q.text_start < w.end for w in self.works_in.get(n, [])):
             return None  # a title in quotation marks
         lead = text[lead_start : q.start]
         words = len(text[q.text_start : q.text_end].split())
@@ -401,8 +407,7 @@ class PassageFinder:
 
     def _context_term(self, n: int, text: str, lead: str, at: int, quoted: str, by: list[str] = ()) -> str | None:
         """The term the surrounding text is about: weighted counts of known, introduced and defined terms."""
-        candidates = {_singular(fold(t)): t for t in self.post_terms}
-        candidates.update({_singular(alias): label for alias, label in self.known_terms.items()})
+        candidates = self.candidates
         pronoun = re.search(
             r"\b(la|le|les|l['’])\s*(?:en\s+)?(?:d[ée]fini|désign|qualifi|décri|présent|résum)\w*\s*\S*\s*$",
             lead,
@@ -436,7 +441,9 @@ class PassageFinder:
             if self._label(term) in scores:
                 scores[self._label(term)] += 2
         if not scores:  # the post's own subject
-            scores = _term_scores([(self.title, 2), *((p, 1) for p in self.paragraphs)], candidates)
+            if self._post_subject is None:
+                self._post_subject = _term_scores([(self.title, 2), *((p, 1) for p in self.paragraphs)], candidates)
+            scores = dict(self._post_subject)
         if not scores:
             return None
         return max(scores.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
@@ -581,7 +588,7 @@ class PassageFinder:
         return None
 
     def _work(self, n: int, start: int, end: int) -> BodyWork | None:
-        inside = [w for w in self.works if w.n == n and start <= w.start and w.end <= end]
+        inside = [w for w in self.works_in.get(n, []) if start <= w.start and w.end <= end]
         return inside[-1] if inside else None
 
 

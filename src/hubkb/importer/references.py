@@ -283,6 +283,7 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
     """Works the body cites: known titles, titles announced by a noun, and section titles found again."""
     found: list[BodyWork] = []
     for n, text in enumerate(paragraphs):
+        first = len(found)  # found[first:] are this paragraph's works: overlap checks never rescan the others
         for span in names.known[n]:
             if span.kind == "work":
                 found.append(BodyWork(n, span.start, span.end, text[span.start : span.end], None, [], span.id))
@@ -295,7 +296,7 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
             if m.group("names"):
                 authors = [k for g in names.groups_in(n, m.start("names"), m.end("names")) for k in (x.key for x in g)]
             kind = WORK_TYPES.get(m.group("noun").lower(), "report") if m.group("noun") else None
-            same = next((w for w in found if w.n == n and w.start <= start < w.end), None)
+            same = next((w for w in found[first:] if w.start <= start < w.end), None)
             if same is not None:  # a known title: the cue adds its authors and type
                 same.authors = same.authors or authors
                 same.type = same.type or kind
@@ -305,14 +306,16 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
                 continue  # "le film de X" without a title: the name is no title
             match = resolver.works.lookup(title)
             found.append(BodyWork(n, start, end, title, kind, authors, match.entry.id if match else None))
-        for m in _URL.finditer(text):  # a page the body links to
+        for m in _URL.finditer(text):  # a page the body links to (a Markdown link's target is no citation)
+            if text[max(0, m.start() - 2) : m.start()] == "](":
+                continue
             found.append(BodyWork(n, m.start(), m.end(), m.group(0), "webpage", [], None))
         for ref in section:
             if ref.title and len(ref.title) > 3:
                 for m in re.finditer(rf"(?<!\w){re.escape(ref.title)}(?!\w)", text):
                     if _opens_longer_quote(text, m.start(), m.end()):
                         continue  # "« Le règlement de Bologne a changé … »": a quoted sentence, not the title
-                    if not any(w.n == n and w.start <= m.start() < w.end for w in found):
+                    if not any(w.start <= m.start() < w.end for w in found[first:]):
                         found.append(BodyWork(n, m.start(), m.end(), ref.title, None, [], ref.work_id))
     for work in found:
         names.block(work.n, work.start, work.end)
@@ -392,15 +395,21 @@ def _names_after(work: BodyWork, text: str, names: Names) -> list[str]:
 def merge(section: list[Reference], works: list[BodyWork], lines: list[int]) -> list[Reference]:
     """Section items first, then body-only works; a body citation of a listed work joins its item."""
     refs = list(section)
+    by_key: dict[str, Reference] = {}  # body-only works by id and folded title: each lookup is a dict access
+    by_url = {r.url.rstrip("/"): r for r in reversed(section) if r.url}
     for work in works:
-        target = next((r for r in refs if _same_work(r, work)), None)
+        target = (
+            next((r for r in section if _same_work(r, work)), None)
+            or by_key.get(work.work_id or "")
+            or by_key.get(fold(work.title))
+        )
         if target is None and _URL.fullmatch(work.title):
             url = work.title if work.title.startswith("http") else "http://" + work.title
-            target = next((r for r in refs if r.url and r.url.rstrip("/") == url.rstrip("/")), None) or Reference(
-                raw=work.title, line=lines[work.n], url=url, type="webpage", in_section=False
-            )
-            if target not in refs:
+            target = by_url.get(url.rstrip("/"))
+            if target is None:
+                target = Reference(raw=work.title, line=lines[work.n], url=url, type="webpage", in_section=False)
                 refs.append(target)
+                by_url[url.rstrip("/")] = target
         if target is None:
             target = Reference(
                 raw=work.title,
@@ -412,6 +421,9 @@ def merge(section: list[Reference], works: list[BodyWork], lines: list[int]) -> 
                 authors=list(work.authors),
             )
             refs.append(target)
+            by_key[fold(work.title)] = target
+            if work.work_id:
+                by_key[work.work_id] = target
         target.body.append((work.n, work.start, work.end))
         if not target.authors and work.authors:
             target.authors = list(work.authors)

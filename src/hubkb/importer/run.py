@@ -92,7 +92,7 @@ def import_files(
         if source.text is None:
             _refuse(result, shown, source.refusal or "nothing to import")
             continue
-        e = extract(source.text, shown, ctx.resolver, ctx.aliases)
+        e = extract(source.text, shown, ctx.resolver, ctx.aliases, source.hints)
         result.messages.extend(f"{shown}:{line}: warning: {what}" for line, what in sorted(e.notes))
         result.messages.extend(f"{shown}:{line}: needs review: {what}" for line, what in e.review)
         data = e.as_json()

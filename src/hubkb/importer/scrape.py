@@ -13,7 +13,27 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import MONTHS, NOT_NAMES, STOPWORDS, WEEKDAYS
+from ..text import fold
+from .dates import FoundDate, date_line, publication
+from .lexicon import (
+    BYLINE,
+    BYLINE_SEARCH,
+    END_OF_ARTICLE,
+    HEADER_BLOCK_CHARS,
+    KIND_LABEL_PHRASES,
+    KIND_LABELS,
+    LINE_CHROME,
+    LOST_HYPHEN,
+    MAX_BYLINE_WORDS,
+    MAX_TITLE_CHARS,
+    MAX_TITLE_WORDS,
+    MENU_ITEM_WORDS,
+    MENU_MIN_ITEMS,
+    NOT_NAMES,
+    STOPWORDS,
+    WRAPPED_LINE,
+)
+from .rules import rule
 
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u2009\u200a]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
@@ -23,6 +43,7 @@ _BLANK = " \t\u00a0\u202f\u2007\u2009\u200a"
 _BULLET = re.compile(r"^\s*(?:[-–—•*·▪►>]|\d{1,2}[.)])(?=\s|$)\s*")
 # A tweet widget's heading ("Tweets de @Hubservateur") heads a block of its own even when the tweets
 # follow it without a blank line, so the tweets never join the line before it.
+_SEPARATOR_CHROME = {e for e in LINE_CHROME.entries if e.name in ("page marker", "transcript")}
 _TWEETS_HEADING = re.compile(r"^\s*(?:tweets?\s+(?:de|by|from|par)\s+@\w+|twitter\s*:?\s*@\w+)\s*:?\s*$", re.IGNORECASE)
 
 
@@ -31,6 +52,7 @@ class Block:
     text: str  # spaces normalised: one plain space between words
     line: int  # 1-based line of the source text where the block starts
     raw: str = ""  # as written, only trimmed (no-break spaces inside are kept, as the corpus keeps them)
+    menu: bool = False  # a run of short navigation items ("Accueil / Le labo / Nos chantiers / Contact")
 
     @property
     def written(self) -> str:
@@ -41,28 +63,63 @@ def clean_line(text: str) -> str:
     return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
+@rule
+def is_menu(lines: list[str]) -> bool:
+    """Navigation items, one a line or spaced on one line: ['Accueil', 'Le labo', 'Nos chantiers', 'Contact'] -> True."""
+    items = [clean_line(x) for x in lines if clean_line(x)]
+    if len(items) == 1:
+        items = [clean_line(x) for x in re.split(r" {3,}|\t+|\s+[|·•]\s+", lines[0].strip(_BLANK)) if clean_line(x)]
+    return len(items) >= MENU_MIN_ITEMS and all(
+        len(x.split()) <= MENU_ITEM_WORDS and not re.search(r"[.!?:;,]$", x) for x in items
+    )
+
+
+@rule
+def repair_hyphens(text: str) -> str:
+    """Words cut by a lost hyphenation joined again: 'la con- ception' -> 'la conception'."""
+    return LOST_HYPHEN.sub("", text)
+
+
 def split_blocks(text: str) -> list[Block]:
-    """Blocks separated by blank lines; bulleted lines inside a block become blocks of their own."""
+    """Blocks separated by blank lines; inside a block, bulleted lines, the lines after a references heading,
+    and every line of a block holding a line longer than a wrapped one become blocks of their own."""
     blocks: list[Block] = []
     current: list[tuple[int, str]] = []
 
     def flush() -> None:
         if not current:
             return
+        one_a_line = any(len(clean_line(line)) > WRAPPED_LINE for _, line in current)
         parts: list[tuple[int, list[str]]] = []
+        after_heading = False
         for n, line in current:
-            if not parts or _BULLET.match(line) or _TWEETS_HEADING.match(line):
+            cleaned = clean_line(line)
+            found = references_heading(cleaned)
+            heading = found is not None and not (found.group("rest") or "").strip()
+            if (
+                not parts
+                or one_a_line
+                or after_heading
+                or heading
+                or _BULLET.match(line)
+                or _TWEETS_HEADING.match(line)
+                or LINE_CHROME.match(cleaned) in _SEPARATOR_CHROME
+            ):
                 parts.append((n, [line]))
-            elif _TWEETS_HEADING.match(parts[-1][1][-1]):
-                parts.append((n, [line]))  # the tweets after the heading
+            elif (
+                _TWEETS_HEADING.match(parts[-1][1][-1])
+                or LINE_CHROME.match(clean_line(parts[-1][1][-1])) in _SEPARATOR_CHROME
+            ):
+                parts.append((n, [line]))  # the tweets after the heading; the page's text after its marker
             else:
                 parts[-1][1].append(line)
+            after_heading = after_heading or heading
         for n, lines in parts:
-            raw = " ".join(_INVISIBLE.sub("", line).strip(_BLANK) for line in lines)
-            heading = _MD_HEADING.match(raw) or _MD_EMPHASIS.fullmatch(raw)  # "# Title", "**Régis Chatellier**"
-            if heading:
-                raw = heading.group(1).strip()
-            blocks.append(Block(clean_line(raw), n, raw))
+            raw = repair_hyphens(" ".join(_INVISIBLE.sub("", line).strip(_BLANK) for line in lines))
+            markup = _MD_HEADING.match(raw) or _MD_EMPHASIS.fullmatch(raw)  # "# Title", "**Régis Chatellier**"
+            if markup:
+                raw = markup.group(1).strip()
+            blocks.append(Block(clean_line(raw), n, raw, menu=is_menu(lines)))
         current.clear()
 
     for n, line in enumerate(text.split("\n"), 1):
@@ -72,72 +129,6 @@ def split_blocks(text: str) -> list[Block]:
             flush()
     flush()
     return blocks
-
-
-# --- dates -------------------------------------------------------------------
-
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_WEEKDAY = "|".join(WEEKDAYS)
-_DATE_PATTERNS = [
-    ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)(?!\d)")),
-    ("ymd", re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})(?!\d)")),
-    (
-        "d month y",
-        re.compile(
-            rf"(?<!\w)(?:(?:{_WEEKDAY})\s*,?\s+)?(1er|1re|\d{{1,2}})(?:er)?\s+({_MONTH})\.?\s*,?\s+((?:19|20)\d\d)(?!\d)",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "month d y",
-        re.compile(rf"(?<!\w)({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)(?!\d)", re.IGNORECASE),
-    ),
-]
-_DATE_PREFIX = re.compile(r"^(?:(?:publié|posté|mis en ligne|écrit|rédigé|date)\s*(?:le|:)?\s*|le\s+)", re.IGNORECASE)
-_TIME_SUFFIX = re.compile(r"^(?:\s*(?:à|a|-|,)?\s*\d{1,2}\s*[h:]\s*\d{0,2})?\s*[.,]?\s*", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class FoundDate:
-    value: dt.date | None  # None: written like a date but impossible (31/02/2015)
-    written: str
-    rest: str  # what the block holds besides the date ("par Régis Chatellier")
-
-
-def parse_date(text: str) -> FoundDate | None:
-    """A date written alone on its line (with an optional "Publié le", weekday or time)."""
-    stripped = _DATE_PREFIX.sub("", text.strip())
-    for kind, pattern in _DATE_PATTERNS:
-        m = pattern.match(stripped) or pattern.match(_fold_month_text(stripped))
-        if not m:
-            continue
-        day, month, year = _parts(kind, m)
-        rest = _TIME_SUFFIX.sub("", stripped[m.end() :], count=1).strip()
-        if len(rest.split()) > 8:
-            return None
-        try:
-            value = dt.date(year, month, day) if month else None
-        except ValueError:
-            value = None
-        return FoundDate(value, text.strip(), rest)
-    return None
-
-
-def _fold_month_text(text: str) -> str:
-    """Accents out of month and weekday names only, keeping offsets ('août' -> 'aout')."""
-    table = str.maketrans("éèêëûùôîïâàç", "eeeeuuoiiaac", "")
-    return text.translate(table)
-
-
-def _parts(kind: str, m: re.Match) -> tuple[int, int, int]:
-    if kind == "dmy":
-        return int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if kind == "ymd":
-        return int(m.group(3)), int(m.group(2)), int(m.group(1))
-    if kind == "d month y":
-        day = 1 if m.group(1).lower() in ("1er", "1re") else int(m.group(1))
-        return day, MONTHS.get(_fold_month_text(m.group(2).lower()), 0), int(m.group(3))
-    return int(m.group(2)), MONTHS.get(_fold_month_text(m.group(1).lower()), 0), int(m.group(3))
 
 
 # --- chrome and section headings ----------------------------------------------
@@ -232,6 +223,15 @@ def is_person_shape(text: str) -> bool:
 # --- the page ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PageHints:
+    """What a saved HTML page's metadata says (trafilatura, htmldate): it wins over the text's landmarks."""
+
+    title: str | None = None
+    date: str | None = None  # ISO
+    authors: tuple[str, ...] = ()
+
+
 @dataclass
 class Layout:
     title: Block | None = None
@@ -244,50 +244,137 @@ class Layout:
     needs_review: list[tuple[int, str]] = field(default_factory=list)  # (line, what to check)
 
 
-def find_layout(blocks: list[Block]) -> Layout:
+@rule
+def is_kind_label(text: str) -> bool:
+    """A label above a title that says what the page is: 'Actualité', 'Entretiens', 'INNOVATION' -> True."""
+    words = text.split()
+    if not words or len(words) > MENU_ITEM_WORDS or re.search(r"[.!?:;,«»]", text):
+        return False
+    folded = text.lower().strip()
+    if folded in KIND_LABELS or folded in KIND_LABEL_PHRASES:
+        return True
+    return text.isupper() and len(words) <= MENU_ITEM_WORDS  # "INNOVATION": a rubric in capitals
+
+
+@rule
+def byline_names(text: str) -> list[str] | None:
+    """The people of a byline block: 'Propos recueillis par Camille Roussel' -> ['Camille Roussel']; 'Par l’équipe
+    de X' -> [] (a byline naming no person); a line that is no byline -> None."""
+    m = BYLINE.match(text.strip())
+    if not m or len(text.split()) > MAX_BYLINE_WORDS:
+        return None
+    return signature_names(text[m.end() :]) or []
+
+
+def find_layout(blocks: list[Block], hints: PageHints | None = None) -> Layout:
+    hints = hints or PageHints()
     layout = Layout()
-    in_widget = _widget_blocks(blocks)
-    first_date = next((i for i, b in enumerate(blocks) if i not in in_widget and parse_date(b.text)), len(blocks))
-    header_end = min(first_date, next((i for i, b in enumerate(blocks) if len(b.text) > 200), len(blocks)))
+    widgets = _widget_blocks(blocks)
+    first_long = next((i for i, b in enumerate(blocks) if len(b.text) > HEADER_BLOCK_CHARS), len(blocks))
+    dates = {i: found for i, b in enumerate(blocks) if i not in widgets and (found := date_line(b.text))}
+    pub = [i for i, d in dates.items() if publication(d)[1]]
+    header_end = min(pub[0] if pub else len(blocks), first_long)
     chrome = {
-        i for i, b in enumerate(blocks) if is_line_chrome(b.text) or (i < header_end and is_header_chrome(b.text))
+        i
+        for i, b in enumerate(blocks)
+        if i not in dates
+        and (
+            is_line_chrome(b.text)
+            or b.menu
+            or (i < header_end and is_header_chrome(b.text))
+            or (i <= header_end and is_kind_label(b.text))
+        )
     }
-    date_i = next(
-        (i for i, b in enumerate(blocks) if i not in in_widget and i not in chrome and parse_date(b.text)), None
-    )
-    title_i = None
+    bylines = {
+        i: names
+        for i, b in enumerate(blocks[: first_long + BYLINE_SEARCH])
+        if (names := byline_names(b.text)) is not None
+    }
+    date_i = pub[0] if pub else None
     if date_i is not None:
-        found = parse_date(blocks[date_i].text)
-        assert found is not None
+        found = dates[date_i]
         layout.date, layout.date_line = found, blocks[date_i].line
-        if found.value is None:
+        value, _ = publication(found)
+        if value is None:
             layout.needs_review.append((blocks[date_i].line, f"impossible date '{found.written}'; fill in 'date'"))
+        if found.kind != "publication":  # "Upload: …, Publié le …": the first date is not the post's
+            layout.date = FoundDate(value, found.written, found.rest)
         byline = re.sub(r"^(?:[,|/·•-]|–|—|par|by)\s*", "", found.rest, flags=re.IGNORECASE)
         if found.rest and signature_names(byline):
             layout.byline = signature_names(byline) or []
-        title_i = _title_before(blocks, date_i, chrome, in_widget)
-        body_start = date_i + 1
-        if title_i is None and _title_like(blocks, date_i + 1, chrome, in_widget):
-            title_i, body_start = date_i + 1, date_i + 2
+            layout.signature_line = blocks[date_i].line
+    meta = sorted({*dates, *bylines})  # date lines of any kind and bylines: the title stands by them
+    skip = chrome | widgets | set(meta)
+    title_i = None
+    if hints.title:
+        title_i = next((i for i, b in enumerate(blocks[: first_long + 1]) if fold(b.text) == fold(hints.title)), None)
+    elif meta:
+        anchor = date_i if date_i is not None else meta[0]
+        title_i = _title_near(blocks, anchor, skip)
     else:
-        title_i = next((i for i, b in enumerate(blocks) if _title_like(blocks, i, chrome, in_widget)), None)
-        body_start = (title_i + 1) if title_i is not None else 0
-        layout.needs_review.append(
-            (blocks[body_start].line if body_start < len(blocks) else 1, "no date found; fill in 'date' (YYYY-MM-DD)")
-        )
-    if title_i is not None:
+        title_i = next((i for i, b in enumerate(blocks) if i not in skip and _title_like(b)), None)
+        if title_i is not None:
+            layout.needs_review.append((blocks[title_i].line, "title guessed (no date or byline near it); check it"))
+    if hints.title:
+        layout.title = Block(clean_line(hints.title), blocks[title_i].line if title_i is not None else 1, hints.title)
+    elif title_i is not None:
         layout.title = blocks[title_i]
     else:
         layout.needs_review.append((blocks[0].line if blocks else 1, "no title found; fill in 'title'"))
-    _body_and_references(blocks, body_start, chrome, in_widget, layout)
+    if hints.date and (date_i is None or layout.date is None or layout.date.value is None):
+        value = read_iso(hints.date)
+        layout.date, layout.date_line = FoundDate(value, hints.date, ""), layout.date_line or 1
+    if layout.date is None:
+        update = next((i for i in meta if i in dates), None)
+        where = blocks[update].line if update is not None else (blocks[0].line if blocks else 1)
+        what = "no publication date found" + (f" (only '{blocks[update].text}')" if update is not None else "")
+        layout.needs_review.append((where, f"{what}; fill in 'date' (YYYY-MM-DD)"))
+    # the body starts after the last landmark of the header: title, publication date, bylines
+    landmarks = [i for i in (title_i, date_i) if i is not None] + [i for i in bylines if i <= header_end]
+    body_start = max(landmarks) + 1 if landmarks else 0
+    if not layout.byline:
+        for i in sorted(bylines):
+            if bylines[i]:
+                layout.byline, layout.signature_line = bylines[i], blocks[i].line
+                break
+    if hints.authors and not layout.byline:
+        layout.byline = [a for a in hints.authors if is_person_shape(a)]
+    title_text = fold(layout.title.text) if layout.title else ""
+    repeats = {i for i, b in enumerate(blocks) if title_text and fold(b.text) == title_text}  # a cover page
+    _body_and_references(blocks, body_start, chrome | repeats | set(bylines) | set(dates), widgets, layout)
+    if not layout.byline:
+        layout.needs_review.append(
+            (
+                layout.paragraphs[0].line if layout.paragraphs else 1,
+                "no author found; fill in 'authors' (or keep [] for an unsigned page)",
+            )
+        )
     return layout
 
 
+def read_iso(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+@rule
+def is_end_of_article(text: str) -> bool:
+    """A line after which nothing is the article's: 'Laisser un commentaire', 'Sur le même sujet' -> True."""
+    return len(text) < HEADER_BLOCK_CHARS and text in END_OF_ARTICLE
+
+
 def _widget_blocks(blocks: list[Block]) -> set[int]:
-    """Blocks of tweet and partner widgets: a widget heading and what follows it up to the next landmark."""
+    """Blocks of tweet and partner widgets (a heading and what follows it up to the next landmark), and
+    everything after the first end-of-article line (comments, related items, paywall, taxonomy)."""
     inside: set[int] = set()
+    first_long = next((i for i, b in enumerate(blocks) if len(b.text) > HEADER_BLOCK_CHARS), len(blocks))
     i = 0
     while i < len(blocks):
+        if i > first_long and is_end_of_article(blocks[i].text):
+            inside.update(range(i, len(blocks)))
+            break
         if is_widget_heading(blocks[i].text) and not references_heading(blocks[i].text):
             inside.add(i)
             j = i + 1
@@ -302,7 +389,7 @@ def _widget_blocks(blocks: list[Block]) -> set[int]:
 
 def _widget_item(text: str) -> bool:
     """A tweet or a partner logo line: links, handles, hashtags, or a short line of its own."""
-    if references_heading(text) or parse_date(text):
+    if references_heading(text) or date_line(text):
         return False
     if re.search(r"https?://|\bvia @\w|\bRT @\w|(?:^|\s)[@#]\w|pic\.twitter\.com", text):
         return True
@@ -316,24 +403,39 @@ _WIDGET_WORDS = re.compile(
 )
 
 
-def _title_like(blocks: list[Block], i: int, chrome: set[int], widgets: set[int]) -> bool:
-    if i >= len(blocks) or i in chrome or i in widgets:
+def _title_like(block: Block) -> bool:
+    text = block.text
+    if block.menu or references_heading(text) or date_line(text) or is_kind_label(text):
         return False
-    text = blocks[i].text
-    if references_heading(text) or parse_date(text) or len(text) > 200 or len(text.split()) > 25:
+    if len(text) > MAX_TITLE_CHARS or len(text.split()) > MAX_TITLE_WORDS:
         return False
     if text.endswith(".") and not text.endswith("..."):
         return False
-    if text.startswith(("http://", "https://", "www.")):
+    if text.startswith(("http://", "https://", "www.")) or text.endswith(":"):
+        return False
+    if not re.match(r"[«“\"'‘(\[]?\s*[A-ZÀ-Þ0-9]", text):  # a fragment ("re ensemble", "• Fai") is no title
         return False
     return len(re.findall(r"\w", text)) >= 2
 
 
-def _title_before(blocks: list[Block], date_i: int, chrome: set[int], widgets: set[int]) -> int | None:
-    for i in range(date_i - 1, -1, -1):
-        if i in chrome or i in widgets:
-            continue
-        return i if _title_like(blocks, i, chrome, widgets) else None
+@rule
+def title_near(blocks: list[Block], anchor: int, skip: set[int]) -> int | None:
+    """The title beside the date line or byline at `anchor`: the block just before it (past chrome and
+    labels), unless a kind label stands right before the anchor ('INNOVATION', date, title): then just after."""
+    return _title_near(blocks, anchor, skip)
+
+
+def _title_near(blocks: list[Block], anchor: int, skip: set[int]) -> int | None:
+    before = anchor - 1
+    while before >= 0 and before in skip and not is_kind_label(blocks[before].text):
+        before -= 1
+    if before >= 0 and before not in skip and _title_like(blocks[before]):
+        return before
+    after = anchor + 1
+    while after < len(blocks) and after in skip:
+        after += 1
+    if after < len(blocks) and _title_like(blocks[after]) and len(blocks[after].text) <= MAX_TITLE_CHARS:
+        return after
     return None
 
 
@@ -352,7 +454,7 @@ def _body_and_references(blocks: list[Block], start: int, chrome: set[int], widg
         if names and (len(body) > 1 or end < len(blocks)):
             layout.byline, layout.signature_line = names, blocks[body[-1]].line
             body.pop()
-    layout.paragraphs = [blocks[i] for i in body]
+    layout.paragraphs = join_continuations([blocks[i] for i in body])
     if end < len(blocks) and end not in widgets:
         heading = references_heading(blocks[end].text)
         if heading and (heading.group("rest") or "").strip():
@@ -372,3 +474,31 @@ def _body_and_references(blocks: list[Block], start: int, chrome: set[int], widg
                 "no body paragraphs found between the date and the signature",
             )
         )
+
+
+@rule
+def join_continuations(paragraphs: list[Block]) -> list[Block]:
+    """A quotation open at the end of a paragraph goes on in the next ones, and an attribution line
+    ('— Sabine Roux, directrice de …') belongs to the quotation above it: such paragraphs become one."""
+    out: list[Block] = []
+    for block in paragraphs:
+        if out and (_open_quotation(out[-1].written) or _attribution(out[-1].written, block.written)):
+            last = out.pop()
+            raw = f"{last.written}\n{block.written}"
+            out.append(Block(clean_line(raw), last.line, raw))
+        else:
+            out.append(block)
+    return out
+
+
+def _open_quotation(text: str) -> bool:
+    return text.count("«") > text.count("»") and not re.search(r"[»”]\s*\W*$", text)
+
+
+_ATTRIBUTION = re.compile(r"^[—–-]\s*[A-ZÀ-Þ][\w’'-]+(?:\s+[A-ZÀ-Þ][\w’'-]+)+\s*(?:,|$)")
+
+
+def _attribution(previous: str, text: str) -> bool:
+    return bool(
+        re.search(r"[»”\"]\s*$", previous) and _ATTRIBUTION.match(text) and len(text.split()) <= MAX_BYLINE_WORDS * 2
+    )

@@ -6,6 +6,7 @@ organisations and the rules that fill it.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..text import fold
@@ -87,6 +88,7 @@ def org_key(name: str) -> str:
     return fold(re.sub(r"^(?i:(?:les|la|le)\s+|l['’]\s*)", "", name))
 
 
+@functools.lru_cache(maxsize=65536)
 def name_parts(name: str) -> tuple[str, str]:
     """(first name or initial, family name), folded; initials may come after the family name."""
     words = [w for w in re.split(r"\s+", name.strip()) if w]

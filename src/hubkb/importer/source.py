@@ -1,9 +1,12 @@
 """Raw input to text: decoding (UTF-8, UTF-16 with a mark, cp1252 with a warning) and saved HTML.
 
-HTML goes through the standard library's parser: block elements become blank
-lines (the paragraph separator of text scrapes), navigation, forms and scripts
-are dropped, and links inside list items keep their address so that a
-reference list written as links still yields URLs.
+A saved HTML page goes through trafilatura: its main text (navigation,
+sidebars, share buttons, figure captions and footers left out), with links
+inside paragraphs kept as Markdown links, one block a paragraph; and its
+metadata (title without the site's name, author, publication date found by
+htmldate). A page where trafilatura finds no main text falls back on the
+standard library's parser: block elements become blank lines, navigation,
+forms and scripts are dropped, and links inside list items keep their address.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from .scrape import PageHints
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -23,6 +28,7 @@ class Source:
     warnings: list[str] = field(default_factory=list)
     refusal: str | None = None  # set when the file cannot be imported at all
     html: bool = False
+    hints: PageHints = field(default_factory=PageHints)  # a saved HTML page's metadata
 
 
 def decode(raw: bytes, name: str) -> Source:
@@ -55,11 +61,46 @@ def decode(raw: bytes, name: str) -> Source:
     if not text.strip(" \t\n\f\v\u00a0\u202f\u2007\u200b"):
         return Source(None, warnings, refusal="empty file; nothing to import")
     is_html = looks_like_html(text, name)
+    hints = PageHints()
     if is_html:
-        text = html_to_text(text)
+        main, hints = main_text(text)
+        text = main or html_to_text(text)
         if not text.strip():
             return Source(None, warnings, refusal="HTML page without any text; nothing to import", html=True)
-    return Source(text, warnings, html=is_html)
+    return Source(text, warnings, html=is_html, hints=hints)
+
+
+def main_text(html: str) -> tuple[str | None, PageHints]:
+    """The main text of a saved page (Markdown links kept, a blank line between blocks) and its metadata."""
+    import trafilatura  # the import extra; loaded only when a page is HTML
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html, include_links=True, include_tables=True, include_comments=False, favor_recall=True, with_metadata=True
+        )
+    except Exception:  # trafilatura's parsers raise a variety of errors on broken markup: fall back
+        doc = None
+    if doc is None:
+        return None, PageHints()
+    markdown = trafilatura.extract(
+        html, output_format="markdown", include_links=True, include_tables=True, favor_recall=True
+    )
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    authors = tuple(a.strip() for a in re.split(r";|\s+et\s+|,", data.get("author") or "") if a.strip())
+    hints = PageHints(title=data.get("title") or None, date=data.get("date") or None, authors=authors)
+    if not markdown:
+        return None, hints
+    lines = [_MD_ESCAPE.sub(r"\1", line.strip()) for line in markdown.split("\n")]
+    blocks: list[str] = []
+    for line in lines:
+        if line and blocks and re.fullmatch(r"[-*•]", blocks[-1]):  # a bullet whose item went to the next line
+            blocks[-1] += " " + line
+        elif line:
+            blocks.append(line)
+    return "\n\n".join(blocks) + "\n", hints
+
+
+_MD_ESCAPE = re.compile(r"\\([-*_#+.!\[\]()`>|\\])")  # trafilatura's Markdown escapes: "\- item" is "- item"
 
 
 def _control_share(raw: bytes) -> float:
