@@ -1,0 +1,110 @@
+"""Reused wording, found rather than declared: the same or nearly the same text in several places.
+
+Texts are folded once (case, accents, elisions, punctuation: `hubkb.text.fold`),
+their words sorted once, and compared in blocks with rapidfuzz's
+`process.cdist`: the Indel ratio of two sorted word lists is
+`fuzz.token_sort_ratio`, without sorting again for every pair. Only texts of
+the same group (a term) are compared, and never two texts of the same source
+(a post quoting its own wording twice is not reuse). Two guards keep scores
+honest: texts whose numbers differ ("la 27e Région", "la 17e Région") are
+different texts, and very short texts count only when identical.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from ..text import fold
+
+# Chosen on the generated corpus of tests/reuse_corpus.py (figures in the lineage note):
+# planted copies score 96-100, paraphrases 72-95, unrelated definitions of the same term 30-68.
+REUSE_THRESHOLD = 75.0
+COPY_THRESHOLD = 95.0  # at or above: "same wording"; below: "close wording"
+SHORT_WORDS = 6  # texts of fewer words are linked only when identical once folded
+BLOCK = 256  # rows of the score matrix computed at a time: memory stays at BLOCK x group size
+
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class ReuseText:
+    """A text that may have been reused: a definition, or a relay's wording of it."""
+
+    id: str
+    text: str
+    source: str  # the post or work it is read in; pairs of one source are skipped
+    group: str = ""  # texts are compared within a group only (a term id)
+
+
+@dataclass(frozen=True, order=True)
+class Reuse:
+    """Two texts of one group with (nearly) the same wording; `a` sorts before `b`."""
+
+    a: str
+    b: str
+    score: float  # 0-100, rapidfuzz token_sort_ratio on folded text
+    group: str = ""
+
+    @property
+    def kind(self) -> str:
+        return "same" if self.score >= COPY_THRESHOLD else "close"
+
+
+@dataclass(frozen=True)
+class _Key:
+    words: str  # folded words, sorted
+    digits: tuple[str, ...]
+    short: bool
+
+
+def _key(text: str) -> _Key:
+    words = fold(text).split()
+    return _Key(" ".join(sorted(words)), tuple(sorted(_DIGITS.findall(" ".join(words)))), len(words) < SHORT_WORDS)
+
+
+def find_reuse(texts: Iterable[ReuseText], threshold: float = REUSE_THRESHOLD, block: int = BLOCK) -> list[Reuse]:
+    """Every pair of texts of one group scoring at least `threshold`, sorted by group, then best first."""
+    groups: dict[str, list[ReuseText]] = defaultdict(list)
+    for item in texts:
+        if item.text and item.text.strip():
+            groups[item.group].append(item)
+    found: list[Reuse] = []
+    for group, members in sorted(groups.items()):
+        found.extend(_group_reuse(group, members, threshold, block))
+    return sorted(found, key=lambda r: (r.group, -r.score, r.a, r.b))
+
+
+def _group_reuse(group: str, members: Sequence[ReuseText], threshold: float, block: int) -> list[Reuse]:
+    if len(members) < 2:
+        return []
+    keys = [_key(m.text) for m in members]
+    choices = [k.words for k in keys]
+    found = []
+    for start in range(0, len(members), block):
+        scores = process.cdist(
+            choices[start : start + block], choices, scorer=fuzz.ratio, score_cutoff=threshold, workers=1
+        )
+        for row, col in zip(*scores.nonzero(), strict=True):
+            i, j = start + int(row), int(col)
+            if j <= i or members[i].source == members[j].source:
+                continue  # each pair once; a source is not compared with itself
+            a, b = keys[i], keys[j]
+            score = round(float(scores[row, col]), 1)
+            if a.digits != b.digits or ((a.short or b.short) and score < 100):
+                continue
+            first, second = sorted((members[i].id, members[j].id))
+            found.append(Reuse(first, second, score, group))
+    return found
+
+
+def score_pair(a: str, b: str) -> float:
+    """The score `find_reuse` gives two texts (0 when their numbers differ)."""
+    ka, kb = _key(a), _key(b)
+    if ka.digits != kb.digits:
+        return 0.0
+    return round(float(fuzz.ratio(ka.words, kb.words)), 1)

@@ -1,0 +1,86 @@
+"""The reuse detector: planted copies and paraphrases found, unrelated texts and number changes left alone."""
+
+from __future__ import annotations
+
+from hubkb.lineage.reuse import COPY_THRESHOLD, REUSE_THRESHOLD, Reuse, ReuseText, find_reuse, score_pair
+from reuse_corpus import generate
+
+SEED_DEFINITION = (
+    "délivrer un service dans une relation réciproque et égale entre les professionnels, "
+    "les utilisateurs, et la sphère familiale et sociale des utilisateurs"
+)
+
+PARAPHRASE = SEED_DEFINITION.replace("réciproque et égale", "mutuelle et équilibrée").replace("sphère", "cercle")
+
+
+def pairs(found: list[Reuse]) -> set[frozenset[str]]:
+    return {frozenset((r.a, r.b)) for r in found}
+
+
+def test_planted_reuse_is_found_with_high_precision_and_recall() -> None:
+    planted = generate()
+    assert (len(planted.texts), len(planted.copies), len(planted.paraphrases), len(planted.traps)) == (
+        527,
+        198,
+        307,
+        17,
+    )
+    found = pairs(find_reuse(planted.texts))
+    hits = found & planted.truth
+    precision, recall = len(hits) / len(found), len(hits) / len(planted.truth)
+    assert (round(precision, 3), round(recall, 3)) == (0.971, 0.990)
+    assert found >= planted.copies  # every copy
+    assert len(found & planted.paraphrases) / len(planted.paraphrases) >= 0.98
+    assert not found & planted.traps  # "27e" is not "17e"
+
+
+def test_a_higher_threshold_trades_recall_for_precision() -> None:
+    planted = generate()
+    strict = pairs(find_reuse(planted.texts, threshold=85))
+    assert strict <= planted.truth  # precision 1.0
+    assert strict >= planted.copies
+    assert len(strict & planted.paraphrases) < len(planted.paraphrases) * 0.6
+
+
+def test_folding_makes_typing_differences_vanish() -> None:
+    other = "« Délivrer un service dans une relation reciproque et égale entre les professionnels ; les utilisateurs, et la sphère familiale et sociale des utilisateurs. »"
+    assert score_pair(SEED_DEFINITION, other) == 100.0
+
+
+def test_numbers_that_differ_make_different_texts() -> None:
+    a = "Les usagers coproduisent le service à l’échelle de la 27e Région depuis 2009"
+    b = a.replace("27e", "17e")
+    assert score_pair(a, b) == 0.0
+    assert score_pair(a, a.replace("27e", "27ème")) == 100.0  # one ordinal, two spellings
+    texts = [ReuseText("a", a, "post-a"), ReuseText("b", b, "post-b")]
+    assert find_reuse(texts) == []
+
+
+def test_short_texts_are_linked_only_when_identical() -> None:
+    texts = [
+        ReuseText("a", "capitalisme de catastrophe", "p1"),
+        ReuseText("b", "capitalisme de la catastrophe", "p2"),
+        ReuseText("c", "Capitalisme de catastrophe !", "p3"),
+    ]
+    assert find_reuse(texts) == [Reuse("a", "c", 100.0)]
+
+
+def test_one_source_is_not_compared_with_itself_and_groups_stay_apart() -> None:
+    texts = [
+        ReuseText("post-1#d1", SEED_DEFINITION, "post-1", "coproduction"),
+        ReuseText("post-1#d2", SEED_DEFINITION, "post-1", "coproduction"),
+        ReuseText("post-2#d1", SEED_DEFINITION, "post-2", "innovation"),
+        ReuseText("post-3#d1", PARAPHRASE, "post-3", "coproduction"),
+    ]
+    found = find_reuse(texts)
+    assert [(r.a, r.b, r.group, r.kind) for r in found] == [
+        ("post-1#d1", "post-3#d1", "coproduction", "close"),
+        ("post-1#d2", "post-3#d1", "coproduction", "close"),
+    ]
+    assert found[0].score == 83.8 and REUSE_THRESHOLD <= found[0].score < COPY_THRESHOLD
+    assert score_pair(SEED_DEFINITION, SEED_DEFINITION.replace("égale", "équilibrée")) == 95.1  # one word: "same"
+
+
+def test_blocks_give_the_same_pairs_as_one_matrix() -> None:
+    planted = generate(seed=3, terms=2)
+    assert find_reuse(planted.texts, block=7) == find_reuse(planted.texts, block=10_000)
