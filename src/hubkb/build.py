@@ -291,6 +291,7 @@ def build(
             return Report("up to date", posts=len(published), seconds=time.perf_counter() - start)
     # The writer (sqlite-utils) loads only now: "up to date" answers without it.
     from .db.inspect import write_inspect_data
+    from .db.lineage import refresh_reuse
     from .db.rows import authority_rows
     from .db.write import Writer
 
@@ -312,6 +313,7 @@ def build(
         _process(stage, todo, known_ids, progress, writer)
         if _errors(stage.problems):
             raise CorpusError(stage.problems)
+        refresh_reuse(writer.db.conn)  # reuse crosses posts: found again over the whole database
         writer.set_meta(meta)
         writer.finish()
         for name in ("posts", "definitions", "quotes", "mentions"):

@@ -22,6 +22,6 @@ def cli() -> None:
 
 
 # Each module registers the commands of its area on `cli` when imported.
-from . import corpus, importing, serve, writer  # noqa: E402, F401
+from . import corpus, importing, lineage, serve, writer  # noqa: E402, F401
 
 __all__ = ["cli"]

@@ -16,6 +16,7 @@ answer that is not None).
 - `cite_pages`: `register_routes` (the citation page of a work)
 - `search`: `prepare_connection` (search SQL functions), `canned_queries` (hubkb/queries/*.sql),
   `register_magic_parameters` (`:_hubkb_limit`, `:_hubkb_candidates`)
+- `lineage_pages`: `register_routes` (lineage of a passage, citation network; Cytoscape.js in static/)
 
 Templates and static files are Datasette's own plugin folders,
 `plugin/templates/` (before Datasette's defaults, after a `--template-dir`) and
@@ -31,6 +32,7 @@ from .cells import render_hubkb_cell
 from .cite_pages import cite_routes
 from .facets import json_array_facet
 from .formats import citation_formats
+from .lineage_pages import lineage_routes
 from .pages import hubkb_page_vars
 from .search import hubkb_canned_queries, search_magic_parameters, search_sql_functions
 from .sql_functions import hubkb_sql_functions
@@ -42,6 +44,7 @@ __all__ = [
     "hubkb_page_vars",
     "hubkb_sql_functions",
     "json_array_facet",
+    "lineage_routes",
     "render_hubkb_cell",
     "search_magic_parameters",
     "search_sql_functions",

@@ -1,0 +1,117 @@
+"""The citation network as Cytoscape.js elements, and the timeline of a term's definitions.
+
+Nodes are people, organisations, works and posts; typed edges say who cites
+whom and through whom: a post `cites` a work, `defines` and `quotes` point
+from a post to the one whose words it carries, `relays` follow each second-hand
+chain from the post back through its relays to the origin. Pure functions over
+the rows of `hubkb.db.lineage.network_rows`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+EDGE_TYPES = ("cites", "relays", "defines", "quotes")
+_TABLE = {"person": "people", "organisation": "organisations", "work": "works", "post": "posts"}
+
+
+@dataclass
+class Graph:
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    edges: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def node(self, kind: str, key: str, names: Mapping[str, Mapping[str, tuple[str, Any]]]) -> str:
+        node_id = f"{kind}:{key}"
+        if node_id not in self.nodes:
+            name, year = names[_TABLE[kind]].get(key, (key, None))
+            self.nodes[node_id] = {"id": node_id, "type": kind, "table": _TABLE[kind], "key": key, "label": name}
+            if year:
+                self.nodes[node_id]["year"] = year
+        return node_id
+
+    def edge(self, source: str, target: str, kind: str, label: str | None = None) -> None:
+        found = self.edges.setdefault((source, target, kind), {"source": source, "target": target, "type": kind})
+        if label:
+            found.setdefault("labels", [])
+            if label not in found["labels"]:
+                found["labels"].append(label)
+
+    def elements(self) -> list[dict[str, Any]]:
+        """Cytoscape.js elements: nodes then edges, in a stable order."""
+        nodes = [{"group": "nodes", "data": n} for _, n in sorted(self.nodes.items())]
+        edges = []
+        for n, (_key, e) in enumerate(sorted(self.edges.items())):
+            data = {k: v for k, v in e.items() if k != "labels"}
+            data["id"] = f"e{n}"
+            data["label"] = ", ".join(e.get("labels", [])) or e["type"]
+            edges.append({"group": "edges", "data": data})
+        return nodes + edges
+
+    def counts(self) -> dict[str, int]:
+        found: dict[str, int] = defaultdict(int)
+        for n in self.nodes.values():
+            found[n["type"]] += 1
+        for e in self.edges.values():
+            found[e["type"]] += 1
+        return dict(found)
+
+
+def build_network(rows: Mapping[str, list[dict[str, Any]]], names: Mapping[str, Any]) -> Graph:
+    graph = Graph()
+    givers: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for g in rows["givers"]:
+        givers[g["passage_id"]].append((g["entity_type"], g["entity_id"]))
+    relays: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows["relays"]:
+        relays[r["passage_id"]].append(r)
+    for c in rows["citations"]:
+        graph.edge(graph.node("post", c["post_id"], names), graph.node("work", c["work_id"], names), "cites")
+    for p in rows["passages"]:
+        post = graph.node("post", p["post_id"], names)
+        kind = "defines" if p["kind"] == "definition" else "quotes"
+        origin = [graph.node(t, i, names) for t, i in givers[p["id"]]]
+        for giver in origin:
+            graph.edge(post, giver, kind, p.get("term"))
+        if p["work_id"]:
+            origin = [graph.node("work", p["work_id"], names)]
+        # The chain from the post back to the origin: post -> last relay -> ... -> first relay -> origin.
+        hops = [_relay_node(graph, r, names) for r in relays[p["id"]]]
+        if not hops and p["via_person_id"]:
+            hops = [graph.node("person", p["via_person_id"], names)]
+        previous = post
+        for hop in reversed(hops):
+            graph.edge(previous, hop, "relays")
+            previous = hop
+        if hops:
+            for target in origin:
+                graph.edge(previous, target, "relays")
+    return graph
+
+
+def _relay_node(graph: Graph, relay: Mapping[str, Any], names: Mapping[str, Any]) -> str:
+    if relay.get("work_id"):
+        return graph.node("work", relay["work_id"], names)
+    if relay.get("relay_post_id"):
+        return graph.node("post", relay["relay_post_id"], names)
+    return graph.node("person", relay["person_id"], names)
+
+
+def timeline(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Definitions by term and year: the origin's year when the corpus knows it, else the post's."""
+    terms: dict[str, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    labels: dict[str, str] = {}
+    for row in rows:
+        year = row["origin_year"] or row["post_year"]
+        by = ", ".join(json.loads(row["by"] or "[]"))
+        terms[row["term_id"]][year].append(
+            {"id": row["id"], "by": by, "post": row["post"], "origin": bool(row["origin_year"])}
+        )
+        labels[row["term_id"]] = row["term"] or row["term_id"]
+    return [
+        {"term_id": t, "term": labels[t], "years": [{"year": y, "definitions": d} for y, d in sorted(years.items())]}
+        for t, years in sorted(terms.items(), key=lambda kv: labels[kv[0]])
+    ]
