@@ -55,7 +55,7 @@ def secondhand(passage: Mapping[str, Any], lang: Lang = "fr") -> dict[str, Any]:
     "Harris & Boyle (2009), cité par Prandelle, in Chatellier (2014)".
     ``by`` and ``via`` take names (str) or ``{"name", "kind"}`` dicts.
     """
-    labels = _labels(lang)
+    labels = labels_for(lang)
     work = passage.get("work")
     post = passage["post"]
     givers = _as_list(passage.get("by")) or (list(work.get("authors") or []) if work else [])
@@ -103,19 +103,19 @@ def _in_text(
     labels: Mapping[str, str],
 ) -> str:
     """ "Harris & Boyle (2009), cité par Prandelle, in Chatellier (2014)"."""
-    parts = [_join_short([_giver_short(g, work) for g in givers])]
+    parts = [join_short([giver_short(g, work) for g in givers])]
     if work is not None:
         year = year_of(work.get("year"))
         parts[0] += f" ({year if year is not None else labels['no_date']})"
     if via:
-        parts.append(f"{labels['cited_by']} {_giver_short(via, None)}")
+        parts.append(f"{labels['cited_by']} {giver_short(via, None)}")
     parts.append(f"{labels['in']} {_post_short(post, labels)}")
     return ", ".join(p.strip() for p in parts if p.strip())
 
 
 def format_secondhand(result: Mapping[str, Any]) -> str:
     """A `secondhand` result for the terminal: the passage, what to write, the chain."""
-    labels = _labels(result.get("lang") or "fr")
+    labels = labels_for(result.get("lang") or "fr")
     colon = labels["colon"]
     head = f"{labels['open']}{result['passage']}{labels['close']}"
     if result.get("term"):
@@ -136,7 +136,7 @@ def _chain_detail(link: Mapping[str, Any]) -> str:
     return link["anchor"] or link["post_id"]
 
 
-def _labels(lang: str) -> dict[str, str]:
+def labels_for(lang: str) -> dict[str, str]:
     if lang not in _LABELS:
         raise HubkbError(f"unknown language {lang!r} (languages: {', '.join(LANGS)})")
     return _LABELS[lang]
@@ -148,7 +148,7 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def _giver_short(giver: Person, work: Mapping[str, Any] | None) -> str:
+def giver_short(giver: Person, work: Mapping[str, Any] | None) -> str:
     """What APA puts in the text: a person's family name, an organisation's whole name.
 
     A giver named as plain text takes its kind from the work's authors when it
@@ -176,7 +176,7 @@ def _looks_like_organisation(name: str) -> bool:
     return any(c.isdigit() for c in name) or first in _ORG_HEADS or name.startswith(("L’", "L'"))
 
 
-def _join_short(names: list[str]) -> str:
+def join_short(names: list[str]) -> str:
     """APA in-text names: "A", "A & B", "A et al." from three on."""
     if len(names) <= 2:
         return " & ".join(names)
@@ -184,7 +184,7 @@ def _join_short(names: list[str]) -> str:
 
 
 def _post_short(post: Mapping[str, Any], labels: Mapping[str, str]) -> str:
-    authors = [_giver_short(a, None) for a in post.get("authors") or []]
-    who = _join_short(authors) if authors else (post.get("site") or post["title"])
+    authors = [giver_short(a, None) for a in post.get("authors") or []]
+    who = join_short(authors) if authors else (post.get("site") or post["title"])
     parts = date_parts(post.get("date"))
     return f"{who} ({parts[0] if parts else labels['no_date']})"

@@ -16,7 +16,9 @@ from .common import DB_OPTION, reports_errors
 
 @cli.command(name="trace")
 @click.argument("passage_id", metavar="ID")
-@click.option("--lang", type=click.Choice(("fr", "en")), default="fr", show_default=True, help="Language of the APA citation.")
+@click.option(
+    "--lang", type=click.Choice(("fr", "en")), default="fr", show_default=True, help="Language of the APA citation."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the chain as JSON: hops, differences, citation.")
 @DB_OPTION
 @reports_errors

@@ -14,7 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import cite
+from ..citation.csl import post_to_csl, render
+from ..citation.names import name_and_kind
+from ..citation.secondhand import giver_short, join_short, labels_for
 from .diff import DiffPart, changed, diff_text, word_diff
 
 # A relay published on a site is named by the site; a report or a book by its authors.
@@ -38,6 +40,7 @@ class Hop:
     text: str | None = None  # the wording at this hop, when the corpus has it
     reference: str | None = None  # APA reference-list entry
     note: str | None = None
+    cited_as: str = ""  # how APA names its people in the text: "Pandelle"
 
     @property
     def year(self) -> int | None:
@@ -118,7 +121,7 @@ def _origin(work: Mapping[str, Any] | None, givers: Sequence[Any], lang: str) ->
     return Hop(
         role="origin",
         label=_short_names(names, work),
-        who=tuple(cite._author_name_and_kind(a)[0] for a in names),
+        who=tuple(name_and_kind(a)[0] for a in names),
         title=work.get("title") if work else None,
         where=work.get("publisher") if work else None,
         date=_date_of(work) if work else None,
@@ -127,7 +130,7 @@ def _origin(work: Mapping[str, Any] | None, givers: Sequence[Any], lang: str) ->
         table="works" if work else None,
         key=work.get("id") if work else None,
         text=None,
-        reference=cite.render(work, "apa", lang) if work else None,  # type: ignore[arg-type]
+        reference=render(work, "apa", lang) if work else None,  # type: ignore[arg-type]
     )
 
 
@@ -137,7 +140,7 @@ def _relay(relay: Mapping[str, Any], lang: str, before: str | None) -> Hop:
     translation = relay.get("translation")
     if translation is None:  # not said: a change of language is a translation
         translation = bool(language and before and language != before)
-    common = {
+    common: dict[str, Any] = {
         "role": "relay",
         "translation": bool(translation),
         "text": relay.get("text"),
@@ -148,35 +151,40 @@ def _relay(relay: Mapping[str, Any], lang: str, before: str | None) -> Hop:
         authors = list(work.get("authors") or []) or ([person] if person else [])
         site = work.get("publisher")
         label = site if site and work.get("type") in _NAMED_BY_SITE else _short_names(authors, work)
+        people = [person] if person else authors
         return Hop(
             label=label,
-            who=tuple(cite._author_name_and_kind(a)[0] for a in ([person] if person else authors)),
+            who=tuple(name_and_kind(a)[0] for a in people),
+            cited_as=_short_names(people, work),
             title=work.get("title"),
             where=site,
             date=_date_of(work),
             url=work.get("url"),
             table="works",
             key=work.get("id"),
-            reference=cite.render(work, "apa", lang),  # type: ignore[arg-type]
+            reference=render(work, "apa", lang),  # type: ignore[arg-type]
             **common,
         )
     if post is not None:
+        people = [person] if person else list(post.get("authors") or [])
         return Hop(
             label=_short_names(post.get("authors") or [], None) or post.get("site") or post["title"],
-            who=tuple(cite._author_name_and_kind(a)[0] for a in ([person] if person else post.get("authors") or [])),
+            who=tuple(name_and_kind(a)[0] for a in people),
+            cited_as=_short_names(people, None),
             title=post["title"],
             where=post.get("site"),
             date=post.get("date"),
             url=post.get("url"),
             table="posts",
             key=post["id"],
-            reference=cite.render(cite.post_to_csl(post), "apa", lang),  # type: ignore[arg-type]
+            reference=render(post_to_csl(post), "apa", lang),  # type: ignore[arg-type]
             **common,
         )
-    name = cite._author_name_and_kind(person)[0] if person else "?"
+    name = name_and_kind(person)[0] if person else "?"
     return Hop(
         label=_short_names([person], None) if person else "?",
         who=(name,),
+        cited_as=_short_names([person], None) if person else "?",
         table="people" if isinstance(person, Mapping) and person.get("id") else None,
         key=person.get("id") if isinstance(person, Mapping) else None,
         **common,
@@ -188,7 +196,7 @@ def _read(post: Mapping[str, Any], data: Mapping[str, Any], lang: str, before: s
     return Hop(
         role="read",
         label=_short_names(post.get("authors") or [], None) or post.get("site") or post["title"],
-        who=tuple(cite._author_name_and_kind(a)[0] for a in post.get("authors") or []),
+        who=tuple(name_and_kind(a)[0] for a in post.get("authors") or []),
         title=post["title"],
         where=post.get("site"),
         date=post.get("date"),
@@ -199,7 +207,7 @@ def _read(post: Mapping[str, Any], data: Mapping[str, Any], lang: str, before: s
         key=post["id"],
         paragraph=data.get("paragraph"),
         text=data["text"],
-        reference=cite.render(cite.post_to_csl(post), "apa", lang),  # type: ignore[arg-type]
+        reference=render(post_to_csl(post), "apa", lang),  # type: ignore[arg-type]
     )
 
 
@@ -211,20 +219,19 @@ def _date_of(work: Mapping[str, Any]) -> str | None:
 
 def _short_names(names: Sequence[Any], work: Mapping[str, Any] | None) -> str:
     """APA in-text names: family names of people, organisations whole; "A & B", "A et al."."""
-    return cite._join_short([cite._giver_short(n, work) for n in names])
+    return join_short([giver_short(n, work) for n in names])
 
 
 def _in_text(hops: Sequence[Hop], lang: str) -> str:
     """APA for a secondary source, every relay named: "Boyle & Harris (2009), cité par Pandelle (2010), in Chatellier (2014)"."""
-    labels = cite._labels(lang)
+    labels = labels_for(lang)
     parts = []
     for hop in hops:
         when = f" ({hop.year})" if hop.year else ""
         if hop.role == "origin":  # a year only for a work: a person's words have none of their own
             parts.append(f"{hop.label} ({hop.year or labels['no_date']})" if hop.table == "works" else hop.label)
         elif hop.role == "relay":
-            who = _short_names(list(hop.who), None) if hop.who else hop.label
-            parts.append(f"{labels['cited_by']} {who}{when}")
+            parts.append(f"{labels['cited_by']} {hop.cited_as or hop.label}{when}")
         else:
             parts.append(f"{labels['in']} {hop.label} ({hop.year or labels['no_date']})")
     return ", ".join(parts)

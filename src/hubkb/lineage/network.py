@@ -10,6 +10,7 @@ the rows of `hubkb.db.lineage.network_rows`.
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -42,7 +43,10 @@ class Graph:
 
     def elements(self) -> list[dict[str, Any]]:
         """Cytoscape.js elements: nodes then edges, in a stable order."""
-        nodes = [{"group": "nodes", "data": n} for _, n in sorted(self.nodes.items())]
+        nodes = []
+        for _, n in sorted(self.nodes.items()):
+            data = {k: v for k, v in n.items() if k != "position"}
+            nodes.append({"group": "nodes", "data": data, **({"position": n["position"]} if "position" in n else {})})
         edges = []
         for n, (_key, e) in enumerate(sorted(self.edges.items())):
             data = {k: v for k, v in e.items() if k != "labels"}
@@ -50,6 +54,28 @@ class Graph:
             data["label"] = ", ".join(e.get("labels", [])) or e["type"]
             edges.append({"group": "edges", "data": data})
         return nodes + edges
+
+    def place_in_rings(self, spacing: float = 28.0) -> None:
+        """Positions for a large graph, computed once here so the browser lays nothing out.
+
+        Concentric rings by degree, the most connected nodes in the middle (what
+        Cytoscape's own concentric layout does, in milliseconds instead of a second
+        for a thousand nodes on a slow machine).
+        """
+        degree: dict[str, int] = defaultdict(int)
+        for source, target, _kind in self.edges:
+            degree[source] += 1
+            degree[target] += 1
+        ranked = sorted(self.nodes, key=lambda n: (-degree[n], n))
+        ring, radius, placed = 0, 0.0, 0
+        while placed < len(ranked):
+            capacity = 1 if ring == 0 else max(1, int(2 * math.pi * radius / spacing))
+            for i, node_id in enumerate(ranked[placed : placed + capacity]):
+                angle = 2 * math.pi * i / capacity + ring * 0.5
+                self.nodes[node_id]["position"] = {"x": round(radius * math.cos(angle), 1), "y": round(radius * math.sin(angle), 1)}  # fmt: skip
+            placed += capacity
+            ring += 1
+            radius += spacing * 1.2
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = defaultdict(int)

@@ -18,7 +18,9 @@ def trace(db_path: Path, passage_id: str, lang: str = "fr") -> Chain:
     try:
         data = load_chain(conn, passage_id)
         if data is None:
-            raise NotFoundError(f"no definition or quote with id {passage_id!r}{nearest_ids(passage_id, passage_ids(conn))}")
+            raise NotFoundError(
+                f"no definition or quote with id {passage_id!r}{nearest_ids(passage_id, passage_ids(conn))}"
+            )
     finally:
         conn.close()
     return build_chain(data, lang)

@@ -22,6 +22,8 @@ from .common import anchor_url, is_hubkb
 
 CYTOSCAPE_VERSION = "3.34.4"
 NODE_TYPES = ("post", "person", "organisation", "work")
+LAYOUT_IN_BROWSER_MAX = 150  # nodes; above, positions come with the page (see network.js)
+EDGE_LIST_MAX = 300  # links listed as text under the graph; the tables hold them all
 
 
 @hookimpl(specname="register_routes")
@@ -100,11 +102,13 @@ async def network_page(datasette, request):
     if term_id and label is None:
         raise NotFound(f"No term with id {term_id!r}")
     graph = build_network(rows, names)
+    if len(graph.nodes) > LAYOUT_IN_BROWSER_MAX:
+        graph.place_in_rings()
     elements = graph.elements()
     for element in elements:
         data = element["data"]
         if element["group"] == "nodes":
-            data["url"] = datasette.urls.row(database, data["table"], tilde_encode(data["key"]))
+            data["url"] = datasette.urls.row(database, data.pop("table"), tilde_encode(data.pop("key")))
     terms = timeline(timeline_rows)
     for term in terms:
         term["network_url"] = network_url(datasette, database, term["term_id"])
@@ -121,7 +125,8 @@ async def network_page(datasette, request):
         "elements_json": Markup(json.dumps(elements, ensure_ascii=False).replace("<", "\\u003c")),
         "node_counts": [(t, counts.get(t, 0)) for t in NODE_TYPES],
         "edge_counts": [(t, counts.get(t, 0)) for t in EDGE_TYPES],
-        "edges": [e["data"] for e in elements if e["group"] == "edges"],
+        "edges": [e["data"] for e in elements if e["group"] == "edges"][:EDGE_LIST_MAX],
+        "edge_total": len(graph.edges),
         "nodes": {e["data"]["id"]: e["data"] for e in elements if e["group"] == "nodes"},
         "timeline": terms,
         "cytoscape_url": datasette.urls.static_plugins("hubkb", "vendor/cytoscape/cytoscape.min.js"),

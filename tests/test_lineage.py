@@ -1,0 +1,147 @@
+"""Lineage: chains hop by hop, word diffs, `hubkb trace`, the lineage and network pages, reuse in the build."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEED_POST
+from hubkb.cli import cli
+from hubkb.lineage.chain import build_chain, format_chain
+from hubkb.lineage.diff import diff_text, word_diff
+from serving import Client
+
+D2 = f"{SEED_POST}#d2"
+METADATA = ROOT / "metadata.json"
+
+
+@pytest.fixture(scope="module")
+def client(built_db: Path):
+    c = Client.serving(built_db, METADATA)
+    yield c
+    c.close()
+
+
+def _work(id_: str, authors: list[str], year: int, language: str, **more) -> dict:
+    return {"id": id_, "type": "report", "title": id_, "authors": [{"name": a, "kind": "person"} for a in authors],
+            "year": year, "language": language, **more}  # fmt: skip
+
+
+POST = {"id": "p", "title": "Un billet", "date": "2014-08-27", "authors": [{"name": "Régis Chatellier", "kind": "person"}], "site": "l’hubservatoire", "language": "fr"}  # fmt: skip
+
+
+def test_word_diff_shows_words_removed_and_added_ignoring_case_and_accents() -> None:
+    parts = word_diff("délivrer un service réciproque et égale", "Delivrer un service public mutuel et égale")
+    assert diff_text(parts) == "Delivrer un service [-réciproque-] {+public mutuel+} et égale"
+    assert [p.op for p in word_diff("même texte", "Même  texte")] == ["same"]
+
+
+def test_a_chain_of_ten_hops_keeps_its_order_languages_and_translations() -> None:
+    relays = []
+    for n in range(1, 9):
+        language = "en" if n < 4 else "fr"
+        relays.append({"work": _work(f"relay-{n}", [f"Ann Relay{n}"], 2000 + n, language), "text": f"wording {n} words here" if n in (5, 6) else None})  # fmt: skip
+    data = {"kind": "definition", "id": "p#d1", "term": "coproduction", "text": "wording 6 words there",
+            "by": [], "work": _work("origin", ["Zoe Origin"], 1999, "en"), "post": POST, "paragraph": 2,
+            "relays": relays}  # fmt: skip
+    chain = build_chain(data)
+    assert len(chain.hops) == 10
+    assert [h.role for h in chain.hops] == ["origin"] + ["relay"] * 8 + ["read"]
+    assert [h.translation for h in chain.hops].index(True) == 4  # relay 4: the first in French
+    assert sum(h.translation for h in chain.hops) == 1
+    assert chain.summary().startswith(
+        "Origin 1999 (en) → Relay1 2001 → Relay2 2002 → Relay3 2003 → Relay4 2004 (fr, translation)"
+    )
+    assert chain.summary().endswith("Relay8 2008 → Chatellier 2014")
+    assert chain.in_text.startswith("Origin (1999), cité par Relay1 (2001), cité par Relay2 (2002)")
+    assert chain.in_text.endswith("cité par Relay8 (2008), in Chatellier (2014)")
+    assert [(d.before, d.after, diff_text(list(d.parts))) for d in chain.differences] == [
+        (5, 6, "wording [-5-] {+6+} words here"),
+        (6, 9, "wording 6 words [-here-] {+there+}"),
+    ]
+    assert "wording 6 → 7: wording [-5-] {+6+} words here" in format_chain(chain)
+
+
+def test_a_relay_known_by_its_person_only_still_makes_a_hop() -> None:
+    data = {"kind": "quote", "id": "p#q3", "term": None, "text": "capitalisme de catastrophe",
+            "by": [{"name": "Susie Cagle", "kind": "person"}], "work": None, "post": POST, "paragraph": 6,
+            "via": {"id": "hubert-guillaud", "name": "Hubert Guillaud", "kind": "person"}, "relays": []}  # fmt: skip
+    chain = build_chain(data)
+    assert chain.summary() == "Cagle → Guillaud → Chatellier 2014 (fr)"
+    assert chain.in_text == "Cagle, cité par Guillaud, in Chatellier (2014)"
+    assert (chain.hops[1].table, chain.hops[1].key) == ("people", "hubert-guillaud")
+
+
+def test_trace_prints_the_seed_chain(runner, built_db: Path) -> None:
+    result = runner.invoke(cli, ["trace", D2, "--db", str(built_db)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"{D2}: definition of coproduction"
+    assert lines[1] == "Boyle & Harris 2009 (en) → Prandelle → Chatellier 2014 (fr)"
+    assert f"   {SEED_POST}#p4" in lines
+    assert lines[-2] == "APA, in the text: Boyle & Harris (2009), cité par Prandelle, in Chatellier (2014)"
+    assert (
+        lines[-1]
+        == "APA, reference list: Chatellier, R. (2014, 27 août). Vous avez dit coproduction ? l’hubservatoire."
+    )
+
+
+def test_trace_of_an_unknown_id_suggests_the_nearest(runner, built_db: Path) -> None:
+    result = runner.invoke(cli, ["trace", f"{SEED_POST}#d7", "--db", str(built_db)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: no definition or quote with id '{SEED_POST}#d7'; did you mean "
+        f"{SEED_POST}#d1, {SEED_POST}#d2 or {SEED_POST}#q1?\n"
+    )
+    result = runner.invoke(cli, ["trace", "d2", "--db", str(built_db)])
+    assert result.output.startswith(f"Error: no definition or quote with id 'd2'; did you mean {SEED_POST}#d2")
+
+
+def test_the_lineage_page_shows_every_hop(client: Client) -> None:
+    response = client.get(f"/hubkb/-/lineage/{SEED_POST}~23d2")
+    assert response.status_code == 200
+    html = response.text
+    assert 'data-summary="Boyle &amp; Harris 2009 (en) → Prandelle → Chatellier 2014 (fr)"' in html
+    assert re.findall(r'data-role="(\w+)"', html) == ["origin", "relay", "read"]
+    assert '<a href="/hubkb/works/boyle-harris-2009">The Challenge of Co-production' in html
+    assert f'<a href="/hubkb/posts/{SEED_POST}#p4">Vous avez dit coproduction ?</a>' in html
+    assert 'data-copy="Boyle &amp; Harris (2009), cité par Prandelle, in Chatellier (2014)"' in html
+    assert client.get(f"/hubkb/-/lineage/{SEED_POST}~23d9").status_code == 404
+
+
+def test_the_network_page_embeds_the_seed_graph_and_serves_cytoscape(client: Client) -> None:
+    html = client.get("/hubkb/-/network").text
+    counts = dict(re.findall(r'data-(?:node|edge)-type="(\w+)" data-count="(\d+)"', html))
+    assert counts == {"post": "1", "person": "6", "organisation": "1", "work": "2",
+                      "cites": "2", "relays": "4", "defines": "3", "quotes": "3"}  # fmt: skip
+    script = client.get("/-/static-plugins/hubkb/vendor/cytoscape/cytoscape.min.js")
+    assert script.status_code == 200 and "Cytoscape Consortium" in script.text[:200]
+    term = client.get("/hubkb/-/network/coproduction").text
+    assert dict(re.findall(r'data-(?:node|edge)-type="(\w+)" data-count="(\d+)"', term)) == {
+        "post": "1", "person": "3", "organisation": "0", "work": "1",
+        "cites": "1", "relays": "2", "defines": "2", "quotes": "0"}  # fmt: skip
+    assert client.get("/hubkb/-/network/no-such-term").status_code == 404
+
+
+def test_the_build_finds_reused_definitions(tmp_path: Path, corpus_copy: Path, runner) -> None:
+    text = "délivrer un service dans une relation réciproque et égale entre les professionnels, les utilisateurs, et la sphère familiale et sociale des utilisateurs"  # fmt: skip
+    copy = text.replace("réciproque et égale", "mutuelle et équilibrée").replace("sphère", "cercle")
+    (corpus_copy / "posts" / "2015-01-02-reprise.md").write_text(
+        f"---\ntitle: Reprise\ndate: 2015-01-02\nauthors: []\ndefinitions:\n  - term: coproduction\n    text: {copy}\n---\n"
+        f"La coproduction, c’est {copy}.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "hubkb.db"
+    assert runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)]).exit_code == 0
+    rows = (
+        sqlite3.connect(db)
+        .execute("SELECT definition_id, other_id, term_id, score, wording FROM reuse ORDER BY 1")
+        .fetchall()
+    )
+    assert rows == [
+        (D2, "2015-01-02-reprise#d1", "coproduction", 83.8, "close"),
+        ("2015-01-02-reprise#d1", D2, "coproduction", 83.8, "close"),
+    ]

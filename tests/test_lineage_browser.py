@@ -1,0 +1,120 @@
+"""The lineage and network pages in a real headless Chromium on a real `hubkb serve`.
+
+The network is drawn by the vendored Cytoscape.js: the test counts the nodes and
+edges it drew, clicks a node, and times a 200-post generated corpus.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import ROOT, SEED_POST
+from serving import Server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]  # fmt: skip
+SHOTS = Path(__file__).resolve().parent / "screenshots"  # not committed: .gitignore'd, for people to look at
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def seed_server(tmp_path_factory: pytest.TempPathFactory):
+    s = Server(tmp_path_factory.mktemp("lineage-seed"))  # no ./corpus: the embedded default
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def generated_server(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("lineage-200")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "200", str(folder)], check=True, capture_output=True)  # fmt: skip
+    s = Server(folder, timeout=120)
+    yield s
+    s.stop()
+
+
+def open_page(browser: Browser, width: int) -> Page:
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))  # type: ignore[attr-defined]
+    return page
+
+
+def shoot(page: Page, name: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    SHOTS.mkdir(exist_ok=True)
+    shutil.copy(path, SHOTS / path.name)
+
+
+def test_the_seed_network_is_drawn_and_a_node_opens_its_page(browser: Browser, seed_server: Server, tmp_path: Path) -> None:  # fmt: skip
+    page = open_page(browser, 1280)
+    page.goto(f"{seed_server.url}/hubkb/-/network")
+    page.wait_for_function("window.hubkbNetwork !== undefined")
+    drawn = page.evaluate("({nodes: hubkbNetwork.nodes, edges: hubkbNetwork.edges})")
+    legend = page.evaluate(
+        "[...document.querySelectorAll('[data-count]')].reduce((n, e) => n + Number(e.dataset.count), 0)"
+    )
+    assert drawn == {"nodes": 10, "edges": 12}
+    assert legend == 22  # the legend counts what was drawn
+    types = page.evaluate("hubkbNetwork.cy.edges().map(e => e.data('type')).sort()")
+    assert types == ["cites"] * 2 + ["defines"] * 3 + ["quotes"] * 3 + ["relays"] * 4
+    shoot(page, "network-1280", tmp_path)
+    box = page.locator("#hubkb-network").bounding_box()
+    at = page.evaluate("hubkbNetwork.cy.getElementById('work:boyle-harris-2009').renderedPosition()")
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    page.wait_for_url("**/hubkb/works/boyle-harris-2009")
+    assert page.locator("h1").inner_text().startswith("works")
+    assert page.errors == []
+
+
+def test_the_lineage_page_at_desktop_and_phone_widths(browser: Browser, seed_server: Server, tmp_path: Path) -> None:
+    for width in (1280, 390):
+        page = open_page(browser, width)
+        page.goto(f"{seed_server.url}/hubkb/-/lineage/{SEED_POST}~23d2")
+        assert page.locator(".hubkb-hop").count() == 3
+        assert page.locator(".hubkb-summary").inner_text() == page.locator(".hubkb-summary").get_attribute("data-summary")  # fmt: skip
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the page scrolls sideways at {width} px"
+        shoot(page, f"lineage-{width}", tmp_path)
+        if width == 390:
+            page.goto(f"{seed_server.url}/hubkb/-/network/coproduction")
+            page.wait_for_function("window.hubkbNetwork !== undefined")
+            assert page.evaluate("hubkbNetwork.nodes") == 5
+            shoot(page, "network-term-390", tmp_path)
+        assert page.errors == []
+
+
+def test_a_200_post_corpus_network_renders_in_under_two_seconds(browser: Browser, generated_server: Server, tmp_path: Path) -> None:  # fmt: skip
+    page = open_page(browser, 1280)
+    url = f"{generated_server.url}/hubkb/-/network"
+    page.goto(url)  # a first visit warms the server's caches and the browser's copy of Cytoscape.js
+    page.wait_for_function("window.hubkbNetwork !== undefined")
+    seconds = []
+    for _ in range(3):
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function("window.hubkbNetwork !== undefined")
+        seconds.append(time.perf_counter() - start)
+    drawn = page.evaluate("({nodes: hubkbNetwork.nodes, edges: hubkbNetwork.edges, ms: hubkbNetwork.ms})")
+    print(f"200 posts: {drawn['nodes']} nodes, {drawn['edges']} edges; page to drawn graph {sorted(seconds)} s; layout and draw {drawn['ms']:.0f} ms")  # fmt: skip
+    assert drawn["nodes"] > 1000 and drawn["edges"] > 1500
+    assert sorted(seconds)[1] < 2.0  # the median of three
+    shoot(page, "network-200-posts", tmp_path)
+    assert page.errors == []
