@@ -145,3 +145,19 @@ def test_the_build_finds_reused_definitions(tmp_path: Path, corpus_copy: Path, r
         (D2, "2015-01-02-reprise#d1", "coproduction", 83.8, "close"),
         ("2015-01-02-reprise#d1", D2, "coproduction", 83.8, "close"),
     ]
+    client = Client.serving(db, METADATA)
+    try:
+        term = client.get("/hubkb/terms/coproduction").text
+        lineage = client.get(f"/hubkb/-/lineage/{SEED_POST}~23d2").text
+    finally:
+        client.close()
+    assert re.search(r"Same wording elsewhere \(1\)", term)
+    assert (
+        f'<a href="/hubkb/-/lineage/{SEED_POST}~23d2">Vous avez dit coproduction ?</a> ({D2}): close wording to '
+        '<a href="/hubkb/-/lineage/2015-01-02-reprise~23d1">Reprise</a> (2015-01-02-reprise#d1), similarity 84'
+    ) in term
+    assert '<a href="/hubkb/-/network/coproduction">Citation network of this term</a>' in term
+    assert (
+        'close wording to <a href="/hubkb/-/lineage/2015-01-02-reprise~23d1">2015-01-02-reprise#d1</a> (Reprise, 2015-01-02; similarity 84%)'
+        in lineage
+    )

@@ -51,7 +51,8 @@ class Graph:
         for n, (_key, e) in enumerate(sorted(self.edges.items())):
             data = {k: v for k, v in e.items() if k != "labels"}
             data["id"] = f"e{n}"
-            data["label"] = ", ".join(e.get("labels", [])) or e["type"]
+            if e.get("labels"):  # the terms a post defines through this giver
+                data["label"] = ", ".join(e["labels"])
             edges.append({"group": "edges", "data": data})
         return nodes + edges
 

@@ -32,7 +32,7 @@ from .cells import render_hubkb_cell
 from .cite_pages import cite_routes
 from .facets import json_array_facet
 from .formats import citation_formats
-from .lineage_pages import lineage_routes
+from .lineage_pages import lineage_routes, term_lineage_vars
 from .pages import hubkb_page_vars
 from .search import hubkb_canned_queries, search_magic_parameters, search_sql_functions
 from .sql_functions import hubkb_sql_functions
@@ -48,4 +48,5 @@ __all__ = [
     "render_hubkb_cell",
     "search_magic_parameters",
     "search_sql_functions",
+    "term_lineage_vars",
 ]

@@ -35,6 +35,26 @@ def lineage_routes():
     ]
 
 
+@hookimpl(specname="extra_template_vars")
+def term_lineage_vars(database, table, view_name, request, datasette):
+    """On a term's page: its definitions reused elsewhere ("same wording as …") and its network page."""
+    if view_name != "row" or table != "terms" or request is None:
+        return {}
+
+    async def inner() -> dict[str, Any]:
+        if not await is_hubkb(datasette, database):
+            return {}
+        term_id = urlsafe_components(request.url_vars["pks"])[0]
+        db = datasette.get_database(database)
+        pairs = await db.execute_fn(lambda conn: db_lineage.reuse_in_term(conn, term_id))
+        for pair in pairs:
+            pair["a_url"] = lineage_url(datasette, database, pair["a"])
+            pair["b_url"] = lineage_url(datasette, database, pair["b"])
+        return {"hubkb_term_lineage": {"reuse": pairs, "network_url": network_url(datasette, database, term_id)}}
+
+    return inner
+
+
 def lineage_url(datasette: Any, database: str, passage_id: str) -> str:
     return datasette.urls.database(database) + "/-/lineage/" + tilde_encode(passage_id)
 
@@ -105,10 +125,11 @@ async def network_page(datasette, request):
     if len(graph.nodes) > LAYOUT_IN_BROWSER_MAX:
         graph.place_in_rings()
     elements = graph.elements()
-    for element in elements:
-        data = element["data"]
+    nodes = {}
+    for element in elements:  # the browser builds a node's URL from its id: "work:<key>" -> /db/works/<key>
         if element["group"] == "nodes":
-            data["url"] = datasette.urls.row(database, data.pop("table"), tilde_encode(data.pop("key")))
+            data = element["data"]
+            nodes[data["id"]] = {"label": data["label"], "url": datasette.urls.row(database, data.pop("table"), tilde_encode(data.pop("key")))}  # fmt: skip
     terms = timeline(timeline_rows)
     for term in terms:
         term["network_url"] = network_url(datasette, database, term["term_id"])
@@ -127,7 +148,8 @@ async def network_page(datasette, request):
         "edge_counts": [(t, counts.get(t, 0)) for t in EDGE_TYPES],
         "edges": [e["data"] for e in elements if e["group"] == "edges"][:EDGE_LIST_MAX],
         "edge_total": len(graph.edges),
-        "nodes": {e["data"]["id"]: e["data"] for e in elements if e["group"] == "nodes"},
+        "nodes": nodes,
+        "database_url": datasette.urls.database(database),
         "timeline": terms,
         "cytoscape_url": datasette.urls.static_plugins("hubkb", "vendor/cytoscape/cytoscape.min.js"),
         "network_js_url": datasette.urls.static_plugins("hubkb", "network.js"),

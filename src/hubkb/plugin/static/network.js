@@ -53,10 +53,20 @@
     minZoom: 0.05, maxZoom: 4, wheelSensitivity: 0.3,
     hideEdgesOnViewport: placed, textureOnViewport: placed
   });
-  cy.on("tap", "node", function (event) {
-    var url = event.target.data("url");
-    if (url) { window.location.href = url; }
-  });
+  // A node's page: "work:boyle-harris-2009" -> <database>/works/boyle-harris-2009, the key
+  // tilde-encoded as Datasette does (every character but A-Z a-z 0-9 _ - as ~XX).
+  var tables = { post: "posts", person: "people", organisation: "organisations", work: "works" };
+  function tildeEncode(key) {
+    return Array.from(new TextEncoder().encode(key)).map(function (b) {
+      var c = String.fromCharCode(b);
+      return /[A-Za-z0-9_-]/.test(c) ? c : "~" + b.toString(16).toUpperCase().padStart(2, "0");
+    }).join("");
+  }
+  function pageOf(node) {
+    var id = node.id(), at = id.indexOf(":");
+    return container.getAttribute("data-database-url") + "/" + tables[id.slice(0, at)] + "/" + tildeEncode(id.slice(at + 1));
+  }
+  cy.on("tap", "node", function (event) { window.location.href = pageOf(event.target); });
   cy.on("mouseover", "node", function (event) { container.title = event.target.data("label"); });
   // What the browser test reads, once the first frame is drawn: what was drawn and how long it took.
   cy.one("render", function () {
