@@ -81,7 +81,7 @@ def test_the_seed_network_is_drawn_and_a_node_opens_its_page(browser: Browser, s
     at = page.evaluate("hubkbNetwork.cy.getElementById('work:boyle-harris-2009').renderedPosition()")
     page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
     page.wait_for_url("**/hubkb/works/boyle-harris-2009")
-    assert page.locator("h1").inner_text().startswith("works")
+    assert page.locator("h1").inner_text().startswith("The Challenge of Co-production")
     assert page.errors == []
 
 
