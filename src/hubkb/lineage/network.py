@@ -43,14 +43,16 @@ class Graph:
 
     def elements(self) -> list[dict[str, Any]]:
         """Cytoscape.js elements: nodes then edges, in a stable order."""
-        nodes = []
-        for _, n in sorted(self.nodes.items()):
-            data = {k: v for k, v in n.items() if k != "position"}
-            nodes.append({"group": "nodes", "data": data, **({"position": n["position"]} if "position" in n else {})})
-        edges = []
-        for n, (_key, e) in enumerate(sorted(self.edges.items())):
+        nodes: list[dict[str, Any]] = []
+        for _, node in sorted(self.nodes.items()):
+            data = {k: v for k, v in node.items() if k != "position"}
+            nodes.append(
+                {"group": "nodes", "data": data, **({"position": node["position"]} if "position" in node else {})}
+            )
+        edges: list[dict[str, Any]] = []
+        for i, (_key, e) in enumerate(sorted(self.edges.items())):
             data = {k: v for k, v in e.items() if k != "labels"}
-            data["id"] = f"e{n}"
+            data["id"] = f"e{i}"
             if e.get("labels"):  # the terms a post defines through this giver
                 data["label"] = ", ".join(e["labels"])
             edges.append({"group": "edges", "data": data})
