@@ -83,7 +83,7 @@ def _prepare(corpus: Path, schema_path: Path, published: Path | None = None, aut
         raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
     schema = load_schema(schema_path)
     if published is not None:
-        authorities, links = published_authorities(published, authority_paths(corpus), authority_digest)
+        authorities, links = published_authorities(published, authority_paths(corpus), authority_digest, schema)
         resolver, problems, more = Resolver(authorities), [], []
     else:
         authorities, problems = read_authorities(corpus, schema)
@@ -142,7 +142,7 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
         result.counts["quotes"] += sum(p.passage.kind == "quote" for p in resolved.passages)
         if writer is not None and post.id not in written:  # a duplicate id is reported by _take
             written.add(post.id)
-            writer.add_post(post_rows(replace(resolved, mentions=mentions), _source(path, stage.corpus)))
+            writer.add_post(post_rows(replace(resolved, mentions=mentions), _source(path, stage.corpus), stage.schema))
     if writer is not None:
         writer.close()
     return result
@@ -309,7 +309,7 @@ def build(
             report.changed, report.removed = len(todo), len(gone)
             report.posts = len(known_ids)
         else:
-            writer.insert(authority_rows(stage.authorities, stage.links))
+            writer.insert(authority_rows(stage.authorities, stage.links, stage.schema))
         _process(stage, todo, known_ids, progress, writer)
         if _errors(stage.problems):
             raise CorpusError(stage.problems)

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem, display_path
-from .records import Authorities, Organisation, Passage, Person, Post, Term, Work
+from .records import Authorities, Post
 from .schema import Schema, validate
 from .text import slugify
 
@@ -223,40 +223,19 @@ def _post_from(doc: _Document, path: Path, shown: str, body: str, body_line: int
         return None, problems
     passages = []
     for kind, key in (("definition", "definitions"), ("quote", "quotes")):
-        for i, item in values.get(key, []):
-            if "text" not in item:
-                continue
-            passages.append(
-                Passage(
-                    kind=kind,
-                    n=len([p for p in passages if p.kind == kind]) + 1,
-                    text=item["text"],
-                    line=doc.line_of((key, i)),
-                    term=item.get("term"),
-                    by=item.get("by", ()),
-                    work=item.get("work"),
-                    via=item.get("via", ()),
-                    note=item.get("note"),
-                )
-            )
+        section = schema.sections[f"post.{key}"]
+        for n, (i, item) in enumerate((i, item) for i, item in values.get(key, []) if "text" in item):
+            passages.append(section.record(item, kind=kind, n=n + 1, line=doc.line_of((key, i))))
     lines = {key: doc.line_of((key,)) for key in doc.data if isinstance(key, str)}
     for i, _ in enumerate(values.get("references", ())):
         lines[f"references.{i}"] = doc.line_of(("references", i))
-    post = Post(
+    post = schema.sections["post"].record(
+        values,
         id=values.get("id") or path.stem,
         path=shown,
-        title=values["title"],
-        date=values["date"],
-        authors=values.get("authors", ()),
         body=body,
         body_line=body_line,
         content_hash=hashlib.sha256(raw).hexdigest(),
-        site=values.get("site"),
-        url=values.get("url"),
-        language=values.get("language"),
-        summary=values.get("summary"),
-        tags=values.get("tags", ()),
-        references=values.get("references", ()),
         passages=tuple(passages),
         lines=lines,
     )
@@ -306,47 +285,8 @@ def authority_hash(corpus: Path) -> str:
     return digest.hexdigest()
 
 
-_BUILDERS = {
-    "people": lambda v, line: Person(
-        id=v.get("id") or slugify(v["name"]),
-        name=v["name"],
-        aliases=v.get("aliases", ()),
-        organisations=v.get("organisations", ()),
-        url=v.get("url"),
-        note=v.get("note"),
-        line=line,
-    ),
-    "organisations": lambda v, line: Organisation(
-        id=v.get("id") or slugify(v["name"]),
-        name=v["name"],
-        aliases=v.get("aliases", ()),
-        kind=v.get("kind"),
-        url=v.get("url"),
-        note=v.get("note"),
-        line=line,
-    ),
-    "works": lambda v, line: Work(
-        id=v.get("id") or slugify(v["title"]),
-        title=v["title"],
-        type=v.get("type"),
-        title_as_cited=v.get("title_as_cited"),
-        aliases=v.get("aliases", ()),
-        authors=v.get("authors", ()),
-        year=v.get("year"),
-        publisher=v.get("publisher"),
-        url=v.get("url"),
-        language=v.get("language"),
-        note=v.get("note"),
-        line=line,
-    ),
-    "terms": lambda v, line: Term(
-        id=v.get("id") or slugify(v["label"]),
-        label=v["label"],
-        aliases=v.get("aliases", ()),
-        note=v.get("note"),
-        line=line,
-    ),
-}
+# The key an authority entry's default id is made from (a slug of it).
+_ID_FROM = {"people": "name", "organisations": "name", "works": "title", "terms": "label"}
 
 
 def _read_authority(kind: str, raw: bytes, shown: str, schema: Schema) -> tuple[list, list[Problem]]:
@@ -371,7 +311,8 @@ def _read_authority(kind: str, raw: bytes, shown: str, schema: Schema) -> tuple[
         before = len(problems)
         values = validate(item, schema.corpus[kind], report, warn=lambda w, m: report(w, m, "warning"))
         if not any(p.severity == "error" for p in problems[before:]):
-            records.append(_BUILDERS[kind](values, doc.line_of(where)))
+            entry_id = values.get("id") or slugify(values[_ID_FROM[kind]])
+            records.append(schema.sections[kind].record(values, id=entry_id, line=doc.line_of(where)))
     return records, problems
 
 

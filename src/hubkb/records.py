@@ -1,10 +1,20 @@
-"""Plain frozen records passed between the pipeline stages; no I/O here."""
+"""Plain frozen records passed between the pipeline stages; no I/O here.
+
+A record holds as attributes what the pipeline works with (ids, names to
+resolve, texts to anchor); every other key its schema.yaml section declares
+travels in `fields`, untouched, to the column of the same name
+(`hubkb.db.rows`). So a new key in schema.yaml needs no change here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, NamedTuple
+
+# `fields` of a record: the schema's pass-through keys, each present (None or () when not given).
+Fields = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -13,9 +23,8 @@ class Person:
     name: str
     aliases: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()  # organisation ids
-    url: str | None = None
-    note: str | None = None
     line: int = 0
+    fields: Fields = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -23,26 +32,19 @@ class Organisation:
     id: str
     name: str
     aliases: tuple[str, ...] = ()
-    kind: str | None = None
-    url: str | None = None
-    note: str | None = None
     line: int = 0
+    fields: Fields = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
 class Work:
     id: str
     title: str
-    type: str | None = None
     title_as_cited: str | None = None
     aliases: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()  # people or organisations, as written
-    year: int | None = None
-    publisher: str | None = None
-    url: str | None = None
-    language: str | None = None
-    note: str | None = None
     line: int = 0
+    fields: Fields = field(default_factory=dict, hash=False)
 
     @property
     def name(self) -> str:
@@ -54,8 +56,8 @@ class Term:
     id: str
     label: str
     aliases: tuple[str, ...] = ()
-    note: str | None = None
     line: int = 0
+    fields: Fields = field(default_factory=dict, hash=False)
 
     @property
     def name(self) -> str:
@@ -86,7 +88,7 @@ class Passage:
     by: tuple[str, ...] = ()
     work: str | None = None
     via: tuple[str, ...] = ()
-    note: str | None = None
+    fields: Fields = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -99,14 +101,10 @@ class Post:
     body: str
     body_line: int  # line of the file where the body starts
     content_hash: str
-    site: str | None = None
-    url: str | None = None
-    language: str | None = None
-    summary: str | None = None
-    tags: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     passages: tuple[Passage, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line
+    fields: Fields = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -145,3 +143,20 @@ class ResolvedPost:
     passages: tuple[ResolvedPassage, ...]
     references: tuple[str, ...]  # work ids
     mentions: tuple[Mention, ...] = ()
+
+
+# The record each corpus section of schema.yaml becomes.
+SECTION_RECORDS: dict[str, type] = {
+    "post": Post,
+    "post.definitions": Passage,
+    "post.quotes": Passage,
+    "people": Person,
+    "organisations": Organisation,
+    "works": Work,
+    "terms": Term,
+}
+
+
+def attributes(record_type: type) -> frozenset[str]:
+    """The keys a record holds as attributes; its other schema keys go in `fields`."""
+    return frozenset(f.name for f in fields(record_type)) - {"fields"}

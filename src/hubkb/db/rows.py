@@ -1,19 +1,66 @@
-"""Records to table rows: plain dicts keyed by schema.yaml's column names."""
+"""Records to table rows: plain dicts keyed by schema.yaml's column names.
+
+What the pipeline computes (ids, resolved names, anchors, counts) is set here
+by name; every other key of a record (its `fields`) goes to the column
+schema.yaml gives it, through `stored`, with no code per key. Mentions, a
+million rows at 10,000 posts, are tuples in `MENTION_COLUMNS` order.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
+from typing import Any
 
-from ..records import Authorities, Entity, ResolvedPassage, ResolvedPost
+from ..records import Authorities, Entity, Fields, ResolvedPassage, ResolvedPost
 from ..resolve import AuthorityLinks
+from ..schema import LIST_TYPES, Schema, Section
 from ..text import search_variants
+
+# The columns of a mention row, in the order `post_rows` writes them; its integer `id` numbers itself.
+MENTION_COLUMNS = (
+    "post_id",
+    "paragraph_id",
+    "entity_type",
+    "entity_id",
+    "surface",
+    "count",
+    "person_id",
+    "organisation_id",
+    "work_id",
+    "term_id",
+)
+# Tables whose rows are tuples, with their columns.
+TUPLE_COLUMNS = {"mentions": MENTION_COLUMNS}
 
 SUMMARY_CHARS = 280
 
 
 def as_json(values: Iterable[str]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
+
+
+def stored(section: Section, fields: Fields) -> dict[str, Any]:
+    """A record's pass-through keys as column values: lists as JSON arrays, dates as ISO text."""
+    return {column: to_column(kind, fields.get(key)) for key, column, kind in section.passthrough}
+
+
+def to_column(kind: str, value: Any) -> Any:
+    if kind in LIST_TYPES:
+        return as_json(value or ())
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def from_column(kind: str, value: Any) -> Any:
+    """A column value back as the record's `fields` hold it (the inverse of `to_column`)."""
+    if kind in LIST_TYPES:
+        return tuple(json.loads(value)) if value else ()
+    if kind == "date" and value is not None:
+        return dt.date.fromisoformat(value)
+    return value
 
 
 def summarise(text: str) -> str:
@@ -23,7 +70,7 @@ def summarise(text: str) -> str:
     return text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def authority_rows(a: Authorities, links: AuthorityLinks) -> dict[str, list[dict]]:
+def authority_rows(a: Authorities, links: AuthorityLinks, schema: Schema) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {
         "people": [],
         "person_organisations": [],
@@ -32,45 +79,41 @@ def authority_rows(a: Authorities, links: AuthorityLinks) -> dict[str, list[dict
         "work_authors": [],
         "terms": [],
     }
+    people, organisations = schema.sections["people"], schema.sections["organisations"]
+    works, terms = schema.sections["works"], schema.sections["terms"]
     for p in a.people:
         orgs = links.person_organisations.get(p.id, ())
         rows["people"].append(
             {
+                **stored(people, p.fields),
                 "id": p.id,
                 "name": p.name,
                 "aliases": as_json(p.aliases),
                 "organisations": as_json(o.name for o in orgs),
-                "url": p.url,
-                "note": p.note,
             }
         )
         rows["person_organisations"].extend({"person_id": p.id, "organisation_id": o.id} for o in dict.fromkeys(orgs))
     for o in a.organisations:
         rows["organisations"].append(
-            {"id": o.id, "name": o.name, "aliases": as_json(o.aliases), "kind": o.kind, "url": o.url, "note": o.note}
+            {**stored(organisations, o.fields), "id": o.id, "name": o.name, "aliases": as_json(o.aliases)}
         )
     for w in a.works:
         authors = links.work_authors.get(w.id, ())
         rows["works"].append(
             {
+                **stored(works, w.fields),
                 "id": w.id,
-                "type": w.type,
                 "title": w.title,
                 "title_as_cited": w.title_as_cited,
                 "authors": as_json(x.name for x in authors),
-                "year": w.year,
-                "publisher": w.publisher,
-                "url": w.url,
-                "language": w.language,
                 "aliases": as_json(w.aliases),
-                "note": w.note,
             }
         )
         rows["work_authors"].extend(
             {"work_id": w.id, "position": i, **_entity_columns(x)} for i, x in enumerate(authors, 1)
         )
     for t in a.terms:
-        rows["terms"].append({"id": t.id, "label": t.label, "aliases": as_json(t.aliases), "note": t.note})
+        rows["terms"].append({**stored(terms, t.fields), "id": t.id, "label": t.label, "aliases": as_json(t.aliases)})
     return rows
 
 
@@ -83,11 +126,11 @@ def _entity_columns(entity: Entity) -> dict:
     }
 
 
-def post_rows(rp: ResolvedPost, source_path: str) -> dict[str, list[dict]]:
+def post_rows(rp: ResolvedPost, source_path: str, schema: Schema) -> dict[str, list[Any]]:
     """Rows of one post; `source_path` (relative to the corpus) keys incremental builds."""
     post = rp.post
     pid = post.id
-    rows: dict[str, list[dict]] = {
+    rows: dict[str, list[Any]] = {
         t: []
         for t in (
             "posts",
@@ -103,16 +146,13 @@ def post_rows(rp: ResolvedPost, source_path: str) -> dict[str, list[dict]]:
     }
     rows["posts"].append(
         {
+            **stored(schema.sections["post"], post.fields),
             "id": pid,
             "title": post.title,
             "date": post.date.isoformat(),
             "year": post.date.year,
             "authors": as_json(a.name for a in rp.authors),
-            "tags": as_json(post.tags),
-            "site": post.site,
-            "url": post.url,
-            "language": post.language,
-            "summary": post.summary or summarise(rp.paragraphs[0] if rp.paragraphs else ""),
+            "summary": post.fields.get("summary") or summarise(rp.paragraphs[0] if rp.paragraphs else ""),
             "body": post.body,
             "word_count": len(post.body.split()),
             "search_variants": None,  # filled below from the paragraphs' variants
@@ -128,31 +168,33 @@ def post_rows(rp: ResolvedPost, source_path: str) -> dict[str, list[dict]]:
     rows["posts"][0]["search_variants"] = " ".join(v for v in variants if v)
     rows["post_authors"].extend({"post_id": pid, "position": i, "person_id": a.id} for i, a in enumerate(rp.authors, 1))
     for rpass in rp.passages:
-        _passage_rows(rpass, pid, rows)
+        _passage_rows(rpass, pid, rows, schema)
     rows["citations"] = _citations(rp)
-    for m in rp.mentions:  # a million rows in a large corpus: kept plain
-        row = {
-            "id": None,
-            "post_id": pid,
-            "paragraph_id": f"{pid}#p{m.paragraph_n}",
-            "entity_type": m.entity_type,
-            "entity_id": m.entity_id,
-            "surface": m.surface,
-            "count": m.count,
-            "person_id": None,
-            "organisation_id": None,
-            "work_id": None,
-            "term_id": None,
-        }
-        row[f"{m.entity_type}_id"] = m.entity_id
-        rows["mentions"].append(row)
+    mentions = rows["mentions"]
+    for m in rp.mentions:  # a million rows in a large corpus: tuples in MENTION_COLUMNS order
+        kind, entity = m.entity_type, m.entity_id
+        mentions.append(
+            (
+                pid,
+                f"{pid}#p{m.paragraph_n}",
+                kind,
+                entity,
+                m.surface,
+                m.count,
+                entity if kind == "person" else None,
+                entity if kind == "organisation" else None,
+                entity if kind == "work" else None,
+                entity if kind == "term" else None,
+            )
+        )
     return rows
 
 
-def _passage_rows(rpass: ResolvedPassage, pid: str, rows: dict[str, list[dict]]) -> None:
+def _passage_rows(rpass: ResolvedPassage, pid: str, rows: dict[str, list[Any]], schema: Schema) -> None:
     p = rpass.passage
     table = "definitions" if p.kind == "definition" else "quotes"
     row = {
+        **stored(schema.sections[f"post.{table}"], p.fields),
         "id": rpass.id,
         "text": p.text,
         "by": as_json(g.name for g in rpass.givers),
@@ -160,11 +202,10 @@ def _passage_rows(rpass: ResolvedPassage, pid: str, rows: dict[str, list[dict]])
         "via_person_id": rpass.via_person_id,
         "post_id": pid,
         "paragraph_id": f"{pid}#p{rpass.paragraph_n}",
-        "note": p.note,
         "search_variants": search_variants(p.text),
     }
     if p.kind == "definition":
-        row = {"id": rpass.id, "term_id": rpass.term_id, **{k: v for k, v in row.items() if k != "id"}}
+        row["term_id"] = rpass.term_id
     rows[table].append(row)
     key = "definition_id" if p.kind == "definition" else "quote_id"
     rows[table[:-1] + "_givers"].extend(

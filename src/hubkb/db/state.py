@@ -6,12 +6,14 @@ without importing the writer at all.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
-from ..records import Authorities, Entity, Organisation, Person, Term, Work
+from ..records import Authorities, Entity
 from ..resolve import AuthorityLinks
+from ..schema import Schema
+from .rows import from_column
 
 
 def published_state(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
@@ -36,14 +38,19 @@ def published_state(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, st
         return {}, {}  # unreadable: a full build replaces it
 
 
-def published_authorities(path: Path, paths: dict[str, str], content_hash: str) -> tuple[Authorities, AuthorityLinks]:
+def published_authorities(
+    path: Path, paths: dict[str, str], content_hash: str, schema: Schema
+) -> tuple[Authorities, AuthorityLinks]:
     """The authority records a published database was built from, with their resolved links.
 
     An update runs only when the authority files are unchanged since that
     build, so reading them back from the database (milliseconds) replaces
     parsing the YAML again (most of a one-post rebuild of a large corpus).
+    The records' pass-through `fields` come back from the columns schema.yaml
+    gives them, so they equal the records read from the YAML.
     """
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
     try:
         member_of: dict[str, list[Entity]] = {}
         for person_id, org_id, org_name in conn.execute(
@@ -57,40 +64,17 @@ def published_authorities(path: Path, paths: dict[str, str], content_hash: str) 
         ):
             written_by.setdefault(work_id, []).append(Entity(kind, person_id or org_id, name))
         people = tuple(
-            Person(
-                id=i, name=n, aliases=_tuple(a), organisations=tuple(e.id for e in member_of.get(i, ())), url=u, note=t
-            )
-            for i, n, a, u, t in conn.execute("SELECT id, name, aliases, url, note FROM people ORDER BY rowid")
+            _record(schema, "people", row, organisations=tuple(e.id for e in member_of.get(row["id"], ())))
+            for row in _rows(conn, schema, "people", "name", "aliases")
         )
         organisations = tuple(
-            Organisation(id=i, name=n, aliases=_tuple(a), kind=k, url=u, note=t)
-            for i, n, a, k, u, t in conn.execute(
-                "SELECT id, name, aliases, kind, url, note FROM organisations ORDER BY rowid"
-            )
+            _record(schema, "organisations", row) for row in _rows(conn, schema, "organisations", "name", "aliases")
         )
         works = tuple(
-            Work(
-                id=i,
-                title=ti,
-                type=ty,
-                title_as_cited=tc,
-                aliases=_tuple(a),
-                authors=tuple(e.name for e in written_by.get(i, ())),
-                year=y,
-                publisher=p,
-                url=u,
-                language=la,
-                note=no,
-            )
-            for i, ty, ti, tc, a, y, p, u, la, no in conn.execute(
-                "SELECT id, type, title, title_as_cited, aliases, year, publisher, url, language, note "
-                "FROM works ORDER BY rowid"
-            )
+            _record(schema, "works", row, authors=tuple(e.name for e in written_by.get(row["id"], ())))
+            for row in _rows(conn, schema, "works", "title", "title_as_cited", "aliases")
         )
-        terms = tuple(
-            Term(id=i, label=la, aliases=_tuple(a), note=no)
-            for i, la, a, no in conn.execute("SELECT id, label, aliases, note FROM terms ORDER BY rowid")
-        )
+        terms = tuple(_record(schema, "terms", row) for row in _rows(conn, schema, "terms", "label", "aliases"))
     finally:
         conn.close()
     authorities = Authorities(people, organisations, works, terms, paths, content_hash)
@@ -100,5 +84,19 @@ def published_authorities(path: Path, paths: dict[str, str], content_hash: str) 
     return authorities, links
 
 
-def _tuple(value: str | None) -> tuple[str, ...]:
-    return tuple(json.loads(value)) if value else ()
+def _rows(conn: sqlite3.Connection, schema: Schema, kind: str, *held: str) -> list[sqlite3.Row]:
+    """An authority table's rows: id, the columns a record holds (`held`) and its pass-through columns."""
+    section = schema.sections[kind]
+    columns = dict.fromkeys(["id", *held, *(column for _key, column, _kind in section.passthrough)])
+    listed = ", ".join(f"[{c}]" for c in columns)
+    return conn.execute(f"SELECT {listed} FROM [{section.table}] ORDER BY rowid").fetchall()
+
+
+def _record(schema: Schema, kind: str, row: sqlite3.Row, **links: Any) -> Any:
+    """The authority record a row was written from: held columns as attributes, the rest as `fields`."""
+    section = schema.sections[kind]
+    names = row.keys()  # a Row iterates over its values, not its column names
+    held = {key: row[key] for key in names if key in section.columns and section.types[key] != "records"}
+    values = {key: from_column(section.types[key], value) for key, value in held.items() if value is not None}
+    values.update({key: from_column(kind_, row[column]) for key, column, kind_ in section.passthrough})
+    return section.record(values, id=row["id"], **links)

@@ -13,12 +13,16 @@ import contextlib
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
+from ..errors import HubkbError
 from ..schema import Schema
+from .rows import TUPLE_COLUMNS
 
 _TYPES = {"text": str, "integer": int, "real": float}
 BATCH_POSTS = 200
@@ -56,7 +60,7 @@ class Writer:
         self.db.conn.execute("PRAGMA journal_mode = OFF" if start_from is None else "PRAGMA journal_mode = DELETE")
         self.db.conn.execute("PRAGMA synchronous = OFF")
         self.fresh = start_from is None
-        self._pending: dict[str, list[dict]] = {}
+        self._pending: dict[str, list[Any]] = {}
         self._pending_posts = 0
         if self.fresh:
             self._create_tables(indexes=not chunk)
@@ -77,21 +81,49 @@ class Writer:
 
     # --- rows ----------------------------------------------------------------
 
-    def insert(self, rows: dict[str, list[dict]]) -> None:
+    def insert(self, rows: dict[str, list[Any]]) -> None:
         """Insert rows with one prepared statement a table.
 
         sqlite-utils created the tables; plain executemany here is about three
         times faster than `insert_all`, which inspects and converts every value.
+        A row (a dict) naming a column its table does not declare is an error,
+        never a silent drop; mention rows are tuples in `MENTION_COLUMNS` order.
         """
         for table, table_rows in rows.items():
-            if table_rows:
-                columns = list(self.schema.tables[table]["columns"])
-                sql = "INSERT INTO [{}] ({}) VALUES ({})".format(
-                    table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns))
-                )
-                self.db.conn.executemany(sql, [tuple(map(row.get, columns)) for row in table_rows])
+            if not table_rows:
+                continue
+            columns: Sequence[str]
+            if table in TUPLE_COLUMNS:
+                columns = self._tuple_columns(table)
+                values: Iterable[tuple] = table_rows
+            else:
+                columns = self._columns(table)
+                self._check_columns(table, columns, table_rows)
+                values = [tuple(map(row.get, columns)) for row in table_rows]
+            sql = "INSERT INTO [{}] ({}) VALUES ({})".format(
+                table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns))
+            )
+            self.db.conn.executemany(sql, values)
 
-    def add_post(self, rows: dict[str, list[dict]]) -> None:
+    def _columns(self, table: str) -> list[str]:
+        if table not in self.schema.tables:
+            raise HubkbError(f"schema.yaml declares no table '{table}' (tables: {', '.join(self.schema.tables)})")
+        return list(self.schema.tables[table]["columns"])
+
+    def _tuple_columns(self, table: str) -> tuple[str, ...]:
+        declared = self._columns(table)
+        for column in TUPLE_COLUMNS[table]:
+            if column not in declared:
+                raise HubkbError(f"a row of table '{table}' has a column '{column}' that schema.yaml does not declare")
+        return TUPLE_COLUMNS[table]
+
+    def _check_columns(self, table: str, columns: Sequence[str], table_rows: list[dict]) -> None:
+        unknown = set(chain.from_iterable(table_rows)).difference(columns)
+        if unknown:
+            column = sorted(unknown)[0]
+            raise HubkbError(f"a row of table '{table}' has a column '{column}' that schema.yaml does not declare")
+
+    def add_post(self, rows: dict[str, list[Any]]) -> None:
         """Buffer one post's rows; written in batches to keep memory flat."""
         for table, table_rows in rows.items():
             self._pending.setdefault(table, []).extend(table_rows)
