@@ -57,7 +57,12 @@ def test_region_finds_the_27e_region_paragraph(runner, built_db: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == f"1. Vous avez dit coproduction ? (2014-08-27)  {P}4"
     assert lines[1].startswith("   …") and "cités par Laura Prandelle (27ème Région)" in lines[1]
-    assert lines[2:] == ["1 matching paragraph"]
+    assert lines[2:] == [
+        f"   - definition {SEED_POST}#d2 (coproduction) by Michael Harris & David Boyle, via Laura Prandelle",
+        f"   - quote {SEED_POST}#q1 by Laura Prandelle",
+        "1 matching paragraph",
+        "cite one with: hubkb cite --definition ID, or --quote ID",
+    ]
 
 
 def test_json_output(runner, built_db: Path) -> None:
@@ -70,6 +75,16 @@ def test_json_output(runner, built_db: Path) -> None:
         "title": "Vous avez dit coproduction ?",
         "date": "2014-08-27",
         "anchor": f"{P}4",
+        "passages": [
+            {
+                "kind": "definition",
+                "id": f"{SEED_POST}#d2",
+                "term": "coproduction",
+                "by": ["Michael Harris", "David Boyle"],
+                "via": "Laura Prandelle",
+            },
+            {"kind": "quote", "id": f"{SEED_POST}#q1", "term": None, "by": ["Laura Prandelle"], "via": None},
+        ],
     }
     assert "Laura Prandelle (27ème <mark>Région</mark>),\xa0donnent" in hit["snippet"]
     assert hit["matched"] == ["Région"]

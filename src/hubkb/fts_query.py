@@ -14,16 +14,24 @@ word with another spelling in the text (`27e`/`27eme`, `coproduction`/`co
 production`) makes the phrase an OR of its spellings. Single words get the
 same OR, which costs little and lets `snippet()` highlight the spelling the
 paragraph actually uses.
+
+Given `forms` (a lookup of the other forms of a folded word, as the index holds
+them: `hubkb.db.stems.forms_of`), a single word also finds its other
+inflections: `définitions` becomes `("définitions" OR "definition")`. Phrases
+and prefixes keep their exact meaning.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import product
 
-from .text import normalise_query
+from .text import normalise_query, strip_accents
+
+Forms = Callable[[str], list[str]]  # a folded word -> the other indexed forms of it
 
 # A phrase ("...", possibly unterminated) or a run of non-space, non-quote characters,
 # each optionally followed by the `*` of a prefix search.
@@ -66,7 +74,7 @@ def parse_query(query: str) -> list[QueryTerm]:
     return terms
 
 
-def escape_fts(query: str) -> str:
+def escape_fts(query: str, forms: Forms | None = None) -> str:
     """An FTS5 MATCH expression that searches for what the user typed, never a syntax error.
 
     >>> escape_fts('copro* "services publics"')
@@ -77,7 +85,7 @@ def escape_fts(query: str) -> str:
     An empty string means the query holds no word to search for.
     """
     # An explicit AND: FTS5 reads juxtaposed phrases as AND, but not a phrase next to a "(...)" group.
-    return " AND ".join(_expression(term) for term in parse_query(query))
+    return " AND ".join(_expression(term, forms) for term in parse_query(query))
 
 
 def query_words(query: str) -> list[str]:
@@ -85,10 +93,13 @@ def query_words(query: str) -> list[str]:
     return [token for term in parse_query(query) if not term.prefix for token in term.tokens]
 
 
-def _expression(term: QueryTerm) -> str:
+def _expression(term: QueryTerm, forms: Forms | None = None) -> str:
     if term.prefix:
         return _string(term.tokens) + "*"
     spellings = _spellings(term.tokens)
+    if forms is not None and not term.phrase:
+        word = strip_accents(term.tokens[0])
+        spellings += [(f,) for f in forms(word) if f != word and (f,) not in spellings]
     if len(spellings) == 1:
         return _string(spellings[0])
     return "(" + " OR ".join(_string(s) for s in spellings) + ")"

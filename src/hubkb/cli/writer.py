@@ -17,7 +17,7 @@ from ..errors import display_path
 from ..snippets import highlight
 from ..writer.cite import LANGS, STYLES, cite_passage, cite_work, format_passage
 from ..writer.export import FORMATS, WORK_FORMATS, export, export_file
-from ..writer.search import SearchResult, search
+from ..writer.search import SearchResult, describe_passage, search
 from . import cli
 from .common import DB_OPTION, reports_errors
 
@@ -46,7 +46,8 @@ def survives_closed_pipe(command: Callable[..., Any]) -> Callable[..., Any]:
     "--json",
     "as_json",
     is_flag=True,
-    help='Print {"query", "hits", "suggestions", "capped"} as JSON; snippets as HTML with <mark>.',
+    help='Print {"query", "hits", "suggestions", "capped"} as JSON; snippets as HTML with <mark>; '
+    "each hit lists the definitions and quotes in its paragraph.",
 )
 @click.option("--raw", is_flag=True, help="Pass FTS5 query syntax (AND, OR, NOT, NEAR) through as typed.")
 @survives_closed_pipe
@@ -70,7 +71,11 @@ def search_command(query: tuple[str, ...], db_path: Path, limit: int, as_json: b
             for text, marked in highlight(" ".join(hit.snippet.split()), hit.forms)
         )
         click.echo(f"   {snippet}")
+        for passage in hit.passages:
+            click.echo("   - " + describe_passage(passage))
     click.echo(_search_summary(result))
+    if any(hit.passages for hit in result.hits):
+        click.echo("cite one with: hubkb cite --definition ID, or --quote ID")
 
 
 def _search_summary(result: SearchResult) -> str:

@@ -14,15 +14,18 @@ Snippets are made for those few rows only.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import QueryError
-from ..fts_query import escape_fts
+from ..fts_query import Forms, escape_fts
 from ..snippets import parse_forms, snippet_marks, snippet_text
 from ..text import normalise_query
 from .canned import query_sql
+from .stems import forms_of
 
 CANDIDATES = 5_000  # matches ranked by bm25, on the web and in `hubkb search`
 WEB_LIMIT = 20  # paragraphs the canned query shows
@@ -35,23 +38,47 @@ SELECT count(*) FROM (
 """
 
 
-def fts_query(query: str | None, raw: bool = False) -> str:
+def fts_query(query: str | None, raw: bool = False, forms: Forms | None = None) -> str:
     """What `hubkb_fts_query(q)` returns: the FTS5 expression for what a user typed.
 
-    Escaped (`escape_fts`) unless `raw`; a query without words gives an
-    expression that matches nothing, so that the canned query never errors.
+    Escaped (`escape_fts`, each word with its other `forms`) unless `raw`; a
+    query without words gives an expression that matches nothing, so that the
+    canned query never errors.
     """
-    expression = normalise_query(query or "") if raw else escape_fts(query or "")
+    expression = normalise_query(query or "") if raw else escape_fts(query or "", forms)
     return expression if expression.strip() else NOTHING
 
 
 def register_search_functions(conn: sqlite3.Connection, raw: bool = False) -> None:
-    """The SQL functions the search SQL calls: hubkb_fts_query, hubkb_snippet_text, hubkb_snippet_marks.
+    """The SQL functions the search SQL calls.
 
-    `raw` makes hubkb_fts_query pass FTS5 syntax through (`hubkb search --raw`).
+    hubkb_fts_query(q): the FTS5 expression for what a user typed, each word
+    with its other forms (`search_stems`); hubkb_fts_exact(q): the same without
+    other forms (the words as typed, which rank first); hubkb_fts_others(q):
+    the paragraphs holding only other forms; hubkb_snippet_text and
+    hubkb_snippet_marks: a marked snippet's text and highlighted forms. `raw`
+    passes FTS5 syntax through instead (`hubkb search --raw`).
     """
-    make: Callable[[str | None], str] = (lambda q: fts_query(q, raw=True)) if raw else fts_query
-    conn.create_function("hubkb_fts_query", 1, make, deterministic=True)
+    cache: dict[str, list[str]] = {}
+
+    def forms(word: str) -> list[str]:
+        if word not in cache:
+            cache[word] = forms_of(conn, word)
+        return cache[word]
+
+    def expanded(q: str | None) -> str:
+        return fts_query(q, raw, forms)
+
+    def exact(q: str | None) -> str:
+        return fts_query(q, raw)
+
+    def others(q: str | None) -> str:
+        wide, narrow = expanded(q), exact(q)
+        return NOTHING if wide == narrow else f"({wide}) NOT ({narrow})"
+
+    conn.create_function("hubkb_fts_query", 1, expanded, deterministic=True)
+    conn.create_function("hubkb_fts_exact", 1, exact, deterministic=True)
+    conn.create_function("hubkb_fts_others", 1, others, deterministic=True)
     conn.create_function("hubkb_snippet_text", 1, snippet_text, deterministic=True)
     conn.create_function("hubkb_snippet_marks", 1, snippet_marks, deterministic=True)
 
@@ -69,6 +96,7 @@ class ParagraphMatch:
     anchor: str  # the paragraph id, post_id#pN
     snippet: str  # plain text
     forms: list[str]  # the forms the snippet highlights, as written
+    passages: list[dict[str, Any]]  # the definitions and quotes anchored in the paragraph
 
 
 @dataclass(frozen=True)
@@ -100,7 +128,13 @@ def match_paragraphs(conn: sqlite3.Connection, query: str, limit: int = 10, cand
         raise QueryError(_fts_message(exc)) from None
     matches = [
         ParagraphMatch(
-            post_ids[r["anchor"]], r["post"], r["date"], r["anchor"], r["snippet"], parse_forms(r["matched"])
+            post_ids[r["anchor"]],
+            r["post"],
+            r["date"],
+            r["anchor"],
+            r["snippet"],
+            parse_forms(r["matched"]),
+            json.loads(r["passages"] or "[]"),
         )
         for r in rows
     ]

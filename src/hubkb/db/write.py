@@ -23,9 +23,11 @@ import sqlite_utils
 from ..errors import HubkbError
 from ..schema import Schema
 from .rows import TUPLE_COLUMNS
+from .stems import refresh_stems
 
 _TYPES = {"text": str, "integer": int, "real": float}
 BATCH_POSTS = 200
+_ADDED_TEXTS_SQL = "SELECT title FROM chunk.posts UNION ALL SELECT text FROM chunk.paragraphs"
 
 
 def copy_file(source: Path, target: Path) -> None:
@@ -62,6 +64,7 @@ class Writer:
         self.fresh = start_from is None
         self._pending: dict[str, list[Any]] = {}
         self._pending_posts = 0
+        self._added_texts: list[str] = []  # an update's new titles and paragraphs, for their stems
         if self.fresh:
             self._create_tables(indexes=not chunk)
 
@@ -146,6 +149,8 @@ class Writer:
         with self.db.conn:
             self.db.execute("ATTACH DATABASE ? AS chunk", [str(chunk)])
         try:
+            if not self.fresh:
+                self._added_texts += [t for (t,) in self.db.execute(_ADDED_TEXTS_SQL)]
             with self.db.conn:
                 for table in ("posts", *self.schema.post_tables):
                     spec = self.schema.tables[table]
@@ -190,6 +195,9 @@ class Writer:
             for table, columns in self.schema.fts_tables().items():
                 self._enable_fts(table, columns, self.schema.tables[table].get("fts_prefix"))
             self._index_foreign_keys()
+        # every new word stemmed once: all of them on a fresh file, the added posts' on an update
+        refresh_stems(self.db.conn, None if self.fresh else self._added_texts)
+        if self.fresh:
             self.db.conn.execute("PRAGMA journal_mode = DELETE")
             self.db.conn.execute("ANALYZE")  # an update keeps the statistics: one post moves nothing
         self.db.conn.commit()

@@ -5,21 +5,35 @@
 --   finds coproduction. The anchor leads to the paragraph in its post.
 
 -- The one passage search: this canned query and `hubkb search` both run this file.
--- :q is what the user typed; hubkb_fts_query() makes it a safe FTS5 expression (or passes
--- `hubkb search --raw` syntax through). :_hubkb_limit and :_hubkb_candidates are magic
+-- :q is what the user typed. hubkb_fts_exact() makes it a safe FTS5 expression of the words
+-- as typed (27ème and co-production in every spelling), hubkb_fts_others() the paragraphs
+-- that hold only other French forms of them (définitions -> définition), or both pass
+-- `hubkb search --raw` syntax through. :_hubkb_limit and :_hubkb_candidates are magic
 -- parameters of the hubkb plugin (20 and 5,000 on the web), never form fields.
--- bm25 scores every match it ranks (about 1 µs each), so only the first candidates are ranked.
-with candidates as materialized (
+-- Exact forms rank first. bm25 scores every match it ranks (about 1 µs each), so each tier
+-- ranks its first candidates only, and other forms are ranked only when the words as
+-- typed fill fewer than :_hubkb_limit rows.
+with exact as materialized (
   select rowid, bm25(paragraphs_fts, 1.0, 0.5) as score
   from paragraphs_fts
-  where paragraphs_fts match hubkb_fts_query(:q)
+  where paragraphs_fts match hubkb_fts_exact(:q)
+  limit :_hubkb_candidates
+), others as materialized (
+  select rowid, bm25(paragraphs_fts, 1.0, 0.5) as score
+  from paragraphs_fts
+  where (select count(*) from exact) < :_hubkb_limit
+    and paragraphs_fts match hubkb_fts_others(:q)
   limit :_hubkb_candidates
 ), best as materialized (
-  select rowid, score from candidates order by score, rowid limit :_hubkb_limit
+  select rowid, score, 1 as tier from exact
+  union all
+  select rowid, score, 2 from others
+  order by tier, score, rowid
+  limit :_hubkb_limit
 ), found as materialized (
   -- snippets for the best rows only; the marks are private-use characters that
   -- hubkb_snippet_text() removes and hubkb_snippet_marks() lists, so none reach JSON or CSV
-  select best.rowid, best.score,
+  select best.rowid, best.tier, best.score,
     snippet(paragraphs_fts, 0, char(57584), char(57585), '…', 32) as marked
   from best
   join paragraphs_fts on paragraphs_fts.rowid = best.rowid and paragraphs_fts match hubkb_fts_query(:q)
@@ -29,8 +43,20 @@ select
   posts.title as post,
   posts.date as date,
   hubkb_snippet_text(found.marked) as snippet,
-  hubkb_snippet_marks(found.marked) as matched
+  hubkb_snippet_marks(found.marked) as matched,
+  -- the definitions and quotes anchored in the paragraph, ready for `hubkb cite --definition ID`
+  (select json_group_array(json_object('kind', kind, 'id', id, 'term', term, 'by', json(given_by), 'via', via))
+   from (
+     select 'definition' as kind, d.id, t.label as term, d.by as given_by, v.name as via
+     from definitions d left join terms t on t.id = d.term_id left join people v on v.id = d.via_person_id
+     where d.paragraph_id = paragraphs.id
+     union all
+     select 'quote', q.id, null, q.by, v.name
+     from quotes q left join people v on v.id = q.via_person_id
+     where q.paragraph_id = paragraphs.id
+     order by 1, 2
+   )) as passages
 from found
 join paragraphs on paragraphs.rowid = found.rowid
 join posts on posts.id = paragraphs.post_id
-order by found.score, found.rowid
+order by found.tier, found.score, found.rowid

@@ -38,6 +38,8 @@ class Hit:
     anchor: str  # post_id#pN: the paragraph, and its anchor on the post's page
     snippet: str  # plain text; `snippet_parts` and `snippet_html` highlight its `forms`
     forms: list[str] = field(default_factory=list)  # the forms that matched, as written
+    # the definitions and quotes anchored in the paragraph: {"kind", "id", "term", "by", "via"}
+    passages: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +49,7 @@ class Hit:
             "anchor": self.anchor,
             "snippet": snippet_html(self),
             "matched": self.forms,
+            "passages": self.passages,
         }
 
 
@@ -94,7 +97,7 @@ def search(db_path: Path, query: str, limit: int = 10, raw: bool = False, candid
                     "or drop --raw to search for the words as typed)"
                 ) from None
             raise QueryError(f"cannot search for {query!r}: {exc}") from None
-        hits = [Hit(m.post_id, m.title, m.date, m.anchor, m.snippet, m.forms) for m in found.matches]
+        hits = [Hit(m.post_id, m.title, m.date, m.anchor, m.snippet, m.forms, m.passages) for m in found.matches]
         suggestions = [] if hits else suggest(conn, query)
     finally:
         conn.close()
@@ -124,6 +127,14 @@ def suggest(conn: Connection, query: str) -> list[str]:
 
 
 # --- snippets ------------------------------------------------------------------
+
+
+def describe_passage(passage: dict[str, Any]) -> str:
+    """One line a writer can cite from: 'definition ID (term) by A & B, via C'."""
+    term = f" ({passage['term']})" if passage.get("term") else ""
+    by = " & ".join(passage.get("by") or [])
+    via = f", via {passage['via']}" if passage.get("via") else ""
+    return f"{passage['kind']} {passage['id']}{term}" + (f" by {by}" if by else "") + via
 
 
 def snippet_parts(hit: Hit) -> list[tuple[str, bool]]:
