@@ -85,12 +85,16 @@ def test_a_good_database_passes_and_every_kind_of_bad_file_says_why(built_db: Pa
         path = tmp_path / f"{name}.db"
         path.write_bytes(content)
         found[name] = database_problem(path, TABLES)
+    # which check sees zeroed pages depends on where the tables' pages lie in the file
+    middle = found.pop("zeros in the middle") or ""
+    assert middle == "it is damaged (database disk image is malformed)" or middle.startswith(
+        "PRAGMA quick_check failed: *** in database main ***"
+    ), middle
     assert found == {
         "empty": "it holds no tables (an empty or unfinished file?)",
         "text": "it is damaged (file is not a database)",
         "zeros": "it is damaged (file is not a database)",
         "truncated": "it is damaged (database disk image is malformed)",
-        "zeros in the middle": "it is damaged (database disk image is malformed)",
     }
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as conn:
