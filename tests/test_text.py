@@ -6,7 +6,7 @@ import pytest
 
 from hubkb.mentions import tokens
 from hubkb.resolve import Entry, NameIndex, anchor
-from hubkb.text import fold, normalise_query, search_variants
+from hubkb.text import NAME_PARTICLES, fold, normalise_query, search_variants
 
 
 @pytest.mark.parametrize(
@@ -60,6 +60,35 @@ def test_ligatures_fold_to_ascii() -> None:
 
     assert fold("Manœuvre") == "manoeuvre"
     assert slugify("L’œuvre de la 27e Région") == "oeuvre-de-la-27e-region"
+
+
+@pytest.mark.parametrize("letter, ascii", [("œ", "oe"), ("Æ", "ae"), ("ß", "ss"), ("ø", "o"), ("Ł", "l"), ("đ", "d")])
+def test_one_ligature_table_for_names_ids_drafts_and_bibtex_keys(letter: str, ascii: str) -> None:
+    """Folding, ids, the importer's draft names and BibTeX keys spell a letter NFKD keeps the same way."""
+    from hubkb.citation import citation_keys
+    from hubkb.importer.draft import _slug
+    from hubkb.text import slugify
+
+    name = f"Jan K{letter}rsten"
+    assert fold(name) == f"jan k{ascii}rsten"
+    assert slugify(name) == f"jan-k{ascii}rsten"
+    assert _slug(name) == f"jan-k{ascii}rsten"
+    work = {"id": "w", "title": "Mots", "year": 2001, "authors": [{"name": name, "kind": "person"}]}
+    assert citation_keys([work]) == {"w": f"k{ascii}rsten2001mots"}
+
+
+@pytest.mark.parametrize("particle", sorted(NAME_PARTICLES))
+def test_one_particle_list_for_citations_and_the_importer(particle: str) -> None:
+    """Every particle opens the family name in a citation and joins a name the importer reads."""
+    from hubkb.citation import split_person_name
+    from hubkb.importer.scrape import _ONE_NAME
+    from hubkb.importer.shapes import NAME_RUN, ONE_PERSON
+
+    name = f"Jean {particle} Marsan"
+    assert split_person_name(name) == {"family": "Marsan", "given": "Jean", "non-dropping-particle": particle}
+    assert ONE_PERSON.match(name)
+    assert _ONE_NAME.match(name)
+    assert [m.group() for m in NAME_RUN.finditer(f"Selon {name}, rien.")] == [f"Selon {name}"]
 
 
 def test_an_acronym_matches_only_in_capitals() -> None:

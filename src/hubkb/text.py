@@ -49,7 +49,32 @@ def normalise_punctuation(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+# Letters NFKD does not decompose into ASCII ('manœuvre', 'Søren'): spelled out by
+# `fold`, so names, ids, slugs and BibTeX keys all read them the same way.
+LIGATURES = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+    }
+)
+
+# Lower-case particles inside a person's name ("Charles de Gaulle", "Vincent van
+# Gogh", "Ahmed ben Bella"): the citation formatters open the family name with
+# them, the importer lets them join the capitalised words of a name.
+NAME_PARTICLES = frozenset(
+    "d' d’ da das de del della den der des di do dos du la le te ter van von zu ben bin el".split()
+)
+# The same as a regular expression alternation, longest first.
+NAME_PARTICLE_PATTERN = "(?:" + "|".join(re.escape(p) for p in sorted(NAME_PARTICLES, key=lambda p: (-len(p), p))) + ")"
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same names are folded by every index
@@ -61,7 +86,7 @@ def fold(text: str) -> str:
     >>> fold("qu’Ostrom")
     'ostrom'
     """
-    text = normalise_punctuation(text).translate(_LIGATURES)
+    text = normalise_punctuation(text).translate(LIGATURES)
     text = _ELISION.sub(" ", text)
     text = _ORDINAL.sub(lambda m: f"{m.group(1)}e", strip_accents(text))
     text = _CO_WORD.sub(lambda m: m.group(1) + m.group(2), text)

@@ -145,24 +145,10 @@ def _base_key(work: Mapping[str, Any]) -> str:
     return f"{who or 'anon'}{year if year is not None else 'nd'}{words[0] if words else ''}"
 
 
-# Letters NFKD does not decompose into ASCII.
-_LIGATURES = str.maketrans(
-    {
-        "œ": "oe",
-        "Œ": "oe",
-        "æ": "ae",
-        "Æ": "ae",
-        "ß": "ss",
-        "ø": "o",
-        "Ø": "o",
-        "ł": "l",
-        "Ł": "l",
-        "đ": "d",
-    }
-)
-
-
 def _ascii_word(text: str) -> str:
-    """Lower-case ASCII letters and digits only: keys must survive every TeX and tool."""
-    decomposed = unicodedata.normalize("NFKD", fold(text.translate(_LIGATURES)))
+    """Lower-case ASCII letters and digits only: keys must survive every TeX and tool.
+
+    `fold` has spelled out the letters NFKD leaves alone (`hubkb.text.LIGATURES`).
+    """
+    decomposed = unicodedata.normalize("NFKD", fold(text))
     return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode())

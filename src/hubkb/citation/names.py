@@ -5,35 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..text import NAME_PARTICLES
+
 Person = Mapping[str, Any] | str
-
-
-# Lower-case particles that open a family name ("Charles de Gaulle", "Vincent
-# van Gogh"). Only exact lower-case tokens count, so "Jean de La Fontaine"
-# keeps "La Fontaine" as the family name.
-_PARTICLES = {
-    "d'",
-    "d’",
-    "da",
-    "das",
-    "de",
-    "del",
-    "della",
-    "den",
-    "der",
-    "des",
-    "di",
-    "do",
-    "dos",
-    "du",
-    "la",
-    "le",
-    "te",
-    "ter",
-    "van",
-    "von",
-    "zu",
-}
 
 
 def split_person_name(name: str) -> dict[str, str]:
@@ -41,7 +15,9 @@ def split_person_name(name: str) -> dict[str, str]:
 
     "Ivo Gormley" -> family Gormley, given Ivo; "Charles de Gaulle" -> family
     Gaulle, non-dropping-particle "de" (styles then print "de Gaulle, C." or
-    "Gaulle, Charles de" as their rules say). "Family, Given" is honoured.
+    "Gaulle, Charles de" as their rules say). "Family, Given" is honoured. Only
+    exact lower-case particles count (`hubkb.text.NAME_PARTICLES`), so "Jean de
+    La Fontaine" keeps "La Fontaine" as the family name.
     """
     name = " ".join(name.split())
     if "," in name:
@@ -52,7 +28,7 @@ def split_person_name(name: str) -> dict[str, str]:
     if len(tokens) == 1:
         return {"family": name}
     for i in range(1, len(tokens) - 1):
-        if tokens[i] in _PARTICLES:
+        if tokens[i] in NAME_PARTICLES:
             particle, family = _leading_particles(tokens[i:])
             return _name_parts(family, " ".join(tokens[:i]), particle)
     return _name_parts(tokens[-1], " ".join(tokens[:-1]), "")
@@ -60,7 +36,7 @@ def split_person_name(name: str) -> dict[str, str]:
 
 def _leading_particles(tokens: list[str]) -> tuple[str, str]:
     i = 0
-    while i < len(tokens) - 1 and tokens[i] in _PARTICLES:
+    while i < len(tokens) - 1 and tokens[i] in NAME_PARTICLES:
         i += 1
     return " ".join(tokens[:i]), " ".join(tokens[i:])
 

@@ -55,12 +55,9 @@ def draft_name(extraction: Extraction, source: Path) -> str:
     return f"{date}-{slug}.md"
 
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l"})
-
-
 def _slug(text: str, max_words: int = 8) -> str:
-    """`slugify`, with the letters NFKD leaves alone ('manœuvre') spelled in ASCII; only ASCII survives."""
-    return re.sub(r"[^a-z0-9-]", "", slugify(text.translate(_LIGATURES), max_words)).strip("-") or "untitled"
+    """`slugify` (which spells 'manœuvre' in ASCII through `hubkb.text.LIGATURES`); only ASCII survives."""
+    return re.sub(r"[^a-z0-9-]", "", slugify(text, max_words)).strip("-") or "untitled"
 
 
 # --- proposals ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..text import fold
+from ..text import NAME_PARTICLE_PATTERN, fold
 from .dates import FoundDate, date_line, publication
 from .lexicon import (
     BYLINE,
@@ -184,7 +184,7 @@ def references_heading(text: str) -> re.Match | None:
 _NAME_TOKEN = (
     r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'’][A-ZÀ-ÖØ-Þa-zà-öø-ÿ][a-zà-öø-ÿ]+)*|[A-ZÀ-ÖØ-Þ]{2,}(?:-[A-ZÀ-ÖØ-Þ]{2,})*|[A-Z]\."
 )
-_PARTICLE = r"(?:de|du|des|da|di|van|von|der|den|le|la|d['’])"
+_PARTICLE = NAME_PARTICLE_PATTERN
 _ONE_NAME = re.compile(rf"^(?:{_NAME_TOKEN})(?:\s+(?:{_PARTICLE}\s+)?(?:{_NAME_TOKEN})){{1,3}}$")
 _SIGNATURE_PREFIX = re.compile(
     r"^(?:(?:article\s+|billet\s+|texte\s+)?(?:rédigé|écrit|signé|proposé)\s+par|par|by"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..text import fold
+from ..text import NAME_PARTICLE_PATTERN, fold
 from .lexicon import AUTHORSHIP, FIRST_NAMES, NOT_NAMES, ORG_HEADS, ROLE_NOUNS, STOPWORDS, WORK_NOUNS
 
 UP = "A-ZÀ-ÖØ-Þ"
@@ -17,7 +17,7 @@ LOW = "a-zà-öø-ÿ"
 CAP = rf"[{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)*"
 CAPS = rf"[{UP}]{{2,}}(?:-[{UP}]{{2,}})*"
 INITIAL = rf"[{UP}]\.(?:\s?-?[{UP}]\.)?"
-PARTICLE = r"(?:de|du|des|da|di|van|von|der|den|le|la|ben|bin|el)"
+PARTICLE = NAME_PARTICLE_PATTERN
 NAME_RUN = re.compile(rf"(?<![\w’'-])(?:{CAP})(?:\s+(?:{PARTICLE}\s+)?(?:{CAP}|{CAPS})(?![\w]))+")
 INITIAL_FIRST = re.compile(rf"(?<![\w’'-])({INITIAL})\s?({CAP})(?![\w-])")
 INITIAL_AFTER = re.compile(rf"(?<![\w’'-])({CAP})\s+({INITIAL})(?![\w])")
