@@ -13,7 +13,6 @@ import re
 import unicodedata
 
 APOSTROPHES = "’‘`´ʼ′"
-QUOTE_MARKS = '«»“”„‟"″'
 _ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(\d+)(?:e|è|ème|eme|ième|ieme|er|ère|ere)\b", re.IGNORECASE)
 _CO_WORD = re.compile(r"\b(co)[-‐‑](\w+)", re.IGNORECASE)
@@ -142,8 +141,3 @@ def slugify(text: str, max_words: int = 8) -> str:
     """An ASCII id from a name, label or title: 'La 27e Région' -> 'la-27e-region'."""
     words = fold(text).split()[:max_words]
     return "-".join(words) or "untitled"
-
-
-def words(text: str) -> list[str]:
-    """Folded word tokens, the unit of mention lookup."""
-    return fold(text).split()

@@ -15,7 +15,6 @@ from .lookup import iter_works
 
 Execute = Callable[..., Awaitable[Any]]
 
-POST_BODY = "select body from posts where id = :id"
 
 # Where a work is cited, for its citation page: the post, the first paragraph, the relay.
 CITATIONS_OF_WORK = """
@@ -45,11 +44,6 @@ async def fetch_works(db: Any, ids: Sequence[str]) -> list[dict[str, Any]]:
         return []
     works = {w["id"]: w for w in await db.execute_fn(lambda conn: list(iter_works(conn, ids)))}
     return [works[i] for i in ids if i in works]
-
-
-async def fetch_post_body(execute: Execute, post_id: str) -> str | None:
-    rows = (await execute(POST_BODY, {"id": post_id})).rows
-    return rows[0]["body"] if rows else None
 
 
 async def fetch_citations(execute: Execute, work_id: str) -> list[dict[str, Any]]:

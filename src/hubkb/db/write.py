@@ -176,12 +176,6 @@ class Writer:
                     column = "id" if table == "posts" else "post_id"
                     self.db.execute(f"DELETE FROM [{table}] WHERE [{column}] IN ({marks})", chunk)
 
-    def replace_authorities(self, rows: dict[str, list[dict]]) -> None:
-        with self.db.conn:
-            for table, table_rows in rows.items():
-                self.db.execute(f"DELETE FROM [{table}]")
-                self.insert({table: table_rows})
-
     def set_meta(self, values: dict[str, str]) -> None:
         with self.db.conn:
             self.db["hubkb_build"].upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
