@@ -104,4 +104,4 @@ def test_an_acronym_matches_only_in_capitals() -> None:
         )
     )
     found = index.find(["Ils disent que l’ILS et NESTA travaillent avec Nesta."])
-    assert [(m.entity_id, m.surface, m.count) for m in found] == [("ils", "ILS", 1), ("nesta", "NESTA", 2)]
+    assert [(m.entity_id, m.surface, m.occurrences) for m in found] == [("ils", "ILS", 1), ("nesta", "NESTA", 2)]

@@ -84,7 +84,9 @@ def _prepare(corpus: Path, schema_path: Path, published: Path | None = None, aut
     schema = load_schema(schema_path)
     if published is not None:
         authorities, links = published_authorities(published, authority_paths(corpus), authority_digest, schema)
-        resolver, problems, more = Resolver(authorities), [], []
+        resolver = Resolver(authorities)
+        problems: list[Problem] = []
+        more: list[Problem] = []
     else:
         authorities, problems = read_authorities(corpus, schema)
         resolver = Resolver(authorities)
@@ -134,7 +136,7 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
             resolved, more = resolve_post(post, stage.resolver)
             problems.extend(more)
         result.problems.extend(problems)
-        if resolved is None or any(p.severity == "error" for p in problems):
+        if post is None or resolved is None or any(p.severity == "error" for p in problems):
             continue
         mentions = tuple(stage.mentions.find(resolved.paragraphs))
         result.counts["mentions"] += len(mentions)

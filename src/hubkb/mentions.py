@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from .records import Authorities, Mention
+from .records import Authorities, Mention, Work
 from .text import fold
 
 _ELISIONS = frozenset("l d qu j n s c m t jusqu lorsqu puisqu".split())
@@ -57,7 +57,7 @@ class MentionIndex:
         self.table: dict[str, dict[tuple[str, ...], tuple[str, str]]] = defaultdict(dict)
         self.spans: dict[str, list[tuple[int, int]]] = {}
         self._folded: dict[str, str] = {}
-        self._patterns: dict[str, re.Pattern] = {}
+        self._patterns: dict[str, re.Pattern[str]] = {}
         shapes: dict[str, set[tuple[int, int]]] = defaultdict(set)
         spelled: dict[str, set[bool]] = defaultdict(set)  # one-word alias -> written in capitals?
         for kind, records in (
@@ -68,7 +68,7 @@ class MentionIndex:
         ):
             for record in records:
                 names = [record.name, *record.aliases]
-                if kind == "work" and record.title_as_cited:
+                if isinstance(record, Work) and record.title_as_cited:
                     names.append(record.title_as_cited)
                 for name in names:
                     words = fold(name).split()
@@ -130,8 +130,11 @@ class MentionIndex:
         last = self._locate(text, raw[i + length - 1], start)
         return start, last.start() + len(raw[i + length - 1].rstrip("'’"))
 
-    def _locate(self, text: str, word: str, cursor: int) -> re.Match:
+    def _locate(self, text: str, word: str, cursor: int) -> re.Match[str]:
         pattern = self._patterns.get(word)
         if pattern is None:
             pattern = self._patterns[word] = re.compile(r"(?<!\w)" + re.escape(word))
-        return pattern.search(text, cursor)
+        found = pattern.search(text, cursor)
+        if found is None:  # `word` was read from `text` at or after `cursor`: a bug if missing
+            raise ValueError(f"{word!r} is not in the paragraph after offset {cursor}")
+        return found

@@ -38,7 +38,7 @@ class _SafeLoader(yaml.CSafeLoader):
     PyYAML raises a bare ValueError for `date: 2021-02-30`, without a mark.
     """
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:
@@ -127,7 +127,7 @@ def _has_alias(text: str) -> bool:
 
 def _alias_line(text: str) -> int:
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-        if isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
             return event.start_mark.line
     return 0
 

@@ -132,7 +132,7 @@ class Mention(NamedTuple):  # a tuple: a large corpus has a million of them
     entity_type: str
     entity_id: str
     surface: str
-    count: int
+    occurrences: int  # in the paragraph; `count` would shadow tuple.count
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ def post_rows(rp: ResolvedPost, source_path: str, schema: Schema) -> dict[str, l
                 kind,
                 entity,
                 m.surface,
-                m.count,
+                m.occurrences,
                 entity if kind == "person" else None,
                 entity if kind == "organisation" else None,
                 entity if kind == "work" else None,

@@ -72,11 +72,11 @@ class Writer:
         for name, spec in self.schema.tables.items():
             columns = {col: _TYPES[kind] for col, kind in spec["columns"].items()}
             foreign_keys = [(col, other, self._pk(other)) for col, other in spec.get("foreign_keys", {}).items()]
-            self.db[name].create(
+            self.db.table(name).create(
                 columns, pk=spec["pk"] if isinstance(spec["pk"], str) else tuple(spec["pk"]), foreign_keys=foreign_keys
             )
         for table in self.schema.post_tables if indexes else ():
-            self.db[table].create_index(["post_id"], if_not_exists=True)
+            self.db.table(table).create_index(["post_id"], if_not_exists=True)
 
     def _pk(self, table: str) -> str:
         pk = self.schema.tables[table]["pk"]
@@ -178,7 +178,7 @@ class Writer:
 
     def set_meta(self, values: dict[str, str]) -> None:
         with self.db.conn:
-            self.db["hubkb_build"].upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
+            self.db.table("hubkb_build").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
 
     # --- finishing -------------------------------------------------------------
 
@@ -205,7 +205,7 @@ class Writer:
         indexes make `copro*` a lookup instead of a scan of the term list.
         """
         if not prefix:
-            self.db[table].enable_fts(
+            self.db.table(table).enable_fts(
                 columns, fts_version="FTS5", tokenize=self.schema.fts_tokenize, create_triggers=True
             )
             return
