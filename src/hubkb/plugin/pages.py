@@ -10,7 +10,6 @@ snippets in context, and for posts the rendered body, the references and a
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from datasette import hookimpl
@@ -20,6 +19,7 @@ from markupsafe import Markup
 from .. import citation
 from ..citation.embedded import page_metadata
 from ..db import entities, lookup
+from ..memo import computed
 from ..render import context_snippet, render_paragraphs
 from .common import cite_url, is_hubkb, with_urls
 
@@ -98,7 +98,7 @@ async def home(datasette: Any, database: str) -> dict[str, Any]:
 async def row_page(datasette: Any, database: str, table: str, key: str) -> dict[str, Any] | None:
     """The content of a row page: entities, definitions, quotes, paragraphs; None for other tables."""
     db = datasette.get_database(database)
-    loop = asyncio.get_running_loop()
+    # formatting and rendering run off the event loop, once per content (hubkb.memo); results are shared
     if table in ENTITY_TABLES:
         data = await db.execute_fn(lambda conn: entities.PAGES[table](conn, key))
         if data is None:
@@ -107,7 +107,7 @@ async def row_page(datasette: Any, database: str, table: str, key: str) -> dict[
         _add_snippets(page)
         if table in ("posts", "works"):
             extra = await db.execute_fn(lambda conn: _citable(conn, table, key, data))
-            page.update(await loop.run_in_executor(None, _cite_blocks, table, extra))
+            page.update(await computed(_cite_blocks, table, extra))
             page["cite_url"] = cite_url(datasette, database, key, table)
             row_path = tilde_encode(key)
             page["export_urls"] = {
@@ -115,7 +115,7 @@ async def row_page(datasette: Any, database: str, table: str, key: str) -> dict[
                 for fmt in ("bib", "ris", "csljson")
             }
         if table == "posts":
-            page["blocks"] = await loop.run_in_executor(None, render_paragraphs, data["entity"]["body"] or "")
+            page["blocks"] = await computed(render_paragraphs, data["entity"]["body"] or "")
         return page
     if table in PASSAGE_KINDS:
         kind = PASSAGE_KINDS[table]
@@ -125,7 +125,7 @@ async def row_page(datasette: Any, database: str, table: str, key: str) -> dict[
         page = with_urls(data, datasette, database)
         loaded = await db.execute_fn(lambda conn: lookup.load_passage(conn, kind, key))
         if loaded is not None:
-            page["passage"]["cite"] = await loop.run_in_executor(None, _cite_passage, loaded)
+            page["passage"]["cite"] = await computed(_cite_passage, loaded)
         return page
     if table == "paragraphs":
         data = await db.execute_fn(lambda conn: entities.paragraph_place(conn, key))

@@ -1,0 +1,174 @@
+"""Post bodies render fast and exactly as converting each paragraph alone does."""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+
+import markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hubkb.render import render_body, sanitise
+from hubkb.resolve import split_paragraphs
+
+MAX_POST_BYTES = 5 * 1024 * 1024  # read.py's limit on a post file
+
+
+def one_block_at_a_time(body: str) -> str:
+    """The reference: python-markdown on each block alone, link definitions from the whole body, nh3."""
+    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    md.convert(body)
+    references = dict(md.references)
+    parts = []
+    for n, block in enumerate(split_paragraphs(body), 1):
+        md.reset()
+        md.references.update(references)
+        html = sanitise(md.convert(block)).strip()
+        first = re.match(r"^<(p|h[1-6]|ul|ol|dl|blockquote|pre|table|figure|hr)\b", html)
+        parts.append(f'<{first[1]} id="p{n}"{html[first.end() :]}' if first else f'<p id="p{n}">{html}</p>')
+    return "\n".join(parts)
+
+
+# Lines of every kind python-markdown treats specially, and plain ones.
+LINES = [
+    "Un paragraphe sur la coproduction des services publics.",
+    "l’innovation « ouverte » (2014) : une idée !",
+    "Un *mot*, un **mot fort**, un _autre_ et du `code`.",
+    "Voir [la source][s] et [ailleurs](https://example.org/a_b).",
+    "[s]: https://example.org/",
+    "[t]: https://example.org/t 'Titre'",
+    "Un [lien][t] défini plus loin.",
+    "- un",
+    "* deux",
+    "+ trois",
+    "1. premier",
+    "2014. Une année",
+    "    du code indenté",
+    "\tune tabulation",
+    "> une citation",
+    "# Titre",
+    "### Titre trois",
+    "Titre souligné",
+    "======",
+    "------",
+    "***",
+    "<div>",
+    "</div>",
+    "<div>un bloc HTML</div>",
+    "<!-- un commentaire -->",
+    "<script>alert(1)</script>",
+    'texte <b>gras</b> <img src="x" onerror="y">',
+    "a & b &amp; c &lt; d",
+    "fin de ligne avec deux espaces  ",
+    "![image](x.png)",
+    "<https://example.org/>",
+    "un\u00a0espace insécable",
+    "\u00a0",
+    "  ",
+    "\ue000 privé",
+    "http://example.org/?a=1&b=2",
+    "```",
+    "texte \\*échappé\\*",
+    "١. un chiffre arabe",
+    "Une ligne\u2028séparée",
+    "soulignés__ et *étoiles",
+    "`code` sans fin`",
+]
+
+
+@st.composite
+def bodies(draw) -> str:
+    blocks = draw(st.lists(st.lists(st.sampled_from(LINES), min_size=1, max_size=4), min_size=1, max_size=12))
+    separators = draw(st.lists(st.sampled_from(["\n\n", "\n\n\n", "\n \n", "\n\u00a0\n"]), min_size=len(blocks)))
+    return "".join(sep + "\n".join(lines) for sep, lines in zip(separators, blocks))
+
+
+@settings(max_examples=400, deadline=None)
+@given(bodies())
+def test_render_body_is_converting_each_paragraph_alone(body: str) -> None:
+    assert str(render_body(body)) == one_block_at_a_time(body)
+
+
+def test_render_body_on_mixed_blocks_in_one_body() -> None:
+    body = "\n\n".join(
+        [
+            "Un paragraphe simple.",
+            "Un *mot* et un [lien][s].",
+            "<div>ouvert",
+            "Un paragraphe dans le bloc.",
+            "</div>",
+            "- un\n- deux",
+            "Après la liste, **fort**.",
+            "[s]: https://example.org/",
+        ]
+    )
+    assert str(render_body(body)) == one_block_at_a_time(body)
+    assert str(render_body(body)).split("\n")[:2] == [
+        '<p id="p1">Un paragraphe simple.</p>',
+        '<p id="p2">Un <em>mot</em> et un <a href="https://example.org/" rel="noopener noreferrer nofollow">lien</a>.</p>',
+    ]
+
+
+# --- a post at the size limit --------------------------------------------------------------
+
+WORDS = (
+    "la coproduction des services publics associe les usagers aux agents et aux chercheurs "
+    "l’innovation ouverte passe par des laboratoires de terrain où les habitants prennent part "
+    "aux décisions la Région soutient les tiers-lieux et les communs numériques depuis 2014"
+).split()
+
+
+def generated_post(target_bytes: int, seed: int = 1) -> tuple[str, str]:
+    """A post body of about `target_bytes` (ours, generated): paragraphs of prose with emphasis,
+    links, lists, quotes and headings, as a unit of blocks repeated; and that unit."""
+    rng = random.Random(seed)
+    unit = []
+    for i in range(120):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(20, 140))]
+        if i % 4 == 0:
+            words[rng.randrange(len(words))] = f"*{rng.choice(WORDS)}*"
+        if i % 7 == 0:
+            words[rng.randrange(len(words))] = f"[{rng.choice(WORDS)}](https://example.org/{i})"
+        text = " ".join(words).capitalize() + "."
+        if i % 17 == 0:
+            text = "- " + text + "\n- " + rng.choice(WORDS)
+        elif i % 19 == 0:
+            text = "> " + text
+        elif i % 23 == 0:
+            text = "## " + text[:40]
+        unit.append(text)
+    unit_text = "\n\n".join(unit)
+    copies = target_bytes // (len(unit_text.encode()) + 2)
+    return "\n\n".join([unit_text] * copies), unit_text
+
+
+def renumbered(html: str, offset: int) -> str:
+    return re.sub(r' id="p(\d+)"', lambda m: f' id="p{int(m[1]) + offset}"', html)
+
+
+def test_a_5_mb_post_renders_in_under_a_second_as_each_paragraph_alone() -> None:
+    body, unit = generated_post(MAX_POST_BYTES)
+    assert MAX_POST_BYTES - len(unit.encode()) - 2 < len(body.encode()) <= MAX_POST_BYTES
+    start = time.thread_time()  # CPU time of this thread: other jobs on the machine do not count
+    html = str(render_body(body))
+    seconds = time.thread_time() - start
+    assert seconds < 1.0, f"{seconds:.2f} s of CPU for {len(body.encode()):,} bytes"
+    per_unit = len(split_paragraphs(unit))
+    expected = one_block_at_a_time(unit)
+    copies = len(split_paragraphs(body)) // per_unit
+    assert html == "\n".join(renumbered(expected, k * per_unit) for k in range(copies))
+
+
+def test_a_5_mb_post_of_200_000_short_paragraphs_renders_in_under_a_second() -> None:
+    paragraphs = [f"Le paragraphe {n}." for n in range(1, 200_001)]
+    body = "\n\n".join(paragraphs)
+    assert len(body.encode()) <= MAX_POST_BYTES
+    start = time.thread_time()
+    html = str(render_body(body)).split("\n")
+    seconds = time.thread_time() - start
+    assert seconds < 1.0, f"{seconds:.2f} s of CPU for {len(body.encode()):,} bytes"
+    assert len(html) == 200_000
+    assert html[0] == '<p id="p1">Le paragraphe 1.</p>'
+    assert html[-1] == '<p id="p200000">Le paragraphe 200000.</p>'
