@@ -17,16 +17,18 @@ import base64
 import csv
 import json
 import os
-import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rapidfuzz import fuzz, process
 
 from .. import citation
 from ..db.lookup import fetch_rows, iter_works, open_database, run_query, select_table, table_names
 from ..errors import NotFoundError, QueryError, display_path
+
+if TYPE_CHECKING:
+    import sqlite3
 
 ROW_FORMATS = ("csv", "json", "ndjson")
 WORK_FORMATS = ("bibtex", "ris", "csl-json")
