@@ -20,7 +20,7 @@ def test_check_passes_on_the_default_corpus(runner) -> None:
     result = runner.invoke(cli, ["check", "--corpus", str(CORPUS)])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
-        "checked: 1 posts, 9 people, 10 organisations, 2 works, 5 terms, "
+        "checked: 1 posts, 9 people, 10 organisations, 3 works, 5 terms, "
         "2 definitions, 3 quotes, 37 mentions; 0 warnings;"
     )
 
@@ -53,13 +53,13 @@ def test_authorities(built_db: Path) -> None:
         "David Boyle",
         "Hubert Guillaud",
         "Ivo Gormley",
-        "Laura Prandelle",
+        "Laura Pandelle",
         "Margaret Thatcher",
         "Michael Harris",
         "Régis Chatellier",
         "Susie Cagle",
     ]
-    assert people["Laura Prandelle"] == '["La 27e Région"]'
+    assert people["Laura Pandelle"] == '["La 27e Région"]'
     assert people["Antonin Leonard"] == '["Ouishare"]'
     orgs = rows(built_db, "SELECT id, aliases FROM organisations WHERE name = 'La 27e Région'")
     assert orgs == [("la-27e-region", '["27e Région", "27ème Région", "La 27ème Région"]')]
@@ -82,11 +82,13 @@ def test_works_and_their_authors(built_db: Path) -> None:
             "The Challenge of Coproduction, how equal partnerships between professionnals and the public "
             "are crucial to improvig public services",
         ),
+        ("pandelle-2010", "blogpost", 2010, "La 27e Région", '["Laura Pandelle"]', None),
         ("us-now", "video", 2009, None, '["Ivo Gormley"]', None),
     ]
     assert rows(built_db, "SELECT work_id, position, entity_type, person_id FROM work_authors ORDER BY 1, 2") == [
         ("boyle-harris-2009", 1, "person", "david-boyle"),
         ("boyle-harris-2009", 2, "person", "michael-harris"),
+        ("pandelle-2010", 1, "person", "laura-prandelle"),
         ("us-now", 1, "person", "ivo-gormley"),
     ]
 
@@ -133,7 +135,7 @@ def test_quotes(built_db: Path) -> None:
     assert quotes == [
         (
             "chaque partie devient un agent de changement, d’amélioration ou d’évaluation du service en puissance",
-            '["Laura Prandelle"]',
+            '["Laura Pandelle"]',
             None,
             f"{SEED_POST}#p4",
         ),

@@ -142,9 +142,10 @@ def test_json_array_columns_are_arrays_in_json(runner, built_db: Path) -> None:
     works = json.loads(ok(runner, built_db, "works", "--format", "json"))
     assert [(w["id"], w["authors"], w["year"]) for w in works] == [
         ("boyle-harris-2009", ["David Boyle", "Michael Harris"], 2009),
+        ("pandelle-2010", ["Laura Pandelle"], 2010),
         ("us-now", ["Ivo Gormley"], 2009),
     ]
-    assert works[1]["title_as_cited"] is None
+    assert works[2]["title_as_cited"] is None
 
 
 def test_json_array_columns_are_arrays_in_ndjson_and_sql(runner, built_db: Path) -> None:
@@ -164,9 +165,10 @@ def test_json_array_columns_are_text_in_csv(runner, built_db: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(ok(runner, built_db, "works"))))
     assert [(r["id"], r["authors"]) for r in rows] == [
         ("boyle-harris-2009", '["David Boyle", "Michael Harris"]'),
+        ("pandelle-2010", '["Laura Pandelle"]'),
         ("us-now", '["Ivo Gormley"]'),
     ]
-    assert rows[1]["title_as_cited"] == ""  # NULL
+    assert rows[2]["title_as_cited"] == ""  # NULL
 
 
 def test_csv_is_utf8(runner, built_db: Path, tmp_path: Path) -> None:
@@ -196,7 +198,7 @@ def test_bibtex_parses_back(runner, built_db: Path) -> None:
     library = bibtexparser.parse_string(ok(runner, built_db, "works", "--format", "bibtex"))
     assert library.failed_blocks == []
     entries = {e.key: e for e in library.entries}
-    assert list(entries) == ["boyle2009challenge", "gormley2009us"]
+    assert list(entries) == ["boyle2009challenge", "pandelle2010coproduction", "gormley2009us"]
     boyle = entries["boyle2009challenge"]
     assert boyle.entry_type == "techreport"
     assert {f.key: f.value for f in boyle.fields} == {
@@ -208,14 +210,20 @@ def test_bibtex_parses_back(runner, built_db: Path) -> None:
         "langid": "english",
     }
     assert entries["gormley2009us"].entry_type == "misc"
+    pandelle = entries["pandelle2010coproduction"]
+    assert pandelle.entry_type == "online"
+    assert {f.key: f.value for f in pandelle.fields}["organization"] == "La 27e Région"
 
 
 def test_ris_parses_back(runner, built_db: Path) -> None:
     text = ok(runner, built_db, "works", "--format", "ris")
     records = parse_ris(text)
-    assert [r["TY"] for r in records] == [["RPRT"], ["VIDEO"]]
+    assert [r["TY"] for r in records] == [["RPRT"], ["BLOG"], ["VIDEO"]]
     assert records[0]["AU"] == ["Boyle, David", "Harris, Michael"]
-    assert records[0]["PB"] == ["Nesta"] and records[1]["TI"] == ["Us Now"]
+    assert records[0]["PB"] == ["Nesta"] and records[2]["TI"] == ["Us Now"]
+    assert records[1]["AU"] == ["Pandelle, Laura"] and records[1]["UR"] == [
+        "http://www.la27eregion.fr/co-production-le-nesta-eclaircit-la-notion/"
+    ]
     # Every line is "XX  - value" (or the blank line between records), ended by CR LF.
     lines = text.split("\r\n")
     assert lines[-1] == ""
@@ -234,7 +242,12 @@ def test_csl_json(runner, built_db: Path) -> None:
         "publisher": "Nesta",
         "language": "en",
     }
-    assert items[1]["type"] == "motion_picture"
+    assert items[2]["type"] == "motion_picture"
+    assert (items[1]["type"], items[1]["issued"], items[1]["container-title"]) == (
+        "post-weblog",
+        {"date-parts": [[2010, 2, 7]]},
+        "La 27e Région",
+    )
 
 
 def test_works_of_a_query(runner, built_db: Path) -> None:
@@ -288,7 +301,7 @@ def test_bad_sql_is_a_clear_message(runner, built_db: Path, sql: str, message: s
     result = run(runner, built_db, "--sql", sql)
     assert result.exit_code == 1
     assert result.output == message
-    assert count(built_db, "works") == 2
+    assert count(built_db, "works") == 3
 
 
 def test_an_export_writes_no_other_file(runner, built_db: Path, tmp_path: Path) -> None:

@@ -147,7 +147,7 @@ def test_seed_definitions_exactly(tmp_path: Path):
         (
             "coproduction",
             ["Michael Harris", "David Boyle"],
-            "Laura Prandelle",
+            "Laura Pandelle",
             "The Challenge of Coproduction, how equal partnerships between professionnals and the public are crucial "
             "to improvig public services",
         ),
@@ -155,7 +155,7 @@ def test_seed_definitions_exactly(tmp_path: Path):
     assert [(q["text"], q["by"], q["via"]) for q in got["quotes"]] == [
         (
             "chaque partie devient un agent de changement, d’amélioration ou d’évaluation du service en puissance",
-            ["Laura Prandelle"],
+            ["Laura Pandelle"],
             None,
         ),
         ("crise de puberté", ["Antonin Leonard"], None),

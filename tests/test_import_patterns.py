@@ -70,7 +70,7 @@ def test_dates(tmp_path, written, iso):
 
 def test_two_authors(tmp_path):
     got = run(tmp_path, page(LONG, LONG, signature="Laura Prandelle et Régis Chatellier"))
-    assert (got["authors"], len(got["paragraphs"])) == (["Laura Prandelle", "Régis Chatellier"], 2)
+    assert (got["authors"], len(got["paragraphs"])) == (["Laura Pandelle", "Régis Chatellier"], 2)
 
 
 def test_signature_with_a_dropped_accent_resolves(tmp_path):
@@ -79,7 +79,7 @@ def test_signature_with_a_dropped_accent_resolves(tmp_path):
 
 def test_unknown_author_kept_as_written(tmp_path):
     got = run(tmp_path, page(LONG, signature="Marie Lemoine et Laura Prandelle"))
-    assert got["authors"] == ["Marie Lemoine", "Laura Prandelle"]
+    assert got["authors"] == ["Marie Lemoine", "Laura Pandelle"]
 
 
 def test_no_signature(tmp_path):
@@ -193,7 +193,7 @@ def test_cite_par_gives_the_relay(tmp_path):
             "coproduction",
             "délivrer un service dans une relation réciproque et égale",
             ["Michael Harris", "David Boyle"],
-            "Laura Prandelle",
+            "Laura Pandelle",
         )
     ]
 
@@ -275,7 +275,7 @@ def test_quotes_that_are_not_definitions(tmp_path):
         ),
     )
     assert quotes(got) == [
-        ("chaque partie devient un agent de changement", ["Laura Prandelle"], None),
+        ("chaque partie devient un agent de changement", ["Laura Pandelle"], None),
         ("crise de puberté", ["Antonin Leonard"], None),
         ("capitalisme de catastrophe", ["Susie Cagle"], "Hubert Guillaud"),
     ]
@@ -438,7 +438,7 @@ def test_pour_x_quote_byline_on_the_date_line_and_photo_credits(tmp_path):
             signature=None,
         ),
     )
-    assert (got["authors"], len(got["paragraphs"])) == (["Laura Prandelle"], 1)
+    assert (got["authors"], len(got["paragraphs"])) == (["Laura Pandelle"], 1)
     assert quotes(got) == [("les communs sont le chaînon manquant entre l’État et le marché", ["Michel Bauwens"], None)]
 
 
@@ -509,7 +509,7 @@ def test_markdown_input(tmp_path):
     assert (got["title"], got["date"], got["authors"], len(got["paragraphs"])) == (
         "Les communs urbains",
         "2015-03-03",
-        ["Laura Prandelle"],
+        ["Laura Pandelle"],
         1,
     )
     assert [(r["title"], r["url"]) for r in got["references"]] == [

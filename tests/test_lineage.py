@@ -80,9 +80,13 @@ def test_trace_prints_the_seed_chain(runner, built_db: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == f"{D2}: definition of coproduction"
-    assert lines[1] == "Boyle & Harris 2009 (en) → Prandelle → Chatellier 2014 (fr)"
+    assert lines[1] == "Boyle & Harris 2009 (en) → La 27e Région 2010 (fr, translation) → Chatellier 2014"
+    assert lines[5] == (
+        "2. relay: Laura Pandelle · Co-production, le NESTA éclaircit la notion · La 27e Région · 2010-02-07 · fr, translation"
+    )
+    assert lines[6] == "   http://www.la27eregion.fr/co-production-le-nesta-eclaircit-la-notion/"
     assert f"   {SEED_POST}#p4" in lines
-    assert lines[-2] == "APA, in the text: Boyle & Harris (2009), cité par Prandelle, in Chatellier (2014)"
+    assert lines[-2] == "APA, in the text: Boyle & Harris (2009), cité par Pandelle (2010), in Chatellier (2014)"
     assert (
         lines[-1]
         == "APA, reference list: Chatellier, R. (2014, 27 août). Vous avez dit coproduction ? l’hubservatoire."
@@ -104,24 +108,28 @@ def test_the_lineage_page_shows_every_hop(client: Client) -> None:
     response = client.get(f"/hubkb/-/lineage/{SEED_POST}~23d2")
     assert response.status_code == 200
     html = response.text
-    assert 'data-summary="Boyle &amp; Harris 2009 (en) → Prandelle → Chatellier 2014 (fr)"' in html
+    assert (
+        'data-summary="Boyle &amp; Harris 2009 (en) → La 27e Région 2010 (fr, translation) → Chatellier 2014"' in html
+    )
+    assert '<a href="/hubkb/works/pandelle-2010">Co-production, le NESTA éclaircit la notion</a>, La 27e Région' in html
+    assert '<span class="hubkb-badge">translation</span>' in html
     assert re.findall(r'data-role="(\w+)"', html) == ["origin", "relay", "read"]
     assert '<a href="/hubkb/works/boyle-harris-2009">The Challenge of Co-production' in html
     assert f'<a href="/hubkb/posts/{SEED_POST}#p4">Vous avez dit coproduction ?</a>' in html
-    assert 'data-copy="Boyle &amp; Harris (2009), cité par Prandelle, in Chatellier (2014)"' in html
+    assert 'data-copy="Boyle &amp; Harris (2009), cité par Pandelle (2010), in Chatellier (2014)"' in html
     assert client.get(f"/hubkb/-/lineage/{SEED_POST}~23d9").status_code == 404
 
 
 def test_the_network_page_embeds_the_seed_graph_and_serves_cytoscape(client: Client) -> None:
     html = client.get("/hubkb/-/network").text
     counts = dict(re.findall(r'data-(?:node|edge)-type="(\w+)" data-count="(\d+)"', html))
-    assert counts == {"post": "1", "person": "6", "organisation": "1", "work": "2",
+    assert counts == {"post": "1", "person": "6", "organisation": "1", "work": "3",
                       "cites": "2", "relays": "4", "defines": "3", "quotes": "3"}  # fmt: skip
     script = client.get("/-/static-plugins/hubkb/vendor/cytoscape/cytoscape.min.js")
     assert script.status_code == 200 and "Cytoscape Consortium" in script.text[:200]
     term = client.get("/hubkb/-/network/coproduction").text
     assert dict(re.findall(r'data-(?:node|edge)-type="(\w+)" data-count="(\d+)"', term)) == {
-        "post": "1", "person": "3", "organisation": "0", "work": "1",
+        "post": "1", "person": "2", "organisation": "0", "work": "2",
         "cites": "1", "relays": "2", "defines": "2", "quotes": "0"}  # fmt: skip
     assert client.get("/hubkb/-/network/no-such-term").status_code == 404
 

@@ -72,8 +72,8 @@ def test_the_seed_network_is_drawn_and_a_node_opens_its_page(browser: Browser, s
     legend = page.evaluate(
         "[...document.querySelectorAll('[data-count]')].reduce((n, e) => n + Number(e.dataset.count), 0)"
     )
-    assert drawn == {"nodes": 10, "edges": 12}
-    assert legend == 22  # the legend counts what was drawn
+    assert drawn == {"nodes": 11, "edges": 12}
+    assert legend == 23  # the legend counts what was drawn
     types = page.evaluate("hubkbNetwork.cy.edges().map(e => e.data('type')).sort()")
     assert types == ["cites"] * 2 + ["defines"] * 3 + ["quotes"] * 3 + ["relays"] * 4
     shoot(page, "network-1280", tmp_path)
@@ -97,7 +97,7 @@ def test_the_lineage_page_at_desktop_and_phone_widths(browser: Browser, seed_ser
         if width == 390:
             page.goto(f"{seed_server.url}/hubkb/-/network/coproduction")
             page.wait_for_function("window.hubkbNetwork !== undefined")
-            assert page.evaluate("hubkbNetwork.nodes") == 5
+            assert page.evaluate("hubkbNetwork.nodes") == 5  # the post, Boyle, Harris, the report, the relay
             shoot(page, "network-term-390", tmp_path)
         assert page.errors == []
 

@@ -50,7 +50,7 @@ def edit(path: Path, old: str, new: str) -> None:
 # The one line schema.yaml gains to declare a definition's page ...
 PAGE_FIELD = ("          note: text\n      quotes:", "          note: text\n          page: integer\n      quotes:")
 # ... and the one line the post gains.
-PAGE_IN_POST = ("    via: Laura Prandelle\nquotes:", "    via: Laura Prandelle\n    page: 12\nquotes:")
+PAGE_IN_POST = ("        translation: true\nquotes:", "        translation: true\n    page: 12\nquotes:")
 
 
 def test_a_new_definition_field_reaches_its_column(tmp_path: Path, runner) -> None:
@@ -202,6 +202,10 @@ def test_every_key_a_record_passes_through_reaches_its_column(tmp_path: Path, ru
     for key in ("definitions", "quotes"):
         for item in post[key]:
             _give_every_key(item, f"post.{key}")
+            for hop in item.get("relays", []):
+                _give_every_key(hop, f"post.{key}.relays")
+                # every work now has the same dummy language: a declared translation would rightly be refused
+                hop.pop("translation", None)
     dumped = yaml.safe_dump(post, allow_unicode=True, sort_keys=False)
     (corpus / POST_FILE).write_text(f"---\n{dumped}---\n{body}", encoding="utf-8")
     for kind in ("people", "organisations", "works", "terms"):
@@ -230,5 +234,5 @@ def test_authorities_read_back_from_the_database_equal_those_read_from_the_files
     for kind in ("people", "organisations", "works", "terms"):
         expected = [dataclasses.replace(r, line=0) for r in getattr(from_files, kind)]
         assert list(getattr(from_db, kind)) == expected, kind
-    assert from_db.people[3].fields == {"url": None, "note": None}
+    assert from_db.people[4].fields == {"url": None, "note": None}
     assert from_db.works[0].fields["publisher"] == "Nesta"

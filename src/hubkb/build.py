@@ -6,6 +6,7 @@ them into a temporary file and publishes it only when no error remains.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import multiprocessing
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .db.state import published_authorities, published_state
 from .errors import CorpusError, HubkbError, Problem, display_path
+from .lineage.relays import relay_post_hops, relay_post_problems
 from .mentions import MentionIndex
 from .read import authority_hash, authority_paths, post_paths, read_authorities, read_post
 from .records import Authorities
@@ -111,6 +113,8 @@ class _Chunk:
     posts: list[tuple[str, str, int]]  # (post id, display path, line of its id)
     problems: list[Problem]
     counts: dict[str, int]
+    post_dates: dict[str, dt.date] = field(default_factory=dict)
+    relay_posts: list[tuple[str, int, str, str]] = field(default_factory=list)  # relay hops naming a post
 
 
 _STAGE: _Stage | None = None  # set before workers fork, so they inherit it
@@ -138,6 +142,8 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
         result.problems.extend(problems)
         if post is None or resolved is None or any(p.severity == "error" for p in problems):
             continue
+        result.post_dates[resolved.post.id] = resolved.post.date
+        result.relay_posts.extend(relay_post_hops(resolved))
         mentions = tuple(stage.mentions.find(resolved.paragraphs))
         result.counts["mentions"] += len(mentions)
         result.counts["definitions"] += sum(p.passage.kind == "definition" for p in resolved.passages)
@@ -170,8 +176,12 @@ def _process(
         try:
             results = pool.imap(_run_chunk, jobs) if pool else map(_run_chunk, jobs)
             done = 0
+            post_dates: dict[str, dt.date] = {}
+            relay_posts: list[tuple[str, int, str, str]] = []
             for result in results:
                 _take(result, stage, known_ids, counts)
+                post_dates.update(result.post_dates)
+                relay_posts.extend(result.relay_posts)
                 if writer is not None and result.db is not None and not _errors(stage.problems):
                     writer.merge(result.db)
                     result.db.unlink()
@@ -181,6 +191,8 @@ def _process(
         finally:
             if pool:
                 pool.terminate()
+    # A relay hop may name another post: checked once every post id is known.
+    stage.problems.extend(relay_post_problems(relay_posts, {i: (p, post_dates.get(i)) for i, p in known_ids.items()}))
     return counts
 
 

@@ -224,8 +224,10 @@ def _post_from(doc: _Document, path: Path, shown: str, body: str, body_line: int
     passages = []
     for kind, key in (("definition", "definitions"), ("quote", "quotes")):
         section = schema.sections[f"post.{key}"]
+        hops = schema.sections[f"post.{key}.relays"]
         for n, (i, item) in enumerate((i, item) for i, item in values.get(key, []) if "text" in item):
-            passages.append(section.record(item, kind=kind, n=n + 1, line=doc.line_of((key, i))))
+            relays = tuple(hops.record(r, line=doc.line_of((key, i, "relays", j))) for j, r in item.get("relays", []))
+            passages.append(section.record(item, kind=kind, n=n + 1, line=doc.line_of((key, i)), relays=relays))
     lines = {key: doc.line_of((key,)) for key in doc.data if isinstance(key, str)}
     for i, _ in enumerate(values.get("references", ())):
         lines[f"references.{i}"] = doc.line_of(("references", i))

@@ -77,6 +77,30 @@ class Authorities:
 
 
 @dataclass(frozen=True)
+class Relay:
+    """One hop of a second-hand chain as written under a passage's `relays:` (origin side first)."""
+
+    line: int
+    work: str | None = None  # the relay's publication: a work (id, title or alias) ...
+    post: str | None = None  # ... or a post of the corpus (its id)
+    by: tuple[str, ...] = ()  # the relay person, when the publication does not say
+    translation: bool | None = None  # None: a change of language says it
+    text: str | None = None  # the wording at this hop
+    fields: Fields = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class ResolvedRelay:
+    relay: Relay
+    work_id: str | None = None
+    post_id: str | None = None  # a post of the corpus, checked once every post is read
+    person_id: str | None = None
+    language: str | None = None
+    date: str | None = None  # ISO date or year, from the work
+    translation: bool | None = None
+
+
+@dataclass(frozen=True)
 class Passage:
     """A definition or quote as written in a post's front matter."""
 
@@ -88,6 +112,7 @@ class Passage:
     by: tuple[str, ...] = ()
     work: str | None = None
     via: tuple[str, ...] = ()
+    relays: tuple[Relay, ...] = ()  # second-hand hops, origin side first
     fields: Fields = field(default_factory=dict, hash=False)
 
 
@@ -125,6 +150,7 @@ class ResolvedPassage:
     term_id: str | None = None
     work_id: str | None = None
     via_person_id: str | None = None
+    relays: tuple[ResolvedRelay, ...] = ()
 
 
 class Mention(NamedTuple):  # a tuple: a large corpus has a million of them
@@ -150,6 +176,8 @@ SECTION_RECORDS: dict[str, type] = {
     "post": Post,
     "post.definitions": Passage,
     "post.quotes": Passage,
+    "post.definitions.relays": Relay,
+    "post.quotes.relays": Relay,
     "people": Person,
     "organisations": Organisation,
     "works": Work,

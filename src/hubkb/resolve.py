@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from .errors import Problem
+from .lineage.relays import resolve_relays
 from .records import Authorities, Entity, Post, ResolvedPassage, ResolvedPost
 from .text import fold, normalise_punctuation
 
@@ -110,6 +111,7 @@ class Resolver:
             Entry("work", w.id, w.title, tuple(x for x in (w.title_as_cited, *w.aliases) if x)) for w in a.works
         )
         self.terms = NameIndex(Entry("term", t.id, t.label, t.aliases) for t in a.terms)
+        self.work_records = {w.id: w for w in a.works}  # relay hops read their language and date
 
 
 FILE_FOR = {"person": "people", "organisation": "organisations", "agent": "people", "work": "works", "term": "terms"}
@@ -208,6 +210,8 @@ def resolve_post(post: Post, resolver: Resolver) -> tuple[ResolvedPost | None, l
             problems.append(Problem(post.path, p.line, f'{p.kind} text not found in the body: "{shown}"'))
         if p.kind == "definition" and p.term is None:
             problems.append(Problem(post.path, p.line, "a definition needs a 'term'"))
+        origin = work.entry.id if work else None
+        relays = resolve_relays(post, p, origin, resolver, resolve, problems) if p.relays else ()
         passages.append(
             ResolvedPassage(
                 passage=p,
@@ -217,6 +221,7 @@ def resolve_post(post: Post, resolver: Resolver) -> tuple[ResolvedPost | None, l
                 term_id=term.entry.id if term else None,
                 work_id=work.entry.id if work else None,
                 via_person_id=via.entry.id if via else None,
+                relays=relays,
             )
         )
     if any(x.severity == "error" for x in problems):

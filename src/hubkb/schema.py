@@ -123,7 +123,7 @@ def _section(name: str, spec: dict[str, Any], tables: dict[str, Any], shown: str
         column = named or key
         if key not in held and named is None and column not in own:
             # A key that passes straight through gets its column: one line in `corpus` is enough.
-            own[column] = "integer" if types[key] == "integer" else "text"
+            own[column] = "integer" if types[key] in ("integer", "boolean") else "text"
         other, _, other_column = column.rpartition(".")
         if column in own:
             pass
@@ -140,7 +140,7 @@ def _section(name: str, spec: dict[str, Any], tables: dict[str, Any], shown: str
             )
         else:
             where, wanted = (other, other_column) if other in tables else (table, column)
-            sql_type = "integer" if types[key] == "integer" else "text"
+            sql_type = "integer" if types[key] in ("integer", "boolean") else "text"
             raise HubkbError(
                 f"{shown}: corpus.{name}.{key} is stored in '{column}', which table '{where}' does not declare; "
                 f"add '{wanted}: {sql_type}' under tables.{where}.columns"
@@ -208,6 +208,11 @@ def _coerce(value: Any, spec: Any, report: Report, where: tuple) -> Any:
             report(where, f"'{key}' must be one of {', '.join(choices)}, not '{text}'{did_you_mean(text, choices)}")
             return None
         return text
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            report(where, f"'{key}' must be true or false, not {_describe(value)}")
+            return None
+        return value
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
             report(where, f"'{key}' must be a whole number, not {_describe(value)}")

@@ -26,6 +26,7 @@ _BIBTEX_TYPES = {
     "article": "article",
     "video": "misc",
     "webpage": "online",
+    "blogpost": "online",
     "chapter": "incollection",
     "thesis": "phdthesis",
 }

@@ -60,11 +60,12 @@ _CSL_TYPES = {
     "article": "article-journal",
     "video": "motion_picture",
     "webpage": "webpage",
+    "blogpost": "post-weblog",
     "chapter": "chapter",
     "thesis": "thesis",
 }
 # Types whose `publisher` is really the container (periodical, site).
-_CONTAINER_TYPES = {"article", "webpage"}
+_CONTAINER_TYPES = {"article", "webpage", "blogpost"}
 
 
 # --- CSL-JSON ----------------------------------------------------------------
@@ -85,7 +86,9 @@ def to_csl(work: Mapping[str, Any]) -> dict[str, Any]:
     if authors:
         csl["author"] = authors
     year = year_of(work.get("year"))
-    if year is not None:
+    if work.get("date"):  # the day, when known: a blog post is cited with it
+        csl["issued"] = {"date-parts": [date_parts(work["date"])]}
+    elif year is not None:
         csl["issued"] = {"date-parts": [[year]]}
     if work.get("publisher"):
         key = "container-title" if kind in _CONTAINER_TYPES else "publisher"

@@ -15,6 +15,7 @@ _RIS_TYPES = {
     "article": "JOUR",
     "video": "VIDEO",
     "webpage": "ELEC",
+    "blogpost": "BLOG",
     "chapter": "CHAP",
     "thesis": "THES",
 }

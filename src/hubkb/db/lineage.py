@@ -16,10 +16,6 @@ from .lookup import load_passage, load_post, load_work
 KINDS = {"d": "definition", "q": "quote"}
 
 
-def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    return {row[1] for row in conn.execute(f"PRAGMA table_info([{table}])")}
-
-
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]).fetchone() is not None
 
@@ -33,16 +29,6 @@ def kind_of(passage_id: str) -> str | None:
 def passage_ids(conn: sqlite3.Connection) -> list[str]:
     """Every definition and quote id, what `hubkb trace` suggests from."""
     return [r[0] for r in conn.execute("SELECT id FROM definitions UNION ALL SELECT id FROM quotes ORDER BY 1")]
-
-
-def load_work_dated(conn: sqlite3.Connection, work_id: str) -> dict[str, Any] | None:
-    """A work as `hubkb.cite` takes it, with its full `date` when the corpus gives one."""
-    work = load_work(conn, work_id)
-    if work is not None and "date" in _columns(conn, "works"):
-        row = conn.execute("SELECT date FROM works WHERE id = ?", [work_id]).fetchone()
-        if row and row[0]:
-            work["date"] = row[0]
-    return work
 
 
 def load_chain(conn: sqlite3.Connection, passage_id: str) -> dict[str, Any] | None:
@@ -61,7 +47,7 @@ def load_chain(conn: sqlite3.Connection, passage_id: str) -> dict[str, Any] | No
     if kind == "definition":
         passage["term_id"] = conn.execute("SELECT term_id FROM definitions WHERE id = ?", [passage_id]).fetchone()[0]
     if passage["work"] is not None:
-        passage["work"] = load_work_dated(conn, passage["work"]["id"])
+        passage["work"] = load_work(conn, passage["work"]["id"])
     passage["relays"] = list(_relays(conn, passage_id))
     return passage
 
@@ -76,7 +62,7 @@ def _relays(conn: sqlite3.Connection, passage_id: str) -> Iterator[dict[str, Any
     ).fetchall()
     for row in rows:
         yield {
-            "work": load_work_dated(conn, row["work_id"]) if row["work_id"] else None,
+            "work": load_work(conn, row["work_id"]) if row["work_id"] else None,
             "post": load_post(conn, row["relay_post_id"]) if row["relay_post_id"] else None,
             "person": {"id": row["person_id"], "name": row["person_name"], "kind": "person"}
             if row["person_id"]

@@ -54,7 +54,7 @@ def table_names(conn: sqlite3.Connection) -> list[str]:
 # Authors in their order, each with what kind of entity it is; the display name
 # comes from the authority (work_authors.name is the same, kept as a fallback).
 _WORKS_SQL = """
-SELECT w.id, w.type, w.title, w.title_as_cited, w.year, w.publisher, w.url, w.language,
+SELECT w.id, w.type, w.title, w.title_as_cited, w.year, w.date, w.publisher, w.url, w.language,
   (SELECT json_group_array(json_object('name', a.name, 'kind', a.kind)) FROM (
      SELECT COALESCE(pe.name, o.name, wa.name) AS name, wa.entity_type AS kind
      FROM work_authors wa
@@ -82,6 +82,8 @@ def _work(row: sqlite3.Row) -> dict[str, Any]:
     work = {key: row[key] for key in ("id", "type", "title", "title_as_cited")}
     work["authors"] = json.loads(row["author_list"] or "[]")
     work.update({key: row[key] for key in ("year", "publisher", "url", "language")})
+    if row["date"]:  # the day, for the works that have one (a blog post)
+        work["date"] = row["date"]
     return work
 
 

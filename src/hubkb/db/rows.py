@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from ..lineage.relays import relay_rows
 from ..records import Authorities, Entity, Fields, ResolvedPassage, ResolvedPost
 from ..resolve import AuthorityLinks
 from ..schema import LIST_TYPES, Schema, Section
@@ -141,6 +142,7 @@ def post_rows(rp: ResolvedPost, source_path: str, schema: Schema) -> dict[str, l
             "quotes",
             "quote_givers",
             "citations",
+            "relays",
             "mentions",
         )
     }
@@ -207,6 +209,9 @@ def _passage_rows(rpass: ResolvedPassage, pid: str, rows: dict[str, list[Any]], 
     if p.kind == "definition":
         row["term_id"] = rpass.term_id
     rows[table].append(row)
+    if rpass.relays:
+        hops = schema.sections[f"post.{table}.relays"]
+        rows["relays"].extend(relay_rows(rpass.id, p.kind, pid, rpass.relays, lambda f: stored(hops, f)))
     key = "definition_id" if p.kind == "definition" else "quote_id"
     rows[table[:-1] + "_givers"].extend(
         {key: rpass.id, "position": i, "post_id": pid, **_entity_columns(g)} for i, g in enumerate(rpass.givers, 1)

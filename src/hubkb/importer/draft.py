@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,7 @@ class Proposals:
         self.entries: dict[str, list[dict]] = {kind: [] for kind in AUTHORITY_FILES}
         self.work_ids: dict[int, str] = {}  # id(Reference) -> work id in the draft
         self.org_ids: dict[str, str] = {}  # agent key -> organisation id
+        self.relay_works = _works_by_author(authorities)
         self._build()
 
     def _id(self, kind: str, base: str) -> str:
@@ -194,6 +196,9 @@ def draft_text(e: Extraction, proposals: Proposals, source: str) -> str:
                 item["work"] = proposals.work_ids[id(ref)]
         if p.via:
             item["via"] = names.display(p.via)
+            relay = relay_publication(proposals.relay_works, names.agents[p.via].entry_id, item.get("work"), e.date)
+            if relay:
+                item["relays"] = [relay]
         if p.note:
             item["note"] = p.note
         (definitions if p.kind == "definition" else quotes).append(item)
@@ -207,6 +212,58 @@ def draft_text(e: Extraction, proposals: Proposals, source: str) -> str:
     head = f"# Imported from {source} by `hubkb import`; review every field before building.\n"
     body = "\n\n".join(e.paragraphs)
     return f"---\n{head}{dump(front)}---\n{body}\n"
+
+
+# --- relay publications -------------------------------------------------------------------
+#
+# Rule: a relay person who wrote exactly one known work, published no later than the post and
+# other than the origin, relayed the passage through it. "Michael Harris et David Boyle, cités
+# par Laura Prandelle" + works.yaml holding Laura Pandelle's 2010 blog post -> relays: [{work:
+# pandelle-2010, translation: true}] (the report is in English, the blog post in French). Two
+# candidate works, or none, propose nothing: the reviewer adds the hop by hand.
+
+
+@dataclass(frozen=True)
+class RelayIndex:
+    """Who wrote which known work, and each work's year and language."""
+
+    by_author: dict[str, list[str]]  # person id -> work ids
+    years: dict[str, int | None]
+    languages: dict[str, str | None]
+
+
+def _works_by_author(authorities: Authorities) -> RelayIndex:
+    people = {fold(n): p.id for p in authorities.people for n in (p.name, *p.aliases)}
+    by_author: dict[str, list[str]] = {}
+    for w in authorities.works:
+        for author in w.authors:
+            person = people.get(fold(author))
+            if person is not None:
+                by_author.setdefault(person, []).append(w.id)
+    return RelayIndex(
+        by_author,
+        {w.id: w.fields.get("year") for w in authorities.works},
+        {w.id: w.fields.get("language") for w in authorities.works},
+    )
+
+
+def relay_publication(
+    index: RelayIndex, person_id: str | None, origin: str | None, date: dt.date | None
+) -> dict[str, Any] | None:
+    """The relay hop to propose for a passage relayed by `person_id`, or None (see the rule above)."""
+
+    def published_by_then(work: str) -> bool:
+        year = index.years[work]
+        return date is None or year is None or year <= date.year
+
+    candidates = [w for w in index.by_author.get(person_id or "", []) if w != origin and published_by_then(w)]
+    if len(candidates) != 1:
+        return None
+    hop: dict[str, Any] = {"work": candidates[0]}
+    before, after = index.languages.get(origin or ""), index.languages[candidates[0]]
+    if before and after and before != after:
+        hop["translation"] = True
+    return hop
 
 
 def _language(paragraphs: list[str]) -> str:

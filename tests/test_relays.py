@@ -1,0 +1,203 @@
+"""Relays as publications: chains in the corpus, their checks (path:line), chains of ten hops, the importer's rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from pathlib import Path
+
+from conftest import ROOT, SEED_POST
+from hubkb.cli import cli
+from hubkb.importer.draft import RelayIndex, relay_publication
+from serving import Client
+
+POST = f"posts/{SEED_POST}.md"
+HOP = "    relays:\n      - work: pandelle-2010\n        translation: true\n"  # lines 18-20 of the seed post
+SHOWN = f"corpus/{POST}"
+
+
+def edit(corpus: Path, old: str, new: str, file: str = POST) -> None:
+    path = corpus / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def check(runner, corpus: Path, monkeypatch):
+    monkeypatch.chdir(corpus.parent)
+    return runner.invoke(cli, ["check", "--corpus", "corpus"])
+
+
+def test_the_seed_chain_is_in_the_database(built_db: Path) -> None:
+    conn = sqlite3.connect(built_db)
+    assert conn.execute("SELECT * FROM relays").fetchall() == [
+        (f"{SEED_POST}#d2~h1", SEED_POST, f"{SEED_POST}#d2", "definition", 1, "pandelle-2010", None,
+         "laura-prandelle", "fr", "2010-02-07", 1, None, None)
+    ]  # fmt: skip
+    assert conn.execute("SELECT name, aliases, note FROM people WHERE id = 'laura-prandelle'").fetchone() == (
+        "Laura Pandelle",
+        '["Laura Prandelle"]',
+        'Her own byline on La 27e Région\'s blog spells "Pandelle"; l’hubservatoire\'s post of 2014-08-27 writes "Prandelle".',
+    )
+    assert conn.execute("SELECT type, date, publisher, language, url FROM works WHERE id = 'pandelle-2010'").fetchone() == (
+        "blogpost", "2010-02-07", "La 27e Région", "fr", "http://www.la27eregion.fr/co-production-le-nesta-eclaircit-la-notion/"
+    )  # fmt: skip
+
+
+def test_an_unknown_relay_publication(runner, corpus_copy: Path, monkeypatch) -> None:
+    edit(corpus_copy, "      - work: pandelle-2010\n", "      - work: Le Nesta et la co-production\n")
+    result = check(runner, corpus_copy, monkeypatch)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{SHOWN}:19: unknown relay publication 'Le Nesta et la co-production'; did you mean "
+        "'Co-production, le NESTA éclaircit la notion'? (add the work to corpus/works.yaml)"
+    )
+
+
+def test_an_unknown_relay_post(runner, corpus_copy: Path, monkeypatch) -> None:
+    edit(corpus_copy, HOP, "    relays:\n      - post: 2014-08-27-vous-avez-dit-coproductio\n")
+    result = check(runner, corpus_copy, monkeypatch)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{SHOWN}:19: unknown relay publication: no post with id '2014-08-27-vous-avez-dit-coproductio'; "
+        f"did you mean '{SEED_POST}'?"
+    )
+
+
+def test_a_relay_naming_no_post_of_the_corpus(runner, corpus_copy: Path, monkeypatch) -> None:
+    edit(corpus_copy, HOP, "    relays:\n      - post: 2010-02-07-co-production\n")
+    result = check(runner, corpus_copy, monkeypatch)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{SHOWN}:19: unknown relay publication: no post with id '2010-02-07-co-production'\n"
+        "Error: 1 error in 1 file; nothing was written\n"
+    )
+
+
+def test_a_chain_that_loops_back_on_itself(runner, corpus_copy: Path, monkeypatch) -> None:
+    edit(corpus_copy, HOP, HOP + "      - work: boyle-harris-2009\n      - post: " + SEED_POST + "\n")
+    result = check(runner, corpus_copy, monkeypatch)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        f"{SHOWN}:21: relay 2 loops back on itself: work 'boyle-harris-2009' is already the origin",
+        f"{SHOWN}:22: relay 3 loops back on itself: post '{SEED_POST}' is already the post itself",
+    ]
+
+
+def test_a_translation_between_two_hops_in_one_language(runner, corpus_copy: Path, monkeypatch) -> None:
+    edit(corpus_copy, "  publisher: Nesta\n  language: en\n", "  publisher: Nesta\n  language: fr\n", "works.yaml")
+    result = check(runner, corpus_copy, monkeypatch)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{SHOWN}:19: relay 1 is marked as a translation, but it and the hop before are both in 'fr'"
+    )
+
+
+def test_a_hop_dated_after_the_post_is_a_warning(runner, corpus_copy: Path, monkeypatch, tmp_path: Path) -> None:
+    edit(corpus_copy, "  year: 2010\n  date: 2010-02-07\n", "  year: 2016\n  date: 2016-02-07\n", "works.yaml")
+    result = check(runner, corpus_copy, monkeypatch)
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{SHOWN}:19: warning: relay 1 (work 'pandelle-2010') is dated 2016-02-07, "
+        "after the post that quotes it (2014-08-27)\n"
+    )
+
+
+def test_a_relay_names_a_work_or_a_post(runner, corpus_copy: Path, monkeypatch) -> None:
+    edit(corpus_copy, "        translation: true\n", "        post: 2014-01-01-x\n        translation: true\n")
+    result = check(runner, corpus_copy, monkeypatch)
+    assert result.output.splitlines()[0] == (
+        f"{SHOWN}:19: relay 1 names its publication with 'work' (a work) or 'post' (a post id), one of them"
+    )
+    edit(corpus_copy, "        translation: true\n", "        translation: yes please\n")
+    assert (
+        f"{SHOWN}:21: 'translation' must be true or false, not 'yes please'"
+        in check(runner, corpus_copy, monkeypatch).output
+    )
+
+
+NOTE = """---
+title: Relais {n}
+date: 20{year:02d}-01-01
+authors: [Régis Chatellier]
+language: {language}
+definitions:
+  - term: coproduction
+    text: {text}
+    by: [Michael Harris, David Boyle]
+    work: boyle-harris-2009
+{relays}---
+Une note : {text}.
+"""
+
+
+def _chain_corpus(corpus: Path) -> None:
+    """Nine posts relaying each other: the last one's definition has ten hops (origin, eight relays, itself)."""
+
+    def text(n: int) -> str:
+        return f"délivrer un service dans une relation {'mutuelle' if n < 5 else 'réciproque'}"
+
+    for n in range(1, 10):
+        relays = "".join(f"      - post: relais-{k}\n        text: {text(k)}\n" for k in range(1, n))
+        hops = f"    relays:\n{relays}" if relays else ""
+        body = NOTE.format(n=n, year=15 + n, language="fr", text=text(n), relays=hops)
+        (corpus / "posts" / f"relais-{n}.md").write_text(body, encoding="utf-8")
+
+
+def test_a_chain_of_ten_hops_builds_traces_and_renders(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    _chain_corpus(corpus_copy)
+    db = tmp_path / "hubkb.db"
+    result = runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "warning:" not in result.output
+    result = runner.invoke(cli, ["trace", "relais-9#d1", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1] == (
+        "Boyle & Harris 2009 (en) → Chatellier 2016 (fr, translation) → Chatellier 2017 → Chatellier 2018 → "
+        "Chatellier 2019 → Chatellier 2020 → Chatellier 2021 → Chatellier 2022 → Chatellier 2023 → Chatellier 2024"
+    )
+    hops = [line.split(":")[0] for line in lines if re.match(r"^\d+\. (origin|relay|read):", line)]
+    assert hops == ["1. origin", *(f"{n}. relay" for n in range(2, 10)), "10. read"]
+    assert "wording 5 → 6: délivrer un service dans une relation [-mutuelle-] {+réciproque+}" in lines
+    assert lines.count("wording 6 → 7: unchanged") == 1
+    client = Client.serving(db, ROOT / "metadata.json")
+    try:
+        html = client.get("/hubkb/-/lineage/relais-9~23d1").text
+    finally:
+        client.close()
+    assert len(re.findall(r'data-role="relay"', html)) == 8
+    assert "<del>mutuelle</del> <ins>réciproque</ins>" in html
+
+
+def test_a_corpus_without_relay_publications_builds_as_before(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    edit(corpus_copy, HOP, "")
+    db = tmp_path / "hubkb.db"
+    result = runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "built: 1 posts, 9 people, 10 organisations, 3 works, 5 terms, 2 definitions, 3 quotes"
+    )
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM relays").fetchone() == (0,)
+    assert conn.execute("SELECT via_person_id FROM definitions WHERE id = ?", [f"{SEED_POST}#d2"]).fetchone() == ("laura-prandelle",)  # fmt: skip
+    trace = runner.invoke(cli, ["trace", f"{SEED_POST}#d2", "--db", str(db)]).output.splitlines()
+    assert trace[1] == "Boyle & Harris 2009 (en) → Pandelle → Chatellier 2014 (fr)"
+
+
+def test_the_importer_proposes_the_relay_s_one_known_publication() -> None:
+    index = RelayIndex(
+        by_author={"laura": ["pandelle-2010"], "two": ["a", "b"]},
+        years={"pandelle-2010": 2010, "a": 2001, "b": 2002, "origin": 2009},
+        languages={"pandelle-2010": "fr", "origin": "en", "a": None, "b": None},
+    )
+    day = dt.date(2014, 8, 27)
+    assert relay_publication(index, "laura", "origin", day) == {"work": "pandelle-2010", "translation": True}
+    assert relay_publication(index, "laura", None, day) == {
+        "work": "pandelle-2010"
+    }  # no origin: no language to compare
+    assert relay_publication(index, "laura", "origin", dt.date(2009, 1, 1)) is None  # published after the post
+    assert relay_publication(index, "laura", "pandelle-2010", day) is None  # the origin itself
+    assert relay_publication(index, "two", "origin", day) is None  # two candidates: the reviewer decides
+    assert relay_publication(index, None, "origin", day) is None
