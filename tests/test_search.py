@@ -58,8 +58,8 @@ def test_region_finds_the_27e_region_paragraph(runner, built_db: Path) -> None:
     assert lines[0] == f"1. Vous avez dit coproduction ? (2014-08-27)  {P}4"
     assert lines[1].startswith("   …") and "cités par Laura Prandelle (27ème Région)" in lines[1]
     assert lines[2:] == [
-        f"   - definition {SEED_POST}#d2 (coproduction) by Michael Harris & David Boyle, via Laura Prandelle",
-        f"   - quote {SEED_POST}#q1 by Laura Prandelle",
+        f"   - definition {SEED_POST}#d2 (coproduction) by Michael Harris & David Boyle, via Laura Pandelle",
+        f"   - quote {SEED_POST}#q1 by Laura Pandelle",
         "1 matching paragraph",
         "cite one with: hubkb cite --definition ID, or --quote ID",
     ]
@@ -81,9 +81,9 @@ def test_json_output(runner, built_db: Path) -> None:
                 "id": f"{SEED_POST}#d2",
                 "term": "coproduction",
                 "by": ["Michael Harris", "David Boyle"],
-                "via": "Laura Prandelle",
+                "via": "Laura Pandelle",
             },
-            {"kind": "quote", "id": f"{SEED_POST}#q1", "term": None, "by": ["Laura Prandelle"], "via": None},
+            {"kind": "quote", "id": f"{SEED_POST}#q1", "term": None, "by": ["Laura Pandelle"], "via": None},
         ],
     }
     assert "Laura Prandelle (27ème <mark>Région</mark>),\xa0donnent" in hit["snippet"]

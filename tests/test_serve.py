@@ -78,7 +78,7 @@ def test_inspect_data_is_written_next_to_the_database_and_never_trusted_stale(bu
     assert {t: entry["tables"][t]["count"] for t in ("posts", "paragraphs", "works", "people")} == {
         "posts": 1,
         "paragraphs": 7,
-        "works": 2,
+        "works": 3,
         "people": 9,
     }
     assert ds.inspect_data["hubkb"]["tables"]["mentions"]["count"] == 37
