@@ -143,7 +143,7 @@ def test_words_of_a_query_may_be_given_unquoted(runner, built_db: Path) -> None:
 def test_suggestions_from_the_index(runner, built_db: Path) -> None:
     result = runner.invoke(cli, ["search", "coprodution", "--db", str(built_db)])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "no paragraph matches 'coprodution'; did you mean coproduction, production, coproduite?\n"
+    assert result.stdout == "no paragraph matches 'coprodution'; did you mean coproduction, coproduite, production?\n"
     out = run_json(runner, built_db, "coprodution")
     assert out["hits"] == [] and out["suggestions"][0] == "coproduction"
 

@@ -289,3 +289,19 @@ def test_the_search_page_lists_the_paragraph_s_passages(built_db: Path) -> None:
     assert f'<li><a href="{d2}">definition {SEED_POST}#d2</a> (coproduction) by Michael Harris' in html
     assert [p["id"] for p in json.loads(row["passages"])] == [f"{SEED_POST}#d2", f"{SEED_POST}#q1"]
     assert json.loads(row["matched"]) == ["professionnels"] and "<mark>" not in row["snippet"]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("coprodutions", "coproduction"), ("utilisatuers", "utilisateurs"), ("profesionnels", "professionnels")],
+)
+def test_did_you_mean_knows_forms_and_never_suggests_a_dead_end(built_db: Path, query: str, first: str) -> None:
+    result = search(built_db, query)
+    assert result.hits == [] and result.suggestions[0] == first
+    for suggestion in result.suggestions:
+        assert search(built_db, suggestion).hits, suggestion
+
+
+def test_no_suggestion_when_another_form_is_indexed(built_db: Path) -> None:
+    # "définitions" is not indexed but "définition" is: the query finds it, nothing to suggest
+    assert search(built_db, "définitions hippocampe").suggestions == []

@@ -114,3 +114,18 @@ def forms_of(conn: sqlite3.Connection, term: str, limit: int = 32) -> list[str]:
     except sqlite3.OperationalError:
         return []
     return [r[0] for r in rows]
+
+
+def stem_groups(conn: sqlite3.Connection, min_length: int, max_length: int) -> dict[str, list[str]]:
+    """The indexed words of each stem whose length is in a range: {stem: [words]}."""
+    groups: dict[str, list[str]] = {}
+    try:
+        rows = conn.execute(
+            f"SELECT stem, term FROM [{TABLE}] WHERE stem IS NOT NULL AND length(stem) BETWEEN ? AND ?",
+            [min_length, max_length],
+        )
+        for key, term in rows:
+            groups.setdefault(key, []).append(term)
+    except sqlite3.OperationalError:  # a database without stems
+        return {}
+    return groups

@@ -16,10 +16,12 @@ from rapidfuzz import fuzz, process
 
 from ..db.lookup import open_database
 from ..db.search import CANDIDATES, match_paragraphs, register_search_functions, vocabulary
+from ..db.stems import forms_of, stem_groups
 from ..errors import QueryError
 from ..fts_query import escape_fts, query_words
 from ..snippets import highlight
 from ..snippets import snippet_html as forms_html
+from ..stemming import stem
 from ..text import normalise_query, strip_accents
 
 if TYPE_CHECKING:
@@ -105,10 +107,13 @@ def search(db_path: Path, query: str, limit: int = 10, raw: bool = False, candid
 
 
 def suggest(conn: Connection, query: str) -> list[str]:
-    """Indexed words close to the query's words that the index does not hold.
+    """Indexed words close to the query's words that the index does not hold, in any form.
 
-    `coprodution` -> `coproduction`. Candidates are ranked by similarity, then
-    by how many paragraphs hold them.
+    Forms first: a misspelt word whose stem is close to the stem of indexed
+    words gets the most frequent of them (`coprodutions` -> `coproduction`);
+    then spelling neighbours (`hipocampe` -> `hippocampe`). Every suggestion is
+    a word some paragraph holds, so none finds nothing. Candidates are ranked by
+    similarity, then by how many paragraphs hold them.
     """
     suggestions: dict[str, None] = {}
     for word in query_words(query):
@@ -116,14 +121,36 @@ def suggest(conn: Connection, query: str) -> list[str]:
         if len(word) < 3 or word in _FTS_KEYWORDS or word.isdigit():
             continue
         spread = max(1, len(word) // 4)
-        vocab = dict(vocabulary(conn, len(word) - spread, len(word) + spread))
-        if word in vocab:
-            continue
-        scored = process.extract(word, list(vocab), scorer=fuzz.ratio, score_cutoff=75, limit=None)
-        scored.sort(key=lambda s: (-s[1], -vocab[s[0]], s[0]))
-        for term, _score, _i in scored[:SUGGESTIONS_PER_WORD]:
+        vocab = dict(vocabulary(conn, len(word) - spread - 3, len(word) + spread + 3))
+        if word in vocab or forms_of(conn, word):
+            continue  # the word, or another form of it, is indexed: the other words found nothing
+        for term in [*_form_suggestions(conn, word, vocab), *_spelling_suggestions(word, vocab, spread)]:
+            if len(suggestions) >= SUGGESTIONS_PER_WORD * len(query_words(query)):
+                break
             suggestions[term] = None
     return list(suggestions)
+
+
+def _form_suggestions(conn: Connection, word: str, vocab: dict[str, int]) -> list[str]:
+    """The most frequent indexed form of each stem close to the word's own stem."""
+    key = stem(word)
+    if key is None:
+        return []
+    groups = stem_groups(conn, len(key) - 2, len(key) + 2)
+    scored = process.extract(key, list(groups), scorer=fuzz.ratio, score_cutoff=80, limit=None)
+    found = []
+    for close, _score, _i in sorted(scored, key=lambda s: (-s[1], s[0]))[:SUGGESTIONS_PER_WORD]:
+        held = [t for t in groups[close] if vocab.get(t, 0) > 0]
+        if held:
+            found.append(max(held, key=lambda t: (vocab[t], t == word, -len(t))))
+    return found
+
+
+def _spelling_suggestions(word: str, vocab: dict[str, int], spread: int) -> list[str]:
+    near = {t: n for t, n in vocab.items() if abs(len(t) - len(word)) <= spread and n > 0}
+    scored = process.extract(word, list(near), scorer=fuzz.ratio, score_cutoff=75, limit=None)
+    scored.sort(key=lambda s: (-s[1], -near[s[0]], s[0]))
+    return [term for term, _score, _i in scored[:SUGGESTIONS_PER_WORD]]
 
 
 # --- snippets ------------------------------------------------------------------
