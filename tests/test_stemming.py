@@ -305,3 +305,39 @@ def test_did_you_mean_knows_forms_and_never_suggests_a_dead_end(built_db: Path, 
 def test_no_suggestion_when_another_form_is_indexed(built_db: Path) -> None:
     # "définitions" is not indexed but "définition" is: the query finds it, nothing to suggest
     assert search(built_db, "définitions hippocampe").suggestions == []
+
+
+# --- search internals stay out of the user's tables ------------------------------------------
+
+
+def test_variants_live_in_a_hidden_table_of_their_own(built_db: Path) -> None:
+    conn = sqlite3.connect(built_db)
+    try:
+        for table in ("posts", "paragraphs", "definitions", "quotes"):
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info([{table}])")]
+            assert "search_variants" not in columns, table
+        variants = dict(conn.execute("SELECT id, variants FROM search_variants WHERE source = 'paragraphs'"))
+    finally:
+        conn.close()
+    assert variants[f"{P}4"] == "27e 27eme coproduction co production"
+    metadata = json.loads((ROOT / "metadata.json").read_text(encoding="utf-8"))["databases"]["hubkb"]["tables"]
+    assert metadata["search_variants"]["hidden"] is True and metadata["search_stems"]["hidden"] is True
+
+
+def test_full_text_indexes_stay_consistent_through_updates(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    db = tmp_path / "hubkb.db"
+    assert runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)]).exit_code == 0
+    post = next((corpus_copy / "posts").glob("*.md"))
+    post.write_text(post.read_text(encoding="utf-8") + "\nLa 17ème coproduction des usagères.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)])
+    assert result.exit_code == 0 and result.output.startswith("updated"), result.output
+    conn = sqlite3.connect(db)
+    try:
+        for table in ("posts", "paragraphs", "definitions", "quotes", "works"):
+            conn.execute(f"INSERT INTO [{table}_fts] ([{table}_fts]) VALUES ('integrity-check')")
+        new = dict(conn.execute("SELECT term, stem FROM search_stems WHERE term = 'usageres'"))
+    finally:
+        conn.close()
+    assert new == {"usageres": stem("usageres")}  # the update stemmed its new word
+    assert anchors(db, "17e") == [f"{SEED_POST}#p8"]
+    assert f"{SEED_POST}#p8" in anchors(db, "coproductions")

@@ -134,6 +134,7 @@ def post_rows(rp: ResolvedPost, source_path: str, schema: Schema) -> dict[str, l
     rows: dict[str, list[Any]] = {
         t: []
         for t in (
+            "search_variants",
             "posts",
             "paragraphs",
             "post_authors",
@@ -157,7 +158,6 @@ def post_rows(rp: ResolvedPost, source_path: str, schema: Schema) -> dict[str, l
             "summary": post.fields.get("summary") or summarise(rp.paragraphs[0] if rp.paragraphs else ""),
             "body": post.body,
             "word_count": len(post.body.split()),
-            "search_variants": None,  # filled below from the paragraphs' variants
             "source_path": source_path,
             "content_hash": post.content_hash,
         }
@@ -165,9 +165,10 @@ def post_rows(rp: ResolvedPost, source_path: str, schema: Schema) -> dict[str, l
     variants = dict.fromkeys(search_variants(post.title).split(" "))
     for n, text in enumerate(rp.paragraphs, 1):
         found = search_variants(text)
-        rows["paragraphs"].append({"id": f"{pid}#p{n}", "post_id": pid, "n": n, "text": text, "search_variants": found})
+        rows["paragraphs"].append({"id": f"{pid}#p{n}", "post_id": pid, "n": n, "text": text})
+        _variants_row(rows, "paragraphs", f"{pid}#p{n}", pid, found)
         variants.update(dict.fromkeys(found.split(" ")))
-    rows["posts"][0]["search_variants"] = " ".join(v for v in variants if v)
+    _variants_row(rows, "posts", pid, pid, " ".join(v for v in variants if v))
     rows["post_authors"].extend({"post_id": pid, "position": i, "person_id": a.id} for i, a in enumerate(rp.authors, 1))
     for rpass in rp.passages:
         _passage_rows(rpass, pid, rows, schema)
@@ -204,8 +205,8 @@ def _passage_rows(rpass: ResolvedPassage, pid: str, rows: dict[str, list[Any]], 
         "via_person_id": rpass.via_person_id,
         "post_id": pid,
         "paragraph_id": f"{pid}#p{rpass.paragraph_n}",
-        "search_variants": search_variants(p.text),
     }
+    _variants_row(rows, table, rpass.id, pid, search_variants(p.text))
     if p.kind == "definition":
         row["term_id"] = rpass.term_id
     rows[table].append(row)
@@ -216,6 +217,12 @@ def _passage_rows(rpass: ResolvedPassage, pid: str, rows: dict[str, list[Any]], 
     rows[table[:-1] + "_givers"].extend(
         {key: rpass.id, "position": i, "post_id": pid, **_entity_columns(g)} for i, g in enumerate(rpass.givers, 1)
     )
+
+
+def _variants_row(rows: dict[str, list[Any]], source: str, row_id: str, pid: str, variants: str) -> None:
+    """The other spellings of a row's words, kept out of its table (hidden; its FTS index reads them)."""
+    if variants:
+        rows["search_variants"].append({"source": source, "id": row_id, "post_id": pid, "variants": variants})
 
 
 def _citations(rp: ResolvedPost) -> list[dict]:

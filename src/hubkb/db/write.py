@@ -27,6 +27,7 @@ from .stems import refresh_stems
 
 _TYPES = {"text": str, "integer": int, "real": float}
 BATCH_POSTS = 200
+VARIANTS = "search_variants"  # the hidden table of other spellings, read by the full-text triggers
 _ADDED_TEXTS_SQL = "SELECT title FROM chunk.posts UNION ALL SELECT text FROM chunk.paragraphs"
 
 
@@ -152,7 +153,7 @@ class Writer:
             if not self.fresh:
                 self._added_texts += [t for (t,) in self.db.execute(_ADDED_TEXTS_SQL)]
             with self.db.conn:
-                for table in ("posts", *self.schema.post_tables):
+                for table in self._insert_order():
                     spec = self.schema.tables[table]
                     columns = ", ".join(
                         f"[{c}]" for c, kind in spec["columns"].items() if not (c == spec["pk"] and kind == "integer")
@@ -160,6 +161,12 @@ class Writer:
                     self.db.execute(f"INSERT INTO main.[{table}] ({columns}) SELECT {columns} FROM chunk.[{table}]")
         finally:
             self.db.execute("DETACH DATABASE chunk")
+
+    def _insert_order(self) -> tuple[str, ...]:
+        """A post's tables in the order its rows go in (deleted in reverse): search_variants first,
+        because the full-text triggers of the rows after it read their variants there."""
+        tables = ("posts", *self.schema.post_tables)
+        return (*(t for t in tables if t == VARIANTS), *(t for t in tables if t != VARIANTS))
 
     def close(self) -> None:
         self.flush()
@@ -172,7 +179,7 @@ class Writer:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ", ".join("?" * len(chunk))
-                for table in (*self.schema.post_tables, "posts"):
+                for table in reversed(self._insert_order()):
                     column = "id" if table == "posts" else "post_id"
                     self.db.execute(f"DELETE FROM [{table}] WHERE [{column}] IN ({marks})", chunk)
 
@@ -201,21 +208,30 @@ class Writer:
     def _enable_fts(self, table: str, columns: list[str], prefix: str | None) -> None:
         """FTS5 over `table` with the triggers that keep it in step, as `enable_fts()` makes.
 
-        Written out because `enable_fts()` has no `prefix` option: prefix
-        indexes make `copro*` a lookup instead of a scan of the term list.
+        Written out because `enable_fts()` has no `prefix` option (prefix
+        indexes make `copro*` a lookup instead of a scan of the term list), nor
+        a column kept in another table: `search_variants` comes from the hidden
+        table of that name, through a view that is the index's content.
         """
-        if not prefix:
+        own = self.schema.tables[table]["columns"]
+        if not prefix and all(c in own for c in columns):
             self.db.table(table).enable_fts(
                 columns, fts_version="FTS5", tokenize=self.schema.fts_tokenize, create_triggers=True
             )
             return
         fts = f"[{table}_fts]"
+        content = f"[{table}]"
+        if not all(c in own for c in columns):
+            content = f"[{table}_fts_source]"
+            values = ", ".join(f"t.[{c}]" if c in own else f"{_variants_of(table, 't')} AS [{c}]" for c in columns)
+            self.db.execute(f"CREATE VIEW {content} AS SELECT t.rowid AS rowid, {values} FROM [{table}] t")
         cols = ", ".join(f"[{c}]" for c in columns)
-        old = ", ".join(f"old.[{c}]" for c in columns)
-        new = ", ".join(f"new.[{c}]" for c in columns)
+        old = ", ".join(f"old.[{c}]" if c in own else _variants_of(table, "old") for c in columns)
+        new = ", ".join(f"new.[{c}]" if c in own else _variants_of(table, "new") for c in columns)
+        options = f", prefix={self.db.quote(str(prefix))}" if prefix else ""
         self.db.executescript(f"""
-            CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize={self.db.quote(self.schema.fts_tokenize)},
-                prefix={self.db.quote(str(prefix))}, content=[{table}]);
+            CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize={self.db.quote(self.schema.fts_tokenize)}{options},
+                content={content});
             INSERT INTO {fts} ({fts}) VALUES ('rebuild');
             CREATE TRIGGER [{table}_ai] AFTER INSERT ON [{table}] BEGIN
               INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
@@ -249,3 +265,8 @@ class Writer:
         with contextlib.suppress(sqlite3.Error):
             self.db.close()
         self.path.unlink(missing_ok=True)
+
+
+def _variants_of(table: str, row: str) -> str:
+    """The SQL for a row's other spellings, kept in the hidden search_variants table."""
+    return f"(SELECT v.variants FROM [{VARIANTS}] v WHERE v.source = '{table}' AND v.id = {row}.[id])"
