@@ -44,7 +44,7 @@ def titles(server: Server) -> list[str]:
     return [p["title"] for p in response.json()]
 
 
-def wait_for_log(server: Server, pattern: str, count: int = 1, timeout: float = 20.0) -> None:
+def wait_for_log(server: Server, pattern: str, count: int = 1, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while len(re.findall(pattern, server.output())) < count:
         assert time.monotonic() < deadline, f"no {count} x {pattern!r} in the log:\n{server.output()}"
@@ -155,12 +155,14 @@ def test_a_database_damaged_in_place_answers_503_until_a_good_file_replaces_it(f
     server = Server(folder, "--corpus", str(folder / "corpus"), "--db", str(db))
     try:
         assert titles(server) == ["Vous avez dit coproduction ?"]
+        assert httpx.get(server.url + "/hubkb/posts").headers["x-content-type-options"] == "nosniff"
         with db.open("r+b") as f:  # zeros over the served file itself: nothing intact is left to serve
             f.write(bytes(db.stat().st_size))
         wait_for_log(server, r"hubkb: the served file changed in place; answering 503 until a good file replaces it")
         for path in ("/hubkb/posts", "/hubkb/works/boyle-harris-2009/cite", "/hubkb.json"):
             response = httpx.get(server.url + path)
             assert response.status_code == 503
+            assert response.headers["x-content-type-options"] == "nosniff"
             assert response.text == (
                 "503 Service Unavailable: hubkb.db: cannot serve it: it is damaged (file is not a database) "
                 f"(rebuild it with: hubkb build --full --db {db})\n"

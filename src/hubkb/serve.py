@@ -32,6 +32,7 @@ from .build import Progress, Report, build
 from .db.inspect import read_inspect_data, write_inspect_data
 from .db.integrity import database_problem
 from .errors import HubkbError, display_path
+from .headers import SECURITY_HEADERS
 from .paths import Resources
 
 DATABASE_NAME = "hubkb"
@@ -261,6 +262,7 @@ async def _unavailable(reason: str, send) -> None:
                 (b"content-type", b"text/plain; charset=utf-8"),
                 (b"content-length", str(len(body)).encode()),
                 (b"retry-after", b"10"),
+                *SECURITY_HEADERS,
             ],
         }
     )

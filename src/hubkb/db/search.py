@@ -25,6 +25,7 @@ from ..fts_query import Forms, escape_fts
 from ..snippets import parse_forms, snippet_marks, snippet_text
 from ..text import normalise_query
 from .canned import query_sql
+from .functions import create_function
 from .stems import forms_of
 
 CANDIDATES = 5_000  # matches ranked by bm25, on the web and in `hubkb search`
@@ -76,11 +77,11 @@ def register_search_functions(conn: sqlite3.Connection, raw: bool = False) -> No
         wide, narrow = expanded(q), exact(q)
         return NOTHING if wide == narrow else f"({wide}) NOT ({narrow})"
 
-    conn.create_function("hubkb_fts_query", 1, expanded, deterministic=True)
-    conn.create_function("hubkb_fts_exact", 1, exact, deterministic=True)
-    conn.create_function("hubkb_fts_others", 1, others, deterministic=True)
-    conn.create_function("hubkb_snippet_text", 1, snippet_text, deterministic=True)
-    conn.create_function("hubkb_snippet_marks", 1, snippet_marks, deterministic=True)
+    create_function(conn, "hubkb_fts_query", expanded)
+    create_function(conn, "hubkb_fts_exact", exact)
+    create_function(conn, "hubkb_fts_others", others)
+    create_function(conn, "hubkb_snippet_text", snippet_text)
+    create_function(conn, "hubkb_snippet_marks", snippet_marks)
 
 
 def magic_parameter(name: str) -> int:

@@ -18,6 +18,7 @@ answer that is not None).
   `render_cell` (a paragraph's definitions and quotes in search results),
   `register_magic_parameters` (`:_hubkb_limit`, `:_hubkb_candidates`)
 - `lineage_pages`: `register_routes` (lineage of a passage, citation network; Cytoscape.js in static/)
+- `serving`: `asgi_wrapper` (X-Content-Type-Options: nosniff on every response)
 
 Templates and static files are Datasette's own plugin folders,
 `plugin/templates/` (before Datasette's defaults, after a `--template-dir`) and
@@ -36,6 +37,7 @@ from .formats import citation_formats
 from .lineage_pages import lineage_routes, term_lineage_vars
 from .pages import hubkb_page_vars
 from .search import hubkb_canned_queries, search_cells, search_magic_parameters, search_sql_functions
+from .serving import security_headers
 from .sql_functions import hubkb_sql_functions
 
 __all__ = [
@@ -50,5 +52,6 @@ __all__ = [
     "search_cells",
     "search_magic_parameters",
     "search_sql_functions",
+    "security_headers",
     "term_lineage_vars",
 ]
