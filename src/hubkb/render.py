@@ -184,16 +184,20 @@ def render_body(body: str) -> Markup:
     >>> str(render_body("Un *mot*.\\n\\n<script>alert(1)</script>"))
     '<p id="p1">Un <em>mot</em>.</p>\\n<p id="p2"></p>'
     """
-    return Markup("\n".join(render_paragraphs(body)))
+    return Markup("\n".join(_rendered(body)))
 
 
 def render_paragraphs(body: str) -> list[Markup]:
     """The body's paragraphs as sanitised HTML, one item a row of `paragraphs`, the N-th with id="pN"."""
+    return [Markup(html) for html in _rendered(body)]
+
+
+def _rendered(body: str) -> list[str]:
     blocks = split_paragraphs(body)
     marker = _unused_character(body)
     references = _references(body) if "]:" in body else {}
-    html: list[str] = [""] * len(blocks)
-    done: dict[int, str] = {}  # blocks already sanitised, with their anchor
+    html: list[str] = [""] * len(blocks)  # converted, not yet sanitised
+    done: list[str | None] = [None] * len(blocks)  # sanitised, with the anchor
     paragraphs: list[int] = []  # blocks that make one paragraph each: no marker needed between them
     others: list[int] = []
     for n, block in enumerate(blocks):
@@ -209,16 +213,19 @@ def render_paragraphs(body: str) -> list[Markup]:
         _convert_paragraphs(blocks, batch, references, marker or "", html)
     for batch in _batches(blocks, others):
         _convert_batch(blocks, batch, references, marker or "", html)
-    todo = [n for n in range(len(blocks)) if n not in done]
+    todo = [n for n, part in enumerate(done) if part is None]
     for n, part in zip(todo, _sanitised([html[n] for n in todo], [blocks[n] for n in todo], marker)):
         done[n] = _with_anchor(part, n + 1)
-    return [Markup(done[n]) for n in range(len(blocks))]
+    return done  # type: ignore[return-value]  # every block is done now
 
 
 def _is_plain(block: str) -> bool:
-    if _SYNTAX_CHARS.search(block) or block[0] == "-" or _ORDERED.match(block):
-        return False
-    return "\n" not in block or not _SYNTAX_LINES.search(block)
+    return not (
+        _SYNTAX_CHARS.search(block)
+        or block[0] == "-"
+        or (block[0].isdecimal() and _ORDERED.match(block))
+        or ("\n" in block and _SYNTAX_LINES.search(block))
+    )
 
 
 def _batches(blocks: list[str], numbers: list[int]) -> list[list[int]]:
