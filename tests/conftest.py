@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -37,3 +40,33 @@ def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(cli, ["build", "--corpus", str(CORPUS), "--db", str(db)])
     assert result.exit_code == 0, result.output
     return db
+
+
+# --- a real browser ---------------------------------------------------------------------------------
+
+# Debian's chromium, which .ci/run installs; never `playwright install`. HUBKB_TEST_CHROMIUM points
+# elsewhere (tests/test_docs.py uses it to show what a machine without Chromium gets).
+CHROMIUM = Path(os.environ.get("HUBKB_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NO_CHROMIUM = f"{CHROMIUM} is missing: install Debian's chromium with `apt-get install chromium` (.ci/run does)"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium driven by playwright; a missing Chromium fails the test in one line, never skips it."""
+    if not CHROMIUM.is_file():
+        pytest.fail(NO_CHROMIUM, pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()

@@ -1,6 +1,6 @@
 """What a person sees: a real headless Chromium on a real `hubkb serve`.
 
-Debian's chromium (installed by .ci/run), driven by playwright; never `playwright install`.
+Debian's chromium (installed by .ci/run), driven by playwright (conftest's `browser`).
 The corpus carries a post that tries a <script>, an onerror attribute and a javascript: link.
 """
 
@@ -9,21 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from conftest import SEED_POST
 from serving import INJECTION_POST, Server, injection_corpus
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +22,6 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     s = Server(folder)
     yield s
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture
