@@ -47,8 +47,8 @@
   });
   var layout = placed
     ? { name: "preset", fit: true, padding: 10 }
-    : { name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 9000; },
-        idealEdgeLength: function () { return 80; }, numIter: 1000 };
+    : { name: "cose", animate: false, randomize: true, nodeRepulsion: function () { return 400000; },
+        idealEdgeLength: function () { return 120; }, nodeOverlap: 40, numIter: 1500, padding: 30 };
   var cy = cytoscape({
     container: container, elements: elements, style: style, layout: layout,
     minZoom: 0.05, maxZoom: 4, wheelSensitivity: 0.3,
