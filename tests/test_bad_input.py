@@ -38,6 +38,18 @@ EXPECTED = {
     "duplicate_post_id": "corpus/posts/duplicate_post_id.md:2: duplicate post id "
     "'2014-08-27-vous-avez-dit-coproduction' (also "
     "corpus/posts/2014-08-27-vous-avez-dit-coproduction.md); give one post another 'id'",
+    "duplicate_key": "corpus/posts/duplicate_key.md:4: duplicate key 'title' (first at line 2); "
+    "YAML would keep only the last value: remove or rename one",
+    "duplicate_key_in_quote": "corpus/posts/duplicate_key_in_quote.md:8: duplicate key 'by' (first at line 7); "
+    "YAML would keep only the last value: remove or rename one",
+    "nul_in_title": "corpus/posts/nul_in_title.md:2: 'title' holds an invisible character, "
+    "U+0000 (a control character); delete it",
+    "bidi_override_in_title": "corpus/posts/bidi_override_in_title.md:2: 'title' holds an invisible character, "
+    "U+202E (RIGHT-TO-LEFT OVERRIDE); delete it",
+    "zero_width_in_id": "corpus/posts/zero_width_in_id.md:2: 'id' holds an invisible character, "
+    "U+200B (ZERO WIDTH SPACE); delete it",
+    "zero_width_in_author": "corpus/posts/zero_width_in_author.md:4: 'authors' holds an invisible character, "
+    "U+2060 (WORD JOINER); delete it",
 }
 
 

@@ -133,7 +133,7 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     result = _Chunk(chunk_db, [], [], {"definitions": 0, "quotes": 0, "mentions": 0})
     written: set[str] = set()
     for path in paths:
-        post, problems = read_post(path, stage.schema, path.read_bytes(), f"{stage.shown_posts}/{path.name}")
+        post, problems = read_post(path, stage.schema, shown=f"{stage.shown_posts}/{path.name}")
         resolved = None
         if post is not None:
             result.posts.append((post.id, post.path, post.lines.get("id", 1)))
@@ -237,8 +237,14 @@ def _post_hashes(paths: list[Path], db_path: Path) -> dict[str, str]:
         st = path.stat()
         source = _source(path, Path())
         entry = cache.get(source) if isinstance(cache, dict) else None
-        if not (isinstance(entry, list) and entry[:2] == [st.st_size, st.st_mtime_ns]):
-            entry = [st.st_size, st.st_mtime_ns, _file_hash(path)]
+        try:
+            if not os.access(path, os.R_OK):  # unreadable, even if unchanged: as check does, say so
+                raise PermissionError
+            if not (isinstance(entry, list) and entry[:2] == [st.st_size, st.st_mtime_ns]):
+                entry = [st.st_size, st.st_mtime_ns, _file_hash(path)]
+        except OSError:  # not remembered: read again as a changed post, which then says what is wrong
+            hashes[source] = "unreadable"  # never a content hash
+            continue
         entries[source], hashes[source] = entry, entry[2]
     if entries != cache:
         tmp = cache_path.with_name(cache_path.name + ".tmp")
@@ -265,7 +271,9 @@ def check(corpus: Path, schema_path: Path, progress: Progress | None = None) -> 
     start = time.perf_counter()
     stage = _prepare(corpus, schema_path)
     report = Report("check")
-    counts = _process(stage, post_paths(corpus), {}, progress)
+    paths, found = post_paths(corpus)
+    stage.problems.extend(found)
+    counts = _process(stage, paths, {}, progress)
     for name, value in counts.items():
         setattr(report, name, value)
     _finish_report(report, stage, start)
@@ -287,9 +295,9 @@ def build(
     start = time.perf_counter()
     if not corpus.is_dir():
         raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
-    paths = post_paths(corpus)
+    paths, found = post_paths(corpus)
     meta = {
-        "schema_hash": _file_hash(schema_path),
+        "schema_hash": load_schema(schema_path).content_hash,  # an unreadable schema: a message, as in check
         "authority_hash": authority_hash(corpus),
         "hubkb_version": __version__,
     }
@@ -301,7 +309,7 @@ def build(
         hashes = _post_hashes(paths, db_path)  # also remembers them for the next build
         todo = [p for p in paths if published.get(_source(p, corpus), ("", ""))[1] != hashes[_source(p, corpus)]]
         gone = [src for src in published if src not in hashes]
-        if not todo and not gone:
+        if not todo and not gone and not found:
             return Report("up to date", posts=len(published), seconds=time.perf_counter() - start)
     # The writer (sqlite-utils) loads only now: "up to date" answers without it.
     from .db.inspect import write_inspect_data
@@ -310,6 +318,7 @@ def build(
     from .db.write import Writer
 
     stage = _prepare(corpus, schema_path, db_path if incremental else None, meta["authority_hash"])
+    stage.problems.extend(found)
     report = Report("incremental" if incremental else "full")
     tmp = db_path.with_name(f".{db_path.name}.{__name__}.tmp")
     writer = Writer(tmp, stage.schema, start_from=db_path if incremental else None)

@@ -47,9 +47,14 @@ class QueryError(HubkbError):
 
 
 def display_path(path: Path | str) -> str:
-    """A path as the user would type it: relative to the current folder when inside it."""
+    """A path as the user would type it: relative to the current folder when inside it.
+
+    The last part is not resolved: a symbolic link is shown by its own name
+    (even one that loops), not by the file it points to.
+    """
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        full = p.parent.resolve() / p.name if p.name not in ("", "..") else p.resolve()
+        return str(full.relative_to(Path.cwd().resolve()))
+    except (ValueError, RuntimeError, OSError):  # outside the current folder; a loop higher up
         return str(p)

@@ -9,7 +9,6 @@ starts after the first `---` line: `_Document` converts once.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,8 @@ from typing import Any
 import yaml
 
 from .errors import Problem, display_path
+from .files import list_posts, read_file
+from .invisible import escape_invisible
 from .records import Authorities, Post
 from .schema import Schema, validate
 from .text import slugify
@@ -100,7 +101,35 @@ def parse_yaml(text: str, path: str, first_line: int) -> tuple[_Document | None,
         return None, [Problem(path, first_line, f"invalid YAML: {exc}")]
     finally:
         loader.dispose()
-    return _Document(data, node, first_line), []
+    return _Document(data, node, first_line), _duplicate_keys(node, path, first_line)
+
+
+def _duplicate_keys(root: yaml.Node | None, path: str, first_line: int) -> list[Problem]:
+    """A key given twice in one mapping: YAML keeps the last value silently, so it is an error here."""
+    problems = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[tuple[str, str], int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + first_line
+                    if (key.tag, key.value) in seen:
+                        problems.append(
+                            Problem(
+                                path,
+                                line,
+                                f"duplicate key '{escape_invisible(key.value)}' (first at line {seen[key.tag, key.value]}); "
+                                "YAML would keep only the last value: remove or rename one",
+                            )
+                        )
+                    else:
+                        seen[key.tag, key.value] = line
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return problems
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
@@ -154,18 +183,10 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
 # --- posts -------------------------------------------------------------------
 
 
-def post_paths(corpus: Path) -> list[Path]:
-    """Every corpus/posts/*.md, sorted; the same file reached by two paths counts once."""
+def post_paths(corpus: Path) -> tuple[list[Path], list[Problem]]:
+    """Every corpus/posts/*.md, sorted, and what is wrong with the folder (see `files.list_posts`)."""
     folder = corpus / "posts"
-    if not folder.is_dir():
-        return []
-    seen: dict[tuple[int, int], Path] = {}
-    with os.scandir(folder) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name.endswith(".md") and entry.is_file():
-                st = entry.stat()  # follows a link to the file it names
-                seen.setdefault((st.st_dev, st.st_ino), folder / entry.name)
-    return sorted(seen.values())
+    return list_posts(folder, display_path(folder))
 
 
 def read_post(
@@ -174,10 +195,9 @@ def read_post(
     """One post file to a record; `shown` is the path as messages print it."""
     shown = shown or display_path(path)
     if raw is None:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            return None, [Problem(shown, 0, f"cannot read: {exc.strerror}")]
+        raw, problems = read_file(path, shown)
+        if raw is None:
+            return None, problems
     text, problems = decode(raw, shown)
     if text is None:
         return None, problems
@@ -204,11 +224,19 @@ def read_post(
     if not isinstance(doc.data, dict):
         kind = "empty" if doc.data is None else ("a list" if isinstance(doc.data, list) else "a single value")
         return None, [Problem(shown, 2, f"front matter must be a mapping of keys (title, date, authors), not {kind}")]
-    return _post_from(doc, path, shown, body, body_line, raw, schema)
+    return _post_from(doc, path, shown, body, body_line, raw, schema, problems)
 
 
-def _post_from(doc: _Document, path: Path, shown: str, body: str, body_line: int, raw: bytes, schema: Schema):
-    problems: list[Problem] = []
+def _post_from(
+    doc: _Document,
+    path: Path,
+    shown: str,
+    body: str,
+    body_line: int,
+    raw: bytes,
+    schema: Schema,
+    problems: list[Problem],
+) -> tuple[Post | None, list[Problem]]:
 
     def report(where: tuple, message: str, severity: str = "error") -> None:
         problems.append(Problem(shown, doc.line_of(where), message, severity))
@@ -257,14 +285,12 @@ def read_authorities(corpus: Path, schema: Schema) -> tuple[Authorities, list[Pr
     loaded: dict[str, list] = {}
     paths = authority_paths(corpus)
     for kind, filename in AUTHORITY_FILES.items():
-        path = corpus / filename
-        if not path.exists():
-            loaded[kind] = []
-            continue
-        raw = path.read_bytes()
-        records, found = _read_authority(kind, raw, paths[kind], schema)
-        loaded[kind] = records
+        raw, found = read_file(corpus / filename, paths[kind], missing_ok=True)
         problems.extend(found)
+        loaded[kind] = []
+        if raw is not None:
+            loaded[kind], found = _read_authority(kind, raw, paths[kind], schema)
+            problems.extend(found)
     problems.extend(_duplicate_ids(loaded, paths))
     authorities = Authorities(
         people=tuple(loaded["people"]),
@@ -281,9 +307,12 @@ def authority_hash(corpus: Path) -> str:
     """One hash over the four authority files: any change means a full build."""
     digest = hashlib.sha256()
     for filename in AUTHORITY_FILES.values():
-        path = corpus / filename
-        if path.exists():
-            digest.update(filename.encode() + b"\0" + path.read_bytes() + b"\0")
+        try:
+            digest.update(filename.encode() + b"\0" + (corpus / filename).read_bytes() + b"\0")
+        except FileNotFoundError:
+            pass
+        except OSError as exc:  # never the hash of a published file: the build reads again, and reports it
+            digest.update(filename.encode() + f"\0\0unreadable {exc.errno}\0".encode())
     return digest.hexdigest()
 
 

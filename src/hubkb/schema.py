@@ -20,6 +20,8 @@ import yaml
 from rapidfuzz import process
 
 from .errors import HubkbError, display_path
+from .files import read_file
+from .invisible import INVISIBLE, escape_invisible, invisible_problem
 from .records import SECTION_RECORDS, attributes
 
 LIST_TYPES = frozenset({"names", "ids", "strings"})
@@ -68,10 +70,12 @@ class Schema:
 
 def load_schema(path: Path) -> Schema:
     shown = display_path(path)
+    raw, problems = read_file(path, shown)
+    if raw is None:
+        raise HubkbError(str(problems[0]))
     try:
-        raw = path.read_bytes()
         data = yaml.load(raw.decode("utf-8"), Loader=yaml.CSafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise HubkbError(f"{shown}: cannot read the schema: {exc}") from None
     if not isinstance(data, dict) or "tables" not in data or "corpus" not in data:
         raise HubkbError(f"{shown}: a schema needs 'corpus' and 'tables' sections")
@@ -185,7 +189,8 @@ def validate(data: dict, spec: dict, report: Report, where: tuple = (), warn: Re
             report(where, f"missing required key '{key}'")
     for key, value in data.items():
         if not isinstance(key, str) or key not in fields:
-            (warn or report)(where + (key,), f"unknown key '{key}'{did_you_mean(str(key), list(fields))}")
+            shown = escape_invisible(str(key))
+            (warn or report)(where + (key,), f"unknown key '{shown}'{did_you_mean(str(key), list(fields))}")
             continue
         if value is None:
             continue
@@ -201,6 +206,10 @@ def _coerce(value: Any, spec: Any, report: Report, where: tuple) -> Any:
     if kind in ("string", "text"):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             report(where, f"'{key}' must be a piece of text, not {_describe(value)}")
+            return None
+        invisible = invisible_problem(str(value), prose=kind == "text")
+        if invisible:
+            report(where, f"'{key}' {invisible}")
             return None
         text = str(value).strip()
         choices = spec.get("choices") if isinstance(spec, dict) else None
@@ -230,7 +239,14 @@ def _coerce(value: Any, spec: Any, report: Report, where: tuple) -> Any:
         if not isinstance(items, list) or not all(isinstance(i, (str, int)) and not isinstance(i, bool) for i in items):
             report(where, f"'{key}' must be a name or a list of names, not {_describe(value)}")
             return None
-        return tuple(str(i).strip() for i in items if str(i).strip())
+        texts = [str(i) for i in items]
+        if INVISIBLE.search("\n".join(texts)):
+            for i, text in enumerate(texts):
+                invisible = invisible_problem(text)
+                if invisible:
+                    report(where + (i,) if isinstance(value, list) else where, f"'{key}' {invisible}")
+            return None
+        return tuple(t.strip() for t in texts if t.strip())
     if kind == "records":
         if not isinstance(value, list):
             report(where, f"'{key}' must be a list of entries, not {_describe(value)}")

@@ -1,0 +1,117 @@
+"""The file-system side of reading: listing posts/ and reading a file's bytes.
+
+Every operating-system error becomes a `Problem` (`path: message`, saying
+what to do next), never a traceback, so that `check` and `build` report the
+same thing: symbolic link loops and dangling links, permission denied, a
+folder where a file belongs (or a folder named like a post), a named pipe, a
+file name that is not UTF-8 or hides an invisible character. A file that does
+not exist at all is the caller's to judge (an authority file may be absent).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from .errors import Problem
+from .invisible import escape_invisible, invisible_problem
+
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def os_problem(path: Path, where: str, exc: OSError, folder: bool = False) -> Problem:
+    """An OSError met on `path` (printed as `where`) as a problem that says what to do."""
+    thing = "a folder" if folder else "a file"
+    if exc.errno == errno.ELOOP:
+        message = f"cannot read: a symbolic link loop (too many levels of symbolic links); point the link at {thing} or remove it"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        what, mode = ("cannot list the folder", "a+rx") if folder else ("cannot read", "a+r")
+        message = f"{what}: permission denied; make it readable by the user running hubkb (chmod {mode} {where})"
+    elif exc.errno == errno.EISDIR:
+        message = f"a folder where a file belongs; move the folder away and put the file {Path(where).name} there"
+    elif exc.errno == errno.ENOTDIR and folder:
+        message = "a file where a folder belongs; move the file away and make a folder of that name"
+    elif exc.errno == errno.ENOENT and os.path.islink(path):
+        message = f"a symbolic link to '{os.readlink(path)}', which does not exist; fix the link or remove it"
+    else:
+        message = f"cannot read: {exc.strerror or exc}"
+    return Problem(where, 0, message)
+
+
+def read_file(path: Path, where: str, missing_ok: bool = False) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of `path`, or the problem met reading them; (None, []) for a missing file if `missing_ok`."""
+    try:
+        return path.read_bytes(), []
+    except FileNotFoundError as exc:
+        if missing_ok and not os.path.islink(path):
+            return None, []
+        return None, [os_problem(path, where, exc)]
+    except OSError as exc:
+        return None, [os_problem(path, where, exc)]
+
+
+def list_posts(folder: Path, where: str) -> tuple[list[Path], list[Problem]]:
+    """Every `*.md` file in `folder`, sorted; the same file reached by two paths counts once.
+
+    Anything else named `*.md` (a folder, a pipe, a dangling link, an
+    unreadable or unspeakable name) is reported rather than skipped: a post
+    that silently goes missing is a post lost. A missing `folder` gives no
+    post and no problem (the caller decides).
+    """
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return [], []
+    except OSError as exc:
+        return [], [os_problem(folder, where, exc, folder=True)]
+    seen: dict[tuple[int, int], Path] = {}
+    problems: list[Problem] = []
+    for entry in entries:
+        if not entry.name.endswith(".md"):
+            continue
+        name_problem = _name_problem(entry.name)
+        if name_problem:
+            problems.append(Problem(f"{where}/{_printable(entry.name)}", 0, name_problem))
+            continue
+        path, shown_path = folder / entry.name, f"{where}/{entry.name}"
+        try:
+            st = entry.stat()  # follows a link to what it names
+        except OSError as exc:
+            problems.append(os_problem(path, shown_path, exc))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            problems.append(
+                Problem(
+                    shown_path, 0, f"a folder named like a post; posts are files: rename it or move it out of {where}"
+                )
+            )
+        elif not stat.S_ISREG(st.st_mode):
+            kind = _NOT_REGULAR.get(stat.S_IFMT(st.st_mode), "not a regular file")
+            problems.append(Problem(shown_path, 0, f"{kind}, not a post file; remove it or rename it"))
+        else:
+            seen.setdefault((st.st_dev, st.st_ino), path)
+    return sorted(seen.values()), problems
+
+
+def _name_problem(name: str) -> str | None:
+    """A file name that cannot be stored as an id: not UTF-8, or hiding an invisible character."""
+    raw = os.fsencode(name)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"the file name is not UTF-8 (byte 0x{raw[exc.start]:02x}); rename the file"
+    invisible = invisible_problem(name, advice="rename the file")
+    return f"the file name {invisible}" if invisible else None
+
+
+def _printable(name: str) -> str:
+    """A file name as a message can print it: undecodable bytes and invisible characters escaped."""
+    return escape_invisible(os.fsencode(name).decode("utf-8", "backslashreplace"))
