@@ -11,6 +11,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -238,8 +239,8 @@ def _post_hashes(paths: list[Path], db_path: Path) -> dict[str, str]:
         source = _source(path, Path())
         entry = cache.get(source) if isinstance(cache, dict) else None
         try:
-            if not os.access(path, os.R_OK):  # unreadable, even if unchanged: as check does, say so
-                raise PermissionError
+            if not st.st_mode & stat.S_IROTH and not os.access(path, os.R_OK):
+                raise PermissionError  # unreadable, even if unchanged: say so, as check does
             if not (isinstance(entry, list) and entry[:2] == [st.st_size, st.st_mtime_ns]):
                 entry = [st.st_size, st.st_mtime_ns, _file_hash(path)]
         except OSError:  # not remembered: read again as a changed post, which then says what is wrong

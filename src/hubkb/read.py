@@ -3,7 +3,10 @@
 YAML is parsed with libyaml's safe loader (no Python tags, no object
 construction), through its node tree so that every problem can name the line
 of the file the user edits. PyYAML marks are 0-based and the front matter
-starts after the first `---` line: `_Document` converts once.
+starts after the first `---` line: `_Document` converts once. The node tree
+also shows what the loader hides: a key given twice (it keeps the last).
+Files are found and read by `hubkb.files`, which turns every OS error into a
+problem; invisible characters in values are refused by `schema.validate`.
 """
 
 from __future__ import annotations
@@ -34,10 +37,27 @@ _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 
 class _SafeLoader(yaml.CSafeLoader):
-    """The C safe loader, with an impossible date reported at its line.
+    """The C safe loader, with an impossible date reported at its line, and keys given twice noted.
 
-    PyYAML raises a bare ValueError for `date: 2021-02-30`, without a mark.
+    PyYAML raises a bare ValueError for `date: 2021-02-30`, without a mark,
+    and keeps the last of two equal keys without a word.
     """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[Any, yaml.Mark, yaml.Mark]] = []  # (key, first mark, repeated mark)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        if len(mapping) < len(node.value):  # rare: only then look for the keys (already constructed)
+            first: dict[Any, yaml.Mark] = {}
+            for key_node, _value in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in first:
+                    self.duplicates.append((key, first[key], key_node.start_mark))
+                else:
+                    first[key] = key_node.start_mark
+        return mapping
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
@@ -93,6 +113,15 @@ def parse_yaml(text: str, path: str, first_line: int) -> tuple[_Document | None,
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+        duplicates = [
+            Problem(
+                path,
+                again.line + first_line,
+                f"duplicate key '{escape_invisible(str(key))}' (first at line {first.line + first_line}); "
+                "YAML would keep only the last value: remove or rename one",
+            )
+            for key, first, again in loader.duplicates
+        ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark or exc.problem_mark
         line = (mark.line + first_line) if mark else first_line
@@ -101,35 +130,7 @@ def parse_yaml(text: str, path: str, first_line: int) -> tuple[_Document | None,
         return None, [Problem(path, first_line, f"invalid YAML: {exc}")]
     finally:
         loader.dispose()
-    return _Document(data, node, first_line), _duplicate_keys(node, path, first_line)
-
-
-def _duplicate_keys(root: yaml.Node | None, path: str, first_line: int) -> list[Problem]:
-    """A key given twice in one mapping: YAML keeps the last value silently, so it is an error here."""
-    problems = []
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[tuple[str, str], int] = {}
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    line = key.start_mark.line + first_line
-                    if (key.tag, key.value) in seen:
-                        problems.append(
-                            Problem(
-                                path,
-                                line,
-                                f"duplicate key '{escape_invisible(key.value)}' (first at line {seen[key.tag, key.value]}); "
-                                "YAML would keep only the last value: remove or rename one",
-                            )
-                        )
-                    else:
-                        seen[key.tag, key.value] = line
-                stack.append(value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return problems
+    return _Document(data, node, first_line), duplicates
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
