@@ -24,7 +24,7 @@ from .db.state import published_authorities, published_state
 from .errors import CorpusError, HubkbError, Problem, display_path
 from .lineage.relays import relay_post_hops, relay_post_problems
 from .mentions import MentionIndex
-from .read import authority_hash, authority_paths, post_paths, read_authorities, read_post
+from .read import authority_hash, authority_paths, find_posts, read_authorities, read_post
 from .records import Authorities
 from .resolve import AuthorityLinks, Resolver, resolve_authorities, resolve_post
 from .schema import Schema, load_schema
@@ -272,7 +272,7 @@ def check(corpus: Path, schema_path: Path, progress: Progress | None = None) -> 
     start = time.perf_counter()
     stage = _prepare(corpus, schema_path)
     report = Report("check")
-    paths, found = post_paths(corpus)
+    paths, found = find_posts(corpus)
     stage.problems.extend(found)
     counts = _process(stage, paths, {}, progress)
     for name, value in counts.items():
@@ -296,7 +296,7 @@ def build(
     start = time.perf_counter()
     if not corpus.is_dir():
         raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
-    paths, found = post_paths(corpus)
+    paths, found = find_posts(corpus)
     meta = {
         "schema_hash": load_schema(schema_path).content_hash,  # an unreadable schema: a message, as in check
         "authority_hash": authority_hash(corpus),

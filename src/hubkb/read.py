@@ -184,10 +184,15 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
 # --- posts -------------------------------------------------------------------
 
 
-def post_paths(corpus: Path) -> tuple[list[Path], list[Problem]]:
-    """Every corpus/posts/*.md, sorted, and what is wrong with the folder (see `files.list_posts`)."""
+def find_posts(corpus: Path) -> tuple[list[Path], list[Problem]]:
+    """Every corpus/posts/*.md, sorted, and what is wrong in the folder (see `files.list_posts`)."""
     folder = corpus / "posts"
     return list_posts(folder, display_path(folder))
+
+
+def post_paths(corpus: Path) -> list[Path]:
+    """Every corpus/posts/*.md that can be read as a post; `find_posts` also says what else is there."""
+    return find_posts(corpus)[0]
 
 
 def read_post(
