@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..resolve import Resolver
 from ..text import fold
+from . import nlp
 from .aliases import AliasTable
 from .names import Names
 from .passages import Passage, PassageFinder
@@ -118,7 +119,7 @@ def extract(
     layout = find_layout(split_blocks(text), hints)
     paragraphs = [b.written for b in layout.paragraphs]
     lines = [b.line for b in layout.paragraphs]
-    names = Names(resolver, aliases)
+    names = Names(resolver, aliases, nlp.read([*paragraphs, *(item.text for item in layout.references)]))
     names.scan(paragraphs, lines)
     section = [parse_item(item.text, item.line, names, resolver) for item in layout.references]
     works = body_works(paragraphs, names, resolver, section)

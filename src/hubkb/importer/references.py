@@ -17,10 +17,19 @@ from rapidfuzz import fuzz
 
 from ..resolve import Resolver
 from ..text import fold
-from .lexicon import BOOK_PUBLISHER, DOCUMENT_MARKER, ENGLISH_LINKS, ORG_HEADS, VIDEO_MARKER, WORK_NOUNS, WORK_TYPES
+from .lexicon import (
+    BOOK_PUBLISHER,
+    DOCUMENT_MARKER,
+    ENGLISH_LINKS,
+    MAX_NER_NAME_WORDS,
+    ORG_HEADS,
+    VIDEO_MARKER,
+    WORK_NOUNS,
+    WORK_TYPES,
+)
 from .names import Names
 from .scrape import is_person_shape
-from .shapes import CAP, FOLDED_FIRST_NAMES, UP, strip_article
+from .shapes import CAP, UP, strip_article
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>«»“”\"]+[^\s<>«»“”\".,;:!?)\]]")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
@@ -71,7 +80,7 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
     # APA's "Ostrom, E. (1990). Title." -> "Ostrom E. (1990). Title."
     text = re.sub(rf"([{UP}][\w’'-]+),\s+((?:[{UP}]\.\s?-?)+)(?=[\s,&(]|$)", r"\1 \2", text)
     named = re.match(r"(?P<who>[^:]{3,60}?)\s+:\s+(?P<what>.+)$", text)
-    if named and _is_person_name(named.group("who"), resolver):  # "Henry Chesbrough : Open innovation"
+    if named and _is_person_name(named.group("who"), names):  # "Henry Chesbrough : Open innovation"
         text = f"{named.group('who')}, {named.group('what')}"
     if _ETAL.search(text):
         ref.et_al = True
@@ -92,9 +101,7 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
     if authors and rest and rest[0][0].islower() and not all(names.person_named(a) for a in authors):
         authors, rest = [], segments  # "Porto Alegre, le budget des habitants": one title, no author
     ref.authors = [
-        names.person(a, "references", line)
-        if _is_person_name(a, resolver)
-        else names.organisation(a, "references", line)
+        names.person(a, "references", line) if _is_person_name(a, names) else names.organisation(a, "references", line)
         for a in authors
     ]
     if quoted and quoted.group(1) in text:
@@ -106,16 +113,12 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
         while rest and (re.match(r"[a-zà-ÿ]", rest[0]) or _english_subtitle(rest, names, resolver)):
             title.append(rest.pop(0))
         ref.title = ", ".join(title).strip(" .:")
-    if (
-        rest
-        and not ref.authors
-        and (len(rest) >= 2 or _is_person_name(rest[0], resolver) or _org_author(rest[0], names))
-    ):
+    if rest and not ref.authors and (len(rest) >= 2 or _is_person_name(rest[0], names) or _org_author(rest[0], names)):
         # "Title, Author, Publisher, year": the first part after the title names its author
         author = rest.pop(0)
         ref.authors = [
             names.person(author, "references", line)
-            if _is_person_name(author, resolver)
+            if _is_person_name(author, names)
             else names.organisation(author, "references", line)
         ]
     if rest:
@@ -169,22 +172,24 @@ def _leading_authors(segments: list[str], names: Names, resolver: Resolver) -> t
     i = 0
     while i < len(segments) - 1:  # the last segment is never an author: a title remains
         parts = [p for p in _AUTHOR_SPLIT.split(segments[i]) if p]
-        if not parts or not all(_is_person_name(p, resolver) or _known_agent(p, resolver) for p in parts):
+        if not parts or not all(_is_person_name(p, names) or _known_agent(p, resolver) for p in parts):
             break
         authors.extend(parts)
         i += 1
     return authors, segments[i:]
 
 
-def _is_person_name(text: str, resolver: Resolver) -> bool:
-    """A known person, 'Ostrom E.' / 'E. Ostrom', or a first name and a family name ('Anja Röcke')."""
-    match = resolver.agents.lookup(text)
+def _is_person_name(text: str, names: Names) -> bool:
+    """A known person, 'Ostrom E.' / 'E. Ostrom', a pair of names ('Anja Röcke'), or what the model calls one."""
+    match = names.resolver.agents.lookup(text)
     if match is not None:
         return match.entry.kind == "person"
     if _INITIALS_FORM.match(text):
         return True
     words = text.split()
-    return is_person_shape(text) and (len(words) == 2 or fold(words[0]).split()[0] in FOLDED_FIRST_NAMES)
+    return is_person_shape(text) and (
+        len(words) == 2 or (len(words) <= MAX_NER_NAME_WORDS and names.ner.is_person(text))
+    )
 
 
 def _org_author(text: str, names: Names) -> bool:

@@ -75,6 +75,15 @@ def is_menu(lines: list[str]) -> bool:
 
 
 @rule
+def stands_alone(line: str) -> bool:
+    """A line that is never part of a paragraph: chrome, a date line, a byline, an end-of-article line.
+    'Upload: 3 février 2017', '1 284 views', 'Réagir à cet article' -> True."""
+    if len(line) > HEADER_BLOCK_CHARS:
+        return False
+    return line in LINE_CHROME or line in END_OF_ARTICLE or date_line(line) is not None or bool(BYLINE.match(line))
+
+
+@rule
 def repair_hyphens(text: str) -> str:
     """Words cut by a lost hyphenation joined again: 'la con- ception' -> 'la conception'."""
     return LOST_HYPHEN.sub("", text)
@@ -89,7 +98,9 @@ def split_blocks(text: str) -> list[Block]:
     def flush() -> None:
         if not current:
             return
-        one_a_line = any(len(clean_line(line)) > WRAPPED_LINE for _, line in current)
+        one_a_line = any(len(clean_line(line)) > WRAPPED_LINE for _, line in current) or any(
+            stands_alone(clean_line(line)) for _, line in current[1:]
+        )
         parts: list[tuple[int, list[str]]] = []
         after_heading = False
         for n, line in current:
@@ -116,6 +127,7 @@ def split_blocks(text: str) -> list[Block]:
             after_heading = after_heading or heading
         for n, lines in parts:
             raw = repair_hyphens(" ".join(_INVISIBLE.sub("", line).strip(_BLANK) for line in lines))
+            raw = re.sub(r"(?<=\S) {2,}(?=\S)", " ", raw)  # runs of spaces (transcripts) are one space
             markup = _MD_HEADING.match(raw) or _MD_EMPHASIS.fullmatch(raw)  # "# Title", "**Régis Chatellier**"
             if markup:
                 raw = markup.group(1).strip()
@@ -168,7 +180,7 @@ def is_header_chrome(text: str) -> bool:
 
 
 def is_line_chrome(text: str) -> bool:
-    return len(text) < 120 and bool(_LINE_CHROME.search(text))
+    return len(text) < HEADER_BLOCK_CHARS and bool(_LINE_CHROME.search(text) or text in LINE_CHROME)
 
 
 def is_widget_heading(text: str) -> bool:
@@ -440,6 +452,8 @@ def _title_near(blocks: list[Block], anchor: int, skip: set[int]) -> int | None:
 
 
 def _body_and_references(blocks: list[Block], start: int, chrome: set[int], widgets: set[int], layout: Layout) -> None:
+    while start < len(blocks) and (start in chrome or start in widgets):  # header widgets: "Catégorie : …", "Partager"
+        start += 1
     end = start
     while end < len(blocks) and end not in widgets and not references_heading(blocks[end].text):
         end += 1

@@ -10,7 +10,7 @@ import functools
 import re
 
 from ..text import NAME_PARTICLE_PATTERN, fold
-from .lexicon import AUTHORSHIP, FIRST_NAMES, NOT_NAMES, ORG_HEADS, ROLE_NOUNS, STOPWORDS, WORK_NOUNS
+from .lexicon import AUTHORSHIP, NOT_NAMES, ORG_HEADS, ROLE_NOUNS, STOPWORDS, WORK_NOUNS
 
 UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zà-öø-ÿ"
@@ -23,7 +23,6 @@ INITIAL_FIRST = re.compile(rf"(?<![\w’'-])({INITIAL})\s?({CAP})(?![\w-])")
 INITIAL_AFTER = re.compile(rf"(?<![\w’'-])({CAP})\s+({INITIAL})(?![\w])")
 ONE_PERSON = re.compile(rf"^(?:{CAP})(?:\s+(?:{PARTICLE}\s+)?(?:{CAP}|{CAPS})){{1,3}}$|^{INITIAL}\s?{CAP}$")
 SINGLE = re.compile(rf"(?<![\w-])(?:[lLdD]['’]|[qQ]u['’])?({CAP}|{CAPS})(?![\w-])")
-FOLDED_FIRST_NAMES = frozenset(fold(n) for n in FIRST_NAMES)
 FOLDED_NOT_NAMES = frozenset(fold(n) for n in NOT_NAMES | STOPWORDS)
 FOLDED_ORG_HEADS = frozenset(fold(n) for n in ORG_HEADS)
 FOLDED_STOPWORDS = frozenset(fold(n) for n in STOPWORDS)
@@ -128,7 +127,7 @@ def trim_run(start: int, run: str) -> tuple[int, str | None]:
 
 
 CONNECTOR = re.compile(
-    r"\s+(?:(?:et\s+)?(?:de la|de l['’]|des|du|de|d['’]|pour la|pour le|pour les|pour l['’]|en|sur|aux|à la|au)\s*)"
+    r"\s+(?:(?:et\s+)?(?:de la|de l['’]|des|du|de|d['’]|pour la|pour le|pour les|pour l['’]|en|aux|à la|au)\s*)"
 )
 
 
@@ -154,7 +153,7 @@ def org_extent(text: str, pos: int) -> int:
         return end
 
 
-def org_shaped(text: str, listed: bool = False) -> bool:
+def org_shaped(text: str, listed: bool = False, person: bool = False) -> bool:
     """An affiliation: capitalised, short, not a year, a page or a role."""
     if not text or len(text.split()) > 10:
         return False
@@ -167,6 +166,6 @@ def org_shaped(text: str, listed: bool = False) -> bool:
         return False
     if re.fullmatch(r"[\d\s/.,-]+|(?:p|pp|vol|n°|dir|éd|ed|eds)(?:\.|\s).*|vostf|vf|pdf|en|fr", text, re.IGNORECASE):
         return False
-    if listed and fold(text.split()[0]) not in FOLDED_FIRST_NAMES:
+    if listed and not person:
         return True
     return not re.fullmatch(rf"{CAP}(?:\s+{CAP})+", text) or any(fold(w) in FOLDED_ORG_HEADS for w in text.split())
