@@ -10,9 +10,11 @@ from ..resolve import Resolver
 from ..text import fold
 from . import nlp
 from .aliases import AliasTable
+from .lexicon import MAX_TITLE_WORDS, MIN_INTERVIEW_QUESTIONS
 from .names import Names
 from .passages import Passage, PassageFinder
 from .references import Reference, body_works, merge, parse_item, publisher_name
+from .rules import rule
 from .scrape import Layout, PageHints, find_layout, split_blocks
 
 
@@ -129,8 +131,20 @@ def extract(
     for ref in section:
         for key in ref.authors:
             titles_by.setdefault(key, []).extend([ref.title] if ref.title else [])
+    interview = is_interview(paragraphs)
+    speaker = interviewee(names, layout.byline) if interview else None
+    first_person = (
+        [speaker] if speaker else [names.person(a, "signature", layout.signature_line) for a in layout.byline]
+    )
     passages = PassageFinder(
-        paragraphs, layout.title.text if layout.title else "", names, works, known_terms, titles_by
+        paragraphs,
+        layout.title.text if layout.title else "",
+        names,
+        works,
+        known_terms,
+        titles_by,
+        first_person=first_person,
+        interview=interview,
     ).find()
     for p in passages:
         for key in [*p.by, *([p.via] if p.via else [])]:
@@ -138,6 +152,26 @@ def extract(
     authors, new_authors, notes = _authors(layout.byline, resolver, layout.signature_line)
     notes.extend(names.messages)
     return Extraction(source, layout, names, _dedupe(references), passages, authors, new_authors, notes)
+
+
+@rule
+def is_interview(paragraphs: list[str]) -> bool:
+    """Questions alternating with answers: ['Comment est né le lab ?', 'D’une frustration.', 'Et la suite ?',
+    'Essaimer.'] -> True."""
+    questions = [i for i, p in enumerate(paragraphs) if p.rstrip().endswith("?") and len(p.split()) <= MAX_TITLE_WORDS]
+    answered = [i for i in questions if i + 1 < len(paragraphs) and not paragraphs[i + 1].rstrip().endswith("?")]
+    return len(answered) >= MIN_INTERVIEW_QUESTIONS
+
+
+def interviewee(names: Names, byline: list[str]) -> str | None:
+    """The one interviewed: the first person the page names who is not its author."""
+    authors = {fold(a) for a in byline}
+    for mentions in names.mentions:
+        for m in mentions:
+            agent = names.agents[m.key]
+            if agent.kind == "person" and fold(agent.name) not in authors:
+                return m.key
+    return None
 
 
 def _authors(byline: list[str], resolver: Resolver, line: int) -> tuple[list[str], list[str], list[tuple[int, str]]]:

@@ -433,3 +433,44 @@ AFFILIATION_SLOT = re.compile(r"\(\s*[A-ZÀ-Þ][\w’'.-]*(?:\s+[\w’'.-]+){0,3
 MAX_NER_NAME_WORDS = (
     3  # the model's word alone makes a person of a run this short ("Leading Public Sector Innovation" is no one)
 )
+PRONOUN_REACH = 8  # characters before an "according to" slot where its pronoun may stand ("selon lui")
+RELAY_REACH = 60  # characters after a name where its relay ("cité par Z") may stand
+
+
+# --- definitions and quotes (passages.py) -----------------------------------------------------------
+
+MIN_QUOTED_WORDS = 4  # a quotation shorter than this is a phrase, never a definition
+NAME_REACH = 80  # characters after a cue where its agent's name may stand
+_ARTICLE_OR_DET = r"(?:le|la|les|l['’]|un|une|des|du)"
+# A paragraph that announces a term: a question or a glossary heading.
+ANNOUNCED_TERM = re.compile(
+    r"^(?:\d{1,2}[.)]\s*)?(?:"
+    r"(?:qu['’]est-ce\s+qu(?:e|['’]))\s*(?:(?:un|une|le|la|les|l['’])\s*)?(?P<term>[^?]{2,60}?)\s*\?"
+    r"|(?:qu['’]appelle-t-on|qu['’]entend-on\s+par|qu['’]entendez-vous\s+par|que\s+(?:signifie|désigne|veut\s+dire)"
+    r"|c['’]est\s+quoi)\s+(?:(?:un|une|le|la|les|l['’])\s*)?(?P<term2>[^?]{2,60}?)\s*\?"
+    r"|(?P<term3>[^—–:]{2,60}?)\s*(?:—|–|:)\s*(?:définition|definition)"
+    r")\s*$",
+    re.IGNORECASE,
+)
+# The answer's first sentence: "[Pour moi,] Un X est Z", "La coproduction désigne Z".
+ANSWER = re.compile(
+    rf"^(?:(?P<me>(?:pour|selon)\s+(?:moi|nous))\s*,\s*)?{_ARTICLE_OR_DET}\s*(?P<term>[\w’'-]+(?:\s+[\w’'-]+){{0,5}}?)\s+"
+    r"(?:est|sont|désigne|désignent|consiste\s+en|se\s+définit\s+comme|renvoie\s+à|correspond\s+à)\s+(?P<text>.+?)[.!]?$",
+    re.IGNORECASE,
+)
+DASH_SPEAKER = re.compile(r"\s*\n?\s*[—–]\s*(?=[A-ZÀ-Þ])")  # "« … »\n— Sabine Roux-Kerbrat, directrice de …"
+ACCORDING_LEAD = re.compile(
+    r"\b(?:selon|d['’]après|pour)\s+(?P<agent>[^,«»]{2,100}),\s*$", re.IGNORECASE
+)  # "Pour le politiste X, « … »"
+RELATIVE = re.compile(r"\b(?:qui|que|qu['’]|dont|où)\b", re.IGNORECASE)  # "un labo qui réussit" names no term
+RELATIVE_OPEN = re.compile(r",\s*(?:qui|dont|que|qu['’])\b", re.IGNORECASE)
+AUTHOR_YEAR = re.compile(r"\b(?:19|20)\d\d[a-z]?\b")  # "(Durand & Okafor, 2016, p. 12)"
+FIRST_PERSON = re.compile(r"(?:\bj['’]|\bje\b|\bnous\s+avons\b|\bmoi\b|\bmon\b|\bma\b)", re.IGNORECASE)
+# "Le rapport de X propose de retenir celle-ci : un Y est Z": a definition announced before a colon
+ANNOUNCED_DEFINITION = re.compile(
+    r"\b(?:d[ée]finition|celle-ci|la\s+suivante|comme\s+suit)\b[^:]{0,80}:\s*"
+    rf"(?P<det>{_ARTICLE_OR_DET})\s*(?P<term>[\w’'-]+(?:\s+[\w’'-]+){{0,4}}?)\s+(?:est|sont|désigne|désignent)\s+"
+    r"(?P<text>[^«“\"].+)$",
+    re.IGNORECASE,
+)
+MIN_INTERVIEW_QUESTIONS = 2  # question paragraphs, each followed by an answer, that make a page an interview

@@ -18,15 +18,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..text import fold
-from .lexicon import SPEECH_VERB
+from .lexicon import ACCORDING_LEAD as _ACCORDING_LEAD
+from .lexicon import ANNOUNCED_DEFINITION, MIN_QUOTED_WORDS, NAME_REACH, PRONOUN_REACH, RELAY_REACH, SPEECH_VERB
+from .lexicon import ANNOUNCED_TERM as _ANNOUNCED_TERM
+from .lexicon import ANSWER as _ANSWER
+from .lexicon import AUTHOR_YEAR as _AUTHOR_YEAR
+from .lexicon import DASH_SPEAKER as _DASH_SPEAKER
+from .lexicon import FIRST_PERSON as _FIRST_PERSON
+from .lexicon import RELATIVE as _RELATIVE
+from .lexicon import RELATIVE_OPEN as _RELATIVE_OPEN
 from .names import Mention, Names
 from .references import BodyWork
 
 _CLOSE = {"«": "»", "“": "”", "„": "”", "‹": "›"}
 _DEF_CUE = re.compile(
-    r"\bd[ée]fini(?:t|ssent|ssait|ssaient|ssons|r|e|es|tions?)\b|\bentend(?:ons|ent)?\s+par\b"
+    r"\bd[ée]fini(?:t|ssent|ssait|ssaient|ssons|r|e|es|tions?)?\b|\bentend(?:ons|ent)?\s+par\b"
     r"|\bappell(?:erons|ons|era|erai)\b|\bd[ée]signer?(?:ons|ent)?\b",
     re.IGNORECASE,
 )
@@ -44,6 +53,14 @@ _TERM = r"(?P<term>(?:«\s*)?(?:(?:la|le|les|l['’]|du|des|de la|de l['’])\s*
 _DET = r"(?:le|la|les|l['’]|un|une|des|du|ce|cet|cette|ces|tout|toute|tous|toutes|son|sa|ses|leur|leurs|une?)\b"
 _EXPLICIT_TERM = [
     re.compile(rf"d[ée]fini(?:t|ssent|ssait|ssons|ssaient)\s+{_TERM}\s+comme\b", re.IGNORECASE),
+    re.compile(
+        rf"\b(?:ai|avons|a|ont|avait|avaient)\s+d[ée]fini\s+{_TERM}\s+comme\b", re.IGNORECASE
+    ),  # j’ai défini Y comme
+    re.compile(  # "L’innovation publique y est ainsi définie comme suit par X"
+        rf"(?:^|[.;]\s+)(?:{_DET})\s*(?P<term>[\w’'-]+(?:\s+[\w’'-]+){{0,3}}?)\s+(?:y\s+|en\s+)?"
+        r"(?:est|sont|a\s+été|ont\s+été|se\s+trouve)\s+(?:\w+\s+)?d[ée]finie?s?\b",
+        re.IGNORECASE,
+    ),
     re.compile(rf"\bpar\s+{_TERM}\s*,?\s+(?:nous|on)\s+entend", re.IGNORECASE),
     re.compile(rf"\bentend(?:ons|ent)?\s+par\s+{_TERM}(?=\s*[,:]|\s+{_DET}|\s*«)", re.IGNORECASE),
     re.compile(rf"\bappell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}(?=\s*[,:]|\s+{_DET}|\s*«|\s*$)", re.IGNORECASE),
@@ -63,6 +80,8 @@ _ACCORDING_TERM = (
 )
 _ACCORDING_QUOTE = re.compile(_ACCORDING_TERM + r"\s*(?:comme\s*|:\s*)?$", re.IGNORECASE)
 _UNQUOTED = [
+    # … propose de retenir celle-ci : un Y est Z
+    ("announced", ANNOUNCED_DEFINITION),
     # X définit Y comme Z
     (
         "giver",
@@ -115,6 +134,13 @@ _TERM_CUE = re.compile(
     r"|aux|ales|el|elle|els|elles|aire|aires|ouverte?s?|publics?|publiques?|sociale?s?|communs?"
     r"|collaborative?s?)))?)(?![\w-])"
 )
+
+
+class Agents(NamedTuple):
+    """Who says or gives a passage (keys of Names.agents; empty: the post) and the relay it came through."""
+
+    keys: list[str]
+    via: str | None
 
 
 @dataclass(frozen=True)
@@ -222,9 +248,13 @@ class PassageFinder:
         works: list[BodyWork],
         known_terms: dict[str, str],
         titles_by: dict[str, list[str]] | None = None,
+        first_person: list[str] | None = None,
+        interview: bool = False,
     ):
         self.paragraphs = paragraphs
         self.titles_by = titles_by or {}  # agent key -> titles of the works the post lists by that agent
+        self.first_person = first_person or []  # who "je", "moi", "nous" are: the authors, or the one interviewed
+        self.interview = interview  # answers are the words of the one interviewed
         self.title = title or ""
         self.names = names
         self.works = works
@@ -237,7 +267,6 @@ class PassageFinder:
         self.works_in: dict[int, list[BodyWork]] = {}
         for w in works:
             self.works_in.setdefault(w.n, []).append(w)
-        self.pronoun_via: str | None = None  # the relay of the last pronoun's antecedent ("X, cité par Z")
 
     def find(self) -> list[Passage]:
         found: list[Passage] = []
@@ -248,12 +277,62 @@ class PassageFinder:
             previous_end = 0
             for q in quotes:
                 lead_start = max(_sentence_start(starts, q.start), previous_end)
-                passage = self._read_quote(n, text, q, lead_start, starts)
+                passage = None
+                if n > 0 and not text[: q.start].strip() and self.paragraphs[n - 1].rstrip().endswith(":"):
+                    passage = self._read_after_colon(n, text, q)  # "… définie comme suit par X :" then « … »
+                passage = passage or self._read_quote(n, text, q, lead_start, starts)
                 if passage:
                     found.append(passage)
                     previous_end = q.end + len(_parenthetical(text, q.end)[0])
             found.extend(self._unquoted(n, text, quotes, starts))
+            answer = self._answer(n, text, quotes)
+            if answer and not any(p.n == n and p.kind == "definition" for p in found):
+                found.append(answer)
         return found
+
+    def _read_after_colon(self, n: int, text: str, q: Quote) -> Passage | None:
+        """A quotation opening a paragraph whose lead is the end of the paragraph before, which ends with a
+        colon: 'L’innovation y est ainsi définie comme suit par X :' then '« … »' (a definition), or
+        'X se souvient des débuts :' then '« … »' (X's quote)."""
+        m = n - 1
+        before = self.paragraphs[m]
+        before_quotes = find_quotes(before)
+        lead_start = _sentence_start(sentence_starts(before, before_quotes), len(before.rstrip()) - 1)
+        lead = before[lead_start:]
+        quoted = text[q.text_start : q.text_end]
+        note = "the closing quotation mark is missing; check where the quotation ends" if q.unclosed else None
+        if _DEF_CUE.search(lead) and len(quoted.split()) >= MIN_QUOTED_WORDS:
+            giver = self._giver(m, before, lead_start, len(before))
+            term = self._term(m, before, lead, len(before), quoted, giver.keys)
+            return Passage(
+                "definition", n, quoted, giver.keys, giver.via, term, self._work(m, lead_start, len(before)), note
+            )
+        found = self._colon_subject(m, before, lead_start, len(before), None)
+        if found:
+            return Passage(
+                "quote", n, quoted, found.keys, found.via, None, self._work(m, lead_start, len(before)), note
+            )
+        return None
+
+    def _answer(self, n: int, text: str, quotes: list[Quote]) -> Passage | None:
+        """The answer to a paragraph that announces a term: a question ('Qu’est-ce qu’un X ?') or a glossary
+        heading ('X — définition'), then 'Un X est Z.' (given by the post, or by the one interviewed)."""
+        if n == 0:
+            return None
+        heading = _ANNOUNCED_TERM.match(self.paragraphs[n - 1].strip())
+        if not heading:
+            return None
+        asked = fold(_tidy_term(heading.group("term") or heading.group("term2") or heading.group("term3")))
+        first = text[: _sentence_end(text, sentence_starts(text, quotes), 0)].strip()
+        m = _ANSWER.match(first)
+        if not m or not asked or _singular(asked) not in _singular(fold(m.group("term"))):
+            return None
+        definition = _tidy_text(m.group("text"))
+        if len(definition.split()) < MIN_QUOTED_WORDS:
+            return None
+        term = _tidy_term(m.group("term"))
+        by = self.first_person if (m.group("me") or self.interview) else []
+        return Passage("definition", n, definition, list(by), None, self._label(term), None)
 
     # --- quotations ---
 
@@ -270,40 +349,57 @@ class PassageFinder:
         )
         according = _ACCORDING_QUOTE.search(lead)
         if according and words >= 4:  # "Selon X, Y est « … »"
-            self.pronoun_via = None
             agent_start, agent_end = lead_start + according.start("agent"), lead_start + according.end("agent")
-            by = self._first_group(n, agent_start, agent_end, exclude=via) or self._pronoun(
-                n, text, agent_start - 8, agent_end
-            )
+            named = self._first_group(n, agent_start, agent_end, exclude=via)
+            antecedent = None if named else self._pronoun(n, text, agent_start - PRONOUN_REACH, agent_end)
+            by = named or (antecedent.keys if antecedent else None)
             if by is not None:
                 return Passage(
                     "definition",
                     n,
                     quoted,
                     by,
-                    via or self.pronoun_via,
+                    via or (antecedent.via if antecedent else None),
                     self._label(_tidy_term(according.group("term"))),
                     self._work(n, lead_start, q.start),
                     note,
                 )
         if _DEF_CUE.search(lead) and words >= 4:
-            self.pronoun_via = None
-            by = self._giver(n, text, lead_start, q.start)
-            via = via or self.pronoun_via
-            if by is None and paren:
-                by = self._first_group(n, q.end, q.end + len(paren), exclude=via)
+            giver = self._giver(n, text, lead_start, q.start)
+            by, via = giver.keys, via or giver.via
+            cited = self._author_year(n, q.end, paren, via)
+            if cited or (not by and paren):  # "« … » (Durand & Okafor, 2016, p. 12)": the citation names the givers
+                by = cited or self._first_group(n, q.end, q.end + len(paren), exclude=via) or by
             term = self._term(n, text, lead, q.start, quoted, by or [])
             if term is None:
                 note = "the defined term was not found; fill in 'term'"
             return Passage("definition", n, quoted, by or [], via, term, self._work(n, lead_start, q.start), note)
         speaker = None
         if paren:
-            speaker = self._first_group(n, q.end, q.end + len(paren), exclude=via)
+            speaker = self._author_year(n, q.end, paren, via) or self._first_group(
+                n, q.end, q.end + len(paren), exclude=via
+            )
+        dash = _DASH_SPEAKER.match(text, q.end)
+        if speaker is None and dash:  # "« … »\n— Sabine Roux-Kerbrat, directrice de …"
+            speaker = self._first_group(n, dash.end(), min(len(text), dash.end() + NAME_REACH))
+        opinion = _ACCORDING_LEAD.search(lead)
+        subject = _QUOTED_SUBJECT.match(quoted)
+        if (
+            opinion
+            and subject
+            and words >= MIN_QUOTED_WORDS
+            and not _RELATIVE.search(subject.group("term"))
+            and _singular(fold(_tidy_term(subject.group("term")))) in self.candidates  # a term the page is about
+        ):
+            named = self._first_group(n, lead_start + opinion.start("agent"), lead_start + opinion.end("agent"))
+            if named:  # "Pour le politiste X, « la coproduction est … »": X's definition
+                term = self._label(_tidy_term(subject.group("term")))
+                return Passage("definition", n, quoted, named, via, term, self._work(n, lead_start, q.start), note)
         pronoun = _INVERTED_PRONOUN.match(text, q.end)
         if speaker is None and pronoun:  # "« … », résume-t-il": the speaker is named before
-            self.pronoun_via = None
-            speaker = self._pronoun(n, text, pronoun.start(), pronoun.end(), limit=q.start)
-            via = via or self.pronoun_via
+            antecedent = self._pronoun(n, text, pronoun.start(), pronoun.end(), limit=q.start)
+            if antecedent:
+                speaker, via = antecedent.keys, via or antecedent.via
         after_selon = re.match(r"\s*,?\s*(?:selon|d['’]après)\s+", text[q.end :], re.IGNORECASE)
         if speaker is None and after_selon:  # "« La coproduction, c’est … », selon Nesta"
             start_after = q.end + after_selon.end()
@@ -326,14 +422,14 @@ class PassageFinder:
             after_via = self._via(n, inverted.end(), min(len(text), inverted.end() + 160))
             via = via or after_via
         if speaker is None:
-            self.pronoun_via = None
-            speaker = self._speaker(n, text, lead_start, q.start, via)
-            via = via or self.pronoun_via
+            found = self._speaker(n, text, lead_start, q.start, via)
+            if found:
+                speaker, via = found.keys, via or found.via
         if speaker:
             return Passage("quote", n, quoted, speaker, via, None, self._work(n, lead_start, q.start), note)
         return None
 
-    def _speaker(self, n: int, text: str, start: int, end: int, via: str | None) -> list[str] | None:
+    def _speaker(self, n: int, text: str, start: int, end: int, via: str | None) -> Agents | None:
         lead = text[start:end]
         verbs = list(SPEECH_VERB.finditer(re.sub(r"\b([lL])['’](?=\w)", r"\1 ", lead)))  # "Comme l’écrit X"
         according = re.search(
@@ -342,33 +438,61 @@ class PassageFinder:
         if according:
             group = self._first_group(n, start + according.end(), end, exclude=via)
             if group and self.names.mentions[n] and re.match(r"[^,]{0,80},", text[start + according.end() : end]):
-                return group
+                return Agents(group, None)
         if re.search(r"\w\s*:\s*$", lead):
             groups = self._groups(n, start, end, exclude=via)
             if groups and re.fullmatch(r"[\s,)]*:\s*", text[groups[-1][-1].end : end].split(")")[-1]):
-                return [m.key for m in groups[-1]]
+                return Agents([m.key for m in groups[-1]], None)
+            subject = self._colon_subject(n, text, start, end, via)
+            if subject:  # "X a donné le ton : « … »": a colon after any verb
+                return subject
         if not verbs:
             return None
         # "X souligne que « … »", "il souligne…", then "Comme le souligne X, « … »"
         return self._around(n, text, start, start + verbs[-1].start(), start + verbs[-1].end(), end, via)
 
+    def _colon_subject(self, n: int, text: str, start: int, end: int, via: str | None) -> Agents | None:
+        """The subject of the clause a colon ends: its first person, else its first agent
+        ('En ouverture, la ministre X a donné le ton :' -> X), outside relative clauses and 'selon' slots."""
+        if not re.search(r"\w[\s»”)]*:\s*$", text[start:end]):
+            return None
+        groups = [
+            g for g in self._groups(n, start, end, exclude=via) if not _in_relative_clause(text, start, g[0].start)
+        ]
+        people = [g for g in groups if self.names.agents[g[0].key].kind == "person"]
+        chosen = (people or groups)[:1]
+        if chosen:
+            return Agents([m.key for m in chosen[0]], None)
+        return self._pronoun(n, text, start, end)
+
+    def _author_year(self, n: int, at: int, paren: str, via: str | None) -> list[str] | None:
+        """The authors an author–year citation names: '(Durand & Okafor, 2016, p. 12)' -> Durand, Okafor."""
+        if not paren or not _AUTHOR_YEAR.search(paren):
+            return None
+        groups = self._groups(n, at, at + len(paren), exclude=via)
+        keys = [m.key for g in groups for m in g]
+        return keys or None
+
     def _around(
-        self, n: int, text: str, start: int, cue_at: int, after_at: int, end: int, via: object
-    ) -> list[str] | None:
+        self, n: int, text: str, start: int, cue_at: int, after_at: int, end: int, via: str | None
+    ) -> Agents | None:
         """The agent nearest before a cue, a pronoun standing for one, or the first after it."""
         before = self._groups(n, start, cue_at, exclude=via)
+        outside = [g for g in before if not _in_relative_clause(text, start, g[0].start)]
+        before = outside or before  # "X, qui a travaillé pour Y, parle de …": X speaks, not Y
         if before:
-            return [m.key for m in before[-1]]
+            return Agents([m.key for m in before[-1]], None)
         pronoun = self._pronoun(n, text, start, cue_at)
         if pronoun:
             return pronoun
         after = self._groups(n, after_at, end, exclude=via)
-        return [m.key for m in after[0]] if after else None
+        return Agents([m.key for m in after[0]], None) if after else None
 
     # --- definitions ---
 
-    def _giver(self, n: int, text: str, start: int, end: int) -> list[str] | None:
-        """Who gives the definition whose lead is text[start:end]; [] for the post, None when unknown."""
+    def _giver(self, n: int, text: str, start: int, end: int) -> Agents:
+        """Who gives the definition whose lead is text[start:end] (no keys: the post itself), and the relay
+        a pronoun's antecedent brings ("Il la définit …" after "X, cité par Z")."""
         lead = text[start:end]
         via = self._via(n, start, end)
         for m in re.finditer(
@@ -376,16 +500,18 @@ class PassageFinder:
         ):
             group = self._first_group(n, start + m.end(), end, exclude=via)
             if group:
-                return group
+                return Agents(group, None)
         according = re.search(r"\b(?:selon|d['’]après)\s+", lead, re.IGNORECASE)
         if according:
             group = self._first_group(n, start + according.end(), end, exclude=via)
             if group:
-                return group
+                return Agents(group, None)
         cue = _DEF_CUE.search(lead)
         cue_at = start + (cue.start() if cue else len(lead))
+        if self.first_person and _FIRST_PERSON.search(text[start:cue_at]):  # "j’ai défini X comme « … »"
+            return Agents(list(self.first_person), None)
         found = self._around(n, text, start, cue_at, cue_at, end, via)
-        return found if found is not None else []  # "Nous garderons comme définition…": the post itself
+        return found if found is not None else Agents([], None)  # "Nous garderons comme définition…": the post
 
     def _term(self, n: int, text: str, lead: str, at: int, quoted: str, by: list[str]) -> str | None:
         for pattern in _EXPLICIT_TERM:
@@ -455,6 +581,10 @@ class PassageFinder:
                         terms.append(term)
             for m in re.finditer(_ACCORDING_TERM, text, re.IGNORECASE):
                 terms.append(_tidy_term(m.group("term")))
+        for text in self.paragraphs:  # "Qu’appelle-t-on coproduction ?", "Living lab — définition"
+            heading = _ANNOUNCED_TERM.match(text.strip())
+            if heading:
+                terms.append(_tidy_term(heading.group("term") or heading.group("term2") or heading.group("term3")))
         return [t for t in terms if t and not re.fullmatch(r"(?:la|le|les|celle|celui|suivante?)", t, re.IGNORECASE)]
 
     def _label(self, term: str) -> str:
@@ -497,15 +627,15 @@ class PassageFinder:
                 via = self._via(n, start, start + m.start("text"))
                 if kind == "according":
                     by = self._first_group(n, start + m.start("agent"), start + m.end("agent"), exclude=via)
-                    by = (
-                        by
-                        if by is not None
-                        else self._pronoun(n, text, start + m.start("agent") - 8, start + m.end("agent"))
-                    )
+                    if by is None:
+                        antecedent = self._pronoun(
+                            n, text, start + m.start("agent") - PRONOUN_REACH, start + m.end("agent")
+                        )
+                        by = antecedent.keys if antecedent else None
                     if by is None:
                         continue
-                elif kind == "giver":
-                    by = self._giver(n, text, start, start + m.start())
+                elif kind in ("giver", "announced"):
+                    by = self._giver(n, text, start, start + m.start()).keys
                 else:
                     by = []
                 found.append(
@@ -550,10 +680,10 @@ class PassageFinder:
                 return key if self.names.agents[key].kind == "person" else None
         return None
 
-    def _pronoun(self, n: int, text: str, start: int, end: int, limit: int | None = None) -> list[str] | None:
-        """The antecedent of 'il', 'elle', 'ils', 'ce dernier'... in text[start:end]: the nearest agent before."""
+    def _pronoun(self, n: int, text: str, start: int, end: int, limit: int | None = None) -> Agents | None:
+        """The antecedent of 'il', 'elle', 'ils', 'ce dernier'... in text[start:end]: the nearest agent before,
+        with the relay named right after it ("X, cité par Z": Z)."""
         m = None
-        self.pronoun_via = None
         for m in _PRONOUN.finditer(text, start, end):  # noqa: B007 - the last match is the nearest
             pass
         if m is None:
@@ -579,13 +709,19 @@ class PassageFinder:
             if groups:
                 group = [g for g in groups if len(g) > 1][-1:] if plural else []
                 chosen = group[0] if group else groups[-1] if plural else [groups[-1][-1]]
-                self.pronoun_via = self._via(k, chosen[-1].end, min(chosen[-1].end + 60, len(self.paragraphs[k])))
-                return [x.key for x in chosen]
+                relay = self._via(k, chosen[-1].end, min(chosen[-1].end + RELAY_REACH, len(self.paragraphs[k])))
+                return Agents([x.key for x in chosen], relay)
         return None
 
     def _work(self, n: int, start: int, end: int) -> BodyWork | None:
         inside = [w for w in self.works_in.get(n, []) if start <= w.start and w.end <= end]
         return inside[-1] if inside else None
+
+
+def _in_relative_clause(text: str, start: int, pos: int) -> bool:
+    """`pos` stands inside a relative clause opened after `start` (', qui a suivi nos travaux pour Y')."""
+    opened = list(_RELATIVE_OPEN.finditer(text, start, pos))
+    return bool(opened) and "," not in text[opened[-1].end() : pos]
 
 
 def _parenthetical(text: str, pos: int) -> tuple[str, int]:

@@ -339,7 +339,7 @@ def find_layout(blocks: list[Block], hints: PageHints | None = None) -> Layout:
     if layout.date is None:
         update = next((i for i in meta if i in dates), None)
         where = blocks[update].line if update is not None else (blocks[0].line if blocks else 1)
-        what = "no publication date found" + (f" (only '{blocks[update].text}')" if update is not None else "")
+        what = "no publication date found" + (f" (only an {dates[update].kind} date)" if update is not None else "")
         layout.needs_review.append((where, f"{what}; fill in 'date' (YYYY-MM-DD)"))
     # the body starts after the last landmark of the header: title, publication date, bylines
     landmarks = [i for i in (title_i, date_i) if i is not None] + [i for i in bylines if i <= header_end]
