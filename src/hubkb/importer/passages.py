@@ -236,6 +236,10 @@ def _sentence_start(starts: list[int], pos: int) -> int:
     return max((s for s in starts if s <= pos), default=0)
 
 
+def _sentence_end(text: str, starts: list[int], pos: int) -> int:
+    return min((s for s in starts if s > pos), default=len(text))
+
+
 # --- per post --------------------------------------------------------------------------
 
 
