@@ -10,7 +10,7 @@ from ..resolve import Resolver
 from ..text import fold
 from . import nlp
 from .aliases import AliasTable
-from .lexicon import MAX_TITLE_WORDS, MIN_INTERVIEW_QUESTIONS
+from .lexicon import INTERVIEW_QUESTION, MAX_TITLE_WORDS, MIN_INTERVIEW_QUESTIONS
 from .names import Names
 from .passages import Passage, PassageFinder
 from .references import Reference, body_works, merge, parse_item, publisher_name
@@ -156,11 +156,12 @@ def extract(
 
 @rule
 def is_interview(paragraphs: list[str]) -> bool:
-    """Questions alternating with answers: ['Comment est né le lab ?', 'D’une frustration.', 'Et la suite ?',
-    'Essaimer.'] -> True."""
+    """Questions put to someone, answered: ['Comment est né le lab ?', 'D’une frustration.', 'Avez-vous des
+    modèles ?', 'Beaucoup.'] -> True; a guide's numbered questions ('1. Qu’appelle-t-on X ?') are no interview."""
     questions = [i for i, p in enumerate(paragraphs) if p.rstrip().endswith("?") and len(p.split()) <= MAX_TITLE_WORDS]
     answered = [i for i in questions if i + 1 < len(paragraphs) and not paragraphs[i + 1].rstrip().endswith("?")]
-    return len(answered) >= MIN_INTERVIEW_QUESTIONS
+    addressed = [i for i in answered if INTERVIEW_QUESTION.search(paragraphs[i])]  # "Avez-vous des modèles ?"
+    return len(answered) >= MIN_INTERVIEW_QUESTIONS and bool(addressed)
 
 
 def interviewee(names: Names, byline: list[str]) -> str | None:

@@ -105,12 +105,12 @@ foundation institute university council agency department trust network centre c
 WORK_NOUNS = _words("""
 publication publications rapport rapports livre livres ouvrage ouvrages article articles
 documentaire documentaires film films vidéo video étude études essai essais billet
-guide manifeste thèse mémoire revue magazine série émission conférence intervention
+guide manifeste thèse mémoire série émission conférence intervention
 podcast report book paper
 """)
 # Roles that announce a person's name: "la journaliste Susie Cagle".
 ROLE_NOUNS = _words("""
-journaliste chercheur chercheuse sociologue économiste philosophe auteur auteure autrice
+agent agente journaliste chercheur chercheuse sociologue économiste philosophe auteur auteure autrice
 directeur directrice fondateur fondatrice cofondateur cofondatrice président présidente
 professeur professeure designer urbaniste anthropologue historien historienne politiste
 politologue député députée ministre maire élu élue consultant consultante militant
@@ -123,7 +123,7 @@ délégué déléguée secrétaire membre animateur animatrice chef cheffe porte
 AUTHORSHIP = _words("auteur auteure autrice réalisateur réalisatrice écrivain écrivaine essayiste")
 
 # Verbs that report speech; a quotation after "X ajoute que" is X's.
-_ER_VERBS = """ajout affirm expliqu déclar estim soulign rappel not résum précis qualifi parl
+_ER_VERBS = """répèt répét ajout affirm expliqu déclar estim soulign rappel not résum précis qualifi parl
 évoqu insist observ dénonc avanc pointe prévien regrett constat interrog questionn analys
 propos suggèr suggér plaid confi racont martèl lanc ironis exclam indiqu remarqu jug
 considèr considér pens résum compar appel assur conseill insist prône prôn revendiqu
@@ -208,8 +208,6 @@ WORK_TYPES = {
     "article": "article",
     "articles": "article",
     "billet": "article",
-    "revue": "article",
-    "magazine": "article",
     "paper": "article",
     "thèse": "thesis",
     "mémoire": "thesis",
@@ -474,3 +472,32 @@ ANNOUNCED_DEFINITION = re.compile(
     re.IGNORECASE,
 )
 MIN_INTERVIEW_QUESTIONS = 2  # question paragraphs, each followed by an answer, that make a page an interview
+
+
+# --- people and organisations (names.py) ------------------------------------------------------------
+
+# Nouns that introduce an organisation's own name, lowercase and not part of it: "l’agence Contrepoint".
+ORG_INTRO_NOUNS = _words("""
+agence cabinet association mission collectif réseau entreprise start-up startup société coopérative plateforme
+incubateur programme laboratoire fondation studio think-tank consortium
+""")
+# Lowercase heads whose "de X" complement makes the name: "la mairie de Brévannes" -> "Mairie de Brévannes".
+LOWER_ORG_NAME = re.compile(
+    r"(?<![\w’'-])(?P<name>(?:mairie|préfecture|métropole|ville|communauté\s+d['’]agglomération|communauté\s+de\s+communes"
+    r"|conseil\s+(?:départemental|régional|municipal|métropolitain))\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])"
+    r"[A-ZÀ-Þ][\w’'-]*(?:\s+[A-ZÀ-Þ][\w’'-]*)*)"
+)
+# ", qui dirige l’association X": a relative clause that states a person's organisation.
+AFFILIATION_VERBS = (
+    r"dirige|préside|anime|coordonne|pilote|a\s+fondé|a\s+cofondé|a\s+créé|travaille\s+(?:à|au|pour|chez|avec)"
+    r"|(?:[\w’']+\s+){1,5}?pour\s+le\s+compte\s+(?:de|du|des)"  # ", qui a suivi nos travaux pour le compte de X"
+)
+MAX_NER_PERSON_WORDS = 4  # a capitalised run longer than this is no person, whatever the model says
+ACRONYM_AFTER = re.compile(r"\s*\(\s*(?P<acronym>[A-ZÀ-Þ][A-Za-zÀ-ÿ]*[A-ZÀ-Þ][\w-]*)\s*\)")  # "… publique (DITP)"
+# A page is an interview when questions put to "vous" are answered ("Qu’entendez-vous par … ?").
+INTERVIEW_QUESTION = re.compile(r"\b(?:vous|votre|vos)\b|-vous\b", re.IGNORECASE)
+# "(Durand & Okafor, 2016, p. 12)": the family names of an author–year citation.
+AUTHOR_YEAR_CITATION = re.compile(
+    r"\(\s*(?P<names>[A-ZÀ-Þ][\w’'-]+(?:\s*(?:&|,|\bet\b|\band\b)\s*[A-ZÀ-Þ][\w’'-]+)*)(?:\s+et\s+al\.?)?\s*,?\s*"
+    r"(?:19|20)\d\d[a-z]?\b"
+)

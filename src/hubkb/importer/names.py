@@ -17,7 +17,17 @@ from dataclasses import dataclass, field
 from ..resolve import Resolver
 from ..text import fold
 from .aliases import AliasTable, KnownSpan
-from .lexicon import ACTOR_VERBS, AFFILIATION_SLOT, COMMON_ACRONYMS, SPEECH_VERB
+from .lexicon import (
+    ACRONYM_AFTER,
+    ACTOR_VERBS,
+    AFFILIATION_SLOT,
+    AFFILIATION_VERBS,
+    AUTHOR_YEAR_CITATION,
+    COMMON_ACRONYMS,
+    LOWER_ORG_NAME,
+    MAX_NER_PERSON_WORDS,
+    SPEECH_VERB,
+)
 from .nlp import Entities
 from .shapes import (
     ACCORDING_SLOT,
@@ -30,10 +40,12 @@ from .shapes import (
     INITIAL_AFTER,
     INITIAL_FIRST,
     INTERVIEW_SLOT,
+    INTRODUCED_ORGANISATION,
     LOW,
     LOWER_HEAD,
     NAME_RUN,
     ONE_PERSON,
+    ORG_INTRO,
     PARTICLE,
     SINGLE,
     SUBJECT_SLOT,
@@ -46,6 +58,7 @@ from .shapes import (
     org_key,
     org_shaped,
     strip_article,
+    strip_intro_noun,
     trim_adjectives,
     trim_run,
 )
@@ -98,7 +111,8 @@ class Names:
         self.blocked: list[list[tuple[int, int]]] = []  # spans no name may overlap (work titles)
         self.messages: list[tuple[int, str]] = []
         self._group = 0
-        self._by_surname: dict[str, list[str]] = {}  # folded family name -> person keys (linear lookups)
+        self._by_surname: dict[str, list[str]] = {}
+        self.cited_surnames: set[str] = set()  # folded family name -> person keys (linear lookups)
         self._org_pattern: tuple[int, re.Pattern[str] | None] = (-1, None)  # (variants seen, their pattern)
         self._surname_cache: tuple[tuple[int, int], dict[str, str]] = ((-1, -1), {})
         self._renames = 0  # how many times an agent's display name changed (the surname table's version)
@@ -196,13 +210,22 @@ class Names:
     def scan(self, paragraphs: list[str], lines: list[int]) -> None:
         """Find the people and organisations of every paragraph (two passes: full names, then short forms)."""
         self.mentions = [[] for _ in paragraphs]
+        self.cited_surnames = {  # family names of author–year citations: "(Durand & Okafor, 2016)"
+            fold(w)
+            for text in paragraphs
+            for m in AUTHOR_YEAR_CITATION.finditer(text)
+            for w in re.split(r"\s*(?:&|,|\bet\b|\band\b)\s*", m.group("names"))
+            if w
+        }
         self.known = [self.aliases.spans(p) for p in paragraphs]
         self.blocked = [[] for _ in paragraphs]
         for n, text in enumerate(paragraphs):
             self._full_names(n, text, lines[n])
+            self._acronym_aliases(n, text)
         for n, text in enumerate(paragraphs):
             self._slots(n, text, lines[n])
             self._acronyms_and_actors(n, text, lines[n])
+            self._introduced_organisations(n, text, lines[n])
         for n, text in enumerate(paragraphs):
             self._short_forms(n, text, lines[n])
             self._organisation_forms(n, text)
@@ -261,9 +284,11 @@ class Names:
         before, after = text[max(0, start - 60) : start], text[end : end + 60]
         if AFFILIATION_SLOT.search(before):  # "(Gilles Pradeau, Démocratie Ouverte)": the slot of an organisation
             return False
-        if len(words) <= 4 and self.ner.is_person(name):
+        if len(words) <= MAX_NER_PERSON_WORDS and self.ner.is_person(name):
             return True
-        if AGENT_BEFORE.search(before) or AGENT_AFTER.match(after) or SPEECH_VERB.match(after.lstrip()):
+        if fold(words[-1]) in self.cited_surnames:  # "Avec Obi Okafor, … (Durand & Okafor, 2016)"
+            return True
+        if AGENT_BEFORE.search(before) or AGENT_AFTER.match(after) or SPEECH_VERB.match(after.lstrip(" ,")):
             return True
         if _INVERTED_SPEAKER.search(before):  # "« … », estime Daniela Patti"
             return True
@@ -316,6 +341,8 @@ class Names:
             name, start = m.group("name"), m.start("name") - 1
             if name in COMMON_ACRONYMS or len(name) > 12 or not re.fullmatch(r"[\w-]+", name):
                 continue
+            if not re.search(rf"[{LOW}][{UP}]|[{UP}]{{2}}", name):  # "Sud-Loire", "Val-de-Brenne": places, no acronyms
+                continue
             if fold(name) in FOLDED_NOT_NAMES:
                 continue
             if not any(x.start < start + len(name) and start < x.end for x in self.mentions[n]):
@@ -329,6 +356,35 @@ class Names:
             start, end = m.span("name")
             if not any(x.start < end and start < x.end for x in self.mentions[n]):
                 self._add(n, start, end, self.organisation(name, "body", line))
+
+    def _acronym_aliases(self, n: int, text: str) -> None:
+        """'Direction interministérielle de la transformation publique (DITP)': the acronym is the same body."""
+        for mention in list(self.mentions[n]):
+            if self.agents[mention.key].kind != "organisation":
+                continue
+            m = ACRONYM_AFTER.match(text, mention.end)
+            if m and self._add(n, m.start("acronym"), m.end("acronym"), mention.key):
+                self.add_variant(mention.key, m.group("acronym"))
+
+    def _introduced_organisations(self, n: int, text: str, line: int) -> None:
+        """'l’agence Contrepoint', 'le réseau européen ENoLL' (the name without its noun), 'la mairie de
+        Brévannes' (a lowercase head and its complement: 'Mairie de Brévannes')."""
+        for m in INTRODUCED_ORGANISATION.finditer(text):
+            start = m.start("name")
+            acronym = re.search(rf"[{LOW}][{UP}]|[{UP}]{{2}}", m.group("first"))  # "ENoLL en fédère": no extension
+            end = m.end("first") if acronym else org_extent(text, m.end("first"))
+            name = text[start:end].rstrip(" ,")
+            words = name.split()
+            if fold(words[0]) in FOLDED_NOT_NAMES or self.ner.is_place(name) or self.ner.is_person(name):
+                continue
+            if self._add(n, start, start + len(name), self.organisation(name, "body", line)):
+                self.add_variant(self.mentions[n][-1].key, f"{m.group('noun')} {name}")
+        for m in LOWER_ORG_NAME.finditer(text):
+            name = m.group("name")
+            written = name[0].upper() + name[1:]
+            key = self.organisation(written, "body", line)
+            if self._add(n, m.start("name"), m.end("name"), key):
+                self.add_variant(key, name)
 
     def _organisation_forms(self, n: int, text: str) -> None:
         """An organisation found once is found wherever the post writes it the same way."""
@@ -372,14 +428,29 @@ class Names:
             if agent.kind != "person":
                 continue
             after = text[mention.end :]
+            position: int | None = None  # where the organisation stands when it is named before the person
             m = re.match(r"\s*\(([^()]{2,80})\)", after)
             listed = False  # "(Gilles Pradeau, Démocratie Ouverte)": what follows the name is its organisation
             if m is None and text[: mention.start].rstrip().endswith("("):
                 m = re.match(r",\s*([^()]{2,80})\)", after)
                 listed = m is not None
+            if m is None:  # ", qui dirige l’association X"
+                m = re.match(
+                    rf",\s*qui\s+(?:{AFFILIATION_VERBS})\s+(?:(?:l['’]|le\s+|la\s+|les\s+)(?:(?:{ORG_INTRO})\s+)?)?"
+                    rf"([{UP}0-9][^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|\.(?:\s|$)|$))",
+                    after,
+                )
+            if m is None:  # "Directrice de Brévannes Lab depuis sa création, X revient sur …"
+                before = re.search(
+                    rf"(?:^|[.;!?]\s+)(?i:{AFFILIATION_ROLE})\s+(?:de la|de l['’]|du|de|d['’]|à la|à l['’]|au)\s*"
+                    rf"([{UP}][^,;:()«»“”\"]{{1,60}}?)(?:\s+(?:depuis|en|à|pour)\b[^,.]{{0,40}})?,\s*$",
+                    text[: mention.start],
+                )
+                if before:
+                    m, position, listed = before, before.start(1), True  # the slot says organisation
             if m is None:
                 m = re.match(
-                    rf",\s*(?:(?:{AFFILIATION_ROLE})(?:\s+[{LOW}]+)?\s+)?(?:(?:au sein|auprès|membre)\s+(?:de la|de l['’]|du|des|de|d['’])|de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
+                    rf",\s*(?:(?:{AFFILIATION_ROLE})(?:\s+(?:d['’]|de\s+la\s+|de\s+l['’]|de\s+|du\s+)?[{LOW}]+(?:\s+[{LOW}]+)?)?\s+)?(?:(?:au sein|auprès|membre)\s+(?:de la|de l['’]|du|des|de|d['’])|de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
                     rf"((?:[{UP}0-9]|{LOWER_HEAD}\s)[^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|\.(?:\s|$)|$))",
                     after,
                 )
@@ -388,10 +459,12 @@ class Names:
             if m is None:
                 continue
             written = trim_adjectives(re.split(r",\s*", m.group(1).strip())[0])
+            written = strip_intro_noun(written)  # "mission Lab’Action" names "Lab’Action"
+            written = re.split(rf"\s+et\s+(?=[{LOW}])", written)[0]  # "… à l’Université X et titulaire de …"
             known = self.resolver.people.lookup(written) is not None
             if not org_shaped(written, listed, known) or self._person_key(written):
                 continue
-            start = mention.end + m.start(1)
+            start = position if position is not None else mention.end + m.start(1)
             if fold(written.split()[0]) in FOLDED_ORG_HEADS:
                 written = written[0].upper() + written[1:]  # "université Paris 8" names "Université Paris 8"
             key = self.organisation(written, "body", line)

@@ -377,7 +377,8 @@ class PassageFinder:
             term = self._term(n, text, lead, q.start, quoted, by or [])
             if term is None:
                 note = "the defined term was not found; fill in 'term'"
-            return Passage("definition", n, quoted, by or [], via, term, self._work(n, lead_start, q.start), note)
+            work = self._work(n, lead_start, q.start) or (self._work(n, q.end, q.end + len(paren)) if paren else None)
+            return Passage("definition", n, quoted, by or [], via, term, work, note)
         speaker = None
         if paren:
             speaker = self._author_year(n, q.end, paren, via) or self._first_group(
@@ -452,6 +453,8 @@ class PassageFinder:
                 return subject
         if not verbs:
             return None
+        if len(text[end:].split("»")[0].split()) < MIN_QUOTED_WORDS and re.search(r"[,;]", lead[verbs[-1].end() :]):
+            return None  # "… proposent et votent, des budgets « de projet »": a label, not the verb's words
         # "X souligne que « … »", "il souligne…", then "Comme le souligne X, « … »"
         return self._around(n, text, start, start + verbs[-1].start(), start + verbs[-1].end(), end, via)
 

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from ..resolve import Resolver
 from ..text import fold
 from .lexicon import (
+    AUTHOR_YEAR_CITATION,
     BOOK_PUBLISHER,
     DOCUMENT_MARKER,
     ENGLISH_LINKS,
@@ -28,6 +29,7 @@ from .lexicon import (
     WORK_TYPES,
 )
 from .names import Names
+from .rules import rule
 from .scrape import is_person_shape
 from .shapes import CAP, UP, strip_article
 
@@ -282,6 +284,7 @@ class BodyWork:
     type: str | None
     authors: list[str]  # keys of Names.agents
     work_id: str | None = None
+    citation: bool = False  # an author–year citation: the names inside it are its authors, not a title
 
 
 def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section: list[Reference]) -> list[BodyWork]:
@@ -315,6 +318,12 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
             if text[max(0, m.start() - 2) : m.start()] == "](":
                 continue
             found.append(BodyWork(n, m.start(), m.end(), m.group(0), "webpage", [], None))
+        for m in AUTHOR_YEAR_CITATION.finditer(text):  # "(Durand & Okafor, 2016, p. 12)": a listed work
+            ref = cited_reference(m, section, names)
+            if ref is not None and ref.title and not any(w.start <= m.start() < w.end for w in found[first:]):
+                found.append(
+                    BodyWork(n, m.start(), m.end(), ref.title, ref.type, list(ref.authors), ref.work_id, citation=True)
+                )
         for ref in section:
             if ref.title and len(ref.title) > 3:
                 for m in re.finditer(rf"(?<!\w){re.escape(ref.title)}(?!\w)", text):
@@ -323,11 +332,25 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
                     if not any(w.start <= m.start() < w.end for w in found[first:]):
                         found.append(BodyWork(n, m.start(), m.end(), ref.title, None, [], ref.work_id))
     for work in found:
-        names.block(work.n, work.start, work.end)
+        if not work.citation:
+            names.block(work.n, work.start, work.end)
         work.authors = (
             work.authors or _names_after(work, paragraphs[work.n], names) or _possessor(work, paragraphs, names)
         )
     return found
+
+
+@rule
+def cited_reference(citation: re.Match[str], section: list[Reference], names: Names) -> Reference | None:
+    """The listed work an author–year citation points to: '(Durand & Okafor, 2016)' -> the item of 2016
+    whose authors' family names are Durand and Okafor."""
+    surnames = {fold(w) for w in re.split(r"\s*(?:&|,|\bet\b|\band\b)\s*", citation.group("names")) if w}
+    year = _YEAR.search(citation.group(0))
+    for ref in section:
+        family = {names.agents[k].surname for k in ref.authors}
+        if year and ref.year == int(year.group(1)) and surnames and surnames <= family:
+            return ref
+    return None
 
 
 def _opens_longer_quote(text: str, start: int, end: int) -> bool:

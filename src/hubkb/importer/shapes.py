@@ -10,7 +10,7 @@ import functools
 import re
 
 from ..text import NAME_PARTICLE_PATTERN, fold
-from .lexicon import AUTHORSHIP, NOT_NAMES, ORG_HEADS, ROLE_NOUNS, STOPWORDS, WORK_NOUNS
+from .lexicon import AUTHORSHIP, NOT_NAMES, ORG_HEADS, ORG_INTRO_NOUNS, ROLE_NOUNS, STOPWORDS, WORK_NOUNS
 
 UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zà-öø-ÿ"
@@ -29,6 +29,13 @@ FOLDED_STOPWORDS = frozenset(fold(n) for n in STOPWORDS)
 ROLE = "|".join(sorted(map(re.escape, ROLE_NOUNS | WORK_NOUNS | {"travaux"}), key=len, reverse=True))
 # roles that belong to an organisation ("directeur de X"); "auteur de X" names a work instead
 AFFILIATION_ROLE = "|".join(sorted(map(re.escape, ROLE_NOUNS - AUTHORSHIP), key=len, reverse=True))
+ORG_INTRO = "|".join(sorted(map(re.escape, ORG_INTRO_NOUNS), key=len, reverse=True))
+# "l’agence Contrepoint", "le réseau européen ENoLL": a lowercase noun (and adjective), then the name
+INTRODUCED_ORGANISATION = re.compile(
+    rf"(?<![\w’'-])(?i:l['’]|le\s+|la\s+|les\s+|une?\s+|du\s+|au\s+|de\s+l['’]|de\s+la\s+)(?P<noun>{ORG_INTRO})"
+    rf"(?:\s+[{LOW}]+(?:en|ain|ais|ois|al|aux|ique|if|ive|el|elle|é|ée))?\s+"
+    rf"(?P<name>(?P<first>[{UP}][\w’'-]*(?:\s+[{UP}][\w’'-]*)*))"
+)
 LOWER_HEAD = "(?:" + "|".join(sorted(h for h in ORG_HEADS if h.islower())) + ")"
 PHRASE = rf"[{UP}0-9][\w’'-]*(?:\s+(?:de la\s+|de l['’]|des\s+|du\s+|de\s+|d['’]|pour\s+)?[{UP}0-9][\w’'-]*)*"
 ARTICLE = r"(?:(?:la|le|les)\s+|l['’])"
@@ -63,6 +70,12 @@ def clean_name(text: str) -> str:
     if not re.search(rf"(?:^|\s)[{UP}]\.$", text):
         text = text.rstrip(".")
     return text
+
+
+def strip_intro_noun(text: str) -> str:
+    """'mission Lab’Action' -> 'Lab’Action': a lowercase noun before a proper name is no part of it."""
+    m = re.match(rf"(?:{ORG_INTRO})\s+(?=[{UP}])", text)
+    return text[m.end() :] if m else text
 
 
 def strip_article(text: str) -> str:
