@@ -15,7 +15,8 @@ answer that is not None).
 - `formats`: `register_output_renderer` (.bib, .ris, .csljson)
 - `cite_pages`: `register_routes` (the citation page of a work)
 - `search`: `prepare_connection` (search SQL functions), `canned_queries` (hubkb/queries/*.sql),
-  `render_cell` (a paragraph's definitions and quotes in search results),
+  `render_cell` (a paragraph's definitions and quotes in search results), `register_routes`
+  (/<db>/-/search, the global search behind the header box),
   `register_magic_parameters` (`:_hubkb_limit`, `:_hubkb_candidates`)
 - `lineage_pages`: `register_routes` (lineage of a passage, citation network; Cytoscape.js in static/)
 - `serving`: `asgi_wrapper` (X-Content-Type-Options: nosniff on every response)
@@ -36,7 +37,13 @@ from .facets import json_array_facet
 from .formats import citation_formats
 from .lineage_pages import lineage_routes, term_lineage_vars
 from .pages import hubkb_page_vars
-from .search import hubkb_canned_queries, search_cells, search_magic_parameters, search_sql_functions
+from .search import (
+    hubkb_canned_queries,
+    search_cells,
+    search_magic_parameters,
+    search_routes,
+    search_sql_functions,
+)
 from .serving import security_headers
 from .sql_functions import hubkb_sql_functions
 
@@ -51,6 +58,7 @@ __all__ = [
     "render_hubkb_cell",
     "search_cells",
     "search_magic_parameters",
+    "search_routes",
     "search_sql_functions",
     "security_headers",
     "term_lineage_vars",

@@ -56,7 +56,8 @@ def hubkb_page_vars(database, table, view_name, request, datasette):
 
 
 def _first_hubkb(datasette: Any) -> str | None:
-    return next(iter(datasette.databases), None)
+    # not Datasette's own `_internal` (or `_memory`): the home page's header box searches hubkb's database
+    return next((name for name in datasette.databases if not name.startswith("_")), None)
 
 
 # The home page lists these first, in this order; then the other tables not hidden in metadata.

@@ -6,14 +6,28 @@ import copy
 import json
 from typing import Any
 
-from datasette import hookimpl
+from datasette import Response, hookimpl
 from datasette.utils import tilde_encode
+from datasette.utils.asgi import NotFound
 from markupsafe import Markup, escape
 
 from ..db.canned import canned_queries
+from ..db.everything import KINDS, PER_KIND, TABLES, Found, search_everything
 from ..db.search import magic_parameter, register_search_functions
-from ..writer.search import describe_passage
-from .common import is_hubkb, when_hubkb
+from ..snippets import snippet_html
+from ..writer.search import MAX_QUERY_CHARS, describe_passage, suggest
+from .common import anchor_url, is_hubkb, when_hubkb
+
+_TITLES = {
+    "person": "People",
+    "organisation": "Organisations",
+    "term": "Terms",
+    "work": "Works",
+    "definition": "Definitions",
+    "quote": "Quotes",
+    "post": "Posts",
+    "paragraph": "Paragraphs",
+}
 
 
 @hookimpl(specname="prepare_connection")
@@ -57,11 +71,84 @@ def passages_html(value: str, database: str, datasette: Any) -> Markup:
         passages = json.loads(value)
     except ValueError:
         return Markup(escape(value))
-    items = []
-    for p in passages if isinstance(passages, list) else []:
-        table = "definitions" if p.get("kind") == "definition" else "quotes"
-        url = datasette.urls.row(database, table, tilde_encode(str(p.get("id"))))
-        text = describe_passage(p)
-        label = f"{p.get('kind')} {p.get('id')}"
-        items.append(f'<li><a href="{escape(url)}">{escape(label)}</a>{escape(text[len(label) :])}</li>')
+    items = [
+        f'<li><a href="{escape(p["url"])}">{escape(p["kind"])} {escape(p["id"])}</a>{escape(p["rest"])}</li>'
+        for p in _passage_links(passages if isinstance(passages, list) else [], database, datasette)
+    ]
     return Markup(f"<ul>{''.join(items)}</ul>" if items else "")
+
+
+def _passage_links(passages: list[dict[str, Any]], database: str, datasette: Any) -> list[dict[str, str]]:
+    """Each passage's kind, id, row page and the rest of its description (term, givers, relay)."""
+    links = []
+    for p in passages:
+        table = "definitions" if p.get("kind") == "definition" else "quotes"
+        label = f"{p.get('kind')} {p.get('id')}"
+        links.append(
+            {
+                "kind": str(p.get("kind")),
+                "id": str(p.get("id")),
+                "url": datasette.urls.row(database, table, tilde_encode(str(p.get("id")))),
+                "rest": describe_passage(p)[len(label) :],
+            }
+        )
+    return links
+
+
+# --- the global search page ------------------------------------------------------------
+
+
+@hookimpl(specname="register_routes")
+def search_routes() -> list[tuple[str, Any]]:
+    return [(r"^/(?P<database>[^/]+)/-/search$", search_page)]
+
+
+async def search_page(datasette: Any, request: Any) -> Response:
+    """/hubkb/-/search?q=...: every kind of record, each ranked, with snippets and links (the header box)."""
+    database = request.url_vars["database"]
+    if not await is_hubkb(datasette, database):
+        raise NotFound("Database not found")
+    await datasette.ensure_permissions(request.actor, [("view-database", database), "view-instance"])
+    q = (request.args.get("q") or "").strip()[:MAX_QUERY_CHARS]
+    db = datasette.get_database(database)
+    found: dict[str, list[Found]] = await db.execute_fn(lambda conn: search_everything(conn, q)) if q else {}
+    total = sum(len(hits) for hits in found.values())
+    suggestions = await db.execute_fn(lambda conn: suggest(conn, q)) if q and not total else []
+    sections = [
+        {
+            "kind": kind,
+            "id": TABLES[kind],
+            "title": _TITLES[kind],
+            "hits": [_hit(h, database, datasette) for h in found.get(kind, [])],
+        }
+        for kind in KINDS
+    ]
+    context = {
+        "database": database,
+        "q": q,
+        "hubkb_q": q,
+        "sections": sections,
+        "total": total,
+        "per_kind": PER_KIND,
+        "suggestions": suggestions,
+        "search_url": datasette.urls.database(database) + "/-/search",
+    }
+    html = await datasette.render_template("hubkb_search.html", context, request=request, view_name="hubkb_search")
+    return Response.html(html)
+
+
+def _hit(found: Found, database: str, datasette: Any) -> dict[str, Any]:
+    if found.kind == "paragraph":
+        post_id, n = found.id.rsplit("#p", 1)
+        url = anchor_url(datasette, database, post_id, n)
+        where = found.id
+    else:
+        url = datasette.urls.row(database, TABLES[found.kind], tilde_encode(found.id))
+        where = found.post_id or ""
+    return {
+        "label": found.label,
+        "url": url,
+        "where": where,
+        "snippet": snippet_html(found.snippet, found.forms) if found.snippet else "",
+        "passages": _passage_links(found.passages, database, datasette),
+    }

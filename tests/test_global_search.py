@@ -1,0 +1,121 @@
+"""One search box in every page header: every kind of record, ranked, with snippets, each hit a link."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from conftest import ROOT, SEED_POST
+from serving import Client, Server
+from test_browser import ARGS, CHROMIUM
+
+P = f"{SEED_POST}#p"
+
+
+@pytest.fixture(scope="module")
+def client(built_db: Path):
+    c = Client.serving(built_db, ROOT / "metadata.json")
+    yield c
+    c.close()
+
+
+def sections(html: str) -> dict[str, list[str]]:
+    """Section id -> the hrefs of its hits, in order."""
+    found = {}
+    for kind, body in re.findall(r'<section class="hubkb-search-section" id="(\w+)">(.*?)</section>', html, re.S):
+        found[kind] = re.findall(r'<a class="hubkb-hit" href="([^"]+)"', body)
+    return found
+
+
+def test_the_header_of_every_page_has_the_search_box(client: Client) -> None:
+    for path in ["/", "/hubkb", "/hubkb/posts", f"/hubkb/posts/{SEED_POST}", "/hubkb/people", "/hubkb/search_passages"]:
+        html = client.get(path).text
+        assert '<form class="hubkb-header-search" action="/hubkb/-/search"' in html, path
+
+
+def test_every_kind_of_record_is_found(client: Client) -> None:
+    found = sections(client.get("/hubkb/-/search", params={"q": "coproduction"}).text)
+    assert found["terms"] == ["/hubkb/terms/coproduction"]
+    assert found["posts"] == [f"/hubkb/posts/{SEED_POST}"]
+    definitions = sections(client.get("/hubkb/-/search", params={"q": "réciproques"}).text)
+    assert definitions["definitions"] == [f"/hubkb/definitions/{SEED_POST}~23d2"]
+    assert f"/hubkb/posts/{SEED_POST}#p1" in found["paragraphs"] and len(found["paragraphs"]) == 6
+    people = sections(client.get("/hubkb/-/search", params={"q": "pandelle"}).text)
+    assert people["people"] == ["/hubkb/people/laura-prandelle"]
+    works = sections(client.get("/hubkb/-/search", params={"q": "challenge"}).text)
+    assert works["works"] == ["/hubkb/works/boyle-harris-2009"]
+    quotes = sections(client.get("/hubkb/-/search", params={"q": "catastrophe"}).text)
+    assert quotes["quotes"] == [f"/hubkb/quotes/{SEED_POST}~23q3"]
+    orgs = sections(client.get("/hubkb/-/search", params={"q": "Nesta"}).text)
+    assert orgs["organisations"] == ["/hubkb/organisations/nesta"]
+
+
+def test_other_forms_snippets_and_passages(client: Client) -> None:
+    html = client.get("/hubkb/-/search", params={"q": "professionnel"}).text
+    assert sections(html)["paragraphs"] == [f"/hubkb/posts/{SEED_POST}#p4"]
+    assert "les <mark>professionnels</mark>, les utilisateurs" in html
+    assert f'<a href="/hubkb/definitions/{SEED_POST}~23d2">definition {SEED_POST}#d2</a> (coproduction)' in html
+
+
+@pytest.mark.parametrize("q", ['NEAR("', "*", "<script>alert(1)</script>", "x" * 20_000, "AND OR", '"'])
+def test_hostile_queries_answer_a_page(client: Client, q: str) -> None:
+    response = client.get("/hubkb/-/search", params={"q": q})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.text
+
+
+def test_nothing_found_suggests_forms(client: Client) -> None:
+    html = client.get("/hubkb/-/search", params={"q": "coprodutions"}).text
+    assert "Nothing matches <strong>coprodutions</strong>; did you mean" in html
+    assert '<a href="/hubkb/-/search?q=coproduction">coproduction</a>' in html
+    assert client.get("/hubkb/-/search").status_code == 200
+
+
+# --- in the browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    import shutil
+
+    folder = tmp_path_factory.mktemp("global-search")
+    shutil.copytree(ROOT / "corpus", folder / "corpus")
+    s = Server(folder)
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def test_typing_in_the_header_box_lands_on_the_paragraph(browser: Browser, server: Server, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(f"{server.url}/hubkb/works")
+        box = page.locator("header form.hubkb-header-search input[name=q], form.hubkb-header-search input[name=q]")
+        box.first.fill("utilisateur")
+        box.first.press("Enter")
+        page.wait_for_url(re.compile(r"/hubkb/-/search\?q=utilisateur"))
+        first = page.locator("#paragraphs a.hubkb-hit").first
+        assert first.get_attribute("href") == f"/hubkb/posts/{SEED_POST}#p5"  # the form as typed first
+        page.screenshot(path=str(tmp_path / "search.png"))
+        first.click()
+        page.wait_for_url(re.compile(r"#p5$"))
+        target = page.locator("#p5")
+        assert "panel utilisateur" in target.inner_text()
+        assert target.evaluate("el => el.matches(':target')")
+        page.screenshot(path=str(tmp_path / "landed.png"))
+    finally:
+        context.close()
+    assert errors == []
