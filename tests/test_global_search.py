@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from conftest import ROOT, SEED_POST
 from serving import Client, Server
-from test_browser import ARGS, CHROMIUM
+from test_browser import browser  # noqa: F401 - the module's Chromium, a fixture
 
 P = f"{SEED_POST}#p"
 
@@ -88,15 +88,11 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     s.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-def test_typing_in_the_header_box_lands_on_the_paragraph(browser: Browser, server: Server, tmp_path: Path) -> None:
+def test_typing_in_the_header_box_lands_on_the_paragraph(
+    browser: Browser,  # noqa: F811
+    server: Server,
+    tmp_path: Path,
+) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []

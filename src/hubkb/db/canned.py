@@ -9,7 +9,8 @@ the first line that is not a comment, and the SQL is the rest of the file:
 
     select ...
 
-The plugin serves these through Datasette's `canned_queries` hook, and the
+A line `-- include: _part.sql` stands for the text of that file (a part that
+several queries share, named with a leading underscore). The plugin serves these through Datasette's `canned_queries` hook, and the
 writer tools run the same files (`query_sql("search_passages")`), so a query
 lives in one place.
 """
@@ -26,6 +27,7 @@ from ..errors import HubkbError, display_path
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 _COMMENT = "--"
+_INCLUDE = "-- include: "
 
 
 def parse_query_file(path: Path) -> dict[str, Any]:
@@ -43,16 +45,27 @@ def parse_query_file(path: Path) -> dict[str, Any]:
         raise HubkbError(f"{display_path(path)}:{line}: invalid YAML in the query header: {exc}") from None
     if not isinstance(options, dict):
         raise HubkbError(f"{display_path(path)}:1: the query header must be a mapping of canned-query options")
-    sql = "\n".join(lines[n:]).strip()
+    sql = "\n".join(_included(path, line) for line in lines[n:]).strip()
     if not sql:
         raise HubkbError(f"{display_path(path)}:{n + 1}: no SQL after the query header")
     return {**options, "sql": sql}
 
 
+def _included(path: Path, line: str) -> str:
+    """A `-- include: _part.sql` line as that file's text (SQL shared by several queries)."""
+    if not line.startswith(_INCLUDE):
+        return line
+    part = path.parent / line[len(_INCLUDE) :].strip()
+    try:
+        return part.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise HubkbError(f"{display_path(path)}: cannot include {part.name} ({exc.strerror})") from None
+
+
 @functools.cache
 def canned_queries() -> dict[str, dict[str, Any]]:
-    """Every canned query by name (the file stem), in name order."""
-    return {path.stem: parse_query_file(path) for path in sorted(QUERIES.glob("*.sql"))}
+    """Every canned query by name (the file stem), in name order; `_*.sql` are parts they include."""
+    return {path.stem: parse_query_file(path) for path in sorted(QUERIES.glob("[!_]*.sql"))}
 
 
 def query_sql(name: str) -> str:

@@ -3,28 +3,9 @@
 --   The posts they wrote, the works they authored or published, the definitions and quotes they gave,
 --   the citations they relayed, the citations of their works and every paragraph that mentions them.
 --   Type a name, part of a name, an alias or an id.
-with candidates as (
-  select 'person' as kind, id, name,
-         id = :name or hubkb_fold(name) = hubkb_fold(:name)
-         or exists (select 1 from json_each(people.aliases) where hubkb_fold(value) = hubkb_fold(:name)) as exact
-  from people
-  where trim(:name) != ''
-    and (id = :name or instr(hubkb_fold(name), hubkb_fold(:name))
-         or exists (select 1 from json_each(people.aliases) where instr(hubkb_fold(value), hubkb_fold(:name))))
-  union all
-  select 'organisation', id, name,
-         id = :name or hubkb_fold(name) = hubkb_fold(:name)
-         or exists (select 1 from json_each(organisations.aliases) where hubkb_fold(value) = hubkb_fold(:name))
-  from organisations
-  where trim(:name) != ''
-    and (id = :name or instr(hubkb_fold(name), hubkb_fold(:name))
-         or exists (select 1 from json_each(organisations.aliases) where instr(hubkb_fold(value), hubkb_fold(:name))))
-),
-who as (
-  -- an exact name, alias or id wins; otherwise every name that contains the words typed
-  select kind, id, name from candidates
-  where exact or not exists (select 1 from candidates where exact)
-),
+with
+-- include: _who.sql
+,
 facts as (
   select who.name, 'wrote the post' as role, posts.title as what, posts.id as post_id, posts.id as anchor
   from who join post_authors on post_authors.person_id = who.id and who.kind = 'person'

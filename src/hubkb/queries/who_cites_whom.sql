@@ -3,28 +3,9 @@
 --   Each post's authors citing a person or organisation (a definition, a quote or a work) and the relay
 --   the citation came through. Type a name to keep the rows where it is the citing author, the cited or
 --   the relay; leave empty for all.
-with candidates as (
-  select 'person' as kind, id, name,
-         id = :name or hubkb_fold(name) = hubkb_fold(:name)
-         or exists (select 1 from json_each(people.aliases) where hubkb_fold(value) = hubkb_fold(:name)) as exact
-  from people
-  where trim(:name) != ''
-    and (id = :name or instr(hubkb_fold(name), hubkb_fold(:name))
-         or exists (select 1 from json_each(people.aliases) where instr(hubkb_fold(value), hubkb_fold(:name))))
-  union all
-  select 'organisation', id, name,
-         id = :name or hubkb_fold(name) = hubkb_fold(:name)
-         or exists (select 1 from json_each(organisations.aliases) where hubkb_fold(value) = hubkb_fold(:name))
-  from organisations
-  where trim(:name) != ''
-    and (id = :name or instr(hubkb_fold(name), hubkb_fold(:name))
-         or exists (select 1 from json_each(organisations.aliases) where instr(hubkb_fold(value), hubkb_fold(:name))))
-),
-who as (
-  -- an exact name, alias or id wins; otherwise every name that contains the words typed
-  select kind, id, name from candidates
-  where exact or not exists (select 1 from candidates where exact)
-),
+with
+-- include: _who.sql
+,
 links as (
   select d.post_id, 'definition' as how, coalesce(g.person_id, g.organisation_id) as cited_id, g.name as cited,
          d.work_id, d.via_person_id, d.paragraph_id
