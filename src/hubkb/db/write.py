@@ -73,9 +73,12 @@ class Writer:
         for name, spec in self.schema.tables.items():
             columns = {col: _TYPES[kind] for col, kind in spec["columns"].items()}
             foreign_keys = [(col, other, self._pk(other)) for col, other in spec.get("foreign_keys", {}).items()]
-            self.db.table(name).create(
-                columns, pk=spec["pk"] if isinstance(spec["pk"], str) else tuple(spec["pk"]), foreign_keys=foreign_keys
-            )
+            pk = spec["pk"] if isinstance(spec["pk"], str) else tuple(spec["pk"])
+            if spec.get("without_rowid"):  # the table is its primary key's index: no second copy of the keys
+                sql = self.db.create_table_sql(name, columns, pk=pk, foreign_keys=foreign_keys)
+                self.db.execute(sql.rstrip().rstrip(";") + " WITHOUT ROWID")
+                continue
+            self.db.table(name).create(columns, pk=pk, foreign_keys=foreign_keys)
         for table in self.schema.post_tables if indexes else ():
             self.db.table(table).create_index(["post_id"], if_not_exists=True)
 
@@ -223,11 +226,11 @@ class Writer:
         content = f"[{table}]"
         if not all(c in own for c in columns):
             content = f"[{table}_fts_source]"
-            values = ", ".join(f"t.[{c}]" if c in own else f"{_variants_of(table, 't')} AS [{c}]" for c in columns)
+            values = ", ".join(f"t.[{c}]" if c in own else f"{_variants_of('t')} AS [{c}]" for c in columns)
             self.db.execute(f"CREATE VIEW {content} AS SELECT t.rowid AS rowid, {values} FROM [{table}] t")
         cols = ", ".join(f"[{c}]" for c in columns)
-        old = ", ".join(f"old.[{c}]" if c in own else _variants_of(table, "old") for c in columns)
-        new = ", ".join(f"new.[{c}]" if c in own else _variants_of(table, "new") for c in columns)
+        old = ", ".join(f"old.[{c}]" if c in own else _variants_of("old") for c in columns)
+        new = ", ".join(f"new.[{c}]" if c in own else _variants_of("new") for c in columns)
         options = f", prefix={self.db.quote(str(prefix))}" if prefix else ""
         self.db.executescript(f"""
             CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize={self.db.quote(self.schema.fts_tokenize)}{options},
@@ -267,6 +270,6 @@ class Writer:
         self.path.unlink(missing_ok=True)
 
 
-def _variants_of(table: str, row: str) -> str:
-    """The SQL for a row's other spellings, kept in the hidden search_variants table."""
-    return f"(SELECT v.variants FROM [{VARIANTS}] v WHERE v.source = '{table}' AND v.id = {row}.[id])"
+def _variants_of(row: str) -> str:
+    """The SQL for a row's other spellings, kept in the hidden search_variants table by row id."""
+    return f"(SELECT v.variants FROM [{VARIANTS}] v WHERE v.id = {row}.[id])"
