@@ -10,7 +10,6 @@ from playwright.sync_api import Browser
 
 from conftest import ROOT, SEED_POST
 from serving import Client, Server
-from test_browser import browser  # noqa: F401 - the module's Chromium, a fixture
 
 P = f"{SEED_POST}#p"
 
@@ -89,7 +88,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_typing_in_the_header_box_lands_on_the_paragraph(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     server: Server,
     tmp_path: Path,
 ) -> None:
