@@ -69,6 +69,11 @@ def post_folder_named_like_a_post(work: Path) -> None:
     shutil.copy(work / SEED, work / "corpus/posts/post_folder_named_like_a_post.md/inside.md")
 
 
+def people_yaml_is_a_named_pipe(work: Path) -> None:
+    (work / "corpus/people.yaml").unlink()
+    os.mkfifo(work / "corpus/people.yaml")  # reading it would wait for a writer forever
+
+
 def terms_yaml_is_a_folder(work: Path) -> None:
     (work / "corpus/terms.yaml").unlink()
     (work / "corpus/terms.yaml").mkdir()
@@ -102,12 +107,23 @@ def posts_folder_permission_denied(work: Path) -> None:
     (work / "corpus/posts").chmod(0)
 
 
+def corpus_folder_permission_denied(work: Path) -> None:
+    (work / "corpus").chmod(0)
+
+
 def schema_permission_denied(work: Path) -> None:
     (work / "schema.yaml").chmod(0)
 
 
 def _denied(path: str, mode: str = "a+r", what: str = "cannot read") -> str:
     return f"{path}: {what}: permission denied; make it readable by the user running hubkb (chmod {mode} {path})"
+
+
+def _closed(path: str, what: str = "cannot read") -> str:
+    return (
+        f"{path}: {what}: permission denied on the folder corpus; make it readable by the user running hubkb "
+        "(chmod a+rx corpus)"
+    )
 
 
 # case -> (setup, the messages naming the case's file, whether a permission must be denied)
@@ -148,9 +164,14 @@ FILE_CASES: dict[str, tuple[Callable[[Path], None], list[str], bool]] = {
         ],
         False,
     ),
+    "people_yaml_is_a_named_pipe": (
+        people_yaml_is_a_named_pipe,
+        ["corpus/people.yaml: a named pipe where a file belongs; move it away and put the file people.yaml there"],
+        False,
+    ),
     "terms_yaml_is_a_folder": (
         terms_yaml_is_a_folder,
-        ["corpus/terms.yaml: a folder where a file belongs; move the folder away and put the file terms.yaml there"],
+        ["corpus/terms.yaml: a folder where a file belongs; move it away and put the file terms.yaml there"],
         False,
     ),
     "post_name_not_utf8": (
@@ -176,6 +197,15 @@ FILE_CASES: dict[str, tuple[Callable[[Path], None], list[str], bool]] = {
     "posts_folder_permission_denied": (
         posts_folder_permission_denied,
         [_denied("corpus/posts", "a+rx", "cannot list the folder")],
+        True,
+    ),
+    "corpus_folder_permission_denied": (
+        corpus_folder_permission_denied,
+        [
+            *(_closed(f"corpus/{name}.yaml") for name in ("organisations", "people")),
+            _closed("corpus/posts", "cannot list the folder"),
+            *(_closed(f"corpus/{name}.yaml") for name in ("terms", "works")),
+        ],
         True,
     ),
     "schema_permission_denied": (schema_permission_denied, [_denied("schema.yaml")], True),

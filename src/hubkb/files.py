@@ -15,10 +15,11 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import Problem
+from .errors import Problem, display_path
 from .invisible import escape_invisible, invisible_problem
 
-_NOT_REGULAR = {
+_KINDS = {
+    stat.S_IFDIR: "a folder",
     stat.S_IFIFO: "a named pipe",
     stat.S_IFSOCK: "a socket",
     stat.S_IFCHR: "a character device",
@@ -32,10 +33,15 @@ def os_problem(path: Path, where: str, exc: OSError, folder: bool = False) -> Pr
     if exc.errno == errno.ELOOP:
         message = f"cannot read: a symbolic link loop (too many levels of symbolic links); point the link at {thing} or remove it"
     elif exc.errno in (errno.EACCES, errno.EPERM):
+        closed = _closed_folder(path)  # the file may be fine: a folder on the way to it is closed
         what, mode = ("cannot list the folder", "a+rx") if folder else ("cannot read", "a+r")
-        message = f"{what}: permission denied; make it readable by the user running hubkb (chmod {mode} {where})"
+        denied, fix = "permission denied", where
+        if closed is not None:
+            mode, fix = "a+rx", display_path(closed)
+            denied = f"permission denied on the folder {fix}"
+        message = f"{what}: {denied}; make it readable by the user running hubkb (chmod {mode} {fix})"
     elif exc.errno == errno.EISDIR:
-        message = f"a folder where a file belongs; move the folder away and put the file {Path(where).name} there"
+        message = _misplaced("a folder", where)
     elif exc.errno == errno.ENOTDIR and folder:
         message = "a file where a folder belongs; move the file away and make a folder of that name"
     elif exc.errno == errno.ENOENT and os.path.islink(path):
@@ -48,13 +54,34 @@ def os_problem(path: Path, where: str, exc: OSError, folder: bool = False) -> Pr
 def read_file(path: Path, where: str, missing_ok: bool = False) -> tuple[bytes | None, list[Problem]]:
     """The bytes of `path`, or the problem met reading them; (None, []) for a missing file if `missing_ok`."""
     try:
-        return path.read_bytes(), []
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a named pipe must not hang the build
     except FileNotFoundError as exc:
         if missing_ok and not os.path.islink(path):
             return None, []
         return None, [os_problem(path, where, exc)]
     except OSError as exc:
         return None, [os_problem(path, where, exc)]
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        return None, [Problem(where, 0, _misplaced(_KINDS.get(stat.S_IFMT(mode), "not a regular file"), where))]
+    with open(fd, "rb") as f:
+        try:
+            return f.read(), []
+        except OSError as exc:
+            return None, [os_problem(path, where, exc)]
+
+
+def _misplaced(kind: str, where: str) -> str:
+    return f"{kind} where a file belongs; move it away and put the file {Path(where).name} there"
+
+
+def _closed_folder(path: Path) -> Path | None:
+    """The first folder on the way to `path` that hubkb's user may not enter, if any."""
+    for folder in reversed(path.absolute().parents):
+        if not os.access(folder, os.X_OK, effective_ids=os.access in os.supports_effective_ids):
+            return folder
+    return None
 
 
 def list_posts(folder: Path, where: str) -> tuple[list[Path], list[Problem]]:
@@ -94,7 +121,7 @@ def list_posts(folder: Path, where: str) -> tuple[list[Path], list[Problem]]:
                 )
             )
         elif not stat.S_ISREG(st.st_mode):
-            kind = _NOT_REGULAR.get(stat.S_IFMT(st.st_mode), "not a regular file")
+            kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
             problems.append(Problem(shown_path, 0, f"{kind}, not a post file; remove it or rename it"))
         else:
             seen.setdefault((st.st_dev, st.st_ino), path)

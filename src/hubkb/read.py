@@ -313,12 +313,11 @@ def authority_hash(corpus: Path) -> str:
     """One hash over the four authority files: any change means a full build."""
     digest = hashlib.sha256()
     for filename in AUTHORITY_FILES.values():
-        try:
-            digest.update(filename.encode() + b"\0" + (corpus / filename).read_bytes() + b"\0")
-        except FileNotFoundError:
-            pass
-        except OSError as exc:  # never the hash of a published file: the build reads again, and reports it
-            digest.update(filename.encode() + f"\0\0unreadable {exc.errno}\0".encode())
+        raw, problems = read_file(corpus / filename, filename, missing_ok=True)
+        if raw is not None:
+            digest.update(filename.encode() + b"\0" + raw + b"\0")
+        elif problems:  # never the hash of a published file: the build reads again, and reports it
+            digest.update(filename.encode() + b"\0\0unreadable\0")
     return digest.hexdigest()
 
 
