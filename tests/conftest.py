@@ -18,6 +18,12 @@ CORPUS = ROOT / "corpus"
 SCHEMA = ROOT / "schema.yaml"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_POST = "2014-08-27-vous-avez-dit-coproduction"
+# The mention rows as people read them: `mentions` holds integer keys (paragraph rowid, entity number).
+MENTION_ROWS = (
+    "(SELECT p.post_id, p.id AS paragraph_id, e.type AS entity_type, e.entity_id, "
+    "coalesce(m.surface, e.name) AS surface, m.count FROM mentions m "
+    "JOIN paragraphs p ON p.rowid = m.paragraph JOIN entities e ON e.id = m.entity)"
+)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, SEED_POST
+from conftest import CORPUS, MENTION_ROWS, SEED_POST
 from hubkb.cli import cli
 
 
@@ -154,13 +154,15 @@ def test_citations(built_db: Path) -> None:
 def test_mentions_find_variants_as_written(built_db: Path) -> None:
     found = rows(
         built_db,
-        "SELECT paragraph_id, entity_type, entity_id, surface FROM mentions "
+        f"SELECT paragraph_id, entity_type, entity_id, surface FROM {MENTION_ROWS} "
         "WHERE entity_type IN ('person', 'organisation') ORDER BY paragraph_id, entity_id",
     )
     assert (f"{SEED_POST}#p4", "organisation", "la-27e-region", "27ème Région") in found
     assert (f"{SEED_POST}#p3", "person", "margaret-thatcher", "Margaret Thatcher") in found
     assert (f"{SEED_POST}#p7", "organisation", "hubservatoire", "hubservatoire") in found
-    assert rows(built_db, "SELECT count(*), sum(count) FROM mentions WHERE entity_id = 'coproduction'") == [(6, 12)]
+    assert rows(built_db, f"SELECT count(*), sum(count) FROM {MENTION_ROWS} WHERE entity_id = 'coproduction'") == [
+        (6, 12)
+    ]
 
 
 @pytest.mark.parametrize(

@@ -269,9 +269,14 @@ def test_person_page_lists_what_links_to_them(client: Client) -> None:
         ("definitions", "via_person_id"): 1,
         ("quote_givers", "person_id"): 1,
         ("citations", "via_person_id"): 1,
-        ("mentions", "person_id"): 1,
+        ("entities", "person_id"): 1,
     }
     assert 'href="/hubkb/everything_about?name=laura-prandelle"' in html
+    # mentioned once: her number in `entities` is what `mentions` rows hold
+    (entity,) = rows(client.get("/hubkb/entities.json", params={"person_id": "laura-prandelle", "_shape": "array"}))
+    assert (
+        f'href="/hubkb/mentions?entity={entity["id"]}">1 row</a>' in client.get(f"/hubkb/entities/{entity['id']}").text
+    )
 
 
 def test_linked_rows_show_labels_not_ids(client: Client) -> None:
@@ -304,7 +309,7 @@ def test_default_facets(client: Client) -> None:
     assert [v["value"] for v in facets["authors"]["results"]] == ["Régis Chatellier"]
     assert set(rows(client.get("/hubkb/definitions.json"))["facet_results"]) == {"term_id", "by"}
     assert set(rows(client.get("/hubkb/citations.json"))["facet_results"]) == {"work_id", "via_person_id"}
-    assert set(rows(client.get("/hubkb/mentions.json"))["facet_results"]) == {"entity_type"}
+    assert set(rows(client.get("/hubkb/mentions.json"))["facet_results"]) == {"entity"}
     assert 'data-column="year"' in client.get("/hubkb/posts").text
 
 

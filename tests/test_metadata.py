@@ -70,7 +70,7 @@ def test_default_facets_and_labels() -> None:
     assert TABLES["posts"]["facets"] == ["year", {"json_array": "tags"}, {"json_array": "authors"}]
     assert TABLES["definitions"]["facets"] == ["term_id", {"json_array": "by"}]
     assert TABLES["citations"]["facets"] == ["work_id", "via_person_id"]
-    assert TABLES["mentions"]["facets"] == ["entity_type"]
+    assert TABLES["mentions"]["facets"] == ["entity"]
     assert {t: TABLES[t]["label_column"] for t in ("people", "organisations", "works", "terms", "posts")} == {
         "people": "name",
         "organisations": "name",

@@ -123,7 +123,7 @@ _STAGE: _Stage | None = None  # set before workers fork, so they inherit it
 
 def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     """Read, resolve and index a run of posts; write their rows into a chunk file."""
-    from .db.rows import post_rows
+    from .db.rows import entity_numbers, post_rows
     from .db.write import Writer
 
     paths, chunk_db = job
@@ -131,6 +131,7 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     if stage is None:
         raise RuntimeError("_run_chunk runs inside _process, which sets the stage")
     writer = Writer(chunk_db, stage.schema, chunk=True) if chunk_db else None
+    entities = entity_numbers(stage.authorities) if writer else {}
     result = _Chunk(chunk_db, [], [], {"definitions": 0, "quotes": 0, "mentions": 0})
     written: set[str] = set()
     for path in paths:
@@ -151,7 +152,14 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
         result.counts["quotes"] += sum(p.passage.kind == "quote" for p in resolved.passages)
         if writer is not None and post.id not in written:  # a duplicate id is reported by _take
             written.add(post.id)
-            writer.add_post(post_rows(replace(resolved, mentions=mentions), _source(path, stage.corpus), stage.schema))
+            rows = post_rows(
+                replace(resolved, mentions=mentions),
+                _source(path, stage.corpus),
+                stage.schema,
+                entities,
+                writer.paragraph_rowid,
+            )
+            writer.add_post(rows)
     if writer is not None:
         writer.close()
     return result

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 # How many rows a list on an entity page shows before "all N" links elsewhere.
@@ -164,23 +164,30 @@ def citations(
 # --- mentions -----------------------------------------------------------------------------
 
 
+def _entity_number(conn: sqlite3.Connection, entity_type: str, entity_id: str) -> int | None:
+    """An entity's number in `entities`, which `mentions` rows hold."""
+    row = conn.execute(f"select id from entities where [{_MENTION_COLUMN[entity_type]}] = ?", [entity_id]).fetchone()
+    return row[0] if row else None
+
+
 def mentions(conn: sqlite3.Connection, entity_type: str, entity_id: str, limit: int = LIST_LIMIT) -> dict[str, Any]:
     """The paragraphs that mention an entity (newest post first), with the words as written, and the total."""
-    column = _MENTION_COLUMN[entity_type]
-    total = conn.execute(f"select count(*) from mentions where [{column}] = ?", [entity_id]).fetchone()[0]
+    number = _entity_number(conn, entity_type, entity_id)
+    total = conn.execute("select count(*) from mentions where entity = ?", [number]).fetchone()[0]
     rows = _rows(
         conn,
         f"""
-        select m.post_id, posts.title as post_title, posts.date as post_date, paragraphs.n as n,
-               paragraphs.text as text, m.surface
+        select p.post_id, posts.title as post_title, posts.date as post_date, p.n as n,
+               p.text as text, coalesce(m.surface, e.name) as surface
         from mentions m
-        join paragraphs on paragraphs.id = m.paragraph_id
-        join posts on posts.id = m.post_id
-        where m.[{column}] = ?
-        order by posts.date desc, m.post_id, paragraphs.n
+        join entities e on e.id = m.entity
+        join paragraphs p on p.rowid = m.paragraph
+        join posts on posts.id = p.post_id
+        where m.entity = ?
+        order by posts.date desc, p.post_id, p.n
         limit {int(limit)}
         """,
-        [entity_id],
+        [number],
     )
     return {
         "total": total,
@@ -193,44 +200,25 @@ def mentions(conn: sqlite3.Connection, entity_type: str, entity_id: str, limit: 
             }
             for r in rows
         ],
-        "table_args": {column: entity_id},
+        "table_args": {"entity": number},
     }
 
 
 def co_mentioned(conn: sqlite3.Connection, entity_type: str, entity_id: str, limit: int = 12) -> list[dict[str, Any]]:
     """The entities most often mentioned in the same paragraphs as this one, with the count of paragraphs."""
-    column = _MENTION_COLUMN[entity_type]
-    rows = _rows(
+    return _rows(
         conn,
         f"""
-        with mine as (select distinct paragraph_id from mentions where [{column}] = ? limit {CO_MENTION_SAMPLE})
-        select m.entity_type as type, m.entity_id as id, count(distinct m.paragraph_id) as paragraphs
-        from mentions m join mine on mine.paragraph_id = m.paragraph_id
-        where not (m.entity_type = ? and m.entity_id = ?)
-        group by m.entity_type, m.entity_id
-        order by paragraphs desc, m.entity_type, m.entity_id
+        with mine as (select paragraph from mentions where entity = :n limit {CO_MENTION_SAMPLE})
+        select e.type as type, e.entity_id as id, count(*) as paragraphs, e.name as name
+        from mine join mentions m on m.paragraph = mine.paragraph join entities e on e.id = m.entity
+        where m.entity != :n
+        group by m.entity
+        order by paragraphs desc, e.type, e.entity_id
         limit {int(limit)}
         """,
-        [entity_id, entity_type, entity_id],
+        {"n": _entity_number(conn, entity_type, entity_id)},
     )
-    names = entity_names(conn, [(r["type"], r["id"]) for r in rows])
-    return [{**r, "name": names.get((r["type"], r["id"]), r["id"])} for r in rows]
-
-
-def entity_names(conn: sqlite3.Connection, refs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """Display names of (type, id) pairs: a person's name, a work's title, a term's label."""
-    by_type: dict[str, list[str]] = {}
-    for type_, id_ in refs:
-        by_type.setdefault(type_, []).append(id_)
-    names: dict[tuple[str, str], str] = {}
-    for type_, ids in by_type.items():
-        table = TABLES.get(type_)
-        if table is None:
-            continue
-        marks = ", ".join("?" * len(ids))
-        for id_, name in conn.execute(f"select id, [{_NAME_COLUMN[table]}] from [{table}] where id in ({marks})", ids):
-            names[(type_, id_)] = name
-    return names
 
 
 # --- the pages -------------------------------------------------------------------------------
@@ -389,20 +377,19 @@ def post_page(conn: sqlite3.Connection, post_id: str) -> dict[str, Any] | None:
     )
     mentioned = _rows(
         conn,
-        """select entity_type as type, entity_id as id, count(*) as paragraphs, min(paragraphs.n) as first_n
-           from mentions join paragraphs on paragraphs.id = mentions.paragraph_id
-           where mentions.post_id = ? group by entity_type, entity_id
-           order by paragraphs desc, entity_type, entity_id""",
+        """select e.type as type, e.entity_id as id, count(*) as paragraphs, min(p.n) as first_n, e.name as name
+           from paragraphs p join mentions m on m.paragraph = p.rowid join entities e on e.id = m.entity
+           where p.post_id = ? group by m.entity
+           order by paragraphs desc, e.type, e.entity_id""",
         [post_id],
     )
-    names = entity_names(conn, [(m["type"], m["id"]) for m in mentioned])
     return {
         "entity": {"type": "post", **post, "name": post["title"], "tags": _json_list(post["tags"])},
         "authors": authors,
         "definitions": passages(conn, "definition", "x.post_id = ?", [post_id], order="paragraphs.n, x.id", limit=500),
         "quotes": passages(conn, "quote", "x.post_id = ?", [post_id], order="paragraphs.n, x.id", limit=500),
         "citations": citations(conn, "c.post_id = ?", [post_id], limit=500),
-        "mentioned": [{**m, "name": names.get((m["type"], m["id"]), m["id"])} for m in mentioned],
+        "mentioned": [{**m, "name": m["name"] or m["id"]} for m in mentioned],
     }
 
 

@@ -57,7 +57,7 @@ def _fingerprint(conn: sqlite3.Connection) -> str:
     try:
         for (value,) in conn.execute("select value from hubkb_build order by key"):
             digest.update(value.encode() + b"\0")
-        for (value,) in conn.execute("select content_hash from posts order by id"):
+        for (value,) in conn.execute("select content_hash from post_files order by post_id"):
             digest.update((value or "").encode() + b"\0")
     except sqlite3.Error:  # not a hubkb database: fall back to its size and schema
         digest.update(repr(conn.execute("select sql from sqlite_master").fetchall()).encode())

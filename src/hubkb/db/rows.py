@@ -3,35 +3,29 @@
 What the pipeline computes (ids, resolved names, anchors, counts) is set here
 by name; every other key of a record (its `fields`) goes to the column
 schema.yaml gives it, through `stored`, with no code per key. Mentions, a
-million rows at 10,000 posts, are tuples in `MENTION_COLUMNS` order.
+million rows at 10,000 posts, are tuples of integers in `MENTION_COLUMNS`
+order: the paragraph's rowid and the entity's number (`entities`), with the
+surface only where it differs from the entity's name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..lineage.relays import relay_rows
-from ..records import Authorities, Entity, Fields, ResolvedPassage, ResolvedPost
+from ..records import Authorities, Entity, Fields, Organisation, Person, ResolvedPassage, ResolvedPost, Term, Work
 from ..resolve import AuthorityLinks
 from ..schema import LIST_TYPES, Schema, Section
 from ..text import search_variants
 
-# The columns of a mention row, in the order `post_rows` writes them; its integer `id` numbers itself.
-MENTION_COLUMNS = (
-    "post_id",
-    "paragraph_id",
-    "entity_type",
-    "entity_id",
-    "surface",
-    "count",
-    "person_id",
-    "organisation_id",
-    "work_id",
-    "term_id",
-)
+# The columns of a mention row, in the order `post_rows` writes them.
+MENTION_COLUMNS = ("paragraph", "entity", "surface", "count")
+# (kind, id) of an authority record -> (its number in `entities`, its name)
+EntityNumbers = dict[tuple[str, str], tuple[int, str]]
+_ENTITY_KINDS = ("person", "organisation", "work", "term")
 # Tables whose rows are tuples, with their columns.
 TUPLE_COLUMNS = {"mentions": MENTION_COLUMNS}
 
@@ -71,8 +65,23 @@ def summarise(text: str) -> str:
     return text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
 
 
+def entity_numbers(a: Authorities) -> EntityNumbers:
+    """Every person, organisation, work and term numbered from 1, in that order and file order."""
+    numbers: EntityNumbers = {}
+    groups: tuple[Sequence[Person | Organisation | Work | Term], ...] = (a.people, a.organisations, a.works, a.terms)
+    for kind, records in zip(_ENTITY_KINDS, groups):
+        for record in records:
+            numbers[kind, record.id] = (len(numbers) + 1, record.name)
+    return numbers
+
+
 def authority_rows(a: Authorities, links: AuthorityLinks, schema: Schema) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {
+        "entities": [
+            {"id": n, "type": kind, "entity_id": key, "name": name}
+            | {f"{k}_id": key if k == kind else None for k in _ENTITY_KINDS}
+            for (kind, key), (n, name) in entity_numbers(a).items()
+        ],
         "people": [],
         "person_organisations": [],
         "organisations": [],
@@ -127,8 +136,14 @@ def _entity_columns(entity: Entity) -> dict:
     }
 
 
-def post_rows(rp: ResolvedPost, source_path: str, schema: Schema) -> dict[str, list[Any]]:
-    """Rows of one post; `source_path` (relative to the corpus) keys incremental builds."""
+def post_rows(
+    rp: ResolvedPost, source_path: str, schema: Schema, entities: EntityNumbers, paragraph_rowid: int
+) -> dict[str, list[Any]]:
+    """Rows of one post; `source_path` (relative to the corpus) keys incremental builds.
+
+    `paragraph_rowid` is the rowid the post's first paragraph gets in the file
+    written: mention rows point at paragraphs by rowid.
+    """
     post = rp.post
     pid = post.id
     rows: dict[str, list[Any]] = {
@@ -136,6 +151,7 @@ def post_rows(rp: ResolvedPost, source_path: str, schema: Schema) -> dict[str, l
         for t in (
             "search_variants",
             "posts",
+            "post_files",
             "paragraphs",
             "post_authors",
             "definitions",
@@ -158,10 +174,9 @@ def post_rows(rp: ResolvedPost, source_path: str, schema: Schema) -> dict[str, l
             "summary": post.fields.get("summary") or summarise(rp.paragraphs[0] if rp.paragraphs else ""),
             "body": post.body,
             "word_count": len(post.body.split()),
-            "source_path": source_path,
-            "content_hash": post.content_hash,
         }
     )
+    rows["post_files"].append({"post_id": pid, "source_path": source_path, "content_hash": post.content_hash})
     variants = dict.fromkeys(search_variants(post.title).split(" "))
     for n, text in enumerate(rp.paragraphs, 1):
         found = search_variants(text)
@@ -174,22 +189,10 @@ def post_rows(rp: ResolvedPost, source_path: str, schema: Schema) -> dict[str, l
         _passage_rows(rpass, pid, rows, schema)
     rows["citations"] = _citations(rp)
     mentions = rows["mentions"]
+    first = paragraph_rowid - 1
     for m in rp.mentions:  # a million rows in a large corpus: tuples in MENTION_COLUMNS order
-        kind, entity = m.entity_type, m.entity_id
-        mentions.append(
-            (
-                pid,
-                f"{pid}#p{m.paragraph_n}",
-                kind,
-                entity,
-                m.surface,
-                m.occurrences,
-                entity if kind == "person" else None,
-                entity if kind == "organisation" else None,
-                entity if kind == "work" else None,
-                entity if kind == "term" else None,
-            )
-        )
+        number, name = entities[m.entity_type, m.entity_id]
+        mentions.append((first + m.paragraph_n, number, None if m.surface == name else m.surface, m.occurrences))
     return rows
 
 
@@ -243,7 +246,7 @@ def _citations(rp: ResolvedPost) -> list[dict]:
     refs = set(rp.references)
     return [
         {
-            "id": f"{pid}|{work}|{f'p{n}' if n else 'refs'}",
+            "id": None,  # a row number
             "post_id": pid,
             "work_id": work,
             "paragraph_id": f"{pid}#p{n}" if n else None,

@@ -24,12 +24,12 @@ def published_state(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, st
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not {"hubkb_build", "posts"} <= tables:
+            if not {"hubkb_build", "post_files"} <= tables:
                 return {}, {}
             meta = dict(conn.execute("SELECT key, value FROM hubkb_build"))
             posts = {
                 source: (post_id, digest)
-                for post_id, source, digest in conn.execute("SELECT id, source_path, content_hash FROM posts")
+                for post_id, source, digest in conn.execute("SELECT post_id, source_path, content_hash FROM post_files")
             }
             return meta, posts
         finally:

@@ -68,6 +68,8 @@ class Writer:
         self._added_texts: list[str] = []  # an update's new titles and paragraphs, for their stems
         if self.fresh:
             self._create_tables(indexes=not chunk)
+        # the rowid the next paragraph gets: mention rows point at paragraphs by rowid
+        self.paragraph_rowid = 1 + self.db.execute("SELECT coalesce(max(rowid), 0) FROM paragraphs").fetchone()[0]
 
     def _create_tables(self, indexes: bool = True) -> None:
         for name, spec in self.schema.tables.items():
@@ -80,7 +82,14 @@ class Writer:
                 continue
             self.db.table(name).create(columns, pk=pk, foreign_keys=foreign_keys)
         for table in self.schema.post_tables if indexes else ():
-            self.db.table(table).create_index(["post_id"], if_not_exists=True)
+            if self._needs_post_index(table):
+                self.db.table(table).create_index(["post_id"], if_not_exists=True)
+
+    def _needs_post_index(self, table: str) -> bool:
+        """A post's rows are deleted by post_id: an index, unless the table has no such column or its key leads with it."""
+        spec = self.schema.tables[table]
+        pk = [spec["pk"]] if isinstance(spec["pk"], str) else spec["pk"]
+        return "post_id" in spec["columns"] and pk[0] != "post_id"
 
     def _pk(self, table: str) -> str:
         pk = self.schema.tables[table]["pk"]
@@ -131,7 +140,8 @@ class Writer:
             raise HubkbError(f"a row of table '{table}' has a column '{column}' that schema.yaml does not declare")
 
     def add_post(self, rows: dict[str, list[Any]]) -> None:
-        """Buffer one post's rows; written in batches to keep memory flat."""
+        """Buffer one post's rows (made for `paragraph_rowid`); written in batches to keep memory flat."""
+        self.paragraph_rowid += len(rows.get("paragraphs", ()))
         for table, table_rows in rows.items():
             self._pending.setdefault(table, []).extend(table_rows)
         self._pending_posts += 1
@@ -147,7 +157,9 @@ class Writer:
     def merge(self, chunk: Path) -> None:
         """Copy every row of a chunk file (written by a worker) into this database.
 
-        A generated integer key is left out so that this file numbers the rows.
+        A generated integer key is left out so that this file numbers the rows;
+        paragraphs keep their order and get the rowids after this file's last
+        one, and the columns that point at them (`rowid_of`) follow.
         """
         self.flush()
         with self.db.conn:
@@ -155,13 +167,19 @@ class Writer:
         try:
             if not self.fresh:
                 self._added_texts += [t for (t,) in self.db.execute(_ADDED_TEXTS_SQL)]
+            shift = self.paragraph_rowid - 1
             with self.db.conn:
                 for table in self._insert_order():
                     spec = self.schema.tables[table]
-                    columns = ", ".join(
-                        f"[{c}]" for c, kind in spec["columns"].items() if not (c == spec["pk"] and kind == "integer")
+                    columns = [c for c, kind in spec["columns"].items() if not (c == spec["pk"] and kind == "integer")]
+                    values = [f"[{c}] + {shift}" if c in spec.get("rowid_of", {}) else f"[{c}]" for c in columns]
+                    if table == "paragraphs":
+                        columns, values = ["rowid", *columns], [f"rowid + {shift}", *values]
+                    listed = ", ".join(f"[{c}]" for c in columns)
+                    self.db.execute(
+                        f"INSERT INTO main.[{table}] ({listed}) SELECT {', '.join(values)} FROM chunk.[{table}]"
                     )
-                    self.db.execute(f"INSERT INTO main.[{table}] ({columns}) SELECT {columns} FROM chunk.[{table}]")
+            self.paragraph_rowid = 1 + self.db.execute("SELECT coalesce(max(rowid), 0) FROM paragraphs").fetchone()[0]
         finally:
             self.db.execute("DETACH DATABASE chunk")
 
@@ -183,8 +201,17 @@ class Writer:
                 chunk = ids[start : start + 500]
                 marks = ", ".join("?" * len(chunk))
                 for table in reversed(self._insert_order()):
-                    column = "id" if table == "posts" else "post_id"
-                    self.db.execute(f"DELETE FROM [{table}] WHERE [{column}] IN ({marks})", chunk)
+                    self.db.execute(f"DELETE FROM [{table}] WHERE {self._of_posts(table, marks)}", chunk)
+
+    def _of_posts(self, table: str, marks: str) -> str:
+        """The SQL condition for the rows of `table` that belong to the posts given as parameters."""
+        spec = self.schema.tables[table]
+        if table == "posts":
+            return f"id IN ({marks})"
+        if "post_id" in spec["columns"]:
+            return f"post_id IN ({marks})"
+        column, other = next(iter(spec["rowid_of"].items()))  # rows that point at a post's paragraphs
+        return f"[{column}] IN (SELECT rowid FROM [{other}] WHERE post_id IN ({marks}))"
 
     def set_meta(self, values: dict[str, str]) -> None:
         with self.db.conn:
@@ -251,11 +278,15 @@ class Writer:
     def _index_foreign_keys(self) -> None:
         """An index on every foreign key, as `index_foreign_keys()` makes, but partial.
 
-        Most typed link columns (mentions.person_id, ...) are null; leaving the
-        nulls out keeps the indexes small, and `col = ?` still uses them.
+        Many typed link columns (entities.person_id, ...) are mostly null; leaving
+        the nulls out keeps the indexes small, and `col = ?` still uses them. A
+        column that leads the table's primary key needs none: the key is its index.
         """
         for table, spec in self.schema.tables.items():
+            pk = [spec["pk"]] if isinstance(spec["pk"], str) else spec["pk"]
             for column in spec.get("foreign_keys", {}):
+                if column == pk[0]:
+                    continue
                 self.db.execute(
                     f"CREATE INDEX IF NOT EXISTS [idx_{table}_{column}] "
                     f"ON [{table}] ([{column}]) WHERE [{column}] IS NOT NULL"

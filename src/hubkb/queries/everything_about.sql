@@ -53,12 +53,12 @@ facts as (
   select who.name, 'publisher of the work', works.title || coalesce(' (' || works.year || ')', ''), null, null
   from who join works on who.kind = 'organisation' and hubkb_fold(works.publisher) = hubkb_fold(who.name)
   union all
-  select who.name, 'mentioned as “' || mentions.surface || '”',
+  select who.name, 'mentioned as “' || coalesce(mentions.surface, entities.name) || '”',
          substr(paragraphs.text, 1, 200) || case when length(paragraphs.text) > 200 then '…' else '' end,
-         mentions.post_id, mentions.paragraph_id
-  from who join mentions on (mentions.person_id = who.id and who.kind = 'person')
-                         or (mentions.organisation_id = who.id and who.kind = 'organisation')
-  join paragraphs on paragraphs.id = mentions.paragraph_id
+         paragraphs.post_id, paragraphs.id
+  from who join entities on entities.type = who.kind and entities.entity_id = who.id
+  join mentions on mentions.entity = entities.id
+  join paragraphs on paragraphs.rowid = mentions.paragraph
 )
 select facts.name, facts.role, facts.what, posts.title as post, posts.date as date, facts.anchor
 from facts left join posts on posts.id = facts.post_id
