@@ -379,14 +379,24 @@ def test_post_case_is_reported_the_same_by_check_and_build(case: str, work: Path
 
 
 def test_a_person_named_by_a_zero_width_space_gets_no_id(work: Path) -> None:
-    """Today's `untitled` person: the entry is refused, so no row and no id come from it."""
-    with (work / "corpus/people.yaml").open("a", encoding="utf-8") as f:
+    """Today two such people are both `untitled` (a duplicate id); now each entry is refused."""
+    people = work / "corpus/people.yaml"
+    base = len(people.read_text(encoding="utf-8").splitlines())
+    with people.open("a", encoding="utf-8") as f:
         f.write('- name: "\\u200b"\n- name: "\\u200b\\u200b"\n')
 
-    check_lines, _ = _check_and_build(work)
+    check_lines, build_lines = _check_and_build(work)
 
-    assert not any("duplicate id 'untitled'" in line for line in check_lines)
-    assert check_lines[-1] == "Error: 2 errors in 1 file; nothing was written"
+    zero_width = "'name' holds an invisible character, U+200B (ZERO WIDTH SPACE); delete it"
+    assert (
+        check_lines
+        == build_lines
+        == [
+            f"corpus/people.yaml:{base + 1}: {zero_width}",
+            f"corpus/people.yaml:{base + 2}: {zero_width}",
+            "Error: 2 errors in 1 file; nothing was written",
+        ]
+    )
 
 
 def test_several_problems_in_one_post_are_all_listed(work: Path) -> None:
