@@ -49,9 +49,9 @@ class Client:
         self.datasette = datasette
 
     @classmethod
-    def serving(cls, db_path: Path, metadata_path: Path) -> Client:
-        """What `hubkb serve` runs: immutable, named hubkb, hubkb's metadata and settings."""
-        client = cls(make_datasette(db_path, metadata_path))
+    def serving(cls, db_path: Path, metadata_path: Path, settings: dict | None = None) -> Client:
+        """What `hubkb serve` runs: immutable, named hubkb, hubkb's metadata and settings (plus `settings`)."""
+        client = cls(make_datasette(db_path, metadata_path, settings))
         client.loop.run_until_complete(start(client.datasette))
         return client
 

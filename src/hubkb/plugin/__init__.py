@@ -19,7 +19,8 @@ answer that is not None).
   (/<db>/-/search, the global search behind the header box),
   `register_magic_parameters` (`:_hubkb_limit`, `:_hubkb_candidates`)
 - `lineage_pages`: `register_routes` (lineage of a passage, citation network; Cytoscape.js in static/)
-- `serving`: `asgi_wrapper` (X-Content-Type-Options: nosniff on every response)
+- `serving`: `asgi_wrapper` (X-Content-Type-Options: nosniff on every response), `filters_from_request`
+  (a hook wrapper: table searches sorted on an indexed column walk that index)
 
 Templates and static files are Datasette's own plugin folders,
 `plugin/templates/` (before Datasette's defaults, after a `--template-dir`) and
@@ -44,7 +45,7 @@ from .search import (
     search_routes,
     search_sql_functions,
 )
-from .serving import security_headers
+from .serving import search_through_the_sort_index, security_headers
 from .sql_functions import hubkb_sql_functions
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "search_magic_parameters",
     "search_routes",
     "search_sql_functions",
+    "search_through_the_sort_index",
     "security_headers",
     "term_lineage_vars",
 ]

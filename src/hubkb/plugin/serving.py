@@ -1,15 +1,70 @@
-"""What every response of a Datasette serving hubkb carries: security headers (hubkb.headers)."""
+"""How hubkb's pages are served: security headers on every response, searches sorted through an index.
+
+A table search (`/hubkb/posts?_search=coproduction`) is, in Datasette,
+`select * from posts where rowid in (select rowid from posts_fts where ...)
+order by date desc limit 101`. SQLite looks up every matching row by rowid and
+sorts them all, bodies included: for a word most posts hold, 10,000 rows of
+7.7 KB to keep 101 (130 ms of CPU). When the sort column leads an index, the
+same clause written `+rowid in (...)` makes SQLite walk that index in order,
+test each row against the matches, and stop after 101 rows (5 ms); the
+result is the same rows in the same order. Only the search clauses Datasette
+writes are changed, and only on hubkb's databases.
+"""
 
 from __future__ import annotations
 
+import re
+import weakref
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils import await_me_maybe
 
+from ..db.plans import leading_index_columns
 from ..headers import with_security_headers
+from .common import is_hubkb
+
+_DATASETTE_SEARCH = re.compile(r"^rowid in \(select rowid from ")
+_indexed: weakref.WeakKeyDictionary[Any, dict[str, set[str]]] = weakref.WeakKeyDictionary()
 
 
 @hookimpl(specname="asgi_wrapper")
 def security_headers(datasette: Any) -> Any:
     """X-Content-Type-Options: nosniff on every response, pages, exports and static files alike."""
     return with_security_headers
+
+
+@hookimpl(specname="filters_from_request", hookwrapper=True)
+def search_through_the_sort_index(request: Any, database: str, table: str, datasette: Any) -> Any:
+    """Datasette's search clause as `+rowid in (...)` when the page is sorted on an indexed column."""
+    outcome = yield
+    outcome.force_result([_through_index(found, request, database, table, datasette) for found in outcome.get_result()])
+
+
+def _through_index(found: Any, request: Any, database: str, table: str, datasette: Any) -> Any:
+    async def inner() -> Any:
+        arguments = await await_me_maybe(found)
+        if not arguments or not any(_DATASETTE_SEARCH.match(c) for c in arguments.where_clauses):
+            return arguments
+        if not await is_hubkb(datasette, database) or not await _sorted_on_an_index(
+            request, database, table, datasette
+        ):
+            return arguments
+        arguments.where_clauses = [
+            _DATASETTE_SEARCH.sub("+rowid in (select rowid from ", c) for c in arguments.where_clauses
+        ]
+        return arguments
+
+    return inner
+
+
+async def _sorted_on_an_index(request: Any, database: str, table: str, datasette: Any) -> bool:
+    meta = datasette.table_metadata(database, table)
+    column = request.args.get("_sort") or request.args.get("_sort_desc") or meta.get("sort") or meta.get("sort_desc")
+    if not column:
+        return False  # rows in rowid order: the matches' own order, nothing to sort
+    db = datasette.get_database(database)
+    known = _indexed.setdefault(db, {})
+    if table not in known:
+        known[table] = await db.execute_fn(lambda conn: leading_index_columns(conn, table))
+    return column in known[table]

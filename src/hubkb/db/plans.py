@@ -1,0 +1,15 @@
+"""What the query planner needs to know about a table, asked once per database file."""
+
+from __future__ import annotations
+
+import sqlite3
+
+LEADING_INDEX_COLUMNS = """
+select ii.name from pragma_index_list(:table) il join pragma_index_info(il.name) ii
+where ii.seqno = 0
+"""
+
+
+def leading_index_columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    """The columns some index of `table` starts with: an ORDER BY on one of them can walk that index."""
+    return {name for (name,) in conn.execute(LEADING_INDEX_COLUMNS, {"table": table}) if name}

@@ -1,0 +1,83 @@
+"""The posts search page: sorted through the date index when there is one, facets as Datasette counts them."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SCHEMA
+from hubkb.build import build
+from serving import Client
+
+METADATA = ROOT / "metadata.json"
+TWICE_TAGGED = """---
+title: Une note sur la coproduction
+date: 2016-05-05
+authors: [Régis Chatellier, Régis Chatellier]
+tags: [coproduction, coproduction, services publics]
+---
+Un paragraphe sur la coproduction des services publics.
+"""
+
+
+@pytest.fixture(scope="module")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The default corpus plus a post naming a tag and an author twice; and a copy with an index on date."""
+    folder = tmp_path_factory.mktemp("searchpage")
+    shutil.copytree(ROOT / "corpus", folder / "corpus")
+    (folder / "corpus" / "posts" / "2016-05-05-note.md").write_text(TWICE_TAGGED, encoding="utf-8")
+    plain = folder / "plain" / "hubkb.db"
+    plain.parent.mkdir()
+    build(folder / "corpus", plain, SCHEMA)
+    indexed = folder / "indexed" / "hubkb.db"
+    indexed.parent.mkdir()
+    shutil.copy(plain, indexed)
+    with sqlite3.connect(indexed) as conn:
+        conn.execute("CREATE INDEX IF NOT EXISTS test_posts_by_date ON posts (date, year, id, tags, authors)")
+    return plain, indexed
+
+
+def traced(client: Client, path: str) -> list[str]:
+    page = client.get(path + "&_trace=1").text
+    trace = json.loads(html.unescape(re.search(r"<pre>(\{.*\})</pre></body>", page, re.S)[1]))
+    return [t["sql"] for t in trace["traces"]]
+
+
+def test_a_sorted_search_walks_the_date_index_and_finds_the_same_rows(databases: tuple[Path, Path]) -> None:
+    answers = {}
+    for name, db in zip(("plain", "indexed"), databases):
+        client = Client.serving(db, METADATA, settings={"trace_debug": True})
+        try:
+            sql = [s for s in traced(client, "/hubkb/posts?_search=coproduction") if s.startswith("select id, title")]
+            answers[name] = (
+                sql[0],
+                client.get("/hubkb/posts.json?_search=coproduction&_shape=array&_col=date").json(),
+                client.get("/hubkb/posts.json?_search=coproduction&_sort=title&_shape=array&_col=title").json(),
+            )
+        finally:
+            client.close()
+    assert " where rowid in (select rowid from posts_fts " in answers["plain"][0]
+    assert " where +rowid in (select rowid from posts_fts " in answers["indexed"][0]
+    assert answers["plain"][1:] == answers["indexed"][1:]
+    assert [r["date"] for r in answers["indexed"][1]] == ["2016-05-05", "2014-08-27"]
+
+
+def test_json_array_facets_count_as_datasette_does(databases: tuple[Path, Path]) -> None:
+    client = Client.serving(databases[1], METADATA)
+    try:
+        for column in ("tags", "authors"):
+            ours = client.get(f"/hubkb/posts.json?_search=coproduction&_facet_json_array={column}&_size=0").json()
+            theirs = client.get(f"/hubkb/posts.json?_search=coproduction&_facet_array={column}&_size=0").json()
+            counts = [(v["value"], v["count"]) for v in ours["facet_results"][column]["results"]]
+            assert counts == [(v["value"], v["count"]) for v in theirs["facet_results"][column]["results"]]
+        tags = client.get("/hubkb/posts.json?_search=coproduction&_size=0").json()["facet_results"]["tags"]
+        assert [(v["value"], v["count"]) for v in tags["results"]][:2] == [("coproduction", 2), ("services publics", 2)]
+        assert tags["results"][0]["toggle_url"].endswith("tags__arraycontains=coproduction")
+    finally:
+        client.close()
