@@ -17,7 +17,7 @@ status 1 when any request failed.
 from __future__ import annotations
 
 import argparse
-import csv
+import json
 import os
 import shutil
 import socket
@@ -62,55 +62,27 @@ class Result:
 def run_locust(url: str, requests: int = 2000, clients: int = 20, deadline: float = 300.0) -> Result:
     """`locust --headless` with `clients` users against `url`, until `requests` are answered or `deadline`."""
     with tempfile.TemporaryDirectory(prefix="hubkb-locust-") as tmp:
-        prefix = Path(tmp) / "run"
-        command = [
-            sys.executable,
-            "-m",
-            "locust",
-            "-f",
-            str(LOCUSTFILE),
-            "--headless",
-            "--users",
-            str(clients),
-            "--spawn-rate",
-            str(clients),
-            "--run-time",
-            f"{int(deadline)}s",
-            "--host",
-            url,
-            "--csv",
-            str(prefix),
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-        ]
-        env = {**os.environ, "HUBKB_LOAD_REQUESTS": str(requests)}
+        summary = Path(tmp) / "summary.json"
+        command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary"]
+        command += ["--users", str(clients), "--spawn-rate", str(clients), "--run-time", f"{int(deadline)}s"]
+        command += ["--host", url, "--loglevel", "WARNING"]
+        env = {**os.environ, "HUBKB_LOAD_REQUESTS": str(requests), "HUBKB_LOAD_SUMMARY": str(summary)}
         start = time.perf_counter()
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=deadline + 120)
         seconds = time.perf_counter() - start
-        stats = prefix.with_name("run_stats.csv")
-        if not stats.exists():
-            raise RuntimeError(f"locust wrote no statistics (exit {done.returncode}):\n{done.stderr[-3000:]}")
-        return _read_stats(stats, prefix.with_name("run_failures.csv"), seconds)
-
-
-def _read_stats(stats: Path, failures: Path, seconds: float) -> Result:
-    result = Result(seconds=seconds)
-    with stats.open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            figures = {k: float(row[k]) for k in ("50%", "95%", "99%", "100%") if row.get(k) not in (None, "", "N/A")}
-            if row["Name"] == "Aggregated":
-                result.requests = int(row["Request Count"])
-                result.errors = int(row["Failure Count"])
-                result.rate = float(row["Requests/s"])
-                result.percentiles = figures
-            else:
-                result.endpoints[row["Name"]] = {"requests": int(row["Request Count"]), **figures}
-    if failures.exists():
-        with failures.open(newline="", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                result.failures[f"{row['Method']} {row['Name']}: {row['Error']}"] = int(row["Occurrences"])
-    return result
+        if not summary.exists():
+            raise RuntimeError(f"locust wrote no figures (exit {done.returncode}):\n{done.stderr[-3000:]}")
+        figures = json.loads(summary.read_text(encoding="utf-8"))
+    total = figures["total"]
+    return Result(
+        requests=total["requests"],
+        errors=total["failures"],
+        seconds=seconds,
+        rate=total["rate"],
+        percentiles={k: total[k] for k in ("50%", "95%", "99%", "100%")},
+        failures=figures["failures"],
+        endpoints=figures["endpoints"],
+    )
 
 
 def free_port() -> int:

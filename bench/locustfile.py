@@ -7,16 +7,19 @@ mix below: ranked passage search (JSON and HTML), table search, faceted table
 pages, the definitions of a term, who cites whom, CSV (streamed and not),
 .bib, and the row pages of posts and people (their ids read from the server
 once, when the run starts). `HUBKB_LOAD_REQUESTS=N` stops the run after N
-requests (else locust's `--run-time` does).
+requests (else locust's `--run-time` does); `HUBKB_LOAD_SUMMARY=FILE` writes
+the final figures there as JSON.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 from typing import Any
 
 import gevent
+import gevent.lock
 from locust import HttpUser, constant, events, task
 from locust.exception import StopUser
 
@@ -47,18 +50,24 @@ def _limit() -> int:
     return int(os.environ.get("HUBKB_LOAD_REQUESTS", "0"))
 
 
-@events.test_start.add_listener
-def read_ids(environment: Any, **_: Any) -> None:
-    """The mix, plus row pages of ids read from the server under test."""
-    import requests  # locust's own HTTP client library
+_reading = gevent.lock.BoundedSemaphore()
 
-    _paths[:] = MIX
-    for table, n in ROW_PAGES.items():
-        response = requests.get(
-            f"{environment.host}/hubkb/{table}.json", params={"_col": "id", "_size": n, "_shape": "array"}, timeout=60
-        )
-        response.raise_for_status()
-        _paths.extend(f"/hubkb/{table}/{row['id']}" for row in response.json())
+
+def _ensure_paths(host: str) -> None:
+    """The mix, plus row pages of ids read from the server under test (once, before any request is timed)."""
+    with _reading:
+        if _paths:
+            return
+        import requests  # locust's own HTTP client library: these requests stay out of the statistics
+
+        paths = list(MIX)
+        for table, n in ROW_PAGES.items():
+            response = requests.get(
+                f"{host}/hubkb/{table}.json", params={"_col": "id", "_size": n, "_shape": "array"}, timeout=120
+            )
+            response.raise_for_status()
+            paths.extend(f"/hubkb/{table}/{row['id']}" for row in response.json())
+        _paths[:] = paths
 
 
 @events.request.add_listener
@@ -77,11 +86,37 @@ def keep_environment(environment: Any, **_: Any) -> None:
     _environment = environment
 
 
+@events.quitting.add_listener
+def write_summary(environment: Any, **_: Any) -> None:
+    """With HUBKB_LOAD_SUMMARY=FILE, the final figures as JSON (locust's CSV may miss the last second)."""
+    path = os.environ.get("HUBKB_LOAD_SUMMARY")
+    if not path:
+        return
+    stats = environment.stats
+
+    def figures(entry: Any) -> dict[str, float]:
+        return {
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            "rate": entry.total_rps,
+            **{f"{p}%": entry.get_response_time_percentile(p / 100) for p in (50, 95, 99, 100)},
+        }
+
+    summary = {
+        "total": figures(stats.total),
+        "endpoints": {name: figures(entry) for (name, _method), entry in stats.entries.items()},
+        "failures": {f"{e.method} {e.name}: {e.error}": e.occurrences for e in stats.errors.values()},
+    }
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(summary, f, indent=1)
+
+
 class Researcher(HttpUser):
     wait_time = constant(0)
 
     @task
     def next_page(self) -> None:
+        _ensure_paths(self.host)
         if _limit() and next(_tickets) >= _limit():
             raise StopUser()
         path = _paths[next(_turns) % len(_paths)]

@@ -37,6 +37,7 @@ import httpx
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import scaleout  # noqa: E402
 from measure import run_timed  # noqa: E402
 from peer import run_floor, run_peer, tool  # noqa: E402
 
@@ -446,6 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         http = http_latency(db, corpus, queries, args.requests, runner.log)
         inproc = inprocess_latency(db, queries, args.requests)
         cli = cli_processes(runner, db, args.repeat)
+        scale = scaleout.measure(db, corpus, quick=args.quick)  # serving: load and replicas (bench/scaleout.py)
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -457,6 +459,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         *scaling_lines(args.sizes, m, aliases, alias_posts),
         "",
         *search_lines(big, http, inproc, cli),
+        "",
+        *scaleout.lines(scale),
         "",
         f"Queries ({len(queries)}, cycled): " + ", ".join(f"`{q}`" for q in queries) + ".",
     ]
@@ -473,6 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "http": http,
                 "inprocess": inproc,
                 "cli_search": cli,
+                "serving": scale,
                 "queries": queries,
             },
             indent=1,

@@ -73,3 +73,26 @@ def test_sql_functions_still_answer_text_and_null(client: Client) -> None:
     )
     assert found.status_code == 200, found.text
     assert found.json()["rows"] == [["region", None, '"a" AND "b"']]
+
+
+# --- .bib, .ris and .csljson where the rows name no work -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/hubkb/search_passages.bib?q=coproduction",
+        "/hubkb/search_passages.ris?q=coproduction",
+        "/hubkb/search_passages.csljson?q=coproduction",
+        "/hubkb.bib?sql=select+1",
+        "/hubkb/people.ris",
+    ],
+)
+def test_a_works_format_on_rows_without_works_is_a_400_that_says_why(client: Client, path: str) -> None:
+    response = client.get(path)
+    extension = path.split("?")[0].rsplit(".", 1)[1]
+    assert (response.status_code, response.text) == (
+        400,
+        f"no works in these rows: .{extension} needs works.id or a work_id column\n",
+    )
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"

@@ -52,9 +52,12 @@ def _renderer(extension: str):
     async def render(datasette, columns, rows, sql, query_name, database, table, request):
         column = _work_id_column(columns, table, sql)
         if column is None or not await is_hubkb(datasette, database):
-            return Response.text(
-                f"no works in these rows: .{extension} needs works.id or a work_id column\n", status=400
-            )
+            # a dict, not a Response: Datasette's query view would turn a Response's 400 into its own 200
+            return {
+                "body": f"no works in these rows: .{extension} needs works.id or a work_id column\n",
+                "status_code": 400,
+                "content_type": "text/plain; charset=utf-8",
+            }
         ids = queries.unique(_cell(row, column, columns) for row in rows)
         works = await queries.fetch_works(datasette.get_database(database), ids)
         body = to_text(works) if works else ""
