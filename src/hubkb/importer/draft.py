@@ -181,7 +181,8 @@ def draft_text(e: Extraction, proposals: Proposals, source: str) -> str:
     }
     if e.references:
         front["references"] = [proposals.work_ids[id(r)] for r in e.references]
-    definitions, quotes = [], []
+    definitions: list[dict[str, Any]] = []
+    quotes: list[dict[str, Any]] = []
     for p in e.passages:
         item: dict[str, Any] = {}
         if p.kind == "definition":
@@ -321,7 +322,8 @@ def _existing(path: Path) -> tuple[set[str], set[str]]:
         raise HubkbError(
             f"{display_path(path)}: invalid YAML, fix it before accepting proposals: {' '.join(str(exc).split())}"
         ) from None
-    ids, names = set(), set()
+    ids: set[str] = set()
+    names: set[str] = set()
     for e in entries if isinstance(entries, list) else []:
         if isinstance(e, dict):
             label = e.get("name") or e.get("label") or e.get("title") or ""

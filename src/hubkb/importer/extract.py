@@ -63,9 +63,7 @@ class Extraction:
             "people": [
                 {
                     "name": names.display(k),
-                    "organisation": names.display(names.agents[k].organisation)
-                    if names.agents[k].organisation
-                    else None,
+                    "organisation": _display_or_none(names, names.agents[k].organisation),
                 }
                 for k in self.people()
             ],
@@ -152,6 +150,10 @@ def extract(
     authors, new_authors, notes = _authors(layout.byline, resolver, layout.signature_line)
     notes.extend(names.messages)
     return Extraction(source, layout, names, _dedupe(references), passages, authors, new_authors, notes)
+
+
+def _display_or_none(names: Names, key: str | None) -> str | None:
+    return names.display(key) if key else None
 
 
 @rule

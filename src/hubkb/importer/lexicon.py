@@ -377,7 +377,7 @@ END_OF_ARTICLE = RuleTable(
         (
             "paywall",
             r"(?:cet\s+article\s+est\s+réservé\s+aux\s+abonnés|il\s+vous\s+reste\s+\d+\s*%|la\s+suite\s+est\s+réservée"
-            r"|réservé\s+aux\s+abonnés|pour\s+lire\s+la\s+suite)\b.*$",
+            r"|réservé\s+aux\s+abonnés|pour\s+lire\s+la\s+suite)(?:\W.*)?$",
             "Cet article est réservé aux abonnés",
         ),
         (

@@ -32,6 +32,7 @@ from .lexicon import RELATIVE as _RELATIVE
 from .lexicon import RELATIVE_OPEN as _RELATIVE_OPEN
 from .names import Mention, Names
 from .references import BodyWork
+from .rules import rule
 
 _CLOSE = {"«": "»", "“": "”", "„": "”", "‹": "›"}
 _DEF_CUE = re.compile(
@@ -167,8 +168,9 @@ class Passage:
 # --- quotation marks and sentences -------------------------------------------------
 
 
+@rule
 def find_quotes(text: str) -> list[Quote]:
-    """Paired quotation marks, outermost only; an unclosed one ends at the next comma or stop."""
+    """Paired quotation marks, outermost only: 'il dit « a “b” c »' -> one quote 'a “b” c'; an unclosed one ends at the next comma or stop."""
     spans: list[Quote] = []
     stack: list[tuple[str, int]] = []
     straight: int | None = None
@@ -212,8 +214,9 @@ def _quote(text: str, start: int, end: int, unclosed: bool = False) -> Quote:
 _ABBREVIATIONS = frozenset("m mme mlle mm dr pr st cf p pp vol art av éd ed dir coll".split())
 
 
+@rule
 def sentence_starts(text: str, quotes: list[Quote]) -> list[int]:
-    """Offsets where sentences begin, ignoring stops inside quotations, initials and abbreviations."""
+    """Offsets where sentences begin, past stops inside quotations, initials and abbreviations: 'E. Ostrom écrit. Puis' -> [0, 17]."""
     starts = [0]
     for m in re.finditer(r"(?:[.!?]+|…)(?=\s+[\"«“A-ZÀ-Þ0-9]|[A-ZÀ-Þ])", text):
         if any(q.text_start <= m.start() < q.text_end for q in quotes):
@@ -326,15 +329,15 @@ class PassageFinder:
         heading = _ANNOUNCED_TERM.match(self.paragraphs[n - 1].strip())
         if not heading:
             return None
-        asked = fold(_tidy_term(heading.group("term") or heading.group("term2") or heading.group("term3")))
+        asked = fold(tidy_term(heading.group("term") or heading.group("term2") or heading.group("term3")))
         first = text[: _sentence_end(text, sentence_starts(text, quotes), 0)].strip()
         m = _ANSWER.match(first)
         if not m or not asked or _singular(asked) not in _singular(fold(m.group("term"))):
             return None
-        definition = _tidy_text(m.group("text"))
+        definition = tidy_text(m.group("text"))
         if len(definition.split()) < MIN_QUOTED_WORDS:
             return None
-        term = _tidy_term(m.group("term"))
+        term = tidy_term(m.group("term"))
         by = self.first_person if (m.group("me") or self.interview) else []
         return Passage("definition", n, definition, list(by), None, self._label(term), None)
 
@@ -364,7 +367,7 @@ class PassageFinder:
                     quoted,
                     by,
                     via or (antecedent.via if antecedent else None),
-                    self._label(_tidy_term(according.group("term"))),
+                    self._label(tidy_term(according.group("term"))),
                     self._work(n, lead_start, q.start),
                     note,
                 )
@@ -394,11 +397,11 @@ class PassageFinder:
             and subject
             and words >= MIN_QUOTED_WORDS
             and not _RELATIVE.search(subject.group("term"))
-            and _singular(fold(_tidy_term(subject.group("term")))) in self.candidates  # a term the page is about
+            and _singular(fold(tidy_term(subject.group("term")))) in self.candidates  # a term the page is about
         ):
             named = self._first_group(n, lead_start + opinion.start("agent"), lead_start + opinion.end("agent"))
             if named:  # "Pour le politiste X, « la coproduction est … »": X's definition
-                term = self._label(_tidy_term(subject.group("term")))
+                term = self._label(tidy_term(subject.group("term")))
                 return Passage("definition", n, quoted, named, via, term, self._work(n, lead_start, q.start), note)
         pronoun = _INVERTED_PRONOUN.match(text, q.end)
         if speaker is None and pronoun:  # "« … », résume-t-il": the speaker is named before
@@ -417,7 +420,7 @@ class PassageFinder:
                     quoted,
                     speaker,
                     via,
-                    self._label(_tidy_term(subject.group("term"))),
+                    self._label(tidy_term(subject.group("term"))),
                     self._work(n, lead_start, q.start),
                     note,
                 )
@@ -464,7 +467,7 @@ class PassageFinder:
         if not re.search(r"\w[\s»”)]*:\s*$", text[start:end]):
             return None
         groups = [
-            g for g in self._groups(n, start, end, exclude=via) if not _in_relative_clause(text, start, g[0].start)
+            g for g in self._groups(n, start, end, exclude=via) if not in_relative_clause(text, start, g[0].start)
         ]
         people = [g for g in groups if self.names.agents[g[0].key].kind == "person"]
         chosen = (people or groups)[:1]
@@ -485,7 +488,7 @@ class PassageFinder:
     ) -> Agents | None:
         """The agent nearest before a cue, a pronoun standing for one, or the first after it."""
         before = self._groups(n, start, cue_at, exclude=via)
-        outside = [g for g in before if not _in_relative_clause(text, start, g[0].start)]
+        outside = [g for g in before if not in_relative_clause(text, start, g[0].start)]
         before = outside or before  # "X, qui a travaillé pour Y, parle de …": X speaks, not Y
         if before:
             return Agents([m.key for m in before[-1]], None)
@@ -524,17 +527,19 @@ class PassageFinder:
         for pattern in _EXPLICIT_TERM:
             found = list(pattern.finditer(lead))
             if found:
-                term = _tidy_term(found[-1].group("term"))
+                term = tidy_term(found[-1].group("term"))
                 if term and not re.fullmatch(
                     r"(?:la|le|les|celle|celui|ce|cette|suivante|suivant)", term, re.IGNORECASE
                 ):
                     return self._label(term)
         subject = _QUOTED_SUBJECT.match(quoted)
         if subject and len(subject.group("term").split()) <= 3:
-            return self._label(_tidy_term(subject.group("term")))
+            return self._label(tidy_term(subject.group("term")))
         return self._context_term(n, text, lead, at, quoted, by)
 
-    def _context_term(self, n: int, text: str, lead: str, at: int, quoted: str, by: list[str] = ()) -> str | None:
+    def _context_term(
+        self, n: int, text: str, lead: str, at: int, quoted: str, by: list[str] | None = None
+    ) -> str | None:
         """The term the surrounding text is about: weighted counts of known, introduced and defined terms."""
         candidates = self.candidates
         pronoun = re.search(
@@ -561,17 +566,17 @@ class PassageFinder:
             (text[at:], 1),
             (self.title, 1),
         ]
-        if not _term_scores(weighted[:4], candidates):  # nothing near: the givers' listed works name the term
-            weighted.extend((t, 3) for k in by for t in self.titles_by.get(k, []))
+        if not term_scores(weighted[:4], candidates):  # nothing near: the givers' listed works name the term
+            weighted.extend((t, 3) for k in by or [] for t in self.titles_by.get(k, []))
         if n > 0:
             weighted.append((self.paragraphs[n - 1], 1))
-        scores = _term_scores(weighted, candidates)
+        scores = term_scores(weighted, candidates)
         for term in self.cue_terms:  # "le terme X": the post announces what it defines
             if self._label(term) in scores:
                 scores[self._label(term)] += 2
         if not scores:  # the post's own subject
             if self._post_subject is None:
-                self._post_subject = _term_scores([(self.title, 2), *((p, 1) for p in self.paragraphs)], candidates)
+                self._post_subject = term_scores([(self.title, 2), *((p, 1) for p in self.paragraphs)], candidates)
             scores = dict(self._post_subject)
         if not scores:
             return None
@@ -583,15 +588,15 @@ class PassageFinder:
         for text in self.paragraphs:
             for pattern in _EXPLICIT_TERM:
                 for m in pattern.finditer(text):
-                    term = _tidy_term(m.group("term"))
+                    term = tidy_term(m.group("term"))
                     if term and term[0].islower() and len(term.split()) <= 3:
                         terms.append(term)
             for m in re.finditer(_ACCORDING_TERM, text, re.IGNORECASE):
-                terms.append(_tidy_term(m.group("term")))
+                terms.append(tidy_term(m.group("term")))
         for text in self.paragraphs:  # "Qu’appelle-t-on coproduction ?", "Living lab — définition"
             heading = _ANNOUNCED_TERM.match(text.strip())
             if heading:
-                terms.append(_tidy_term(heading.group("term") or heading.group("term2") or heading.group("term3")))
+                terms.append(tidy_term(heading.group("term") or heading.group("term2") or heading.group("term3")))
         return [t for t in terms if t and not re.fullmatch(r"(?:la|le|les|celle|celui|suivante?)", t, re.IGNORECASE)]
 
     def _label(self, term: str) -> str:
@@ -601,7 +606,7 @@ class PassageFinder:
         terms: list[str] = []
         for text in [self.title, *self.paragraphs]:
             for m in _TERM_CUE.finditer(text):
-                term = _tidy_term(m.group("term"))
+                term = tidy_term(m.group("term"))
                 if (
                     term
                     and term[0].islower()
@@ -623,8 +628,8 @@ class PassageFinder:
                     continue
                 if any(not (start + m.start("term") <= q.start and q.end <= start + m.end("term")) for q in inside):
                     continue  # a quotation other than the term itself ("Nous appellerons « Y » Z") is read as one
-                definition = _tidy_text(m.group("text"))
-                term = _tidy_term(m.group("term"))
+                definition = tidy_text(m.group("text"))
+                term = tidy_term(m.group("term"))
                 if not term or len(definition.split()) < 4:
                     continue
                 if re.fullmatch(r"(?:ce|cette|ces)\s+\w+|(?:la|le|les|l['’])", m.group("term").strip(), re.IGNORECASE):
@@ -725,7 +730,8 @@ class PassageFinder:
         return inside[-1] if inside else None
 
 
-def _in_relative_clause(text: str, start: int, pos: int) -> bool:
+@rule
+def in_relative_clause(text: str, start: int, pos: int) -> bool:
     """`pos` stands inside a relative clause opened after `start` (', qui a suivi nos travaux pour Y')."""
     opened = list(_RELATIVE_OPEN.finditer(text, start, pos))
     return bool(opened) and "," not in text[opened[-1].end() : pos]
@@ -741,8 +747,9 @@ def _singular(folded: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in folded.split())
 
 
-def _term_scores(weighted: list[tuple[str, int]], candidates: dict[str, str]) -> dict[str, float]:
-    """Weighted counts; 'innovation ouverte' counts for itself, not also for 'innovation'."""
+@rule
+def term_scores(weighted: list[tuple[str, int]], candidates: dict[str, str]) -> dict[str, float]:
+    """Weighted counts of terms in texts: [('l’innovation ouverte', 2)] -> {'innovation ouverte': 2}, nothing for 'innovation'."""
     scores: dict[str, float] = {}
     ordered = sorted(candidates.items(), key=lambda kv: -len(kv[0].split()))
     for chunk, weight in weighted:
@@ -755,8 +762,9 @@ def _term_scores(weighted: list[tuple[str, int]], candidates: dict[str, str]) ->
     return scores
 
 
-def _tidy_text(text: str) -> str:
-    """An unquoted definition: up to a semicolon, without a leading adverb or a final stop."""
+@rule
+def tidy_text(text: str) -> str:
+    """An unquoted definition tidied: 'ainsi un lieu ouvert ; il …' -> 'un lieu ouvert'."""
     text = re.split(r"\s*;\s", text)[0]
     text = re.sub(
         r"^(?:ici|donc|plutôt|simplement|ainsi|généralement|précisément)\s+", "", text.strip(), flags=re.IGNORECASE
@@ -764,7 +772,9 @@ def _tidy_text(text: str) -> str:
     return text.rstrip(".!?…;: ").strip()
 
 
-def _tidy_term(term: str | None) -> str:
+@rule
+def tidy_term(term: str | None) -> str:
+    """A defined term without its article or noun: 'le terme de coproduction' -> 'coproduction'."""
     if not term:
         return ""
     term = term.strip(" «»“”\"',:;.")

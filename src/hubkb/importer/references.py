@@ -78,7 +78,7 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
     if not text:
         ref.type = ref.type or "webpage"
         return ref
-    text = _unglue(text)
+    text = unglue(text)
     # APA's "Ostrom, E. (1990). Title." -> "Ostrom E. (1990). Title."
     text = re.sub(rf"([{UP}][\w’'-]+),\s+((?:[{UP}]\.\s?-?)+)(?=[\s,&(]|$)", r"\1 \2", text)
     named = re.match(r"(?P<who>[^:]{3,60}?)\s+:\s+(?P<what>.+)$", text)
@@ -98,10 +98,10 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
         text = (text[: year.start()] + text[year.end() :]).replace("()", "")
         text = re.sub(r"\s+([,.])", r"\1", re.sub(r"\s+", " ", text)).strip(" :,.;-–—")
         text = re.sub(r"\.\.(?=\s)", ".", text)
-    segments = _segments(text)
-    authors, rest = _leading_authors(segments, names, resolver)
+    parts = segments(text)
+    authors, rest = _leading_authors(parts, names, resolver)
     if authors and rest and rest[0][0].islower() and not all(names.person_named(a) for a in authors):
-        authors, rest = [], segments  # "Porto Alegre, le budget des habitants": one title, no author
+        authors, rest = [], parts  # "Porto Alegre, le budget des habitants": one title, no author
     ref.authors = [
         names.person(a, "references", line) if _is_person_name(a, names) else names.organisation(a, "references", line)
         for a in authors
@@ -109,7 +109,7 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
     if quoted and quoted.group(1) in text:
         ref.title = quoted.group(1).strip()
         after = text[text.index(quoted.group(0)) + len(quoted.group(0)) :]
-        rest = [s for s in _segments(after.strip(" ,.:;")) if s]
+        rest = [s for s in segments(after.strip(" ,.:;")) if s]
     elif rest:
         title = [rest.pop(0)]
         while rest and (re.match(r"[a-zà-ÿ]", rest[0]) or _english_subtitle(rest, names, resolver)):
@@ -128,12 +128,13 @@ def parse_item(raw: str, line: int, names: Names, resolver: Resolver) -> Referen
         ref.publisher = publisher.strip(" .")
         if re.match(r"(?:in|dans)\s", rest[0], re.IGNORECASE):
             ref.type = ref.type or "article"
-    ref.type = ref.type or _guess_type(ref, names)
+    ref.type = ref.type or guess_type(ref, names)
     _link_known(ref, resolver)
     return ref
 
 
-def _unglue(text: str) -> str:
+@rule
+def unglue(text: str) -> str:
     """'David Boyle and Michael HarrisThe Challenge' -> 'David Boyle and Michael Harris, The Challenge'."""
     for m in re.finditer(r"([a-zà-ÿ])([A-ZÀ-Þ][a-zà-ÿ])", text):
         prefix = text[: m.start() + 1]
@@ -148,8 +149,9 @@ def _find_year(text: str, quoted: re.Match | None) -> re.Match | None:
     return years[-1] if years else None
 
 
-def _segments(text: str) -> list[str]:
-    """Parts separated by commas (or by full stops, APA style), commas inside parentheses kept."""
+@rule
+def segments(text: str) -> list[str]:
+    """Parts separated by commas or APA stops, parentheses kept whole: 'Nesta (UK), 2009' -> ['Nesta (UK)', '2009']."""
     out, depth, current = [], 0, ""
     for i, char in enumerate(text):
         depth += (char in "([") - (char in ")]")
@@ -168,17 +170,17 @@ def _segments(text: str) -> list[str]:
     return [s for s in out if s]
 
 
-def _leading_authors(segments: list[str], names: Names, resolver: Resolver) -> tuple[list[str], list[str]]:
+def _leading_authors(parts: list[str], names: Names, resolver: Resolver) -> tuple[list[str], list[str]]:
     """Author names at the start of an item, and the segments after them."""
     authors: list[str] = []
     i = 0
-    while i < len(segments) - 1:  # the last segment is never an author: a title remains
-        parts = [p for p in _AUTHOR_SPLIT.split(segments[i]) if p]
-        if not parts or not all(_is_person_name(p, names) or _known_agent(p, resolver) for p in parts):
+    while i < len(parts) - 1:  # the last segment is never an author: a title remains
+        names_here = [p for p in _AUTHOR_SPLIT.split(parts[i]) if p]
+        if not names_here or not all(_is_person_name(p, names) or _known_agent(p, resolver) for p in names_here):
             break
-        authors.extend(parts)
+        authors.extend(names_here)
         i += 1
-    return authors, segments[i:]
+    return authors, parts[i:]
 
 
 def _is_person_name(text: str, names: Names) -> bool:
@@ -227,9 +229,10 @@ _PERIODICAL = re.compile(
 )
 
 
-def _guess_type(ref: Reference, names: Names) -> str:
-    """Book: authors and a publisher (or a book publisher); report: a publisher or an organisation alone;
-    article: people and a year."""
+@rule
+def guess_type(ref: Reference, names: Names) -> str:
+    """The type of a listed work: 'X, Titre, Seuil, 2012' -> book; a publisher or an organisation alone ->
+    report; people and a year -> article."""
     if ref.publisher and BOOK_PUBLISHER.search(ref.publisher):
         return "book"
     if ref.url and not ref.publisher:
@@ -296,10 +299,10 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
             if span.kind == "work":
                 found.append(BodyWork(n, span.start, span.end, text[span.start : span.end], None, [], span.id))
         for m in _WORK_CUE.finditer(text):
-            span = _title_after(text, m.end())
-            if span is None:
+            title_span = _title_after(text, m.end())
+            if title_span is None:
                 continue
-            start, end = span
+            start, end = title_span
             authors = []
             if m.group("names"):
                 authors = [k for g in names.groups_in(n, m.start("names"), m.end("names")) for k in (x.key for x in g)]
@@ -427,7 +430,7 @@ def merge(section: list[Reference], works: list[BodyWork], lines: list[int]) -> 
     by_url = {r.url.rstrip("/"): r for r in reversed(section) if r.url}
     for work in works:
         target = (
-            next((r for r in section if _same_work(r, work)), None)
+            next((r for r in section if same_work(r, work)), None)
             or by_key.get(work.work_id or "")
             or by_key.get(fold(work.title))
         )
@@ -461,8 +464,9 @@ def merge(section: list[Reference], works: list[BodyWork], lines: list[int]) -> 
     return refs
 
 
-def _same_work(ref: Reference, work: BodyWork) -> bool:
-    """The same title, give or take typos, or the short title of a work with a subtitle."""
+@rule
+def same_work(ref: Reference, work: BodyWork) -> bool:
+    """The same title, give or take typos, or a subtitle's short title: 'Us Now' and 'Us now' -> True."""
     if ref.work_id and ref.work_id == work.work_id:
         return True
     if not ref.title:
@@ -474,8 +478,9 @@ def _same_work(ref: Reference, work: BodyWork) -> bool:
     return fuzz.ratio(a, b) >= 90 or (long.startswith(short + " ") and len(short.split()) >= 2)
 
 
+@rule
 def publisher_name(ref: Reference, resolver: Resolver) -> str | None:
-    """The publisher's canonical name when known, else its written form without a tagline."""
+    """The publisher's name: 'Nesta - Making innovation Flouris' -> 'Nesta' (canonical when known, tagline dropped)."""
     if not ref.publisher:
         return None
     for candidate in (ref.publisher, re.split(r"\s+[-–—|]\s+", ref.publisher)[0]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import HubkbError, display_path
 from ..paths import resources
@@ -16,7 +17,7 @@ from .draft import accept as accept_proposals
 from .extract import Extraction, extract
 from .source import decode
 
-EMPTY = {
+EMPTY: dict[str, Any] = {
     "title": None,
     "date": None,
     "authors": [],

@@ -175,19 +175,27 @@ _WIDGET_HEADING = re.compile(
 )
 
 
+@rule
 def is_header_chrome(text: str) -> bool:
+    """Chrome of the page header: 'retour au hub Plein Sens', 'Pour vous inscrire à la newsletter …' -> True."""
     return len(text) < 120 and bool(_HEADER_CHROME.search(text) or _LINE_CHROME.search(text))
 
 
+@rule
 def is_line_chrome(text: str) -> bool:
+    """Chrome wherever it stands: '1 284 views', 'Ajouter au panier', 'Crédit photo : X' -> True."""
     return len(text) < HEADER_BLOCK_CHARS and bool(_LINE_CHROME.search(text) or text in LINE_CHROME)
 
 
+@rule
 def is_widget_heading(text: str) -> bool:
+    """A sidebar widget's heading: 'Tweets de @Hubservateur', 'Nos partenaires :' -> True."""
     return len(text) < 100 and bool(_WIDGET_HEADING.match(text))
 
 
+@rule
 def references_heading(text: str) -> re.Match | None:
+    """A reference list's heading: 'Aller plus loin :' -> a match (its `rest` holds an item on the same line)."""
     return _REFERENCES_HEADING.match(text) if len(text) < 300 else None
 
 
@@ -206,8 +214,9 @@ _SIGNATURE_PREFIX = re.compile(
 _NAME_SEPARATOR = re.compile(r"\s*(?:,|&|\bet\b|\band\b|/)\s*")
 
 
+@rule
 def signature_names(text: str) -> list[str] | None:
-    """The names of a signature block ("A", "A et B", "Par A, B"), or None when it is not one."""
+    """The names of a signature block: 'Par Marc Pallot et Brigitte Trousse' -> both names; a sentence -> None."""
     text = _SIGNATURE_PREFIX.sub("", text.strip()).strip(" .")
     text = re.sub(r"\s*[(\[].*?[)\]]\s*$", "", text)  # "(Le hub agence)"
     if not text or len(text.split()) > 12 or any(c in text for c in ':;!?«»“”"'):
@@ -222,7 +231,9 @@ def signature_names(text: str) -> list[str] | None:
     return names or None
 
 
+@rule
 def is_person_shape(text: str) -> bool:
+    """Written like a person's name: 'Régis Chatellier' -> True, 'Nos partenaires' -> False."""
     if not _ONE_NAME.match(text):
         return False
     words = re.split(r"\s+", text)

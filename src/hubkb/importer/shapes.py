@@ -11,6 +11,7 @@ import re
 
 from ..text import NAME_PARTICLE_PATTERN, fold
 from .lexicon import AUTHORSHIP, NOT_NAMES, ORG_HEADS, ORG_INTRO_NOUNS, ROLE_NOUNS, STOPWORDS, WORK_NOUNS
+from .rules import rule
 
 UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zà-öø-ÿ"
@@ -65,24 +66,29 @@ AGENT_AFTER = re.compile(
 )
 
 
+@rule
 def clean_name(text: str) -> str:
+    """A written name tidied: ' (Laura Prandelle), ' -> 'Laura Prandelle'; 'E. Ostrom.' keeps no stop, 'Ostrom E.' keeps its initial."""
     text = " ".join(text.split()).strip(" ,;:()")
     if not re.search(rf"(?:^|\s)[{UP}]\.$", text):
         text = text.rstrip(".")
     return text
 
 
+@rule
 def strip_intro_noun(text: str) -> str:
     """'mission Lab’Action' -> 'Lab’Action': a lowercase noun before a proper name is no part of it."""
     m = re.match(rf"(?:{ORG_INTRO})\s+(?=[{UP}])", text)
     return text[m.end() :] if m else text
 
 
+@rule
 def strip_article(text: str) -> str:
     """'la Fing' -> 'Fing'; a capitalised article belongs to the name ('La 27e Région', 'Les Liens qui Libèrent')."""
     return re.sub(r"^(?:(?:les|la|le)\s+|l['’]\s*)(?=\w)", "", text)
 
 
+@rule
 def trim_adjectives(name: str) -> str:
     """'MindLab danois' -> 'MindLab'; 'Agence nationale de la recherche' keeps its words after 'de la'."""
     words = name.split()
@@ -100,9 +106,10 @@ def org_key(name: str) -> str:
     return fold(re.sub(r"^(?i:(?:les|la|le)\s+|l['’]\s*)", "", name))
 
 
+@rule
 @functools.lru_cache(maxsize=65536)
 def name_parts(name: str) -> tuple[str, str]:
-    """(first name or initial, family name), folded; initials may come after the family name."""
+    """(first name or initial, family name), folded: 'Ostrom E.' -> ('e', 'ostrom'); 'Elinor Ostrom' -> ('elinor', 'ostrom')."""
     words = [w for w in re.split(r"\s+", name.strip()) if w]
     initials = [w for w in words if re.fullmatch(rf"(?:[{UP}]\.-?)+", w)]
     rest = [w for w in words if w not in initials]
@@ -127,8 +134,9 @@ def fullness(parts: tuple[str, str]) -> int:
     return (len(parts[0]) > 1) * 2 + bool(parts[0]) + bool(parts[1])
 
 
+@rule
 def trim_run(start: int, run: str) -> tuple[int, str | None]:
-    """Drop sentence-initial words ('Selon', 'Pour') and dangling particles from a run of capitalised words."""
+    """Sentence-initial words and dangling particles dropped from a capitalised run: 'Selon Elinor Ostrom' -> 'Elinor Ostrom'."""
     words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+", run)]
     while words and (fold(words[0][2]) in FOLDED_NOT_NAMES or re.fullmatch(PARTICLE, words[0][2], re.IGNORECASE)):
         words.pop(0)
@@ -144,8 +152,9 @@ CONNECTOR = re.compile(
 )
 
 
+@rule
 def org_extent(text: str, pos: int) -> int:
-    """Where an organisation's name that starts before `pos` ends: connectors and words, up to punctuation."""
+    """Where an organisation's name that starts before `pos` ends: 'Agence nationale de la recherche a …' -> after 'recherche'."""
     end = pos
     while True:
         m = CONNECTOR.match(text, end)
@@ -166,8 +175,9 @@ def org_extent(text: str, pos: int) -> int:
         return end
 
 
+@rule
 def org_shaped(text: str, listed: bool = False, person: bool = False) -> bool:
-    """An affiliation: capitalised, short, not a year, a page or a role."""
+    """An affiliation: capitalised, short, not a year, a page or a role: 'Ouishare' -> True, 'p. 12' -> False."""
     if not text or len(text.split()) > 10:
         return False
     if not (

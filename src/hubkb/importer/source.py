@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from .rules import rule
 from .scrape import PageHints
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -70,8 +71,9 @@ def decode(raw: bytes, name: str) -> Source:
     return Source(text, warnings, html=is_html, hints=hints)
 
 
+@rule
 def main_text(html: str) -> tuple[str | None, PageHints]:
-    """The main text of a saved page (Markdown links kept, a blank line between blocks) and its metadata."""
+    """The main text of a saved page and its metadata: '<p>Voir <a href="u">X</a></p>' -> 'Voir [X](u)'."""
     import trafilatura  # the import extra; loaded only when a page is HTML
 
     try:
@@ -112,7 +114,9 @@ def _control_share(raw: bytes) -> float:
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 
 
+@rule
 def looks_like_html(text: str, name: str) -> bool:
+    """A saved web page: 'page.html', or text opening with '<!DOCTYPE html>' -> True."""
     if name.lower().endswith((".html", ".htm", ".xhtml")):
         return True
     return bool(_HTML_START.match(text[:2000]))
