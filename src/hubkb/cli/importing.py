@@ -7,8 +7,28 @@ from pathlib import Path
 
 import click
 
+from ..errors import display_path
 from . import cli
 from .common import CORPUS_OPTION, reports_errors
+
+
+@cli.command(name="init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@reports_errors
+def init_command(folder: Path) -> None:
+    """Create an empty corpus of your own in FOLDER/corpus.
+
+    Authority files with a commented example, and an empty posts/ folder that
+    `hubkb import` fills. Then work from FOLDER:
+
+    \b
+    cd FOLDER && hubkb import page.html && hubkb check
+    """
+    from ..init import init_corpus
+
+    made = init_corpus(folder)
+    click.echo(f"created {display_path(made[0].parent)}: posts/ and {len(made) - 1} authority files")
+    click.echo(f"next: cd {display_path(folder)} && hubkb import PAGE && hubkb check")
 
 
 @cli.command(name="import")

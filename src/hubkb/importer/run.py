@@ -30,6 +30,12 @@ EMPTY: dict[str, Any] = {
 }
 
 
+NO_CORPUS = (
+    "no corpus here (./corpus) and none given with --corpus: create one with `hubkb init DIR`, then run "
+    "`hubkb import` from DIR (or give --corpus DIR/corpus, or --out DIR for drafts outside any corpus)"
+)
+
+
 @dataclass
 class ImportResult:
     extractions: list[dict] = field(default_factory=list)  # the --json shape, one object a file
@@ -64,6 +70,8 @@ def import_files(
     merged into the corpus authority files; a `*.proposals.yaml` given as a
     path is merged (after review) without importing anything.
     """
+    if corpus is None and not (Path.cwd() / "corpus").is_dir() and (out is None or accept):
+        raise HubkbError(NO_CORPUS)  # never write drafts or authority entries inside the installed package
     res = resources(corpus)
     if not res.corpus.is_dir():
         raise HubkbError(f"{display_path(res.corpus)}: no such corpus folder (give one with --corpus)")
