@@ -101,6 +101,7 @@ def _built_default_corpus(folder: Path) -> None:
 
 SETUPS: dict[str, Any] = {
     "hubkb check": _bad_input,
+    "hubkb init kb": lambda folder: None,  # an empty folder
     "hubkb import vous-avez-dit-coproduction.txt": _empty_corpus_and_a_scrape,
     "hubkb import corpus/posts/2014-08-27-vous-avez-dit-coproduction.proposals.yaml --accept": CONTINUE,
 }

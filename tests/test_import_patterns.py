@@ -317,7 +317,7 @@ def test_name_variants_merge(tmp_path):
             references=("Ostrom E., Governing the Commons, Cambridge University Press, 1990.",),
         ),
     )
-    assert got["people"] == [{"name": "Elinor Ostrom", "organisation": None}]
+    assert got["people"] == [{"name": "Elinor Ostrom", "organisation": None, "line": 16}]  # the paragraph's line
     assert got["references"][0]["authors"] == ["Elinor Ostrom"]
 
 
@@ -330,11 +330,11 @@ def test_affiliations(tmp_path):
         ),
     )
     assert got["people"] == [
-        {"name": "Stéphane Vincent", "organisation": "La 27e Région"},
-        {"name": "Yves Sintomer", "organisation": "Université Paris 8"},
-        {"name": "Pieter Ballon", "organisation": "iMinds"},
+        {"name": "Stéphane Vincent", "organisation": "La 27e Région", "line": 16},
+        {"name": "Yves Sintomer", "organisation": "Université Paris 8", "line": 16},
+        {"name": "Pieter Ballon", "organisation": "iMinds", "line": 16},
     ]
-    assert got["organisations"] == ["La 27e Région", "Université Paris 8", "iMinds"]
+    assert [o["name"] for o in got["organisations"]] == ["La 27e Région", "Université Paris 8", "iMinds"]
 
 
 def test_capitalised_words_that_are_not_names(tmp_path):
@@ -346,7 +346,7 @@ def test_capitalised_words_that_are_not_names(tmp_path):
         ),
     )
     assert got["people"] == []
-    assert got["organisations"] == []
+    assert [o["name"] for o in got["organisations"]] == []
 
 
 # --- references -----------------------------------------------------------------------------------
@@ -454,7 +454,7 @@ def test_an_acronym_alias_matches_only_in_capitals(tmp_path, corpus_copy):
         encoding="utf-8",
     )
     got = import_files([source], corpus_copy, tmp_path / "out", as_json=True, force=False).extractions[0]
-    assert got["organisations"] == ["Institut du lien social"]
+    assert [o["name"] for o in got["organisations"]] == ["Institut du lien social"]
     assert [d["by"] for d in got["definitions"]] == [["Marc Pallot", "Brigitte Trousse"]]
 
 
@@ -604,7 +604,7 @@ def test_a_quotation_that_begins_with_a_listed_title_is_still_a_quote(tmp_path):
 
 def test_an_organisation_given_an_interview(tmp_path):
     got = run(tmp_path, page(LONG, "Dans un entretien accordé à la Fing, Marie Durand insiste sur le temps long."))
-    assert got["organisations"] == ["Fing"]
+    assert [o["name"] for o in got["organisations"]] == ["Fing"]
 
 
 def test_english_subtitles_video_authors_named_in_the_body_and_reports_of_known_actors(tmp_path):

@@ -68,6 +68,7 @@ class Proposals:
     """New authority entries a draft needs, with the ids the draft uses for them."""
 
     def __init__(self, extraction: Extraction, authorities: Authorities):
+        self.source = Path(extraction.source).name  # the scrape, named in each entry's note with its line
         self.e = extraction
         self.taken = {kind: {r.id for r in getattr(authorities, kind)} for kind in AUTHORITY_FILES}
         self.entries: dict[str, list[dict]] = {kind: [] for kind in AUTHORITY_FILES}
@@ -97,12 +98,16 @@ class Proposals:
             aliases = _aliases(agent.name, agent.variants)
             if aliases:
                 entry["aliases"] = aliases
+            if agent.line:
+                entry["note"] = f"seen on line {agent.line} of {self.source}"
             self.entries["organisations"].append(entry)
         for key in e.people():
             agent = names.agents[key]
             if agent.entry_id:
                 continue
             entry = {"id": self._id("people", _slug(agent.name)), "name": agent.name}
+            if agent.line:
+                entry["note"] = f"seen on line {agent.line} of {self.source}"
             aliases = _aliases(agent.name, [v for v in agent.variants if len(v.split()) > 1])
             if aliases:
                 entry["aliases"] = aliases

@@ -64,10 +64,13 @@ class Extraction:
                 {
                     "name": names.display(k),
                     "organisation": _display_or_none(names, names.agents[k].organisation),
+                    "line": names.agents[k].line or None,
                 }
                 for k in self.people()
             ],
-            "organisations": [names.display(k) for k in self.organisations()],
+            "organisations": [
+                {"name": names.display(k), "line": names.agents[k].line or None} for k in self.organisations()
+            ],
             "definitions": [
                 {
                     "term": p.term,
