@@ -399,6 +399,17 @@ def test_source_main_text() -> None:
     assert hints.title == "Un titre"
 
 
+def test_source_byline_in_markup() -> None:
+    html = (
+        "<html><body><header><p>Le blog</p></header><h1>Un titre</h1><div class='meta'>Par <a href='/a'>Amélie "
+        "Corbineau</a> · <time>15 juin 2021</time></div><p>"
+        + "Un long paragraphe du billet. " * 10
+        + "</p></body></html>"
+    )
+    assert source.byline_in_markup(html) == ("Amélie Corbineau",)
+    assert source.byline_in_markup("<html><body><p>Sans signature.</p></body></html>") == ()
+
+
 # --- meta-tests ----------------------------------------------------------------------------------------
 
 

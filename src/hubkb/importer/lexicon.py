@@ -370,7 +370,8 @@ END_OF_ARTICLE = RuleTable(
         (
             "related",
             r"(?:sur\s+le\s+même\s+(?:sujet|thème)|dans\s+la\s+même\s+rubrique|(?:articles?|billets?|publications?"
-            r"|actualités?)\s+(?:récent(?:e)?s?|similaires|liée?s|populaires|associée?s)|documents?\s+similaires"
+            r"|actualités?)\s+(?:récent(?:e)?s?|similaires|liée?s|populaires|associée?s)"
+            r"|(?:documents?|diaporamas?|présentations?|vidéos?|dossiers?)\s+(?:similaires|liée?s)|dans\s+ce\s+numéro"
             r"|vous\s+aimerez\s+aussi|related\s+(?:posts|articles)|you\s+may\s+also\s+like)\s*:?$",
             "Sur le même sujet",
         ),
@@ -409,6 +410,10 @@ BYLINE = re.compile(
     r"(?:rédigé|écrit|signé|proposé|publié|posted|written)\s+(?:par|by)|par|by|texte\s*:|auteur(?:e|s)?\s*:)\s+",
     re.IGNORECASE,
 )
+# "Partagé par X", "Uploaded by X": who put a document online, not who wrote it (no author)
+UPLOADER = re.compile(
+    r"^(?:partagée?|uploadée?|téléversée?|mise?\s+en\s+ligne|shared|uploaded|posted)\s+(?:par|by)\s+\S", re.IGNORECASE
+)
 MAX_BYLINE_WORDS = 12  # a byline names a few people, maybe an affiliation; a longer line is a sentence
 WRAPPED_LINE = 120  # longer than any hard-wrapped line: a block with such a line holds a paragraph a line
 MAX_TITLE_WORDS = 25
@@ -445,6 +450,7 @@ ANNOUNCED_TERM = re.compile(
     r"^(?:\d{1,2}[.)]\s*)?(?:"
     r"(?:qu['’]est-ce\s+qu(?:e|['’]))\s*(?:(?:un|une|le|la|les|l['’])\s*)?(?P<term>[^?]{2,60}?)\s*\?"
     r"|(?:qu['’]appelle-t-on|qu['’]entend-on\s+par|qu['’]entendez-vous\s+par|que\s+(?:signifie|désigne|veut\s+dire)"
+    r"|comment\s+(?:définiriez|définissez|définis|définit-on|définir)(?:-vous|-tu)?"
     r"|c['’]est\s+quoi)\s+(?:(?:un|une|le|la|les|l['’])\s*)?(?P<term2>[^?]{2,60}?)\s*\?"
     r"|(?P<term3>[^—–:]{2,60}?)\s*(?:—|–|:)\s*(?:définition|definition)"
     r")\s*$",
@@ -453,7 +459,8 @@ ANNOUNCED_TERM = re.compile(
 # The answer's first sentence: "[Pour moi,] Un X est Z", "La coproduction désigne Z".
 ANSWER = re.compile(
     rf"^(?:(?P<me>(?:pour|selon)\s+(?:moi|nous))\s*,\s*)?{_ARTICLE_OR_DET}\s*(?P<term>[\w’'-]+(?:\s+[\w’'-]+){{0,5}}?)\s+"
-    r"(?:est|sont|désigne|désignent|consiste\s+en|se\s+définit\s+comme|renvoie\s+à|correspond\s+à)\s+(?P<text>.+?)[.!]?$",
+    r"(?:est|sont|désigne|désignent|consiste\s+en|se\s+définit\s+comme|renvoie\s+à|correspond\s+à)\s+(?P<text>.+?)[.!]?$"
+    r"|^(?P<me2>je\s+(?:le|la|les|l['’])\s*défini[st]|nous\s+(?:le|la|les|l['’])\s*définissons)\s+comme\s+(?P<text2>.+?)[.!]?$",
     re.IGNORECASE,
 )
 DASH_SPEAKER = re.compile(r"\s*\n?\s*[—–]\s*(?=[A-ZÀ-Þ])")  # "« … »\n— Sabine Roux-Kerbrat, directrice de …"
@@ -466,7 +473,7 @@ AUTHOR_YEAR = re.compile(r"\b(?:19|20)\d\d[a-z]?\b")  # "(Durand & Okafor, 2016,
 FIRST_PERSON = re.compile(r"(?:\bj['’]|\bje\b|\bnous\s+avons\b|\bmoi\b|\bmon\b|\bma\b)", re.IGNORECASE)
 # "Le rapport de X propose de retenir celle-ci : un Y est Z": a definition announced before a colon
 ANNOUNCED_DEFINITION = re.compile(
-    r"\b(?:d[ée]finition|celle-ci|la\s+suivante|comme\s+suit)\b[^:]{0,80}:\s*"
+    r"\b(?:d[ée]finition|celle-ci|la\s+suivante|comme\s+suit|idée|principe|règlement|charte)\b[^:]{0,80}:\s*"
     rf"(?P<det>{_ARTICLE_OR_DET})\s*(?P<term>[\w’'-]+(?:\s+[\w’'-]+){{0,4}}?)\s+(?:est|sont|désigne|désignent)\s+"
     r"(?P<text>[^«“\"].+)$",
     re.IGNORECASE,
@@ -479,11 +486,12 @@ MIN_INTERVIEW_QUESTIONS = 2  # question paragraphs, each followed by an answer, 
 # Nouns that introduce an organisation's own name, lowercase and not part of it: "l’agence Contrepoint".
 ORG_INTRO_NOUNS = _words("""
 agence cabinet association mission collectif réseau entreprise start-up startup société coopérative plateforme
-incubateur programme laboratoire fondation studio think-tank consortium
+incubateur laboratoire fondation studio think-tank consortium
 """)
 # Lowercase heads whose "de X" complement makes the name: "la mairie de Brévannes" -> "Mairie de Brévannes".
 LOWER_ORG_NAME = re.compile(
-    r"(?<![\w’'-])(?P<name>(?:mairie|préfecture|métropole|ville|communauté\s+d['’]agglomération|communauté\s+de\s+communes"
+    r"(?<![\w’'-])(?P<name>(?:mairie|préfecture|métropole|ville|hôpital|centre\s+hospitalier|université|école|musée"
+    r"|communauté\s+d['’]agglomération|communauté\s+de\s+communes"
     r"|conseil\s+(?:départemental|régional|municipal|métropolitain))\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])"
     r"[A-ZÀ-Þ][\w’'-]*(?:\s+[A-ZÀ-Þ][\w’'-]*)*)"
 )

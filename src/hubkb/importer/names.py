@@ -374,7 +374,7 @@ class Names:
             acronym = re.search(rf"[{LOW}][{UP}]|[{UP}]{{2}}", m.group("first"))  # "ENoLL en fédère": no extension
             end = m.end("first") if acronym else org_extent(text, m.end("first"))
             name = text[start:end].rstrip(" ,")
-            words = name.split()
+            words = re.sub(r"^(?i:les|la|le)\s+|^(?i:l)['’]", "", name).split() or name.split()  # "La Grange …"
             if fold(words[0]) in FOLDED_NOT_NAMES or self.ner.is_place(name) or self.ner.is_person(name):
                 continue
             if self._add(n, start, start + len(name), self.organisation(name, "body", line)):

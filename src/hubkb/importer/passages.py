@@ -332,13 +332,17 @@ class PassageFinder:
         asked = fold(tidy_term(heading.group("term") or heading.group("term2") or heading.group("term3")))
         first = text[: _sentence_end(text, sentence_starts(text, quotes), 0)].strip()
         m = _ANSWER.match(first)
-        if not m or not asked or _singular(asked) not in _singular(fold(m.group("term"))):
+        if not m or not asked:
             return None
-        definition = tidy_text(m.group("text"))
-        if len(definition.split()) < MIN_QUOTED_WORDS:
+        if m.group("text2"):  # "Comment définiriez-vous X ?" / "Je le définis comme Z": the term is the question's
+            definition, term, first_person = tidy_text(m.group("text2")), tidy_term(heading.group("term2") or ""), True
+        elif _singular(asked) in _singular(fold(m.group("term"))):
+            definition, term, first_person = tidy_text(m.group("text")), tidy_term(m.group("term")), bool(m.group("me"))
+        else:
             return None
-        term = tidy_term(m.group("term"))
-        by = self.first_person if (m.group("me") or self.interview) else []
+        if len(definition.split()) < MIN_QUOTED_WORDS or not term:
+            return None
+        by = self.first_person if (first_person or self.interview) else []
         return Passage("definition", n, definition, list(by), None, self._label(term), None)
 
     # --- quotations ---
@@ -506,7 +510,7 @@ class PassageFinder:
         lead = text[start:end]
         via = self._via(n, start, end)
         for m in re.finditer(
-            r"\b(?:donn|propos|formul|avanc|retenu|fourni|élabor|énonc)\w*\s+par\s+", lead, re.IGNORECASE
+            r"\b(?:donn|propos|formul|avanc|retenu|fourni|élabor|énonc|rappel)\w*\s+par\s+", lead, re.IGNORECASE
         ):
             group = self._first_group(n, start + m.end(), end, exclude=via)
             if group:
@@ -646,8 +650,10 @@ class PassageFinder:
                         by = antecedent.keys if antecedent else None
                     if by is None:
                         continue
-                elif kind in ("giver", "announced"):
+                elif kind == "giver":
                     by = self._giver(n, text, start, start + m.start()).keys
+                elif kind == "announced":  # "…, rappelée par ORG dans son règlement : le Y est Z"
+                    by = self._giver(n, text, start, start + m.start("det")).keys
                 else:
                     by = []
                 found.append(

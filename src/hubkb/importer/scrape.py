@@ -31,6 +31,7 @@ from .lexicon import (
     MENU_MIN_ITEMS,
     NOT_NAMES,
     STOPWORDS,
+    UPLOADER,
     WRAPPED_LINE,
 )
 from .rules import rule
@@ -80,7 +81,12 @@ def stands_alone(line: str) -> bool:
     'Upload: 3 février 2017', '1 284 views', 'Réagir à cet article' -> True."""
     if len(line) > HEADER_BLOCK_CHARS:
         return False
-    return line in LINE_CHROME or line in END_OF_ARTICLE or date_line(line) is not None or bool(BYLINE.match(line))
+    return (
+        line in LINE_CHROME
+        or line in END_OF_ARTICLE
+        or date_line(line) is not None
+        or bool(BYLINE.match(line) or UPLOADER.match(line))
+    )
 
 
 @rule
@@ -283,6 +289,8 @@ def is_kind_label(text: str) -> bool:
 def byline_names(text: str) -> list[str] | None:
     """The people of a byline block: 'Propos recueillis par Camille Roussel' -> ['Camille Roussel']; 'Par l’équipe
     de X' -> [] (a byline naming no person); a line that is no byline -> None."""
+    if UPLOADER.match(text.strip()) and len(text.split()) <= MAX_BYLINE_WORDS:
+        return []  # "Partagé par Clinilab Ouest": a byline that names no author
     m = BYLINE.match(text.strip())
     if not m or len(text.split()) > MAX_BYLINE_WORDS:
         return None

@@ -165,7 +165,7 @@ def org_extent(text: str, pos: int) -> int:
             end = m.end() + w.end()
             continue
         w = re.match(
-            rf"\s+([{UP}][\w’'-]*|[{LOW}]+(?:ale?s?|aux|ique|iques|if|ive|ifs|ives|elle|el|aire|aires|ien|ienne"
+            rf"\s+([{UP}][\w’'-]*|[{LOW}]+(?:ale?s?|aux|ique|iques|if|ive|ifs|ives|elle|el|aire|aires|ien|ienne|é|ée|és|ées"
             rf"|éen|éenne|éens|éennes|ain|aine|ains|aines|ais|aise|ois|oise|ale|ales))(?![\w’'])",
             text[end:],
         )

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from .lexicon import DATE_EXPRESSION, HEADER_BLOCK_CHARS
 from .rules import rule
-from .scrape import PageHints
+from .scrape import PageHints, byline_names, split_blocks
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -85,11 +86,20 @@ def main_text(html: str) -> tuple[str | None, PageHints]:
     if doc is None:
         return None, PageHints()
     markdown = trafilatura.extract(
-        html, output_format="markdown", include_links=True, include_tables=True, favor_recall=True
+        html,
+        output_format="markdown",
+        include_links=True,
+        include_tables=True,
+        include_comments=False,  # readers' comments are no part of the post
+        favor_recall=True,
     )
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    authors = tuple(a.strip() for a in re.split(r";|\s+et\s+|,", data.get("author") or "") if a.strip())
-    hints = PageHints(title=data.get("title") or None, date=data.get("date") or None, authors=authors)
+    written = (data.get("author") or "").strip()
+    found = byline_names(written) if written else None  # trafilatura may keep the cue: "Par Amélie Corbineau"
+    authors = tuple(found) if found else tuple(a.strip() for a in re.split(r";|\s+et\s+|,", written) if a.strip())
+    hints = PageHints(
+        title=data.get("title") or None, date=data.get("date") or None, authors=authors or byline_in_markup(html)
+    )
     if not markdown:
         return None, hints
     lines = [_MD_ESCAPE.sub(r"\1", line.strip()) for line in markdown.split("\n")]
@@ -100,6 +110,19 @@ def main_text(html: str) -> tuple[str | None, PageHints]:
         elif line:
             blocks.append(line)
     return "\n\n".join(blocks) + "\n", hints
+
+
+@rule
+def byline_in_markup(html: str) -> tuple[str, ...]:
+    """The authors of a byline the main text left out: '<div>Par <a>Amélie Corbineau</a> · <time>15 juin
+    2021</time></div>' -> ('Amélie Corbineau',); read from the page's blocks before its first long one."""
+    for block in split_blocks(html_to_text(html)):
+        if len(block.text) > HEADER_BLOCK_CHARS:
+            break
+        names = byline_names(DATE_EXPRESSION.sub("", block.text).strip(" ·|–—-,"))
+        if names:
+            return tuple(names)
+    return ()
 
 
 _MD_ESCAPE = re.compile(r"\\([-*_#+.!\[\]()`>|\\])")  # trafilatura's Markdown escapes: "\- item" is "- item"
