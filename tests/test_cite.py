@@ -413,7 +413,7 @@ def test_secondhand_coproduction_definition() -> None:
         "term": "coproduction",
         "lang": "fr",
         "passage": DEFINITION["text"],
-        "in_text": "Harris & Boyle (2009), cité par Prandelle, in Chatellier (2014)",
+        "in_text": "Boyle & Harris (2009), cité par Prandelle, in Chatellier (2014)",
         "original": BOYLE_APA,
         "read_source": POST_APA_FR,
         "bibliography": [POST_APA_FR],
@@ -438,13 +438,13 @@ def test_secondhand_coproduction_definition() -> None:
 
 def test_secondhand_in_english() -> None:
     result = secondhand(DEFINITION, lang="en")
-    assert result["in_text"] == "Harris & Boyle (2009), cited by Prandelle, in Chatellier (2014)"
+    assert result["in_text"] == "Boyle & Harris (2009), cited by Prandelle, in Chatellier (2014)"
     assert result["bibliography"] == ["Chatellier, R. (2014, August 27). Vous avez dit coproduction ? l’hubservatoire."]
 
 
 def test_secondhand_without_relay() -> None:
     result = secondhand(dict(DEFINITION, via=None))
-    assert result["in_text"] == "Harris & Boyle (2009), in Chatellier (2014)"
+    assert result["in_text"] == "Boyle & Harris (2009), in Chatellier (2014)"
     assert [link["role"] for link in result["chain"]] == ["original", "read"]
 
 
@@ -460,7 +460,7 @@ def test_secondhand_three_givers_and_an_unsigned_post() -> None:
     passage = dict(
         DEFINITION, by=["Michael Harris", "David Boyle", "Lucie Stephens"], via=None, post=dict(POST, authors=[])
     )
-    assert secondhand(passage)["in_text"] == "Harris et al. (2009), in l’hubservatoire (2014)"
+    assert secondhand(passage)["in_text"] == "Boyle et al. (2009), in l’hubservatoire (2014)"  # the work lists Boyle first
 
 
 def test_secondhand_work_without_year() -> None:
@@ -473,7 +473,7 @@ def test_format_secondhand() -> None:
     assert format_secondhand(secondhand(DEFINITION)) == "\n".join(
         [
             f"« {DEFINITION['text']} » (coproduction)",
-            "Dans le texte : Harris & Boyle (2009), cité par Prandelle, in Chatellier (2014)",
+            "Dans le texte : Boyle & Harris (2009), cité par Prandelle, in Chatellier (2014)",
             "Bibliographie :",
             f"  {POST_APA_FR}",
             "Chaîne :",

@@ -52,8 +52,10 @@ def secondhand(passage: Mapping[str, Any], lang: Lang = "fr") -> dict[str, Any]:
 
     The reference list names only the source actually read (the post); the
     text names the original givers and the relay:
-    "Harris & Boyle (2009), cité par Prandelle, in Chatellier (2014)".
-    ``by`` and ``via`` take names (str) or ``{"name", "kind"}`` dicts.
+    "Boyle & Harris (2009), cité par Prandelle, in Chatellier (2014)".
+    ``by`` and ``via`` take names (str) or ``{"name", "kind"}`` dicts. When
+    the givers are authors of the work, the text names them in the order of
+    the work's reference entry, as APA requires, whatever order the post gave.
     """
     labels = labels_for(lang)
     work = passage.get("work")
@@ -87,7 +89,7 @@ def secondhand(passage: Mapping[str, Any], lang: Lang = "fr") -> dict[str, Any]:
         "term": passage.get("term"),
         "lang": lang,
         "passage": passage.get("text"),
-        "in_text": _in_text(givers, work, via, post, labels),
+        "in_text": _in_text(in_reference_order(givers, work), work, via, post, labels),
         "original": original,
         "read_source": read_source,
         "bibliography": [read_source],
@@ -102,7 +104,7 @@ def _in_text(
     post: Mapping[str, Any],
     labels: Mapping[str, str],
 ) -> str:
-    """ "Harris & Boyle (2009), cité par Prandelle, in Chatellier (2014)"."""
+    """ "Boyle & Harris (2009), cité par Prandelle, in Chatellier (2014)"."""
     parts = [join_short([giver_short(g, work) for g in givers])]
     if work is not None:
         year = year_of(work.get("year"))
