@@ -460,7 +460,9 @@ def test_secondhand_three_givers_and_an_unsigned_post() -> None:
     passage = dict(
         DEFINITION, by=["Michael Harris", "David Boyle", "Lucie Stephens"], via=None, post=dict(POST, authors=[])
     )
-    assert secondhand(passage)["in_text"] == "Boyle et al. (2009), in l’hubservatoire (2014)"  # the work lists Boyle first
+    assert (
+        secondhand(passage)["in_text"] == "Boyle et al. (2009), in l’hubservatoire (2014)"
+    )  # the work lists Boyle first
 
 
 def test_secondhand_work_without_year() -> None:

@@ -205,7 +205,8 @@ def test_who_cites_whom_and_through_whom(client: Client) -> None:
 def test_works_bib_has_canonical_names(client: Client) -> None:
     response = client.get("/hubkb/works.bib")
     assert response.status_code == 200
-    assert response.headers["content-type"] == "text/plain; charset=utf-8"
+    assert response.headers["content-type"] == "application/x-bibtex; charset=utf-8"
+    assert response.headers["content-disposition"] == 'attachment; filename="works.bib"'
     assert "@techreport{boyle2009challenge,\n  author = {Boyle, David and Harris, Michael}," in response.text
     assert "@misc{gormley2009us,\n  author = {Gormley, Ivo}," in response.text
 

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from .bibtex import citation_keys, to_bibtex
-from .csl import LANGS, STYLES, Lang, Style, post_to_csl, render, render_html, to_csl
+from .csl import LANGS, STYLES, Lang, Style, post_as_work, post_to_csl, render, render_html, to_csl
 from .names import split_person_name
 from .ris import parse_ris, to_ris
 from .secondhand import format_secondhand, secondhand
@@ -20,6 +20,7 @@ __all__ = [
     "citation_keys",
     "format_secondhand",
     "parse_ris",
+    "post_as_work",
     "post_to_csl",
     "render",
     "render_html",

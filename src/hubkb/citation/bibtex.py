@@ -29,6 +29,7 @@ _BIBTEX_TYPES = {
     "blogpost": "online",
     "chapter": "incollection",
     "thesis": "phdthesis",
+    "blogpost": "online",
 }
 # The field that names `publisher`, per BibTeX entry type.
 _BIBTEX_PUBLISHER_FIELD = {
@@ -79,6 +80,8 @@ def _bibtex_entry(work: Mapping[str, Any], key: str) -> Entry:
     year = year_of(work.get("year"))
     if year is not None:
         fields.append(Field("year", str(year)))
+    if work.get("date"):
+        fields.append(Field("date", str(work["date"])))
     if work.get("publisher"):
         field = _BIBTEX_PUBLISHER_FIELD.get(entry_type, "publisher")
         fields.append(Field(field, _latex_escape(work["publisher"])))

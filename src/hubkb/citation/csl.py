@@ -121,6 +121,24 @@ def post_to_csl(post: Mapping[str, Any]) -> dict[str, Any]:
     return csl
 
 
+def post_as_work(post: Mapping[str, Any]) -> dict[str, Any]:
+    """A post as a work of type ``blogpost`` (the site as publisher, the day as date), for BibTeX and RIS.
+
+    Its CSL-JSON (`to_csl`) is `post_to_csl`'s item.
+    """
+    return {
+        "id": str(post["id"]),
+        "type": "blogpost",
+        "title": post["title"],
+        "authors": list(post.get("authors") or []),
+        "year": year_of(post.get("date")),
+        "date": "-".join(f"{p:02d}" for p in date_parts(post.get("date"))) or None,
+        "publisher": post.get("site"),
+        "url": post.get("url"),
+        "language": post.get("language") or "fr",
+    }
+
+
 def year_of(value: Any) -> int | None:
     """2009, "2009" or "2009-05" -> 2009; anything without a year -> None (printed "n.d.")."""
     match = re.search(r"\d{4}", str(value)) if value is not None else None

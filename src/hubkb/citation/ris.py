@@ -18,6 +18,7 @@ _RIS_TYPES = {
     "blogpost": "BLOG",
     "chapter": "CHAP",
     "thesis": "THES",
+    "blogpost": "BLOG",
 }
 # The RIS spec ends every line with CR LF.
 _RIS_EOL = "\r\n"
@@ -42,8 +43,12 @@ def _ris_record(work: Mapping[str, Any]) -> str:
     year = year_of(work.get("year"))
     if year is not None:
         tags.append(("PY", str(year)))
+    if work.get("date"):
+        tags.append(("DA", str(work["date"]).replace("-", "/")))
     if work.get("publisher"):
-        tags.append(("JO" if work.get("type") == "article" else "PB", work["publisher"]))
+        # an article's periodical is its journal, a blog post's site the weblog's title
+        tag = {"article": "JO", "blogpost": "T2"}.get(work.get("type") or "", "PB")
+        tags.append((tag, work["publisher"]))
     if work.get("url"):
         tags.append(("UR", work["url"]))
     if work.get("language"):

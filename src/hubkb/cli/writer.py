@@ -119,7 +119,7 @@ def _search_summary(result: SearchResult) -> str:
 def cite_command(
     work_id: str | None, style: str | None, lang: str, definition_id: str | None, quote_id: str | None, db_path: Path
 ) -> None:
-    """Cite a work (APA, Chicago, ISO 690, BibTeX, RIS, CSL-JSON), or a passage met second-hand.
+    """Cite a work or a post (APA, Chicago, ISO 690, BibTeX, RIS, CSL-JSON), or a passage met second-hand.
 
     A second-hand citation follows APA: the text names the original and the
     person it came through, the reference list names the post actually read.

@@ -149,6 +149,19 @@ def load_passage(conn: sqlite3.Connection, kind: str, passage_id: str) -> dict[s
     }
 
 
+def find_post(conn: sqlite3.Connection, post_id: str) -> dict[str, Any] | None:
+    """`load_post`, or None when there is no such post."""
+    if conn.execute("SELECT 1 FROM posts WHERE id = ?", [post_id]).fetchone() is None:
+        return None
+    return load_post(conn, post_id)
+
+
+def post_names(conn: sqlite3.Connection) -> Iterator[tuple[str, list[str]]]:
+    """(id, [title]) for every post: what suggestions match against."""
+    for row in conn.execute("SELECT id, title FROM posts ORDER BY id"):
+        yield row["id"], [row["title"]] if row["title"] else []
+
+
 def load_post(conn: sqlite3.Connection, post_id: str) -> dict[str, Any]:
     """A post as `hubkb.citation.post_to_csl` takes it: authors as ``{"name", "kind"}``."""
     row = conn.execute("SELECT id, title, date, site, url, language FROM posts WHERE id = ?", [post_id]).fetchone()

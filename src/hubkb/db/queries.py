@@ -11,7 +11,8 @@ import json
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
-from .lookup import iter_works
+from ..citation.csl import post_as_work
+from .lookup import find_post, iter_works
 
 Execute = Callable[..., Awaitable[Any]]
 
@@ -44,6 +45,17 @@ async def fetch_works(db: Any, ids: Sequence[str]) -> list[dict[str, Any]]:
         return []
     works = {w["id"]: w for w in await db.execute_fn(lambda conn: list(iter_works(conn, ids)))}
     return [works[i] for i in ids if i in works]
+
+
+async def fetch_posts_as_works(db: Any, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Posts as works of type blogpost (`citation.post_as_work`), in the order of `ids`; unknown ids skipped."""
+    if not ids:
+        return []
+
+    def load(conn: Any) -> list[dict[str, Any]]:
+        return [post_as_work(p) for p in (find_post(conn, i) for i in ids) if p is not None]
+
+    return await db.execute_fn(load)
 
 
 async def fetch_citations(execute: Execute, work_id: str) -> list[dict[str, Any]]:

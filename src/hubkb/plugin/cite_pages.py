@@ -20,29 +20,35 @@ _STYLES: tuple[tuple[str, citation.Style], ...] = (("APA", "apa"), ("Chicago", "
 
 @hookimpl(specname="register_routes")
 def cite_routes():
-    return [(r"^/(?P<database>[^/]+)/works/(?P<work_id>[^/.]+)/cite$", cite_page)]
+    return [(r"^/(?P<database>[^/]+)/(?P<table>works|posts)/(?P<key>[^/.]+)/cite$", cite_page)]
 
 
 async def cite_page(datasette, request):
-    """/hubkb/works/<id>/cite: the reference in APA and Chicago, BibTeX, RIS and CSL-JSON, ready to copy."""
-    database = request.url_vars["database"]
+    """/hubkb/works/<id>/cite and /hubkb/posts/<id>/cite: the reference in APA, Chicago and ISO 690,
+    BibTeX, RIS and CSL-JSON, ready to copy; a post is cited as a blog post."""
+    database, table = request.url_vars["database"], request.url_vars["table"]
     if not await is_hubkb(datasette, database):
         raise NotFound("Database not found")
     await datasette.ensure_permissions(
-        request.actor, [("view-table", (database, "works")), ("view-database", database), "view-instance"]
+        request.actor, [("view-table", (database, table)), ("view-database", database), "view-instance"]
     )
-    work_id = urlsafe_components(request.url_vars["work_id"])[0]
+    key = urlsafe_components(request.url_vars["key"])[0]
     db = datasette.get_database(database)
-    works = await queries.fetch_works(db, [work_id])
+    works = await (queries.fetch_works(db, [key]) if table == "works" else queries.fetch_posts_as_works(db, [key]))
     if not works:
-        raise NotFound(f"No work with id {work_id!r}")
+        raise NotFound(f"No {table[:-1]} with id {key!r}")
     lang: citation.Lang = "en" if request.args.get("lang") == "en" else "fr"
-    citations = await queries.fetch_citations(db.execute, work_id)
+    citations = await queries.fetch_citations(db.execute, key) if table == "works" else []
     for cited_in in citations:
         cited_in["url"] = anchor_url(datasette, database, cited_in["id"], cited_in["paragraph"])
     # citeproc takes a quarter of a second: off the event loop, once per version of the work and its citations
     context = dict(await computed(_cite_context, works[0], citations, lang))
-    context.update(database=database, row_url=datasette.urls.row(database, "works", tilde_encode(work_id)))
+    context.update(
+        database=database,
+        table=table,
+        kind="post" if table == "posts" else "work",
+        row_url=datasette.urls.row(database, table, tilde_encode(key)),
+    )
     html = await datasette.render_template("hubkb_cite.html", context, request=request, view_name="hubkb_cite")
     return Response.html(html)
 

@@ -3,6 +3,11 @@
 --   The definitions of a term side by side: text, who gave it, the work, the relay it came through, the
 --   post and its date. Type a term, its id or an alias (coproduction, innovation); leave empty for every
 --   definition.
+-- hide_sql: true
+-- hubkb:
+--   submit: Show the definitions
+--   params:
+--     term: {label: Term, example: coproduction, hint: 'a label, an id or an alias; empty for every definition'}
 select
   terms.label as term,
   definitions.text as definition,

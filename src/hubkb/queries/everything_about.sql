@@ -3,6 +3,11 @@
 --   The posts they wrote, the works they authored or published, the definitions and quotes they gave,
 --   the citations they relayed, the citations of their works and every paragraph that mentions them.
 --   Type a name, part of a name, an alias or an id.
+-- hide_sql: true
+-- hubkb:
+--   submit: Show everything
+--   params:
+--     name: {label: Person or organisation, example: Laura Prandelle, hint: 'a name, part of a name, an alias or an id'}
 with
 -- include: _who.sql
 ,

@@ -3,6 +3,11 @@
 --   The 20 paragraphs that best match words or a "phrase" (bm25), matches highlighted. Words are searched
 --   as typed (no operators); a trailing * searches a prefix (copro*); 27ème finds 27e and co-production
 --   finds coproduction. The anchor leads to the paragraph in its post.
+-- hide_sql: true
+-- hubkb:
+--   submit: Search
+--   params:
+--     q: {label: 'Words or a "phrase"', example: 27ème région, hint: 'a trailing * searches a prefix: copro*'}
 
 -- The one passage search: this canned query and `hubkb search` both run this file.
 -- :q is what the user typed. hubkb_fts_exact() makes it a safe FTS5 expression of the words

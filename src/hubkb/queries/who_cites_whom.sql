@@ -3,6 +3,11 @@
 --   Each post's authors citing a person or organisation (a definition, a quote or a work) and the relay
 --   the citation came through. Type a name to keep the rows where it is the citing author, the cited or
 --   the relay; leave empty for all.
+-- hide_sql: true
+-- hubkb:
+--   submit: Show the citations
+--   params:
+--     name: {label: Person or organisation, example: Nesta, hint: 'citing, cited or relay; empty for all'}
 with
 -- include: _who.sql
 ,

@@ -15,7 +15,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from .. import citation
-from ..db.lookup import load_passage, load_work, open_database, passage_ids, work_names
+from ..db.lookup import find_post, load_passage, load_work, open_database, passage_ids, post_names, work_names
 from ..errors import NotFoundError, QueryError
 from ..text import fold
 
@@ -31,14 +31,18 @@ def _choose(what: str, value: str, choices: tuple[str, ...], label: str = "") ->
 
 
 def cite_work(db_path: Path, work_id: str, style: str = "apa", lang: str = "fr") -> str:
-    """The work as a reference in `style` (apa, chicago, iso690) or as a bibtex/ris/csl-json record."""
+    """The work (or post) as a reference in `style` (apa, chicago, iso690) or as a bibtex/ris/csl-json record."""
     _choose("style", style, STYLES, "styles")
     _choose("language", lang, LANGS, "languages")
     conn = open_database(db_path)
     try:
         work = load_work(conn, work_id)
         if work is None:
-            raise NotFoundError(f"no work with id {work_id!r}{_did_you_mean(work_id, work_names(conn))}")
+            post = find_post(conn, work_id)  # a post is a work too: a blog post, cited as such
+            if post is None:
+                names = [*work_names(conn), *post_names(conn)]
+                raise NotFoundError(f"no work with id {work_id!r}{_did_you_mean(work_id, names)}")
+            work = citation.post_as_work(post)
     finally:
         conn.close()
     return format_work(work, style, lang)
