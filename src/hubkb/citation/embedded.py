@@ -8,6 +8,7 @@ COinS span (an OpenURL ContextObject in a ``Z3988`` span's title).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -111,6 +112,56 @@ def coins(item: Mapping[str, Any]) -> str:
     return urlencode(pairs)
 
 
+# CSL type -> schema.org type
+_SCHEMA_TYPES = {
+    "post-weblog": "BlogPosting",
+    "report": "Report",
+    "book": "Book",
+    "chapter": "Chapter",
+    "article-journal": "ScholarlyArticle",
+    "article": "Article",
+    "motion_picture": "Movie",
+    "webpage": "WebPage",
+    "thesis": "Thesis",
+}
+
+
+def json_ld(item: Mapping[str, Any]) -> str:
+    """The item as schema.org JSON-LD, safe inside a ``<script type="application/ld+json">``."""
+    kind = item.get("type", "")
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": _SCHEMA_TYPES.get(kind, "CreativeWork"),
+        "name": item.get("title"),
+    }
+    if kind == "post-weblog":
+        data["headline"] = item.get("title")
+    authors = []
+    for a in item.get("author") or []:
+        if a.get("literal"):
+            authors.append({"@type": "Organization", "name": a["literal"]})
+        else:
+            given, family = a.get("given", ""), _name(a).split(", ")[0]
+            authors.append(
+                {"@type": "Person", "name": f"{given} {family}".strip(), "givenName": given, "familyName": family}
+            )
+    if authors:
+        data["author"] = authors
+    if _date(item, "-"):
+        data["datePublished"] = _date(item, "-")
+    if item.get("container-title") and kind == "post-weblog":
+        data["isPartOf"] = {"@type": "Blog", "name": item["container-title"]}
+    publisher = item.get("publisher") or (item.get("container-title") if kind == "post-weblog" else None)
+    if publisher:
+        data["publisher"] = {"@type": "Organization", "name": publisher}
+    if item.get("URL"):
+        data["url"] = item["URL"]
+    if item.get("language"):
+        data["inLanguage"] = item["language"]
+    text = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def page_metadata(item: Mapping[str, Any]) -> dict[str, Any]:
-    """What a page template embeds: ``tags`` (attribute, name, content) and ``coins``."""
-    return {"tags": meta_tags(item), "coins": coins(item)}
+    """What a page template embeds: ``tags`` (attribute, name, content), ``coins`` and ``json_ld``."""
+    return {"tags": meta_tags(item), "coins": coins(item), "json_ld": json_ld(item)}

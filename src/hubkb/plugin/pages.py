@@ -41,6 +41,8 @@ def hubkb_page_vars(database, table, view_name, request, datasette):
         if not await _any_hubkb(datasette, database):
             return {}
         found: dict[str, Any] = {"hubkb": True, "hubkb_database": database or _first_hubkb(datasette)}
+        if view_name == "database" and database:
+            found["hubkb_internal_tables"] = await internal_tables(datasette, database)
         if view_name == "index":
             found["hubkb_home"] = [
                 await home(datasette, name) for name in datasette.databases if await is_hubkb(datasette, name)
@@ -58,6 +60,13 @@ def hubkb_page_vars(database, table, view_name, request, datasette):
 def _first_hubkb(datasette: Any) -> str | None:
     # not Datasette's own `_internal` (or `_memory`): the home page's header box searches hubkb's database
     return next((name for name in datasette.databases if not name.startswith("_")), None)
+
+
+async def internal_tables(datasette: Any, database: str) -> list[str]:
+    """The shadow tables of the full-text indexes (posts_fts_data, ...): SQLite's, not the data's."""
+    names = await datasette.get_database(database).table_names()
+    fts = [n for n in names if n.endswith("_fts")]
+    return [n for n in names if any(n.startswith(f + "_") for f in fts)]
 
 
 # The home page lists these first, in this order; then the other tables not hidden in metadata.

@@ -1,0 +1,90 @@
+"""A person can use it (issue #10.9): every kind of page at 1280 and 390 px, checked by axe-core.
+
+A real `hubkb serve` over loopback HTTP, Debian's chromium driven by playwright,
+axe-core run in the page by axe-playwright-python: no serious or critical
+violation. Screenshots of every page and width go to the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, sync_playwright
+
+from conftest import CORPUS, SEED_POST
+from serving import Server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = {
+    "home": "/",
+    "table": "/hubkb/posts",
+    "person": "/hubkb/people/laura-prandelle",
+    "organisation": "/hubkb/organisations/la-27e-region",
+    "work": "/hubkb/works/boyle-harris-2009",
+    "term": "/hubkb/terms/coproduction",
+    "post": f"/hubkb/posts/{SEED_POST}",
+    "definition": f"/hubkb/definitions/{SEED_POST}~23d2",
+    "paragraph": f"/hubkb/paragraphs/{SEED_POST}~23p4",
+    "search_passages": "/hubkb/search_passages?q=27%C3%A8me+r%C3%A9gion",
+    "definitions_of_term": "/hubkb/definitions_of_term?term=coproduction",
+    "everything_about": "/hubkb/everything_about?name=Laura+Prandelle",
+    "who_cites_whom": "/hubkb/who_cites_whom?name=Nesta",
+    "cite_work": "/hubkb/works/boyle-harris-2009/cite",
+    "cite_post": f"/hubkb/posts/{SEED_POST}/cite",
+}
+WIDTHS = (1280, 390)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    import shutil
+
+    folder = tmp_path_factory.mktemp("axe")
+    shutil.copytree(CORPUS, folder / "corpus")
+    s = Server(folder)
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_serious_or_critical_violation(browser: Browser, server: Server, tmp_path: Path, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    axe = Axe()
+    found: dict[str, list[str]] = {}
+    try:
+        for name, path in PAGES.items():
+            response = page.goto(server.url + path)
+            assert response is not None and response.status == 200, (name, path)
+            page.screenshot(path=str(tmp_path / f"{name}-{width}.png"), full_page=True)
+            results = axe.run(page)
+            serious = [
+                f"{v['id']} ({v['impact']}): {v['help']} [{len(v['nodes'])}] {v['nodes'][0]['target']}"
+                for v in results.response["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            if serious:
+                found[name] = serious
+    finally:
+        context.close()
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+    assert len(list(tmp_path.glob(f"*-{width}.png"))) == len(PAGES)
