@@ -76,17 +76,20 @@ def presentation_kind(url: str) -> Hashable:
 
 
 def one_per_kind(full_tables: set[str]) -> Callable[[str], Hashable]:
-    """For large corpora: every page of `full_tables` (and of the entities) for itself; a filtered table
-    page, and a row page of any other table (link tables, mentions), once for its kind."""
+    """For large corpora: every row page of `full_tables` for itself; for every other page, one of its kind:
+    a filtered table page (table and filter arguments), a row page of another table (link tables,
+    mentions, paragraphs), a citation page, an export of a row (table and format)."""
 
     def kind(url: str) -> Hashable:
         parts = urlsplit(url)
         segments = parts.path.strip("/").split("/")
+        names = tuple(sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}))
         if len(segments) == 2 and parts.query and _expands(url):
-            names = tuple(sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}))
             return ("filtered", parts.path, names)
-        if len(segments) >= 3 and segments[1] not in full_tables and segments[-1] != "cite":
-            return ("row", segments[1], len(segments))
+        if len(segments) >= 3:
+            extension = segments[2].rsplit(".", 1)[1] if "." in segments[2] else ""
+            if segments[1] not in full_tables or len(segments) > 3 or extension:
+                return ("row", segments[1], len(segments), segments[-1] if len(segments) > 3 else "", extension, names)
         return presentation_kind(url)
 
     return kind

@@ -65,8 +65,6 @@ def test_every_link_of_a_generated_200_post_corpus_works(generated_db: Path) -> 
             "terms",
             "definitions",
             "quotes",
-            "paragraphs",
-            "citations",
         }
         result = crawl(_get(client), kind=one_per_kind(full))
     finally:

@@ -170,7 +170,7 @@ def _entity_number(conn: sqlite3.Connection, entity_type: str, entity_id: str) -
     return row[0] if row else None
 
 
-def mentions(conn: sqlite3.Connection, entity_type: str, entity_id: str, limit: int = LIST_LIMIT) -> dict[str, Any]:
+def mentions(conn: sqlite3.Connection, entity_type: str, entity_id: str, limit: int = 25) -> dict[str, Any]:
     """The paragraphs that mention an entity (newest post first), with the words as written, and the total."""
     number = _entity_number(conn, entity_type, entity_id)
     total = conn.execute("select count(*) from mentions where entity = ?", [number]).fetchone()[0]
