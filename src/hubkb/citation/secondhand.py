@@ -138,6 +138,21 @@ def _chain_detail(link: Mapping[str, Any]) -> str:
     return link["anchor"] or link["post_id"]
 
 
+def in_reference_order(givers: list[Person], work: Mapping[str, Any] | None) -> list[Person]:
+    """The givers that author the work first, in the work's author order; the others after, as given.
+
+    >>> work = {"authors": ["David Boyle", "Michael Harris"]}
+    >>> in_reference_order(["Michael Harris", "David Boyle"], work)
+    ['David Boyle', 'Michael Harris']
+    """
+    if not work or not givers:
+        return list(givers)
+    rank = {fold(name_and_kind(a)[0]): i for i, a in enumerate(work.get("authors") or [])}
+    late = len(rank)
+    order = sorted(range(len(givers)), key=lambda i: (rank.get(fold(name_and_kind(givers[i])[0]), late), i))
+    return [givers[i] for i in order]
+
+
 def labels_for(lang: str) -> dict[str, str]:
     if lang not in _LABELS:
         raise HubkbError(f"unknown language {lang!r} (languages: {', '.join(LANGS)})")
