@@ -10,6 +10,8 @@ snippets in context, and for posts the rendered body, the references and a
 
 from __future__ import annotations
 
+import weakref
+from collections import OrderedDict
 from typing import Any
 
 from datasette import hookimpl
@@ -105,8 +107,29 @@ async def home(datasette: Any, database: str) -> dict[str, Any]:
     }
 
 
+# The database never changes under a Datasette (a rebuild opens a new one), so a row page's
+# content is computed once: the latest pages asked for are kept, per database.
+PAGE_CACHE_SIZE = 256
+_page_cache: weakref.WeakKeyDictionary[Any, OrderedDict[tuple[str, str], dict[str, Any] | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 async def row_page(datasette: Any, database: str, table: str, key: str) -> dict[str, Any] | None:
-    """The content of a row page: entities, definitions, quotes, paragraphs; None for other tables."""
+    """The content of a row page (entities, definitions, quotes, paragraphs), cached; None for other tables."""
+    db = datasette.get_database(database)
+    cache = _page_cache.setdefault(db, OrderedDict())
+    if (table, key) in cache:
+        cache.move_to_end((table, key))
+        return cache[(table, key)]
+    page = await _row_page(datasette, database, table, key)
+    cache[(table, key)] = page
+    if len(cache) > PAGE_CACHE_SIZE:
+        cache.popitem(last=False)
+    return page
+
+
+async def _row_page(datasette: Any, database: str, table: str, key: str) -> dict[str, Any] | None:
     db = datasette.get_database(database)
     # formatting and rendering run off the event loop, once per content (hubkb.memo); results are shared
     if table in ENTITY_TABLES:
