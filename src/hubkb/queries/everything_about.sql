@@ -7,7 +7,7 @@
 -- hubkb:
 --   submit: Show everything
 --   params:
---     name: {label: Person or organisation, example: Laura Prandelle, hint: 'a name, part of a name, an alias or an id'}
+--     name: {label: Person or organisation, example: Laura Pandelle, hint: 'a name, part of a name, an alias or an id'}
 with
 -- include: _who.sql
 ,
