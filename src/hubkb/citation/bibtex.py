@@ -29,7 +29,6 @@ _BIBTEX_TYPES = {
     "blogpost": "online",
     "chapter": "incollection",
     "thesis": "phdthesis",
-    "blogpost": "online",
 }
 # The field that names `publisher`, per BibTeX entry type.
 _BIBTEX_PUBLISHER_FIELD = {

@@ -18,7 +18,6 @@ _RIS_TYPES = {
     "blogpost": "BLOG",
     "chapter": "CHAP",
     "thesis": "THES",
-    "blogpost": "BLOG",
 }
 # The RIS spec ends every line with CR LF.
 _RIS_EOL = "\r\n"
