@@ -1,4 +1,5 @@
-"""A person can use it (issue #10.9): every kind of page at 1280 and 390 px, checked by axe-core.
+"""A person can use it (issue #10.9): every kind of page (home, a table, each entity page, each canned
+query, the cite pages, the global search) at 1280 and 390 px, checked by axe-core.
 
 A real `hubkb serve` over loopback HTTP, Debian's chromium driven by playwright,
 axe-core run in the page by axe-playwright-python: no serious or critical
@@ -42,6 +43,7 @@ PAGES = {
     "who_cites_whom": "/hubkb/who_cites_whom?name=Nesta",
     "cite_work": "/hubkb/works/boyle-harris-2009/cite",
     "cite_post": f"/hubkb/posts/{SEED_POST}/cite",
+    "search": "/hubkb/-/search?q=coproduction",
 }
 WIDTHS = (1280, 390)
 

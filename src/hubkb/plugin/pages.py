@@ -65,10 +65,12 @@ def _first_hubkb(datasette: Any) -> str | None:
 
 
 async def internal_tables(datasette: Any, database: str) -> list[str]:
-    """The shadow tables of the full-text indexes (posts_fts_data, ...): SQLite's, not the data's."""
-    names = await datasette.get_database(database).table_names()
+    """The shadow tables of the full-text indexes (posts_fts_data, ...) and the views they read: not data."""
+    db = datasette.get_database(database)
+    names = await db.table_names()
     fts = [n for n in names if n.endswith("_fts")]
-    return [n for n in names if any(n.startswith(f + "_") for f in fts)]
+    views = [v for v in await db.view_names() if any(v.startswith(f + "_") for f in fts)]
+    return [n for n in names if any(n.startswith(f + "_") for f in fts)] + views
 
 
 # The home page lists these first, in this order; then the other tables not hidden in metadata.
