@@ -93,6 +93,6 @@ def test_a_works_format_on_rows_without_works_is_a_400_that_says_why(client: Cli
     extension = path.split("?")[0].rsplit(".", 1)[1]
     assert (response.status_code, response.text) == (
         400,
-        f"no works in these rows: .{extension} needs works.id or a work_id column\n",
+        f"no works in these rows: .{extension} needs works.id, posts.id or a work_id column\n",
     )
     assert response.headers["content-type"] == "text/plain; charset=utf-8"
