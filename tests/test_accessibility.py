@@ -90,3 +90,28 @@ def test_no_serious_or_critical_violation(browser: Browser, server: Server, tmp_
         context.close()
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
     assert len(list(tmp_path.glob(f"*-{width}.png"))) == len(PAGES)
+
+
+def test_cite_page_titles_are_italic_and_copy_gives_rich_and_plain_text(browser: Browser, server: Server) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/hubkb/works/boyle-harris-2009/cite")
+        title = page.locator(".hubkb-ref i").first
+        assert title.inner_text().startswith("The Challenge of Co-production")
+        assert title.evaluate("e => getComputedStyle(e).fontStyle") == "italic"
+        page.locator(".hubkb-copy-button").first.click()
+        page.wait_for_function("document.querySelector('.hubkb-copy-button').textContent === 'Copied'")
+        copied = page.evaluate(
+            """async () => {
+                const [item] = await navigator.clipboard.read();
+                const out = {};
+                for (const type of item.types) { out[type] = await (await item.getType(type)).text(); }
+                return out;
+            }"""
+        )
+    finally:
+        context.close()
+    assert "<i>The Challenge of Co-production" in copied["text/html"]
+    assert copied["text/plain"].startswith("Boyle, D., & Harris, M. (2009). The Challenge of Co-production")
+    assert "<i>" not in copied["text/plain"]
