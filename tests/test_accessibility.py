@@ -1,7 +1,7 @@
 """A person can use it (issue #10.9): every kind of page (home, a table, each entity page, each canned
 query, the cite pages, the global search) at 1280 and 390 px, checked by axe-core.
 
-A real `hubkb serve` over loopback HTTP, Debian's chromium driven by playwright,
+A real `hubkb serve` over loopback HTTP, Debian's chromium driven by playwright (conftest's `browser`),
 axe-core run in the page by axe-playwright-python: no serious or critical
 violation. Screenshots of every page and width go to the test's temporary folder.
 """
@@ -12,21 +12,11 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from conftest import CORPUS, SEED_POST
 from serving import Server
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = {
     "home": "/",
     "table": "/hubkb/posts",
@@ -57,14 +47,6 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     s = Server(folder)
     yield s
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
