@@ -97,11 +97,13 @@ def test_trace_of_an_unknown_id_suggests_the_nearest(runner, built_db: Path) -> 
     result = runner.invoke(cli, ["trace", f"{SEED_POST}#d7", "--db", str(built_db)])
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: no definition or quote with id '{SEED_POST}#d7'; did you mean "
+        f"Error: no definition, quote or reference with id '{SEED_POST}#d7'; did you mean "
         f"{SEED_POST}#d1, {SEED_POST}#d2 or {SEED_POST}#q1?\n"
     )
     result = runner.invoke(cli, ["trace", "d2", "--db", str(built_db)])
-    assert result.output.startswith(f"Error: no definition or quote with id 'd2'; did you mean {SEED_POST}#d2")
+    assert result.output.startswith(
+        f"Error: no definition, quote or reference with id 'd2'; did you mean {SEED_POST}#d2"
+    )
 
 
 def test_the_lineage_page_shows_every_hop(client: Client) -> None:

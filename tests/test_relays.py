@@ -201,3 +201,93 @@ def test_the_importer_proposes_the_relay_s_one_known_publication() -> None:
     assert relay_publication(index, "laura", "pandelle-2010", day) is None  # the origin itself
     assert relay_publication(index, "two", "origin", day) is None  # two candidates: the reviewer decides
     assert relay_publication(index, None, "origin", day) is None
+
+
+# --- relays naming posts: the same checks in full and incremental builds ----------------------
+
+RELAY_B = """---
+title: Billet B
+date: 2015-01-01
+authors: [Régis Chatellier]
+language: fr
+---
+Une note sur la coproduction.
+"""
+QUOTING_A = """---
+title: Billet A
+date: 2016-01-01
+authors: [Régis Chatellier]
+language: fr
+definitions:
+  - term: coproduction
+    text: délivrer un service dans une relation réciproque
+    by: [Michael Harris, David Boyle]
+    work: boyle-harris-2009
+    relays:
+      - post: 2015-01-01-b
+        translation: true
+---
+La coproduction : délivrer un service dans une relation réciproque.
+"""
+A_SHOWN = "corpus/posts/2016-01-01-a.md"
+
+
+def _problems(result) -> list[str]:
+    """What a build reported about the corpus: its warnings and errors, without the summary line."""
+    return [line for line in result.output.splitlines() if line.startswith("corpus/")]  # stdout and stderr
+
+
+def _both_builds(runner, corpus: Path, db: Path, tmp_path: Path) -> list[str]:
+    """An incremental build of `db` and a full build of a fresh file report the same problems; returns them."""
+    incremental = runner.invoke(cli, ["build", "--corpus", "corpus", "--db", str(db)])
+    assert not incremental.output.startswith("built:"), incremental.output  # it was an update (or it failed)
+    fresh = tmp_path / f"full-{len(list(tmp_path.glob('full-*')))}.db"
+    full = runner.invoke(cli, ["build", "--corpus", "corpus", "--db", str(fresh)])
+    assert (incremental.exit_code, _problems(incremental)) == (full.exit_code, _problems(full))
+    return _problems(incremental)
+
+
+def test_relay_posts_are_checked_alike_in_full_and_incremental_builds(runner, corpus_copy: Path, tmp_path: Path, monkeypatch) -> None:  # fmt: skip
+    monkeypatch.chdir(corpus_copy.parent)
+    posts = corpus_copy / "posts"
+    (posts / "2015-01-01-b.md").write_text(RELAY_B, encoding="utf-8")
+    (posts / "2016-01-01-a.md").write_text(QUOTING_A, encoding="utf-8")
+    db = tmp_path / "hubkb.db"
+    result = runner.invoke(cli, ["build", "--corpus", "corpus", "--db", str(db)])
+    assert result.exit_code == 0 and _problems(result) == [], result.output
+    hop = sqlite3.connect(db).execute("SELECT relay_post_id, language, date, translation FROM relays WHERE post_id = '2016-01-01-a'")  # fmt: skip
+    assert hop.fetchall() == [("2015-01-01-b", "fr", "2015-01-01", 1)]  # the post's facts, filled in at the end
+    dated = f"{A_SHOWN}:12: warning: relay 1 (post '2015-01-01-b') is dated 2017-01-01, after the post that quotes it (2016-01-01)"  # fmt: skip
+    # 1. The relay post changes, the quoting post does not: the quoting post is read again.
+    edit(corpus_copy, "date: 2015-01-01", "date: 2017-01-01", "posts/2015-01-01-b.md")
+    assert _both_builds(runner, corpus_copy, db, tmp_path) == [dated]
+    # 2. The quoting post changes, the relay post does not: its date comes from the published rows.
+    edit(corpus_copy, "dans une relation réciproque.\n", "dans une relation réciproque, disent-ils.\n", "posts/2016-01-01-a.md")  # fmt: skip
+    assert _both_builds(runner, corpus_copy, db, tmp_path) == [dated]
+    # 3. The relay post now says it is in English, as the report: a translation within one language.
+    edit(corpus_copy, "language: fr", "language: en", "posts/2015-01-01-b.md")
+    assert _both_builds(runner, corpus_copy, db, tmp_path) == [
+        dated,
+        f"{A_SHOWN}:12: relay 1 is marked as a translation, but it and the hop before are both in 'en'",
+    ]
+    edit(corpus_copy, "language: en", "language: fr", "posts/2015-01-01-b.md")
+    # 4. The relay post is removed: the quoting post names an unknown publication.
+    assert runner.invoke(cli, ["build", "--corpus", "corpus", "--db", str(db)]).exit_code == 0
+    (posts / "2015-01-01-b.md").unlink()
+    assert _both_builds(runner, corpus_copy, db, tmp_path) == [
+        f"{A_SHOWN}:12: unknown relay publication: no post with id '2015-01-01-b'; did you mean '2016-01-01-a'?"
+    ]
+
+
+def test_the_hop_after_a_relay_post_is_checked_against_its_language(runner, corpus_copy: Path, monkeypatch) -> None:
+    posts = corpus_copy / "posts"
+    (posts / "2015-01-01-b.md").write_text(RELAY_B, encoding="utf-8")
+    hops = "      - post: 2015-01-01-b\n        translation: true\n"
+    (posts / "2016-01-01-a.md").write_text(
+        QUOTING_A.replace(hops, hops + "      - work: pandelle-2010\n        translation: true\n"), encoding="utf-8"
+    )
+    result = check(runner, corpus_copy, monkeypatch)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{A_SHOWN}:14: relay 2 is marked as a translation, but it and the hop before are both in 'fr'"
+    )

@@ -105,9 +105,9 @@ def test_a_field_whose_column_is_missing_stops_every_command(tmp_path: Path, run
             "schema.yaml: corpus.terms names no 'table' it fills",
         ),
         (
-            "      references: {type: ids, column: citations.work_id}",
-            "      references: {type: ids, column: citations.work}",
-            "schema.yaml: corpus.post.references is stored in 'citations.work', which table 'citations' "
+            "        required: [work]\n        fields:\n          work: {type: string, column: work_id}",
+            "        required: [work]\n        fields:\n          work: {type: string, column: citations.work}",
+            "schema.yaml: corpus.post.references.work is stored in 'citations.work', which table 'citations' "
             "does not declare; add 'work: text' under tables.citations.columns",
         ),
         (

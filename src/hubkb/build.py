@@ -6,7 +6,6 @@ them into a temporary file and publishes it only when no error remains.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import multiprocessing
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .db.state import published_authorities, published_state
 from .errors import CorpusError, HubkbError, Problem, display_path
-from .lineage.relays import relay_post_hops, relay_post_problems
+from .lineage.relays import RelayChecks
 from .mentions import MentionIndex
 from .read import authority_hash, authority_paths, find_posts, read_authorities, read_post
 from .records import Authorities
@@ -114,8 +113,7 @@ class _Chunk:
     posts: list[tuple[str, str, int]]  # (post id, display path, line of its id)
     problems: list[Problem]
     counts: dict[str, int]
-    post_dates: dict[str, dt.date] = field(default_factory=dict)
-    relay_posts: list[tuple[str, int, str, str]] = field(default_factory=list)  # relay hops naming a post
+    relays: RelayChecks = field(default_factory=RelayChecks)  # chains naming a post, checked at the end
 
 
 _STAGE: _Stage | None = None  # set before workers fork, so they inherit it
@@ -144,8 +142,7 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
         result.problems.extend(problems)
         if post is None or resolved is None or any(p.severity == "error" for p in problems):
             continue
-        result.post_dates[resolved.post.id] = resolved.post.date
-        result.relay_posts.extend(relay_post_hops(resolved))
+        result.relays.add(resolved, stage.resolver.work_records)
         mentions = tuple(stage.mentions.find(resolved.paragraphs))
         result.counts["mentions"] += len(mentions)
         result.counts["definitions"] += sum(p.passage.kind == "definition" for p in resolved.passages)
@@ -185,12 +182,10 @@ def _process(
         try:
             results = pool.imap(_run_chunk, jobs) if pool else map(_run_chunk, jobs)
             done = 0
-            post_dates: dict[str, dt.date] = {}
-            relay_posts: list[tuple[str, int, str, str]] = []
+            relays = RelayChecks()
             for result in results:
                 _take(result, stage, known_ids, counts)
-                post_dates.update(result.post_dates)
-                relay_posts.extend(result.relay_posts)
+                relays.update(result.relays)
                 if writer is not None and result.db is not None and not _errors(stage.problems):
                     writer.merge(result.db)
                     result.db.unlink()
@@ -200,9 +195,22 @@ def _process(
         finally:
             if pool:
                 pool.terminate()
-    # A relay hop may name another post: checked once every post id is known.
-    stage.problems.extend(relay_post_problems(relay_posts, {i: (p, post_dates.get(i)) for i, p in known_ids.items()}))
+    # A relay hop may name another post: checked once every post is known (unchanged ones from the database).
+    from .db.lineage import post_facts
+
+    stage.problems.extend(relays.problems(known_ids, lambda ids: post_facts(writer.db.conn, ids) if writer else {}))
     return counts
+
+
+def _relaying(
+    db_path: Path, published: dict[str, tuple[str, str]], todo: list[Path], gone: list[str], paths: list[Path]
+) -> list[Path]:
+    """Unchanged posts whose relays name a changed or removed post: read again, so their checks run as in a full build."""
+    from .db.lineage import posts_relaying_through
+
+    replaced = {_source(p, Path()) for p in todo} | set(gone)
+    relaying = posts_relaying_through(db_path, {published[s][0] for s in replaced if s in published})
+    return [p for p in paths if _source(p, Path()) not in replaced and published.get(_source(p, Path()), ("",))[0] in relaying]  # fmt: skip
 
 
 def _take(result: _Chunk, stage: _Stage, known_ids: dict[str, str], counts: dict[str, int]) -> None:
@@ -320,9 +328,10 @@ def build(
         gone = [src for src in published if src not in hashes]
         if not todo and not gone and not found:
             return Report("up to date", posts=len(published), seconds=time.perf_counter() - start)
+        todo = sorted(todo + _relaying(db_path, published, todo, gone, paths))
     # The writer (sqlite-utils) loads only now: "up to date" answers without it.
     from .db.inspect import write_inspect_data
-    from .db.lineage import refresh_reuse
+    from .db.lineage import refresh_lineage
     from .db.rows import authority_rows
     from .db.write import Writer
 
@@ -345,7 +354,7 @@ def build(
         _process(stage, todo, known_ids, progress, writer)
         if _errors(stage.problems):
             raise CorpusError(stage.problems)
-        refresh_reuse(writer.db.conn)  # reuse crosses posts: found again over the whole database
+        refresh_lineage(writer.db.conn)  # relay posts' facts and reuse cross posts: done over the whole database
         writer.set_meta(meta)
         writer.finish()
         for name in ("posts", "definitions", "quotes", "mentions"):

@@ -255,16 +255,24 @@ def _post_from(
         problems.append(Problem(shown, body_line, "the post has no body after its front matter"))
     if any(p.severity == "error" for p in problems):
         return None, problems
+
+    def relays(key: str, i: int, item: dict[str, Any]) -> tuple:
+        hops = schema.sections[f"post.{key}.relays"]
+        return tuple(hops.record(r, line=doc.line_of((key, i, "relays", j))) for j, r in item.get("relays", []))
+
     passages = []
     for kind, key in (("definition", "definitions"), ("quote", "quotes")):
         section = schema.sections[f"post.{key}"]
-        hops = schema.sections[f"post.{key}.relays"]
         for n, (i, item) in enumerate((i, item) for i, item in values.get(key, []) if "text" in item):
-            relays = tuple(hops.record(r, line=doc.line_of((key, i, "relays", j))) for j, r in item.get("relays", []))
-            passages.append(section.record(item, kind=kind, n=n + 1, line=doc.line_of((key, i)), relays=relays))
+            line = doc.line_of((key, i))
+            passages.append(section.record(item, kind=kind, n=n + 1, line=line, relays=relays(key, i, item)))
+    cited = schema.sections["post.references"]
+    references = tuple(
+        cited.record(item, n=i + 1, line=doc.line_of(("references", i)), relays=relays("references", i, item))
+        for i, item in values.get("references", ())
+        if "work" in item
+    )
     lines = {key: doc.line_of((key,)) for key in doc.data if isinstance(key, str)}
-    for i, _ in enumerate(values.get("references", ())):
-        lines[f"references.{i}"] = doc.line_of(("references", i))
     post = schema.sections["post"].record(
         values,
         id=values.get("id") or path.stem,
@@ -273,6 +281,7 @@ def _post_from(
         body_line=body_line,
         content_hash=hashlib.sha256(raw).hexdigest(),
         passages=tuple(passages),
+        references=references,
         lines=lines,
     )
     return post, problems

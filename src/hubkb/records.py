@@ -101,6 +101,27 @@ class ResolvedRelay:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """An entry of a post's `references:`: a work, and how it reached the post when met second-hand."""
+
+    line: int
+    n: int  # 1-based position in the list: the entry's id is post_id#rN
+    work: str  # an id, title or alias of works.yaml
+    via: tuple[str, ...] = ()  # the relay person
+    relays: tuple[Relay, ...] = ()  # the relay publications, origin side first
+    fields: Fields = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class ResolvedReference:
+    reference: Reference
+    id: str  # post_id#rN
+    work_id: str
+    via_person_id: str | None = None
+    relays: tuple[ResolvedRelay, ...] = ()
+
+
+@dataclass(frozen=True)
 class Passage:
     """A definition or quote as written in a post's front matter."""
 
@@ -126,7 +147,7 @@ class Post:
     body: str
     body_line: int  # line of the file where the body starts
     content_hash: str
-    references: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
     passages: tuple[Passage, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line
     fields: Fields = field(default_factory=dict, hash=False)
@@ -167,13 +188,15 @@ class ResolvedPost:
     paragraphs: tuple[str, ...]
     authors: tuple[Entity, ...]
     passages: tuple[ResolvedPassage, ...]
-    references: tuple[str, ...]  # work ids
+    references: tuple[ResolvedReference, ...]  # one a work, the first entry naming it
     mentions: tuple[Mention, ...] = ()
 
 
 # The record each corpus section of schema.yaml becomes.
 SECTION_RECORDS: dict[str, type] = {
     "post": Post,
+    "post.references": Reference,
+    "post.references.relays": Relay,
     "post.definitions": Passage,
     "post.quotes": Passage,
     "post.definitions.relays": Relay,

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from .errors import Problem
 from .lineage.relays import resolve_relays
-from .records import Authorities, Entity, Post, ResolvedPassage, ResolvedPost
+from .records import Authorities, Entity, Post, ResolvedPassage, ResolvedPost, ResolvedReference
 from .text import fold, normalise_punctuation
 
 FUZZY_THRESHOLD = 86.0
@@ -186,11 +186,16 @@ def resolve_post(post: Post, resolver: Resolver) -> tuple[ResolvedPost | None, l
         m = resolve(resolver.people, name, "person", post.lines.get("authors", 1))
         if m:
             authors.append(Entity("person", m.entry.id, m.entry.name))
-    references = []
-    for i, ref in enumerate(post.references):
-        m = resolve(resolver.works, ref, "work", post.lines.get(f"references.{i}", post.lines.get("references", 1)))
-        if m and m.entry.id not in references:
-            references.append(m.entry.id)
+    references: dict[str, ResolvedReference] = {}
+    for ref in post.references:
+        m = resolve(resolver.works, ref.work, "work", ref.line)
+        via = None
+        for name in ref.via:
+            via = via or resolve(resolver.people, name, "person", ref.line)
+        relays = resolve_relays(post, ref.relays, m.entry.id, resolver, resolve, problems) if m and ref.relays else ()
+        if m and m.entry.id not in references:  # a work listed twice is cited once, as its first entry says
+            via_id = via.entry.id if via else None
+            references[m.entry.id] = ResolvedReference(ref, f"{post.id}#r{ref.n}", m.entry.id, via_id, relays)
     paragraphs = split_paragraphs(post.body)
     passages = []
     for p in post.passages:
@@ -211,7 +216,7 @@ def resolve_post(post: Post, resolver: Resolver) -> tuple[ResolvedPost | None, l
         if p.kind == "definition" and p.term is None:
             problems.append(Problem(post.path, p.line, "a definition needs a 'term'"))
         origin = work.entry.id if work else None
-        relays = resolve_relays(post, p, origin, resolver, resolve, problems) if p.relays else ()
+        relays = resolve_relays(post, p.relays, origin, resolver, resolve, problems) if p.relays else ()
         passages.append(
             ResolvedPassage(
                 passage=p,
@@ -226,7 +231,8 @@ def resolve_post(post: Post, resolver: Resolver) -> tuple[ResolvedPost | None, l
         )
     if any(x.severity == "error" for x in problems):
         return None, problems
-    return ResolvedPost(post, tuple(paragraphs), tuple(authors), tuple(passages), tuple(references)), problems
+    resolved = ResolvedPost(post, tuple(paragraphs), tuple(authors), tuple(passages), tuple(references.values()))
+    return resolved, problems
 
 
 # --- links inside the authority files ----------------------------------------

@@ -248,17 +248,30 @@ def _coerce(value: Any, spec: Any, report: Report, where: tuple) -> Any:
             return None
         return tuple(t.strip() for t in texts if t.strip())
     if kind == "records":
+        # `shorthand: work` lets a plain entry stand for {work: entry} (`references: [us-now]`)
+        shorthand = spec.get("shorthand")
+        if shorthand and _plain(value):
+            value = [value]
         if not isinstance(value, list):
             report(where, f"'{key}' must be a list of entries, not {_describe(value)}")
             return None
         records = []
         for i, item in enumerate(value):
+            if shorthand and _plain(item):
+                if not str(item).strip():
+                    continue  # an empty entry, as in a list of ids
+                item = {shorthand: item}
             if not isinstance(item, dict):
-                report(where + (i,), f"each entry of '{key}' must be a mapping of keys, not {_describe(item)}")
+                entry = f"a {shorthand} or a mapping of keys" if shorthand else "a mapping of keys"
+                report(where + (i,), f"each entry of '{key}' must be {entry}, not {_describe(item)}")
                 continue
             records.append((i, validate(item, spec, report, where + (i,))))
         return records
     raise HubkbError(f"schema.yaml: unknown field type '{kind}'")
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
 def _describe(value: Any) -> str:

@@ -132,7 +132,8 @@ def _givers(conn: sqlite3.Connection, table: str, key: str, ids: list[str]) -> d
 
 _CITATIONS_SQL = """
 select c.post_id, posts.title as post_title, posts.date as post_date, paragraphs.n as n,
-       c.work_id, works.title as work_title, works.year as work_year, c.via_person_id, via.name as via_name
+       c.work_id, works.title as work_title, works.year as work_year, c.via_person_id, via.name as via_name,
+       c.reference_id
 from citations c
 join posts on posts.id = c.post_id
 join works on works.id = c.work_id
@@ -156,6 +157,7 @@ def citations(
             "work": _ref("work", r["work_id"], r["work_title"]),
             "work_year": r["work_year"],
             "via": _ref("person", r["via_person_id"], r["via_name"]),
+            "reference_id": r["reference_id"],  # post_id#rN when the post lists the work: its lineage
         }
         for r in rows
     ]

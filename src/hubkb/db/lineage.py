@@ -8,12 +8,13 @@ reads as chains without relay publications.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from .lookup import load_passage, load_post, load_work
 
-KINDS = {"d": "definition", "q": "quote"}
+KINDS = {"d": "definition", "q": "quote", "r": "citation"}  # post_id#d2, post_id#q1, post_id#r1
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
@@ -21,21 +22,27 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
 
 
 def kind_of(passage_id: str) -> str | None:
-    """'post#d2' -> definition, 'post#q1' -> quote; None for anything else."""
+    """'post#d2' -> definition, 'post#q1' -> quote, 'post#r1' -> citation (a reference entry); else None."""
     _, _, tail = passage_id.rpartition("#")
     return KINDS.get(tail[:1]) if tail[1:].isdigit() else None
 
 
 def passage_ids(conn: sqlite3.Connection) -> list[str]:
-    """Every definition and quote id, what `hubkb trace` suggests from."""
-    return [r[0] for r in conn.execute("SELECT id FROM definitions UNION ALL SELECT id FROM quotes ORDER BY 1")]
+    """Every definition, quote and reference id, what `hubkb trace` suggests from."""
+    references = "SELECT DISTINCT reference_id FROM citations WHERE reference_id IS NOT NULL"
+    if not has_column(conn, "citations", "reference_id"):
+        references = "SELECT NULL WHERE 0"
+    sql = f"SELECT id FROM definitions UNION ALL SELECT id FROM quotes UNION ALL {references} ORDER BY 1"
+    return [r[0] for r in conn.execute(sql)]
 
 
 def load_chain(conn: sqlite3.Connection, passage_id: str) -> dict[str, Any] | None:
-    """A definition or quote with its origin work, relay hops in order and post; None when unknown."""
+    """A definition, quote or reference with its origin work, relay hops in order and post; None when unknown."""
     kind = kind_of(passage_id)
     if kind is None:
         return None
+    if kind == "citation":
+        return _load_reference(conn, passage_id)
     passage = load_passage(conn, kind, passage_id)
     if passage is None:
         return None
@@ -50,6 +57,51 @@ def load_chain(conn: sqlite3.Connection, passage_id: str) -> dict[str, Any] | No
         passage["work"] = load_work(conn, passage["work"]["id"])
     passage["relays"] = list(_relays(conn, passage_id))
     return passage
+
+
+def has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    return any(r[1] == column for r in conn.execute(f"PRAGMA table_info([{table}])"))
+
+
+# A passage of the post carrying the same work through relays: a reference without relays of its own
+# was met the way the post says it met that work's words.
+_PASSAGE_RELAYS = """
+SELECT x.id FROM (SELECT id, post_id, work_id FROM definitions UNION ALL SELECT id, post_id, work_id FROM quotes) x
+WHERE x.post_id = ? AND x.work_id = ? AND x.id IN (SELECT passage_id FROM relays)
+ORDER BY length(x.id), x.id LIMIT 1
+"""
+
+
+def _load_reference(conn: sqlite3.Connection, reference_id: str) -> dict[str, Any] | None:
+    """A post's reference entry (post_id#rN) as a chain: the work, the relay, the hops, the post."""
+    if not has_column(conn, "citations", "reference_id"):
+        return None
+    row = conn.execute(
+        "SELECT c.post_id, c.work_id, min(p.n) AS paragraph, max(c.via_person_id) AS via_id FROM citations c "
+        "LEFT JOIN paragraphs p ON p.id = c.paragraph_id WHERE c.reference_id = ? GROUP BY c.post_id, c.work_id",
+        [reference_id],
+    ).fetchone()
+    if row is None:
+        return None
+    via = conn.execute("SELECT id, name FROM people WHERE id = ?", [row["via_id"]]).fetchone()
+    relays, relays_of = list(_relays(conn, reference_id)), None
+    if not relays:
+        passage = conn.execute(_PASSAGE_RELAYS, [row["post_id"], row["work_id"]]).fetchone()
+        if passage is not None:
+            relays, relays_of = list(_relays(conn, passage[0])), passage[0]
+    return {
+        "kind": "citation",
+        "id": reference_id,
+        "term": None,
+        "text": None,
+        "by": [],
+        "via": {"id": via["id"], "name": via["name"], "kind": "person"} if via else None,
+        "work": load_work(conn, row["work_id"]),
+        "post": load_post(conn, row["post_id"]),
+        "paragraph": row["paragraph"],
+        "relays": relays,
+        "relays_of": relays_of,
+    }
 
 
 def _relays(conn: sqlite3.Connection, passage_id: str) -> Iterator[dict[str, Any]]:
@@ -71,6 +123,65 @@ def _relays(conn: sqlite3.Connection, passage_id: str) -> Iterator[dict[str, Any
             "text": row["text"],
             "note": row["note"],
         }
+
+
+# --- relays naming posts: what the build checks and fills in at the end ------------
+
+
+def post_facts(conn: sqlite3.Connection, post_ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """(ISO date, language) of each post that exists: what a relay hop naming it is checked against."""
+    ids = list(post_ids)
+    found: dict[str, tuple[str, str | None]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        sql = f"SELECT id, date, language FROM posts WHERE id IN ({', '.join('?' * len(chunk))})"
+        found.update((r[0], (r[1], r[2])) for r in conn.execute(sql, chunk))
+    return found
+
+
+def posts_relaying_through(db_path: Path, post_ids: set[str]) -> set[str]:
+    """The posts of a published database whose relays name one of `post_ids`."""
+    if not post_ids:
+        return set()
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        if not has_table(conn, "relays"):
+            return set()
+        rows = conn.execute("SELECT DISTINCT post_id, relay_post_id FROM relays WHERE relay_post_id IS NOT NULL")
+        return {post for post, relay in rows if relay in post_ids}
+    finally:
+        conn.close()
+
+
+def refresh_relays(conn: sqlite3.Connection) -> None:
+    """Hops naming a post get its date and language, and every hop a translation flag.
+
+    A hop's post is known only once every post is read, so the build fills these
+    in at its end; a hop that does not say whether it translated is a
+    translation when its language differs from the hop before (the origin's for the first).
+    """
+    conn.execute(
+        "UPDATE relays SET date = p.date, language = p.language FROM posts p "
+        "WHERE p.id = relays.relay_post_id AND (relays.date IS NOT p.date OR relays.language IS NOT p.language)"
+    )
+    origin = (
+        "SELECT id, work_id FROM definitions UNION ALL SELECT id, work_id FROM quotes "
+        "UNION ALL SELECT DISTINCT reference_id, work_id FROM citations WHERE reference_id IS NOT NULL"
+    )
+    rows = conn.execute(
+        f"SELECT r.id, r.passage_id, r.language, r.translation, w.language FROM relays r "
+        f"LEFT JOIN ({origin}) o ON o.id = r.passage_id LEFT JOIN works w ON w.id = o.work_id "
+        f"WHERE r.passage_id IN (SELECT passage_id FROM relays WHERE translation IS NULL) "
+        f"ORDER BY r.passage_id, r.position"
+    ).fetchall()
+    updates, passage, previous = [], None, None
+    for hop_id, passage_id, language, translation, origin_language in rows:
+        if passage_id != passage:
+            passage, previous = passage_id, origin_language
+        if translation is None and language and previous:
+            updates.append((int(language != previous), hop_id))
+        previous = language
+    conn.executemany("UPDATE relays SET translation = ? WHERE id = ?", updates)
 
 
 # --- the citation network -------------------------------------------------------
@@ -97,7 +208,16 @@ def network_rows(conn: sqlite3.Connection, term_id: str | None = None) -> dict[s
     """
     where_d, where_q, params = ("WHERE d.term_id = :term", "WHERE 0", {"term": term_id}) if term_id else ("", "", {})
     passages = [dict(r) for r in conn.execute(_PASSAGES.format(where_definition=where_d, where_quote=where_q), params)]
-    wanted = {p["id"] for p in passages}
+    references: list[dict[str, Any]] = []
+    if not term_id and has_table(conn, "relays") and has_column(conn, "citations", "reference_id"):
+        references = [  # references met through relay publications: the chain runs to the work
+            dict(r)
+            for r in conn.execute(
+                "SELECT DISTINCT reference_id AS id, post_id, work_id FROM citations "
+                "WHERE reference_id IN (SELECT passage_id FROM relays WHERE kind = 'citation') ORDER BY 1"
+            )
+        ]
+    wanted = {p["id"] for p in passages} | {r["id"] for r in references}
     givers = [dict(r) for r in conn.execute(_GIVERS) if r["passage_id"] in wanted]
     relays: list[dict[str, Any]] = []
     if has_table(conn, "relays"):
@@ -119,7 +239,7 @@ def network_rows(conn: sqlite3.Connection, term_id: str | None = None) -> dict[s
         ]
     else:
         citations = [dict(r) for r in conn.execute("SELECT DISTINCT post_id, work_id FROM citations ORDER BY 1, 2")]
-    return {"passages": passages, "givers": givers, "relays": relays, "citations": citations}
+    return {"passages": passages, "givers": givers, "relays": relays, "citations": citations, "references": references}
 
 
 def node_names(conn: sqlite3.Connection) -> dict[str, dict[str, tuple[str, Any]]]:
@@ -150,6 +270,12 @@ def term_label(conn: sqlite3.Connection, term_id: str) -> str | None:
 
 
 # --- reuse ------------------------------------------------------------------------
+
+
+def refresh_lineage(conn: sqlite3.Connection) -> int:
+    """What crosses posts, done again over the whole database at every build; returns the reuse pairs found."""
+    refresh_relays(conn)
+    return refresh_reuse(conn)
 
 
 def refresh_reuse(conn: sqlite3.Connection) -> int:

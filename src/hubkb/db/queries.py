@@ -20,7 +20,7 @@ Execute = Callable[..., Awaitable[Any]]
 # Where a work is cited, for its citation page: the post, the first paragraph, the relay.
 CITATIONS_OF_WORK = """
 select posts.id, posts.title, posts.date, posts.authors, posts.site, posts.url, posts.language,
-       paragraphs.n as paragraph, people.name as via
+       paragraphs.n as paragraph, people.name as via, citations.reference_id
 from citations
 join posts on posts.id = citations.post_id
 left join paragraphs on paragraphs.id = citations.paragraph_id
@@ -67,4 +67,5 @@ async def fetch_citations(execute: Execute, work_id: str) -> list[dict[str, Any]
     for row in (await execute(CITATIONS_OF_WORK, {"id": work_id})).rows:
         post = posts.setdefault(row["id"], {**dict(row), "authors": json.loads(row["authors"] or "[]")})
         post["via"] = post["via"] or row["via"]
+        post["reference_id"] = post["reference_id"] or row["reference_id"]
     return list(posts.values())

@@ -188,6 +188,9 @@ def post_rows(
     for rpass in rp.passages:
         _passage_rows(rpass, pid, rows, schema)
     rows["citations"] = _citations(rp)
+    hops = schema.sections["post.references.relays"]
+    for ref in rp.references:  # a reference met second-hand: its relays, keyed by its id (post_id#rN)
+        rows["relays"].extend(relay_rows(ref.id, "citation", pid, ref.relays, lambda f: stored(hops, f)))
     mentions = rows["mentions"]
     first = paragraph_rowid - 1
     for m in rp.mentions:  # a million rows in a large corpus: tuples in MENTION_COLUMNS order
@@ -240,10 +243,10 @@ def _citations(rp: ResolvedPost) -> list[dict]:
             key = (rpass.work_id, rpass.paragraph_n)
             cited[key] = cited.get(key) or rpass.via_person_id
     in_body = {work for work, _ in cited}
-    for work in rp.references:
+    refs = {r.work_id: r for r in rp.references}
+    for work in refs:
         if work not in in_body:
             cited[(work, None)] = None
-    refs = set(rp.references)
     return [
         {
             "id": None,  # a row number
@@ -251,7 +254,8 @@ def _citations(rp: ResolvedPost) -> list[dict]:
             "work_id": work,
             "paragraph_id": f"{pid}#p{n}" if n else None,
             "in_references": int(work in refs),
-            "via_person_id": via,
+            "reference_id": refs[work].id if work in refs else None,
+            "via_person_id": via or (refs[work].via_person_id if work in refs else None),
         }
         for (work, n), via in sorted(cited.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
     ]

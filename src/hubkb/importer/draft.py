@@ -185,7 +185,8 @@ def draft_text(e: Extraction, proposals: Proposals, source: str) -> str:
         "language": _language(e.paragraphs),
     }
     if e.references:
-        front["references"] = [proposals.work_ids[id(r)] for r in e.references]
+        carried = {proposals.work_ids[id(r)] for p in e.passages if p.via and p.work for r in e.references if (p.work.n, p.work.start, p.work.end) in r.body}  # fmt: skip
+        front["references"] = [_reference_entry(e, r, proposals, carried) for r in e.references]
     definitions: list[dict[str, Any]] = []
     quotes: list[dict[str, Any]] = []
     for p in e.passages:
@@ -218,6 +219,39 @@ def draft_text(e: Extraction, proposals: Proposals, source: str) -> str:
     head = f"# Imported from {source} by `hubkb import`; review every field before building.\n"
     body = "\n\n".join(e.paragraphs)
     return f"---\n{head}{dump(front)}---\n{body}\n"
+
+
+def _reference_entry(e: Extraction, ref: Reference, proposals: Proposals, carried: set[str]) -> Any:
+    """A work id, or `{work, via, relays}` for a work the body says it met second-hand (see below)."""
+    work = proposals.work_ids[id(ref)]
+    via = None if work in carried else reference_relay(e, ref)
+    if via is None:
+        return work
+    entry: dict[str, Any] = {"work": work, "via": e.names.display(via)}
+    relay = relay_publication(proposals.relay_works, e.names.agents[via].entry_id, work, e.date)
+    if relay:
+        entry["relays"] = [relay]
+    return entry
+
+
+# Rule: a work the body cites with "cité(e)(s) / repris / relayé par X" after it, in the same sentence and
+# outside any definition or quote that carries the work (those give their own chain), was met through X:
+# "le rapport Us Now, cité par Hubert Guillaud, montre ..." -> {work: us-now, via: Hubert Guillaud}, plus
+# X's one known publication as a relay (`relay_publication`).
+_REFERENCE_VIA = re.compile(r"[^.!?«»“”]{0,80}?\b(?:cit[ée]+s?|repris(?:es?)?|relay[ée]+s?)\s+par\s+", re.IGNORECASE)
+
+
+def reference_relay(e: Extraction, ref: Reference) -> str | None:
+    """The person (agent key) the body says a cited work came through, or None."""
+    for n, _start, end in ref.body:
+        text = e.paragraphs[n]
+        m = _REFERENCE_VIA.match(text, end)
+        if m is None:
+            continue
+        groups = e.names.groups_in(n, m.end(), len(text))
+        if groups and groups[0][0].start - m.end() <= 3 and e.names.agents[groups[0][0].key].kind == "person":
+            return groups[0][0].key
+    return None
 
 
 # --- relay publications -------------------------------------------------------------------

@@ -61,14 +61,21 @@ class Difference:
 
 @dataclass(frozen=True)
 class Chain:
-    kind: str  # "definition" or "quote"
+    kind: str  # "definition", "quote" or "citation" (a reference entry: no wording of its own)
     id: str
     term: str | None
-    text: str
+    text: str | None
     hops: tuple[Hop, ...]
     in_text: str
     reference: str
     differences: tuple[Difference, ...] = field(default=())
+    relays_of: str | None = None  # a citation whose relays are those a passage of the post gives for the work
+
+    def what(self) -> str:
+        """ "definition of coproduction", "quote", "citation of <the work's title>"."""
+        if self.kind == "citation":
+            return f"citation of {self.hops[0].title}" if self.hops and self.hops[0].title else "citation"
+        return f"{self.kind} of {self.term}" if self.term else self.kind
 
     def summary(self) -> str:
         """One line: "Boyle & Harris 2009 (en) → La 27e Région 2010 (fr, translation) → Chatellier 2014"."""
@@ -102,16 +109,19 @@ def build_chain(data: Mapping[str, Any], lang: str = "fr") -> Chain:
         relays = [{"person": data["via"]}]  # a relay known by its person only (`via:`)
     for relay in relays:
         hops.append(_relay(relay, lang, hops[-1].language if hops else None))
-    hops.append(_read(post, data, lang, hops[-1].language if hops else None))
+    # A citation carries no wording: reading it in another language translates nothing.
+    before = hops[-1].language if hops and data["kind"] != "citation" else None
+    hops.append(_read(post, data, lang, before))
     return Chain(
         kind=data["kind"],
         id=data["id"],
         term=data.get("term"),
-        text=data["text"],
+        text=data.get("text"),
         hops=tuple(hops),
         in_text=_in_text(hops, lang),
         reference=hops[-1].reference or "",
         differences=tuple(_differences(hops)),
+        relays_of=data.get("relays_of"),
     )
 
 
@@ -206,7 +216,7 @@ def _read(post: Mapping[str, Any], data: Mapping[str, Any], lang: str, before: s
         table="posts",
         key=post["id"],
         paragraph=data.get("paragraph"),
-        text=data["text"],
+        text=data.get("text"),
         reference=render(post_to_csl(post), "apa", lang),  # type: ignore[arg-type]
     )
 
@@ -251,8 +261,7 @@ def _differences(hops: Sequence[Hop]) -> list[Difference]:
 
 def format_chain(chain: Chain) -> str:
     """`hubkb trace` output: the summary, each hop with who, where, when, language, link, wording."""
-    what = f"{chain.kind} of {chain.term}" if chain.term else chain.kind
-    lines = [f"{chain.id}: {what}", chain.summary(), ""]
+    lines = [f"{chain.id}: {chain.what()}", chain.summary(), ""]
     for n, hop in enumerate(chain.hops, 1):
         facts = [", ".join(hop.who) or hop.label]
         facts += [x for x in (hop.title, hop.where, hop.date) if x]
@@ -264,8 +273,12 @@ def format_chain(chain: Chain) -> str:
             lines.append(f"   {link}")
         if hop.text:
             lines.append(f"   « {hop.text} »")
-        elif hop.role != "read":
+        elif hop.role != "read" and chain.kind != "citation":  # a reference cites a work, no wording
             lines.append("   (wording not in the corpus)")
+    if chain.relays_of:
+        lines.append(
+            f"(the reference names no relay of its own: these are the ones {chain.relays_of} gives for the work)"
+        )
     for d in chain.differences:
         if d.changed:
             lines.append(f"wording {d.before + 1} → {d.after + 1}: {diff_text(list(d.parts))}")

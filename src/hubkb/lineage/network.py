@@ -118,6 +118,12 @@ def build_network(rows: Mapping[str, list[dict[str, Any]]], names: Mapping[str, 
         if hops:
             for target in origin:
                 graph.edge(previous, target, "relays")
+    for ref in rows.get("references", ()):  # a reference met second-hand: post -> relays -> the work
+        previous = graph.node("post", ref["post_id"], names)
+        for hop in reversed([_relay_node(graph, r, names) for r in relays[ref["id"]]]):
+            graph.edge(previous, hop, "relays")
+            previous = hop
+        graph.edge(previous, graph.node("work", ref["work_id"], names), "relays")
     return graph
 
 

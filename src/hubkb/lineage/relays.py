@@ -1,23 +1,27 @@
-"""Relay hops of a passage, resolved and checked: the resolve stage's part of lineage.
+"""Relay hops of a passage or reference, resolved and checked: the resolve stage's part of lineage.
 
-A passage's `relays:` list the publications a definition or quote went
+A definition's, quote's or reference's `relays:` list the publications it went
 through, origin side first. Each hop names a work of works.yaml or a post of
 the corpus; it is a translation when it says so or when its language differs
 from the hop before. Problems name the hop's line: an unknown publication (with
 the nearest titles), a chain that comes back to a publication already in it, a
 translation between two hops in the same language, and (a warning) a hop
-dated after the post that quotes it. A relay *post* is checked against the
-other posts once all are read (`relay_post_problems`).
+dated after the post that quotes it. What a hop naming a *post* needs (that
+post's date and language) is known only once every post is read: those chains
+are collected (`RelayChecks`) and checked at the end, from the posts read and,
+in an incremental build, from the published rows of the posts left unchanged,
+so a full and an incremental build say the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem
-from ..records import Passage, Post, Relay, ResolvedPost, ResolvedRelay, Work
+from ..records import Post, Relay, ResolvedPassage, ResolvedPost, ResolvedReference, ResolvedRelay, Work
 
 # (index, name, kind, line) -> NameMatch | None: resolve.resolve_post's closure, which reports problems
 Resolve = Callable[[Any, str, str, int], Any]
@@ -40,13 +44,16 @@ def _after(date: str, post_date: dt.date) -> bool:
 
 def resolve_relays(
     post: Post,
-    passage: Passage,
+    hops: Sequence[Relay],
     origin_work: str | None,
     resolver: Any,
     resolve: Resolve,
     problems: list[Problem],
 ) -> tuple[ResolvedRelay, ...]:
-    """The passage's hops with ids, language, date and translation; problems added to `problems`."""
+    """The hops of a passage or reference with ids, language, date and translation; problems added to `problems`.
+
+    Checks that need a relay post's date or language wait for `RelayChecks`.
+    """
     works: Mapping[str, Work] = resolver.work_records
     seen: dict[str, str] = {f"post:{post.id}": "the post itself"}
     previous_language = None
@@ -54,7 +61,7 @@ def resolve_relays(
         seen[f"work:{origin_work}"] = "the origin"
         previous_language = works[origin_work].fields.get("language")
     resolved = []
-    for n, hop in enumerate(passage.relays, 1):
+    for n, hop in enumerate(hops, 1):
         found = _publication(post, hop, n, resolver, problems)
         if found is None:
             previous_language = None
@@ -74,22 +81,9 @@ def resolve_relays(
         if person_id is None and work is not None:
             person_id = _first_person(work.authors, resolver)
         if hop.translation and language and previous_language and language == previous_language:
-            problems.append(
-                Problem(
-                    post.path,
-                    hop.line,
-                    f"relay {n} is marked as a translation, but it and the hop before are both in '{language}'",
-                )
-            )
+            problems.append(_same_language(post.path, hop.line, n, language))
         if date and _after(date, post.date):
-            problems.append(
-                Problem(
-                    post.path,
-                    hop.line,
-                    f"relay {n} ({_shown(hop)}) is dated {date}, after the post that quotes it ({post.date.isoformat()})",
-                    "warning",
-                )
-            )
+            problems.append(_dated_after(post.path, hop.line, n, _shown(hop), date, post.date.isoformat()))
         translation = hop.translation
         if translation is None and language and previous_language:
             translation = language != previous_language
@@ -146,41 +140,101 @@ def _shown(hop: Relay) -> str:
     return f"work '{hop.work}'" if hop.work is not None else f"post '{hop.post}'"
 
 
-def relay_post_hops(resolved: ResolvedPost) -> list[tuple[str, int, str, str]]:
-    """(path, line, post date, relay post id) of each hop of the post's passages that names a post."""
-    post = resolved.post
-    return [
-        (post.path, r.relay.line, post.date.isoformat(), r.post_id)
-        for p in resolved.passages
-        for r in p.relays
-        if r.post_id is not None
-    ]
+def _dated_after(path: str, line: int, n: int, shown: str, date: str, post_date: str) -> Problem:
+    return Problem(path, line, f"relay {n} ({shown}) is dated {date}, after the post that quotes it ({post_date})", "warning")  # fmt: skip
+
+
+def _same_language(path: str, line: int, n: int, language: str) -> Problem:
+    return Problem(path, line, f"relay {n} is marked as a translation, but it and the hop before are both in '{language}'")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PendingHop:
+    n: int
+    line: int
+    post_id: str | None  # a hop naming a post; None for a work
+    language: str | None  # a work's language (a post's is looked up at the end)
+    translation: bool | None  # as written
+
+
+@dataclass(frozen=True)
+class PendingChain:
+    """A chain with a hop naming a post, as the resolve stage left it."""
+
+    path: str
+    post_id: str  # the quoting post
+    post_date: str  # its date, ISO
+    origin_language: str | None
+    hops: tuple[PendingHop, ...]
+
+
+# What the end-of-build check knows of a post: its display path, date and language.
+PostFacts = tuple[str, dt.date | None, str | None]
+
+
+@dataclass
+class RelayChecks:
+    """Chains naming a post, and the date and language of every post read: checked once all are known."""
+
+    chains: list[PendingChain] = field(default_factory=list)
+    posts: dict[str, tuple[dt.date, str | None]] = field(default_factory=dict)
+
+    def add(self, resolved: ResolvedPost, works: Mapping[str, Work]) -> None:
+        post = resolved.post
+        self.posts[post.id] = (post.date, post.fields.get("language"))
+        items: list[ResolvedReference | ResolvedPassage] = [*resolved.references, *resolved.passages]
+        for item in items:
+            if any(r.post_id is not None for r in item.relays):
+                work = works.get(item.work_id or "")
+                origin = work.fields.get("language") if work is not None else None
+                hops = tuple(
+                    PendingHop(n, r.relay.line, r.post_id, r.language, r.relay.translation)
+                    for n, r in enumerate(item.relays, 1)
+                )
+                self.chains.append(PendingChain(post.path, post.id, post.date.isoformat(), origin, hops))
+
+    def update(self, other: RelayChecks) -> None:
+        self.chains.extend(other.chains)
+        self.posts.update(other.posts)
+
+    def problems(
+        self, known: Mapping[str, str], published: Callable[[set[str]], Mapping[str, tuple[str, str | None]]]
+    ) -> list[Problem]:
+        """Problems of the chains; `known` maps every post id to its path, `published` gives (ISO date,
+        language) of posts not read in this run (an incremental build's unchanged posts)."""
+        named = {h.post_id for c in self.chains for h in c.hops if h.post_id is not None}
+        facts: dict[str, PostFacts] = {i: (known[i], *self.posts[i]) for i in named if i in known and i in self.posts}
+        missing = {i for i in named if i in known and i not in self.posts}
+        for i, (day, language) in (published(missing) if missing else {}).items():
+            facts[i] = (known[i], dt.date.fromisoformat(day) if day else None, language)
+        return relay_post_problems(self.chains, facts, list(known))
 
 
 def relay_post_problems(
-    hops: Iterable[tuple[str, int, str, str]], posts: Mapping[str, tuple[str, dt.date | None]]
+    chains: Iterable[PendingChain], posts: Mapping[str, PostFacts], ids: list[str]
 ) -> list[Problem]:
-    """Relay hops naming a post, checked once every post is known.
-
-    `hops` are (path, line, quoting post's date as ISO text, relay post id); `posts` maps
-    every post id to (its path, its date).
-    """
+    """Hops naming a post, and the hop after one: unknown post, dated after the quoting post (a warning),
+    a translation within one language. Pairs of two works were checked by `resolve_relays`."""
     problems = []
-    for path, line, date, relay in hops:
-        if relay not in posts:
-            near = _nearest(relay, list(posts))
-            problems.append(Problem(path, line, f"unknown relay publication: no post with id '{relay}'{near}"))
-            continue
-        relay_date = posts[relay][1]
-        if relay_date is not None and relay_date.isoformat() > date:
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"relay post '{relay}' is dated {relay_date.isoformat()}, after the post that quotes it ({date})",
-                    "warning",
-                )
-            )
+    known = set(ids)
+    for chain in chains:
+        previous, previous_is_post = chain.origin_language, False
+        for hop in chain.hops:
+            language = hop.language
+            if hop.post_id is not None:
+                if hop.post_id not in posts:  # a post read with errors of its own is not unknown
+                    if hop.post_id not in known:
+                        near = _nearest(hop.post_id, ids)
+                        problems.append(Problem(chain.path, hop.line, f"unknown relay publication: no post with id '{hop.post_id}'{near}"))  # fmt: skip
+                    previous, previous_is_post = None, True
+                    continue
+                _path, day, language = posts[hop.post_id]
+                if day is not None and day.isoformat() > chain.post_date:
+                    shown = f"post '{hop.post_id}'"
+                    problems.append(_dated_after(chain.path, hop.line, hop.n, shown, day.isoformat(), chain.post_date))  # fmt: skip
+            if (hop.post_id is not None or previous_is_post) and hop.translation and language and language == previous:
+                problems.append(_same_language(chain.path, hop.line, hop.n, language))
+            previous, previous_is_post = language, hop.post_id is not None
     return problems
 
 

@@ -13,13 +13,16 @@ from .chain import Chain, build_chain
 
 
 def trace(db_path: Path, passage_id: str, lang: str = "fr") -> Chain:
-    """The chain of a definition (post_id#dN) or quote (post_id#qN); unknown ids get the nearest ones."""
+    """The chain of a definition (post_id#dN), quote (post_id#qN) or reference entry (post_id#rN).
+
+    Unknown ids get the nearest ones.
+    """
     conn = open_database(db_path)
     try:
         data = load_chain(conn, passage_id)
         if data is None:
             raise NotFoundError(
-                f"no definition or quote with id {passage_id!r}{nearest_ids(passage_id, passage_ids(conn))}"
+                f"no definition, quote or reference with id {passage_id!r}{nearest_ids(passage_id, passage_ids(conn))}"
             )
     finally:
         conn.close()
@@ -35,5 +38,5 @@ def nearest_ids(wanted: str, ids: list[str], limit: int = 3) -> str:
             found.append(match)
     found = found[:limit]
     if not found:
-        return " (the ids look like post_id#d1 for a definition, post_id#q1 for a quote)"
+        return " (the ids look like post_id#d1 for a definition, post_id#q1 for a quote, post_id#r1 for a reference)"
     return "; did you mean " + (f"{', '.join(found[:-1])} or {found[-1]}" if len(found) > 1 else found[0]) + "?"

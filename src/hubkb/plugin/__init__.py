@@ -36,7 +36,7 @@ from .cells import render_hubkb_cell
 from .cite_pages import cite_routes
 from .facets import json_array_facet
 from .formats import citation_formats
-from .lineage_pages import lineage_routes, term_lineage_vars
+from .lineage_pages import lineage_filters, lineage_routes, term_lineage_vars
 from .pages import hubkb_page_vars
 from .search import (
     hubkb_canned_queries,
@@ -55,6 +55,7 @@ __all__ = [
     "hubkb_page_vars",
     "hubkb_sql_functions",
     "json_array_facet",
+    "lineage_filters",
     "lineage_routes",
     "render_hubkb_cell",
     "search_cells",

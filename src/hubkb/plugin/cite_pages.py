@@ -87,6 +87,7 @@ def _secondhand(work: dict, cited_in: dict, lang: citation.Lang) -> dict[str, An
         "post": cited_in["title"],
         "url": cited_in["url"],
         "via": cited_in["via"],
+        "lineage": cited_in.get("reference_id"),  # the post's reference entry: its lineage page
         "in_text": result["in_text"],
         "reference": result["read_source"],
     }

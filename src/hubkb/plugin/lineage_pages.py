@@ -55,6 +55,12 @@ def term_lineage_vars(database, table, view_name, request, datasette):
     return inner
 
 
+@hookimpl(specname="prepare_jinja2_environment")
+def lineage_filters(env, datasette):
+    """`{{ id|hubkb_lineage_url(database) }}`: the lineage page of a definition, quote or reference id."""
+    env.filters["hubkb_lineage_url"] = lambda passage_id, database: lineage_url(datasette, database, passage_id)
+
+
 def lineage_url(datasette: Any, database: str, passage_id: str) -> str:
     return datasette.urls.database(database) + "/-/lineage/" + tilde_encode(passage_id)
 
@@ -75,12 +81,12 @@ async def _database(datasette: Any, request: Any, tables: list[str]) -> Any:
 
 
 async def lineage_page(datasette, request):
-    """Every hop of a definition's or quote's chain, with wordings, differences and the APA citation."""
-    database, db = await _database(datasette, request, ["definitions", "quotes"])
+    """Every hop of a definition's, quote's or reference's chain, with wordings, differences and the APA citation."""
+    database, db = await _database(datasette, request, ["definitions", "quotes", "citations"])
     passage_id = urlsafe_components(request.url_vars["passage"])[0]
     data = await db.execute_fn(lambda conn: db_lineage.load_chain(conn, passage_id))
     if data is None:
-        raise NotFound(f"No definition or quote with id {passage_id!r}")
+        raise NotFound(f"No definition, quote or reference with id {passage_id!r}")
     chain = build_chain(data)
     hops = []
     for hop in chain.hops:
@@ -103,6 +109,7 @@ async def lineage_page(datasette, request):
         "reuse": reuse,
         "network_url": network_url(datasette, database, term_id) if term_id else None,
         "term_url": datasette.urls.row(database, "terms", tilde_encode(term_id)) if term_id else None,
+        "relays_of_url": lineage_url(datasette, database, chain.relays_of) if chain.relays_of else None,
     }
     html = await datasette.render_template("hubkb_lineage.html", context, request=request, view_name="hubkb_lineage")
     return Response.html(html)
