@@ -1,7 +1,7 @@
 """A generated corpus of definitions with planted reuse, for the reuse detector's tests.
 
-Deterministic (a seed). Each "family" is one original definition of a term and
-its planted reuses: copies (the same words, with case, accents, quote marks or
+Deterministic (a seed). Each "family" is one original definition of a term (or
+quote of a speaker) and its planted reuses: copies (the same words, with case, accents, quote marks or
 spacing changed, sometimes one word dropped) and paraphrases (a quarter of the
 words replaced by synonyms, two clauses swapped, a word added). Every term also
 gets unrelated definitions written from the same vocabulary, the hard case: they
@@ -12,7 +12,7 @@ a number ("la 27e Région" / "la 17e Région"): not reuse. All prose is ours.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hubkb.lineage.reuse import ReuseText
 
@@ -184,8 +184,15 @@ def _paraphrase(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def generate(seed: int = 7, terms: int = 8, families: int = 12, unrelated: int = 20) -> Planted:
-    """`terms` terms, each with `families` reused definitions and `unrelated` others."""
+def generate(
+    seed: int = 7, terms: int = 8, families: int = 12, unrelated: int = 20, speakers: int = 0, hops: float = 0.0
+) -> Planted:
+    """`terms` terms and `speakers` quoted people, each with `families` reused texts and `unrelated` others.
+
+    With `hops`, that share of the families was met through a relay publication whose wording the corpus
+    has: the family's original is the wording at the relay hop (its source a work, its chain the post's
+    passage that quotes it through that relay, the family's first copy); that pair is declared, not reuse.
+    """
     rng = random.Random(seed)
     texts: list[ReuseText] = []
     copies: set[frozenset[str]] = set()
@@ -193,28 +200,44 @@ def generate(seed: int = 7, terms: int = 8, families: int = 12, unrelated: int =
     traps: set[frozenset[str]] = set()
     source = 0
 
-    def add(term: str, text: str) -> str:
+    def add(group: str, text: str) -> str:
         nonlocal source
         source += 1
-        item = ReuseText(f"{term}/d{len(texts) + 1}", text, f"post-{source}", term)
+        item = ReuseText(f"{group}/{'q' if group.startswith('speaker') else 'd'}{len(texts) + 1}", text, f"post-{source}", group)  # fmt: skip
         texts.append(item)
         return item.id
 
-    for t in range(terms):
-        term = f"term-{t + 1}"
+    groups = [f"term-{t + 1}" for t in range(terms)] + [f"speaker-{s + 1}" for s in range(speakers)]
+    for group in groups:
         taken: list[Slots] = []
         for _ in range(families):
             original = _sentence(_slots(rng, taken))
-            family = [("original", add(term, original))]
-            family += [("copy", add(term, _copy(original, rng))) for _ in range(rng.randint(1, 2))]
-            family += [("paraphrase", add(term, _paraphrase(original, rng))) for _ in range(rng.randint(0, 2))]
+            family = [("original", add(group, original))]
+            family += [("copy", add(group, _copy(original, rng))) for _ in range(rng.randint(1, 2))]
+            family += [("paraphrase", add(group, _paraphrase(original, rng))) for _ in range(rng.randint(0, 2))]
+            declared = None
+            if hops and rng.random() < hops:
+                declared = _through_a_relay(texts, family, len(texts))
             for n, (kind_a, a) in enumerate(family):
                 for kind_b, b in family[n + 1 :]:
                     pair = frozenset((a, b))
-                    (paraphrases if "paraphrase" in (kind_a, kind_b) else copies).add(pair)
+                    if pair != declared:
+                        (paraphrases if "paraphrase" in (kind_a, kind_b) else copies).add(pair)
             if "27e" in original or "2000" in original:
-                trap = add(term, original.replace("27e", "17e").replace("2000", "1990"))
+                trap = add(group, original.replace("27e", "17e").replace("2000", "1990"))
                 traps.add(frozenset((family[0][1], trap)))
         for _ in range(unrelated):
-            add(term, _sentence(_slots(rng, taken)))
+            add(group, _sentence(_slots(rng, taken)))
     return Planted(texts, copies, paraphrases, traps)
+
+
+def _through_a_relay(texts: list[ReuseText], family: list[tuple[str, str]], end: int) -> frozenset[str]:
+    """The family's original becomes the wording at the first relay hop of its first copy's chain."""
+    index = {t.id: i for i, t in enumerate(texts[end - len(family) : end], end - len(family))}
+    original, quoting = index[family[0][1]], index[family[1][1]]
+    passage = texts[quoting].id
+    texts[quoting] = replace(texts[quoting], chain=passage)
+    hop = f"{passage}~h1"
+    texts[original] = replace(texts[original], id=hop, source=f"work:relay-{original}", chain=passage)
+    family[0] = (family[0][0], hop)
+    return frozenset((hop, passage))

@@ -121,3 +121,25 @@ def test_a_200_post_corpus_network_renders_in_under_two_seconds(browser: Browser
     assert sorted(busy)[1] < 2.0  # the median of three
     shoot(page, "network-200-posts", tmp_path)
     assert page.errors == []
+
+
+def test_a_trimmed_network_draws_what_its_legend_counts(browser: Browser, generated_server: Server) -> None:
+    """Asked for 300 nodes, the 200-post network (about 1,100) draws its most connected part and says so."""
+    page = open_page(browser, 1280)
+    page.goto(f"{generated_server.url}/hubkb/-/network?nodes=300")
+    page.wait_for_function("window.hubkbNetwork !== undefined")
+    drawn = page.evaluate("({nodes: hubkbNetwork.nodes, edges: hubkbNetwork.edges})")
+    legend = page.evaluate(
+        "[...document.querySelectorAll('[data-count]')].reduce((n, e) => n + Number(e.dataset.count), 0)"
+    )
+    cut = page.locator(".hubkb-network-cut")
+    total = int(cut.get_attribute("data-total-nodes"))
+    assert 200 < drawn["nodes"] <= 300 < total and legend == drawn["nodes"] + drawn["edges"]
+    assert drawn["edges"] <= 2 * 300 + 100
+    assert cut.inner_text().startswith(f"This network has {total:,} nodes")
+    page.select_option("select[name=year]", index=1)  # the first year with posts
+    page.click(".hubkb-network-filter button")
+    page.wait_for_url("**/-/network?year=*")
+    page.wait_for_function("window.hubkbNetwork !== undefined")
+    assert 0 < page.evaluate("hubkbNetwork.nodes") < total
+    assert page.errors == []

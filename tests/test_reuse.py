@@ -84,3 +84,40 @@ def test_one_source_is_not_compared_with_itself_and_groups_stay_apart() -> None:
 def test_blocks_give_the_same_pairs_as_one_matrix() -> None:
     planted = generate(seed=3, terms=2)
     assert find_reuse(planted.texts, block=7) == find_reuse(planted.texts, block=10_000)
+
+
+def test_quotes_and_relay_wordings_are_found_too() -> None:
+    """Eight terms and eight quoted speakers; a quarter of the families met through a relay whose wording
+    the corpus holds (the wording at the hop is a text of a work, compared like any other)."""
+    planted = generate(speakers=8, hops=0.25)
+    hops = [t for t in planted.texts if "~h" in t.id]
+    quotes = [t for t in planted.texts if t.group.startswith("speaker")]
+    assert (len(planted.texts), len(quotes), len(hops), len(planted.truth), len(planted.traps)) == (1017, 505, 53, 830, 37)  # fmt: skip
+    found = pairs(find_reuse(planted.texts))
+    hits = found & planted.truth
+    assert (round(len(hits) / len(found), 3), round(len(hits) / len(planted.truth), 3)) == (0.980, 0.990)
+
+    def figures(kind) -> tuple[float, float]:
+        f, t = {p for p in found if kind(p)}, {p for p in planted.truth if kind(p)}
+        return round(len(f & t) / len(f), 3), round(len(f & t) / len(t), 3)
+
+    assert figures(lambda p: any(x.startswith("speaker") for x in p)) == (0.983, 0.990)  # quotes
+    assert figures(lambda p: any("~h" in x for x in p)) == (0.965, 1.0)  # a relay's wording on one side
+    declared = {frozenset((t.id, t.chain)) for t in hops}
+    assert len(declared) == 53 and not found & declared  # a passage and the wording at its own hop: no reuse
+    assert not found & planted.traps
+
+
+def test_texts_of_one_chain_are_not_compared() -> None:
+    texts = [
+        ReuseText("p1#d1~h1", SEED_DEFINITION, "work:relay", "coproduction", "p1#d1"),
+        ReuseText("p1#d1", SEED_DEFINITION, "p1", "coproduction", "p1#d1"),
+        ReuseText("p2#d1", PARAPHRASE, "p2", "coproduction", "p2#d1"),
+        ReuseText("p3#d1~h1", SEED_DEFINITION, "work:relay", "coproduction", "p3#d1"),
+    ]
+    assert [(r.a, r.b) for r in find_reuse(texts)] == [
+        ("p1#d1", "p3#d1~h1"),  # p1's post and the relay p3 went through share the wording
+        ("p1#d1", "p2#d1"),
+        ("p1#d1~h1", "p2#d1"),
+        ("p2#d1", "p3#d1~h1"),
+    ]

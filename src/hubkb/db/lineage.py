@@ -7,6 +7,7 @@ reads as chains without relay publications.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -189,9 +190,9 @@ def refresh_relays(conn: sqlite3.Connection) -> None:
 # Each passage with its post, term, work and relay person; quotes have no term.
 _PASSAGES = """
 SELECT 'definition' AS kind, d.id, d.post_id, d.term_id, d.work_id, d.via_person_id, t.label AS term
-FROM definitions d LEFT JOIN terms t ON t.id = d.term_id {where_definition}
+FROM definitions d LEFT JOIN terms t ON t.id = d.term_id {posts} WHERE {where_definition}
 UNION ALL
-SELECT 'quote', q.id, q.post_id, NULL, q.work_id, q.via_person_id, NULL FROM quotes q {where_quote}
+SELECT 'quote', q.id, q.post_id, NULL, q.work_id, q.via_person_id, NULL FROM quotes q {posts} WHERE {where_quote}
 """
 _GIVERS = """
 SELECT definition_id AS passage_id, entity_type, COALESCE(person_id, organisation_id) AS entity_id
@@ -201,20 +202,35 @@ SELECT quote_id, entity_type, COALESCE(person_id, organisation_id) FROM quote_gi
 """
 
 
-def network_rows(conn: sqlite3.Connection, term_id: str | None = None) -> dict[str, list[dict[str, Any]]]:
-    """The rows the network is drawn from: passages, givers, relays, citations, and the nodes' names.
+def network_rows(
+    conn: sqlite3.Connection, term_id: str | None = None, year: int | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The rows the network is drawn from: passages, givers, relays, citations and relayed references.
 
-    With `term_id`, only that term's definitions and what they lead to; without, the whole corpus.
+    With `term_id`, only that term's definitions and what they lead to; with `year`, only what the
+    posts of that year cite, define and quote; without either, the whole corpus.
     """
-    where_d, where_q, params = ("WHERE d.term_id = :term", "WHERE 0", {"term": term_id}) if term_id else ("", "", {})
-    passages = [dict(r) for r in conn.execute(_PASSAGES.format(where_definition=where_d, where_quote=where_q), params)]
+    params: dict[str, Any] = {"term": term_id, "year": year}
+    in_year = "JOIN posts p ON p.id = {}.post_id AND p.year = :year"
+    sql = _PASSAGES.format(
+        posts="{posts}",
+        where_definition="d.term_id = :term" if term_id else "1",
+        where_quote="0" if term_id else "1",
+    )
+    if year is None:
+        sql = sql.replace("{posts}", "")
+    else:
+        sql = sql.replace("{posts}", in_year.format("d"), 1).replace("{posts}", in_year.format("q"), 1)
+    passages = [dict(r) for r in conn.execute(sql, params)]
     references: list[dict[str, Any]] = []
     if not term_id and has_table(conn, "relays") and has_column(conn, "citations", "reference_id"):
         references = [  # references met through relay publications: the chain runs to the work
             dict(r)
             for r in conn.execute(
-                "SELECT DISTINCT reference_id AS id, post_id, work_id FROM citations "
-                "WHERE reference_id IN (SELECT passage_id FROM relays WHERE kind = 'citation') ORDER BY 1"
+                "SELECT DISTINCT reference_id AS id, c.post_id, work_id FROM citations c "
+                f"{in_year.format('c') if year is not None else ''} "
+                "WHERE reference_id IN (SELECT passage_id FROM relays WHERE kind = 'citation') ORDER BY 1",
+                params,
             )
         ]
     wanted = {p["id"] for p in passages} | {r["id"] for r in references}
@@ -229,17 +245,20 @@ def network_rows(conn: sqlite3.Connection, term_id: str | None = None) -> dict[s
             )
             if r["passage_id"] in wanted
         ]
+    cited = "SELECT DISTINCT c.post_id, c.work_id FROM citations c {} ORDER BY 1, 2"
+    cited = cited.format(in_year.format("c") if year is not None else "")
     if term_id:
         posts = {p["post_id"] for p in passages}
         works = {p["work_id"] for p in passages if p["work_id"]} | {r["work_id"] for r in relays if r["work_id"]}
-        citations = [
-            dict(r)
-            for r in conn.execute("SELECT DISTINCT post_id, work_id FROM citations ORDER BY post_id, work_id")
-            if r["post_id"] in posts and r["work_id"] in works
-        ]
+        citations = [dict(r) for r in conn.execute(cited, params) if r["post_id"] in posts and r["work_id"] in works]
     else:
-        citations = [dict(r) for r in conn.execute("SELECT DISTINCT post_id, work_id FROM citations ORDER BY 1, 2")]
+        citations = [dict(r) for r in conn.execute(cited, params)]
     return {"passages": passages, "givers": givers, "relays": relays, "citations": citations, "references": references}
+
+
+def post_years(conn: sqlite3.Connection) -> list[tuple[int, int]]:
+    """(year, posts) for every year the corpus has posts of: the network page's year filter."""
+    return [(r[0], r[1]) for r in conn.execute("SELECT year, count(*) FROM posts GROUP BY year ORDER BY year")]
 
 
 def node_names(conn: sqlite3.Connection) -> dict[str, dict[str, tuple[str, Any]]]:
@@ -252,16 +271,17 @@ def node_names(conn: sqlite3.Connection) -> dict[str, dict[str, tuple[str, Any]]
     }
 
 
-def term_timeline(conn: sqlite3.Connection, term_id: str | None = None) -> list[dict[str, Any]]:
+def term_timeline(
+    conn: sqlite3.Connection, term_id: str | None = None, year: int | None = None
+) -> list[dict[str, Any]]:
     """Each definition with its term, the year of its origin work (if any) and of its post."""
     sql = (
         "SELECT d.id, d.term_id, t.label AS term, d.by, w.year AS origin_year, p.year AS post_year, p.title AS post "
         "FROM definitions d JOIN posts p ON p.id = d.post_id LEFT JOIN works w ON w.id = d.work_id "
-        "LEFT JOIN terms t ON t.id = d.term_id "
+        "LEFT JOIN terms t ON t.id = d.term_id WHERE (:term IS NULL OR d.term_id = :term) "
+        "AND (:year IS NULL OR p.year = :year) ORDER BY t.label, d.id"
     )
-    if term_id:
-        return [dict(r) for r in conn.execute(sql + "WHERE d.term_id = ? ORDER BY d.id", [term_id])]
-    return [dict(r) for r in conn.execute(sql + "ORDER BY t.label, d.id")]
+    return [dict(r) for r in conn.execute(sql, {"term": term_id, "year": year})]
 
 
 def term_label(conn: sqlite3.Connection, term_id: str) -> str | None:
@@ -279,52 +299,108 @@ def refresh_lineage(conn: sqlite3.Connection) -> int:
 
 
 def refresh_reuse(conn: sqlite3.Connection) -> int:
-    """Find reused definition wordings again over the whole database; returns the pairs found.
+    """Find reused wording again over the whole database; returns the pairs found.
 
-    Reuse crosses posts, so an incremental build recomputes it too (a term's
-    definitions are compared with each other only: about a second at 10,000 posts).
+    Definitions are compared within their term, quotes within their speaker(s),
+    and the wording at a relay hop within its passage's group. Reuse crosses
+    posts, so an incremental build recomputes it too (groups are small: about a
+    second at 10,000 posts).
     """
-    from ..lineage.reuse import ReuseText, find_reuse
+    from ..lineage.reuse import find_reuse
 
-    texts = [
-        ReuseText(r[0], r[1], r[2], r[3] or "")
-        for r in conn.execute("SELECT id, text, post_id, term_id FROM definitions ORDER BY id")
-    ]
+    texts = list(reuse_texts(conn))
     found = find_reuse(texts)
+    kinds = {t.id: t.group.partition(":")[0] for t in texts}
     conn.execute("DELETE FROM reuse")
+    rows = []
+    for r in found:
+        kind, term = kinds[r.a], r.group.partition(":")[2] if r.group.startswith("definition:") else None
+        rows += [(r.a, r.b, kind, term, r.score, r.kind), (r.b, r.a, kind, term, r.score, r.kind)]
     conn.executemany(
-        "INSERT INTO reuse (definition_id, other_id, term_id, score, wording) VALUES (?, ?, ?, ?, ?)",
-        [row for r in found for row in ((r.a, r.b, r.group, r.score, r.kind), (r.b, r.a, r.group, r.score, r.kind))],
+        "INSERT INTO reuse (text_id, other_id, kind, term_id, score, wording) VALUES (?, ?, ?, ?, ?, ?)", rows
     )
     return len(found)
 
 
-def reuse_of(conn: sqlite3.Connection, definition_id: str) -> list[dict[str, Any]]:
-    """The definitions whose wording is the same as or close to this one's, best first."""
-    if not has_table(conn, "reuse"):
+# Every text that may be reused: its id, wording, source (post, or work:id for a work), group and chain.
+_REUSE_TEXTS = """
+SELECT id, text, post_id, 'definition', term_id, id FROM definitions
+UNION ALL
+SELECT id, text, post_id, 'quote', by, id FROM quotes
+UNION ALL
+SELECT r.id, r.text, COALESCE('work:' || r.work_id, r.relay_post_id), r.kind, COALESCE(d.term_id, q.by), r.passage_id
+FROM relays r LEFT JOIN definitions d ON d.id = r.passage_id LEFT JOIN quotes q ON q.id = r.passage_id
+WHERE r.text IS NOT NULL AND r.kind IN ('definition', 'quote')
+ORDER BY 1
+"""
+
+
+def reuse_texts(conn: sqlite3.Connection) -> Iterator[Any]:
+    """Definitions (grouped by term), quotes (by speakers) and hop wordings (in their passage's group)."""
+    from ..lineage.reuse import ReuseText
+
+    for text_id, text, source, kind, group, chain in conn.execute(_REUSE_TEXTS):
+        if kind == "quote":  # by: a JSON array of display names, in the post's order
+            group = "|".join(sorted(json.loads(group or "[]")))
+        yield ReuseText(text_id, text, source, f"{kind}:{group or ''}", chain)
+
+
+def text_places(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Where each text (definition, quote or hop wording) is read: its words, the publication, its date,
+    and the passage whose lineage page shows it."""
+    by_kind: dict[str, list[str]] = {"d": [], "q": [], "h": []}
+    for text_id in ids:
+        by_kind["h" if "~h" in text_id else {"quote": "q"}.get(kind_of(text_id) or "", "d")].append(text_id)
+    sql = {
+        "d": "SELECT x.id, x.id, x.text, p.title, p.date FROM definitions x JOIN posts p ON p.id = x.post_id",
+        "q": "SELECT x.id, x.id, x.text, p.title, p.date FROM quotes x JOIN posts p ON p.id = x.post_id",
+        "h": "SELECT x.id, x.passage_id, x.text, COALESCE(w.title, p.title), x.date FROM relays x "
+        "LEFT JOIN works w ON w.id = x.work_id LEFT JOIN posts p ON p.id = x.relay_post_id",
+    }
+    found: dict[str, dict[str, Any]] = {}
+    for kind, wanted in by_kind.items():
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            query = f"{sql[kind]} WHERE x.id IN ({', '.join('?' * len(chunk))})"
+            for text_id, passage, text, place, date in conn.execute(query, chunk):
+                found[text_id] = {"passage": passage, "text": text, "post": place, "date": date}
+    return found
+
+
+def reuse_of(conn: sqlite3.Connection, passage_id: str) -> list[dict[str, Any]]:
+    """The texts whose wording is the same as or close to this passage's, or to the wording at one of its hops."""
+    if not has_table(conn, "reuse") or not has_column(conn, "reuse", "text_id"):
         return []
-    return [
+    rows = [
         dict(r)
         for r in conn.execute(
-            "SELECT r.other_id AS id, r.score, r.wording, d.text, p.title AS post, p.date, d.by "
-            "FROM reuse r JOIN definitions d ON d.id = r.other_id JOIN posts p ON p.id = d.post_id "
-            "WHERE r.definition_id = ? ORDER BY r.score DESC, r.other_id",
-            [definition_id],
+            "SELECT text_id AS at, other_id AS id, score, wording FROM reuse "
+            "WHERE text_id = ? OR substr(text_id, 1, ?) = ? ORDER BY text_id = ? DESC, score DESC, other_id",
+            [passage_id, len(passage_id) + 2, passage_id + "~h", passage_id],
         )
     ]
+    places = text_places(conn, {r["id"] for r in rows})
+    for r in rows:
+        r.update(places.get(r["id"], {}))
+        r["hop"] = int(r["at"].rpartition("~h")[2]) if r["at"] != passage_id else None
+    return rows
 
 
 def reuse_in_term(conn: sqlite3.Connection, term_id: str) -> list[dict[str, Any]]:
-    """Every pair of a term's definitions with reused wording, once, best first: for the term page."""
-    if not has_table(conn, "reuse"):
+    """Every pair of a term's texts with reused wording, once, best first: for the term page."""
+    if not has_table(conn, "reuse") or not has_column(conn, "reuse", "text_id"):
         return []
-    return [
+    rows = [
         dict(r)
         for r in conn.execute(
-            "SELECT r.definition_id AS a, r.other_id AS b, r.score, r.wording, pa.title AS a_post, pb.title AS b_post "
-            "FROM reuse r JOIN definitions da ON da.id = r.definition_id JOIN definitions db ON db.id = r.other_id "
-            "JOIN posts pa ON pa.id = da.post_id JOIN posts pb ON pb.id = db.post_id "
-            "WHERE r.term_id = ? AND r.definition_id < r.other_id ORDER BY r.score DESC, r.definition_id, r.other_id",
+            "SELECT text_id AS a, other_id AS b, score, wording FROM reuse "
+            "WHERE term_id = ? AND text_id < other_id ORDER BY score DESC, text_id, other_id",
             [term_id],
         )
     ]
+    places = text_places(conn, {r["a"] for r in rows} | {r["b"] for r in rows})
+    for r in rows:
+        for side in ("a", "b"):
+            place = places.get(r[side], {})
+            r[f"{side}_post"], r[f"{side}_passage"] = place.get("post"), place.get("passage", r[side])
+    return rows

@@ -4,10 +4,13 @@ Texts are folded once (case, accents, elisions, punctuation: `hubkb.text.fold`),
 their words sorted once, and compared in blocks with rapidfuzz's
 `process.cdist`: the Indel ratio of two sorted word lists is
 `fuzz.token_sort_ratio`, without sorting again for every pair. Only texts of
-the same group (a term) are compared, and never two texts of the same source
-(a post quoting its own wording twice is not reuse). Two guards keep scores
-honest: texts whose numbers differ ("la 27e Région", "la 17e Région") are
-different texts, and very short texts count only when identical.
+the same group are compared (a term's definitions; the quotes of one speaker;
+the wordings at a passage's relay hops join their passage's group), never two
+texts of the same source (a post quoting its own wording twice, a work's
+wording met twice, is not reuse) nor two texts of one chain (a passage and the
+wordings at its hops: the chain already says how they relate). Two guards keep
+scores honest: texts whose numbers differ ("la 27e Région", "la 17e Région")
+are different texts, and very short texts count only when identical.
 """
 
 from __future__ import annotations
@@ -33,12 +36,13 @@ _DIGITS = re.compile(r"\d+")
 
 @dataclass(frozen=True)
 class ReuseText:
-    """A text that may have been reused: a definition, or a relay's wording of it."""
+    """A text that may have been reused: a definition, a quote, or the wording at a relay hop."""
 
     id: str
     text: str
     source: str  # the post or work it is read in; pairs of one source are skipped
-    group: str = ""  # texts are compared within a group only (a term id)
+    group: str = ""  # texts are compared within a group only (a term, a speaker)
+    chain: str = ""  # the passage whose chain holds it; pairs of one chain are skipped
 
 
 @dataclass(frozen=True, order=True)
@@ -93,6 +97,8 @@ def _group_reuse(group: str, members: Sequence[ReuseText], threshold: float, blo
             i, j = start + int(row), int(col)
             if j <= i or members[i].source == members[j].source:
                 continue  # each pair once; a source is not compared with itself
+            if members[i].chain and members[i].chain == members[j].chain:
+                continue  # a passage and the wording at one of its hops: declared, not found
             a, b = keys[i], keys[j]
             score = round(float(scores[row, col]), 1)
             if a.digits != b.digits or ((a.short or b.short) and score < 100):

@@ -36,7 +36,7 @@ from .cells import render_hubkb_cell
 from .cite_pages import cite_routes
 from .facets import json_array_facet
 from .formats import citation_formats
-from .lineage_pages import lineage_filters, lineage_routes, term_lineage_vars
+from .lineage_pages import lineage_filters, lineage_routes, reuse_cells, term_lineage_vars
 from .pages import hubkb_page_vars
 from .search import (
     hubkb_canned_queries,
@@ -58,6 +58,7 @@ __all__ = [
     "lineage_filters",
     "lineage_routes",
     "render_hubkb_cell",
+    "reuse_cells",
     "search_cells",
     "search_magic_parameters",
     "search_routes",
