@@ -264,3 +264,41 @@ def test_the_importer_proposes_a_reference_s_relay(runner, corpus_copy: Path, mo
     assert result.exit_code == 0, result.output
     draft = (corpus_copy.parent / "drafts" / f"{SEED_POST}.md").read_text(encoding="utf-8")
     assert "\nreferences: [us-now, boyle-harris-2009]\n" in draft
+
+
+def test_one_second_hand_citation_everywhere(runner, note_db: Path) -> None:
+    """`hubkb cite --definition`, `hubkb trace`, the lineage page, the post page's passage block, the
+    definition's page and the work's citation page write the same in-text citation: the givers in the
+    order of the work's reference entry (the seed gives Harris first), every relay with the year of its
+    publication."""
+    seed_form = "Boyle & Harris (2009), cité par Pandelle (2010), in Chatellier (2014)"
+    note_form = "Boyle & Harris (2009), cité par Pandelle (2010), in Chatellier (2015)"
+    cited = runner.invoke(cli, ["cite", "--definition", f"{SEED_POST}#d2", "--db", str(note_db)]).output
+    assert cited.splitlines()[1] == f"Dans le texte : {seed_form}"
+    assert cited.splitlines()[6] == (
+        "  2. relais : Pandelle, L. (2010, 7 février). Co-production, le NESTA éclaircit la notion. "
+        "La 27e Région. http://www.la27eregion.fr/co-production-le-nesta-eclaircit-la-notion/"
+    )
+    english = runner.invoke(cli, ["cite", "--definition", f"{SEED_POST}#d2", "--lang", "en", "--db", str(note_db)])
+    assert english.output.splitlines()[1] == "In text: " + seed_form.replace("cité par", "cited by")
+    for passage, form in ((f"{SEED_POST}#d2", seed_form), (f"{SEED_POST}#r1", seed_form), (f"{NOTE}#r2", note_form)):
+        traced = runner.invoke(cli, ["trace", passage, "--db", str(note_db)]).output.splitlines()
+        assert traced[-2] == f"APA, in the text: {form}"
+    quote = runner.invoke(cli, ["cite", "--quote", f"{SEED_POST}#q3", "--db", str(note_db)]).output.splitlines()
+    assert quote[1] == "Dans le texte : Cagle, cité par Guillaud, in Chatellier (2014)"  # a relay known by name only
+    client = Client.serving(note_db, ROOT / "metadata.json")
+    try:
+        lineage = client.get(f"/hubkb/-/lineage/{SEED_POST}~23d2").text
+        post = client.get(f"/hubkb/posts/{SEED_POST}").text
+        definition = client.get(f"/hubkb/definitions/{SEED_POST}~23d2").text
+        cite = client.get("/hubkb/works/boyle-harris-2009/cite").text
+        cite_en = client.get("/hubkb/works/boyle-harris-2009/cite?lang=en").text
+    finally:
+        client.close()
+    html = seed_form.replace("&", "&amp;")
+    assert f'data-copy="{html}"' in lineage
+    assert f"In the text: <q>{html}</q>" in post
+    assert f"<q>{html}</q>" in definition
+    # the seed lists the report plainly (its #d2 gives the relay), the note's entry names its own
+    assert re.findall(r"<q>(Boyle &amp; Harris[^<]*)</q>", cite) == [html, note_form.replace("&", "&amp;")]
+    assert "<q>Boyle &amp; Harris (2009), cited by Pandelle (2010), in Chatellier (2014)</q>" in cite_en

@@ -168,12 +168,12 @@ def test_the_coproduction_definition_and_its_chain(runner, built_db: Path) -> No
         == "\n".join(
             [
                 f"« {COPRODUCTION_DEFINITION} » (coproduction)",
-                "Dans le texte : Boyle & Harris (2009), cité par Pandelle, in Chatellier (2014)",
+                "Dans le texte : Boyle & Harris (2009), cité par Pandelle (2010), in Chatellier (2014)",
                 "Bibliographie :",
                 "  Chatellier, R. (2014, 27 août). Vous avez dit coproduction ? l’hubservatoire.",
                 "Chaîne :",
                 f"  1. original : Boyle, D., & Harris, M. (2009). {BOYLE_TITLE}. Nesta.",
-                "  2. relais : Laura Pandelle",
+                "  2. relais : Pandelle, L. (2010, 7 février). Co-production, le NESTA éclaircit la notion. La 27e Région. http://www.la27eregion.fr/co-production-le-nesta-eclaircit-la-notion/",  # the relay's publication
                 f"  3. lu dans : {SEED_POST}#p4",
             ]
         )
@@ -184,7 +184,7 @@ def test_the_coproduction_definition_and_its_chain(runner, built_db: Path) -> No
 def test_the_chain_in_english(runner, built_db: Path) -> None:
     out = cite(runner, built_db, "--definition", f"{SEED_POST}#d2", "--lang", "en").splitlines()
     assert out[0] == f"“{COPRODUCTION_DEFINITION}” (coproduction)"
-    assert out[1] == "In text: Boyle & Harris (2009), cited by Pandelle, in Chatellier (2014)"
+    assert out[1] == "In text: Boyle & Harris (2009), cited by Pandelle (2010), in Chatellier (2014)"
     assert out[3] == "  Chatellier, R. (2014, August 27). Vous avez dit coproduction ? l’hubservatoire."
 
 

@@ -249,7 +249,7 @@ def test_citation_page_of_a_work(client: Client) -> None:
     assert "Boyle, David, et Michael Harris. 2009." in html
     assert "author = {Boyle, David and Harris, Michael}" in html
     assert "AU  - Boyle, David" in html
-    assert "<q>Boyle &amp; Harris (2009), cité par Pandelle, in Chatellier (2014)</q>" in html
+    assert "<q>Boyle &amp; Harris (2009), cité par Pandelle (2010), in Chatellier (2014)</q>" in html
     english = client.get(f"/hubkb/works/{BOYLE_HARRIS}/cite", params={"lang": "en"}).text
     assert "Boyle, David, and Michael Harris. 2009." in english
     assert client.get("/hubkb/works/no-such-work/cite").status_code == 404

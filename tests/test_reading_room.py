@@ -125,7 +125,7 @@ def test_post_page_has_permalinks_and_cite_blocks(client: Client, built_db: Path
     assert len(permalinks) == paragraphs.fetchone()[0] == 7
     passages = section(html, "passages")
     assert passages.count('class="hubkb-cite-block"') == 5  # 2 definitions, 3 quotes
-    assert "In the text: <q>Boyle &amp; Harris (2009), cité par Pandelle, in Chatellier (2014)</q>" in passages
+    assert "In the text: <q>Boyle &amp; Harris (2009), cité par Pandelle (2010), in Chatellier (2014)</q>" in passages
     assert "In the text: <q>Cagle, cité par Guillaud, in Chatellier (2014)</q>" in passages
     tags = [t for t in links(html) if "tags__arraycontains" in t[0]]
     assert ("/hubkb/posts?tags__arraycontains=coproduction&amp;_facet_array=tags", "coproduction") in tags

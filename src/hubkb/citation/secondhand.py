@@ -51,17 +51,22 @@ def secondhand(passage: Mapping[str, Any], lang: Lang = "fr") -> dict[str, Any]:
     """How to cite a passage met second-hand, following APA on secondary sources.
 
     The reference list names only the source actually read (the post); the
-    text names the original givers and the relay:
-    "Boyle & Harris (2009), cité par Prandelle, in Chatellier (2014)".
-    ``by`` and ``via`` take names (str) or ``{"name", "kind"}`` dicts. When
+    text names the original givers and the relays (`in_text`):
+    "Boyle & Harris (2009), cité par Pandelle (2010), in Chatellier (2014)".
+    ``by`` and ``via`` take names (str) or ``{"name", "kind"}`` dicts; ``relays``
+    (optional, from the chain: `hubkb.lineage.trace.citable_relays`) the relay
+    hops as ``{"name", "cited_as", "year", "reference"}``, in order, else ``via``
+    is the one relay. When
     the givers are authors of the work, the text names them in the order of
     the work's reference entry, as APA requires, whatever order the post gave.
     """
-    labels = labels_for(lang)
     work = passage.get("work")
     post = passage["post"]
     givers = _as_list(passage.get("by")) or (list(work.get("authors") or []) if work else [])
     via = passage.get("via")
+    relays = list(passage.get("relays") or [])
+    if not relays and via:  # a relay known by its person only
+        relays = [{"name": name_and_kind(via)[0], "cited_as": giver_short(via, None)}]
     original = render(work, "apa", lang) if work is not None else None
     read_source = render(post_to_csl(post), "apa", lang)
     paragraph = passage.get("paragraph")
@@ -73,8 +78,8 @@ def secondhand(passage: Mapping[str, Any], lang: Lang = "fr") -> dict[str, Any]:
             "reference": original,
         }
     ]
-    if via:
-        chain.append({"role": "relay", "name": name_and_kind(via)[0]})
+    for relay in relays:  # a relay's publication, when the corpus knows it, with its reference
+        chain.append({"role": "relay", "name": relay["name"], **({"reference": relay["reference"]} if relay.get("reference") else {})})  # fmt: skip
     chain.append(
         {
             "role": "read",
@@ -89,7 +94,7 @@ def secondhand(passage: Mapping[str, Any], lang: Lang = "fr") -> dict[str, Any]:
         "term": passage.get("term"),
         "lang": lang,
         "passage": passage.get("text"),
-        "in_text": _in_text(in_reference_order(givers, work), work, via, post, labels),
+        "in_text": in_text(in_reference_order(givers, work), work, relays, post, lang),
         "original": original,
         "read_source": read_source,
         "bibliography": [read_source],
@@ -97,20 +102,28 @@ def secondhand(passage: Mapping[str, Any], lang: Lang = "fr") -> dict[str, Any]:
     }
 
 
-def _in_text(
+def in_text(
     givers: list[Person],
     work: Mapping[str, Any] | None,
-    via: Person | None,
+    relays: list[Mapping[str, Any]],
     post: Mapping[str, Any],
-    labels: Mapping[str, str],
+    lang: str = "fr",
 ) -> str:
-    """ "Boyle & Harris (2009), cité par Prandelle, in Chatellier (2014)"."""
+    """What to write in the text, every relay named in order, with the year of its publication when known:
+    "Boyle & Harris (2009), cité par Pandelle (2010), in Chatellier (2014)".
+
+    The one form of a second-hand citation: `hubkb cite --definition`, `hubkb trace`, the post's
+    passages, the work's citation page and the lineage page all write it with this function.
+    ``relays`` are ``{"cited_as", "year"}`` dicts (the year None for a relay known by its person only).
+    """
+    labels = labels_for(lang)
     parts = [join_short([giver_short(g, work) for g in givers])]
     if work is not None:
         year = year_of(work.get("year"))
         parts[0] += f" ({year if year is not None else labels['no_date']})"
-    if via:
-        parts.append(f"{labels['cited_by']} {giver_short(via, None)}")
+    for relay in relays:
+        year = relay.get("year")
+        parts.append(f"{labels['cited_by']} {relay['cited_as']}" + (f" ({year})" if year else ""))
     parts.append(f"{labels['in']} {_post_short(post, labels)}")
     return ", ".join(p.strip() for p in parts if p.strip())
 
@@ -132,7 +145,7 @@ def format_secondhand(result: Mapping[str, Any]) -> str:
 
 def _chain_detail(link: Mapping[str, Any]) -> str:
     if link["role"] == "relay":
-        return link["name"]
+        return link.get("reference") or link["name"]
     if link["role"] == "original":
         return link["reference"] or " & ".join(link["by"])
     return link["anchor"] or link["post_id"]

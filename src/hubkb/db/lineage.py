@@ -73,6 +73,14 @@ ORDER BY length(x.id), x.id LIMIT 1
 """
 
 
+def relaying_passage(conn: sqlite3.Connection, post_id: str, work_id: str) -> str | None:
+    """The post's definition or quote carrying the work through relays (the first one), if any."""
+    if not has_table(conn, "relays"):
+        return None
+    row = conn.execute(_PASSAGE_RELAYS, [post_id, work_id]).fetchone()
+    return row[0] if row else None
+
+
 def _load_reference(conn: sqlite3.Connection, reference_id: str) -> dict[str, Any] | None:
     """A post's reference entry (post_id#rN) as a chain: the work, the relay, the hops, the post."""
     if not has_column(conn, "citations", "reference_id"):
@@ -87,9 +95,9 @@ def _load_reference(conn: sqlite3.Connection, reference_id: str) -> dict[str, An
     via = conn.execute("SELECT id, name FROM people WHERE id = ?", [row["via_id"]]).fetchone()
     relays, relays_of = list(_relays(conn, reference_id)), None
     if not relays:
-        passage = conn.execute(_PASSAGE_RELAYS, [row["post_id"], row["work_id"]]).fetchone()
+        passage = relaying_passage(conn, row["post_id"], row["work_id"])
         if passage is not None:
-            relays, relays_of = list(_relays(conn, passage[0])), passage[0]
+            relays, relays_of = list(_relays(conn, passage)), passage
     return {
         "kind": "citation",
         "id": reference_id,

@@ -4,7 +4,8 @@ Pure functions over the plain dicts `hubkb.db.lineage.load_chain` reads: who,
 where, when, in which language, whether the hop translated the wording, the
 wording itself where the corpus has it, word-level differences between two
 wordings in one language, and the APA secondary-source citation built from the
-chain ("Boyle & Harris (2009), cité par Pandelle (2010), in Chatellier (2014)").
+chain by `hubkb.citation.secondhand.in_text`, the one every page and command uses
+("Boyle & Harris (2009), cité par Pandelle (2010), in Chatellier (2014)").
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from ..citation.csl import post_to_csl, render
 from ..citation.names import name_and_kind
-from ..citation.secondhand import giver_short, join_short, labels_for
+from ..citation.secondhand import giver_short, in_reference_order, in_text, join_short
 from .diff import DiffPart, changed, diff_text, word_diff
 
 # A relay published on a site is named by the site; a report or a book by its authors.
@@ -118,16 +119,37 @@ def build_chain(data: Mapping[str, Any], lang: str = "fr") -> Chain:
         term=data.get("term"),
         text=data.get("text"),
         hops=tuple(hops),
-        in_text=_in_text(hops, lang),
+        in_text=in_text(
+            in_reference_order(givers, work) or list((work or {}).get("authors") or []),
+            work,
+            [{"cited_as": hop.cited_as or hop.label, "year": hop.year} for hop in hops if hop.role == "relay"],
+            post,
+            lang,
+        ),
         reference=hops[-1].reference or "",
         differences=tuple(_differences(hops)),
         relays_of=data.get("relays_of"),
     )
 
 
+def citable_relays(chain: Chain) -> list[dict[str, Any]]:
+    """The chain's relays as `hubkb.citation.secondhand` takes them: who, how APA names them, the year and
+    the reference of their publication (None for a relay known by its person only)."""
+    return [
+        {
+            "name": ", ".join(hop.who) or hop.label,
+            "cited_as": hop.cited_as or hop.label,
+            "year": hop.year,
+            "reference": hop.reference,
+        }
+        for hop in chain.hops
+        if hop.role == "relay"
+    ]
+
+
 def _origin(work: Mapping[str, Any] | None, givers: Sequence[Any], lang: str) -> Hop:
-    authors = list(work.get("authors") or []) if work else []
-    names = authors or givers  # the reference entry's order first, as APA wants
+    # the givers as the post names them, the work's authors first in its reference entry's order (APA)
+    names = in_reference_order(list(givers), work) or (list(work.get("authors") or []) if work else [])
     return Hop(
         role="origin",
         label=_short_names(names, work),
@@ -230,21 +252,6 @@ def _date_of(work: Mapping[str, Any]) -> str | None:
 def _short_names(names: Sequence[Any], work: Mapping[str, Any] | None) -> str:
     """APA in-text names: family names of people, organisations whole; "A & B", "A et al."."""
     return join_short([giver_short(n, work) for n in names])
-
-
-def _in_text(hops: Sequence[Hop], lang: str) -> str:
-    """APA for a secondary source, every relay named: "Boyle & Harris (2009), cité par Pandelle (2010), in Chatellier (2014)"."""
-    labels = labels_for(lang)
-    parts = []
-    for hop in hops:
-        when = f" ({hop.year})" if hop.year else ""
-        if hop.role == "origin":  # a year only for a work: a person's words have none of their own
-            parts.append(f"{hop.label} ({hop.year or labels['no_date']})" if hop.table == "works" else hop.label)
-        elif hop.role == "relay":
-            parts.append(f"{labels['cited_by']} {hop.cited_as or hop.label}{when}")
-        else:
-            parts.append(f"{labels['in']} {hop.label} ({hop.year or labels['no_date']})")
-    return ", ".join(parts)
 
 
 def _differences(hops: Sequence[Hop]) -> list[Difference]:

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from .. import citation
 from ..db import queries
+from ..lineage.trace import work_citation_relays
 from ..memo import computed
 from .common import anchor_url, is_hubkb
 
@@ -39,8 +40,10 @@ async def cite_page(datasette, request):
         raise NotFound(f"No {table[:-1]} with id {key!r}")
     lang: citation.Lang = "en" if request.args.get("lang") == "en" else "fr"
     citations = await queries.fetch_citations(db.execute, key) if table == "works" else []
-    for cited_in in citations:
+    relays = await db.execute_fn(lambda conn: work_citation_relays(conn, key, citations, lang)) if citations else []
+    for cited_in, its_relays in zip(citations, relays, strict=True):
         cited_in["url"] = anchor_url(datasette, database, cited_in["id"], cited_in["paragraph"])
+        cited_in["relays"] = its_relays  # the same hops its lineage page and `hubkb trace` name
     # citeproc takes a quarter of a second: off the event loop, once per version of the work and its citations
     context = dict(await computed(_cite_context, works[0], citations, lang))
     context.update(
@@ -78,6 +81,7 @@ def _secondhand(work: dict, cited_in: dict, lang: citation.Lang) -> dict[str, An
             "kind": "citation",
             "work": work,
             "via": cited_in["via"],
+            "relays": cited_in.get("relays"),
             "post": cited_in,
             "paragraph": cited_in["paragraph"],
         },

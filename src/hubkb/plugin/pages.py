@@ -21,6 +21,7 @@ from markupsafe import Markup
 from .. import citation
 from ..citation.embedded import page_metadata
 from ..db import entities, lookup
+from ..lineage.trace import citable_passage
 from ..memo import computed
 from ..render import context_snippet, render_paragraphs
 from .common import cite_url, is_hubkb, with_urls
@@ -158,7 +159,7 @@ async def _row_page(datasette: Any, database: str, table: str, key: str) -> dict
         if data is None:
             return None
         page = with_urls(data, datasette, database)
-        loaded = await db.execute_fn(lambda conn: lookup.load_passage(conn, kind, key))
+        loaded = await db.execute_fn(lambda conn: citable_passage(conn, kind, key))
         if loaded is not None:
             page["passage"]["cite"] = await computed(_cite_passage, loaded)
         return page
@@ -182,7 +183,7 @@ def _citable(conn: Any, table: str, key: str, data: dict[str, Any]) -> dict[str,
     passages = [
         loaded
         for p in data["definitions"] + data["quotes"]
-        if (loaded := lookup.load_passage(conn, p["kind"], p["id"])) is not None
+        if (loaded := citable_passage(conn, p["kind"], p["id"])) is not None
     ]
     return {"post": lookup.load_post(conn, key), "passages": passages}
 

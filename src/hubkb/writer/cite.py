@@ -15,8 +15,9 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from .. import citation
-from ..db.lookup import find_post, load_passage, load_work, open_database, passage_ids, post_names, work_names
+from ..db.lookup import find_post, load_work, open_database, passage_ids, post_names, work_names
 from ..errors import NotFoundError, QueryError
+from ..lineage.trace import citable_passage
 from ..text import fold
 
 STYLES: tuple[str, ...] = (*citation.STYLES, "bibtex", "ris", "csl-json")
@@ -64,7 +65,7 @@ def cite_passage(db_path: Path, kind: str, passage_id: str, lang: str = "fr") ->
     _choose("language", lang, LANGS, "languages")
     conn = open_database(db_path)
     try:
-        passage = load_passage(conn, kind, passage_id)
+        passage = citable_passage(conn, kind, passage_id, lang)
         if passage is None:
             ids = passage_ids(conn, kind)
             # "d2" is how a post's own definitions are numbered: offer the full ids that end so.
