@@ -16,6 +16,11 @@ from serving import Client
 
 D2 = f"{SEED_POST}#d2"
 METADATA = ROOT / "metadata.json"
+# reuse keeps integer keys into reused_texts: the pairs as their text ids, for the tests' SELECTs
+REUSE_ROWS = (
+    "(SELECT t.text_id, o.text_id AS other_id, t.kind, t.term_id, r.score, r.wording FROM reuse r "
+    "JOIN reused_texts t ON t.id = r.text JOIN reused_texts o ON o.id = r.other)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +153,7 @@ def test_the_build_finds_reused_definitions(tmp_path: Path, corpus_copy: Path, r
     assert runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)]).exit_code == 0
     rows = (
         sqlite3.connect(db)
-        .execute("SELECT text_id, other_id, term_id, score, wording FROM reuse ORDER BY 1")
+        .execute(f"SELECT text_id, other_id, term_id, score, wording FROM {REUSE_ROWS} ORDER BY 1")
         .fetchall()
     )
     assert rows == [
@@ -194,7 +199,7 @@ def test_the_build_finds_reused_quotes_and_relay_wordings(tmp_path: Path, corpus
     )
     db = tmp_path / "hubkb.db"
     assert runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)]).exit_code == 0
-    rows = sqlite3.connect(db).execute("SELECT text_id, other_id, kind, term_id, score, wording FROM reuse ORDER BY 1, 2")  # fmt: skip
+    rows = sqlite3.connect(db).execute(f"SELECT text_id, other_id, kind, term_id, score, wording FROM {REUSE_ROWS} ORDER BY 1, 2")  # fmt: skip
     assert rows.fetchall() == [
         (f"{D2}~h1", "2016-05-04-copie#d1", "definition", "coproduction", 86.8, "close"),
         (f"{SEED_POST}#q3", "2016-05-04-copie#q1", "quote", None, 100.0, "same"),
@@ -207,18 +212,28 @@ def test_the_build_finds_reused_quotes_and_relay_wordings(tmp_path: Path, corpus
         quote = client.get(f"/hubkb/-/lineage/{SEED_POST}~23q3").text
         term = client.get("/hubkb/terms/coproduction").text
         table = client.get("/hubkb/reuse").text
+        texts = client.get("/hubkb/reused_texts").text
     finally:
         client.close()
     assert (
         'the wording at hop 2: close wording to <a href="/hubkb/-/lineage/2016-05-04-copie~23d1">2016-05-04-copie#d1</a> '
-        "(Copie, 2016-05-04; similarity 87%)"
+        f'(Copie, 2016-05-04; similarity 87%)<br><q class="hubkb-reuse-text" lang="fr">{copy}</q>'
     ) in lineage
+    # each hop's people link to their pages
+    assert '<dt>Who</dt><dd><a href="/hubkb/people/laura-prandelle">Laura Pandelle</a></dd>' in lineage
+    assert '<a href="/hubkb/people/david-boyle">David Boyle</a>, <a href="/hubkb/people/michael-harris">' in lineage
     assert 'same wording as <a href="/hubkb/-/lineage/2016-05-04-copie~23q1">2016-05-04-copie#q1</a>' in quote
     assert (
         f'<a href="/hubkb/-/lineage/{SEED_POST}~23d2">Co-production, le NESTA éclaircit la notion</a> ({D2}~h1): '
         'close wording to <a href="/hubkb/-/lineage/2016-05-04-copie~23d1">Copie</a> (2016-05-04-copie#d1)'
     ) in term
-    assert f'<a href="/hubkb/-/lineage/{SEED_POST}~23d2">{D2}~h1</a>' in table
+    # the pairs' integer keys show as their texts' ids, each a link to the lineage page that shows it
+    assert f'<td class="col-text type-dict"><a href="/hubkb/-/lineage/{SEED_POST}~23d2">{D2}~h1</a></td>' in table
+    assert '<td class="col-other type-dict"><a href="/hubkb/-/lineage/2016-05-04-copie~23d1">2016-05-04-copie#d1</a></td>' in table  # fmt: skip
+    assert f'<a href="/hubkb/-/lineage/{SEED_POST}~23q3">{SEED_POST}#q3</a>' in texts
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM reused_texts").fetchone() == (4,)  # each text once
+    assert conn.execute("SELECT sql FROM sqlite_master WHERE name = 'reuse'").fetchone()[0].endswith("WITHOUT ROWID")
 
 
 def test_a_large_network_keeps_its_most_connected_part(client: Client) -> None:
@@ -273,3 +288,33 @@ def test_trimming_keeps_the_links_between_the_most_connected() -> None:
     rows = [{"id": f"p{n}#d1", "term_id": "t", "term": "T", "by": "[]", "origin_year": None, "post_year": 2000 + n % 2, "post": "P"} for n in range(4)]  # fmt: skip
     assert [(y["year"], y["count"], len(y["definitions"])) for y in timeline(rows, listed=3)[0]["years"]] == [(2000, 2, 0), (2001, 2, 0)]  # fmt: skip
     assert [(y["year"], y["count"], len(y["definitions"])) for y in timeline(rows, listed=4)[0]["years"]] == [(2000, 2, 2), (2001, 2, 2)]  # fmt: skip
+
+
+def test_a_term_page_lists_its_closest_pairs(tmp_path: Path, corpus_copy: Path, runner, monkeypatch) -> None:
+    """A term of a large corpus has hundreds of pairs: its page lists the closest and links the rest."""
+    from hubkb.plugin import lineage_pages
+
+    text = "organiser un service public avec ses usagers, du début à la fin, pour en partager les choix"
+    for n, wording in enumerate((text, text, text.replace("organiser", "construire")), 1):
+        (corpus_copy / "posts" / f"2016-0{n}-01-copie.md").write_text(
+            f"---\ntitle: Copie {n}\ndate: 2016-0{n}-01\nauthors: []\ndefinitions:\n  - term: coproduction\n"
+            f"    text: {wording}\n---\nLa coproduction, c’est {wording}.\n",
+            encoding="utf-8",
+        )
+    db = tmp_path / "hubkb.db"
+    assert runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)]).exit_code == 0
+    monkeypatch.setattr(lineage_pages, "TERM_REUSE_LISTED", 2)
+    client = Client.serving(db, METADATA)
+    try:
+        term = client.get("/hubkb/terms/coproduction").text
+        texts = client.get("/hubkb/reused_texts?term_id=coproduction").text
+    finally:
+        client.close()
+    assert "Same wording elsewhere (3)</h2>" in term
+    assert len(re.findall(r"similarity \d+</li>", term)) == 2
+    assert "similarity 100</li>" in term  # the two copies first
+    assert (
+        'The 2 closest of 3 pairs; <a href="/hubkb/reused_texts?term_id=coproduction">every text of this term '
+        "with reused wording</a> lists the others."
+    ) in term
+    assert "reused_texts: 3 rows where term_id = &#34;coproduction&#34;</title>" in texts

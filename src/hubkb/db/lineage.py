@@ -60,6 +60,19 @@ def load_chain(conn: sqlite3.Connection, passage_id: str) -> dict[str, Any] | No
     return passage
 
 
+def entity_pages(conn: sqlite3.Connection, names: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """(table, id) of each person or organisation by its display name: the lineage page links its hops' people."""
+    wanted = sorted(set(names))
+    found: dict[str, tuple[str, str]] = {}
+    if not wanted:
+        return found
+    marks = ", ".join("?" * len(wanted))
+    for table in ("organisations", "people"):  # a person wins over an organisation of the same name
+        for key, name in conn.execute(f"SELECT id, name FROM [{table}] WHERE name IN ({marks})", wanted):
+            found[name] = (table, key)
+    return found
+
+
 def has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
     return any(r[1] == column for r in conn.execute(f"PRAGMA table_info([{table}])"))
 
@@ -316,18 +329,33 @@ def refresh_reuse(conn: sqlite3.Connection) -> int:
     """
     from ..lineage.reuse import find_reuse
 
-    texts = list(reuse_texts(conn))
-    found = find_reuse(texts)
-    kinds = {t.id: t.group.partition(":")[0] for t in texts}
+    texts = {t.id: t for t in texts_to_compare(conn)}
+    found = find_reuse(list(texts.values()))
+    ids = {text_id: n for n, text_id in enumerate(sorted({x for r in found for x in (r.a, r.b)}), 1)}
     conn.execute("DELETE FROM reuse")
-    rows = []
-    for r in found:
-        kind, term = kinds[r.a], r.group.partition(":")[2] if r.group.startswith("definition:") else None
-        rows += [(r.a, r.b, kind, term, r.score, r.kind), (r.b, r.a, kind, term, r.score, r.kind)]
+    conn.execute("DELETE FROM reused_texts")
     conn.executemany(
-        "INSERT INTO reuse (text_id, other_id, kind, term_id, score, wording) VALUES (?, ?, ?, ?, ?, ?)", rows
+        "INSERT INTO reused_texts (id, text_id, kind, term_id) VALUES (?, ?, ?, ?)",
+        [(n, text_id, *_kind_and_term(texts[text_id].group)) for text_id, n in ids.items()],
     )
+    pairs = [(ids[r.a], ids[r.b], r.score, r.kind) for r in found] + [
+        (ids[r.b], ids[r.a], r.score, r.kind) for r in found
+    ]
+    conn.executemany("INSERT INTO reuse (text, other, score, wording) VALUES (?, ?, ?, ?)", sorted(pairs))
     return len(found)
+
+
+def _kind_and_term(group: str) -> tuple[str, str | None]:
+    """'definition:coproduction' -> ('definition', 'coproduction'); a quote's group is its speakers, no term."""
+    kind, _, rest = group.partition(":")
+    return kind, rest if kind == "definition" else None
+
+
+# A pair of texts with reused wording, both as their ids (what the pages show): `reuse` keeps integer keys.
+_PAIRS = """
+SELECT t.text_id AS text_id, o.text_id AS other_id, r.score, r.wording
+FROM reused_texts t JOIN reuse r ON r.text = t.id JOIN reused_texts o ON o.id = r.other
+"""
 
 
 # Every text that may be reused: its id, wording, source (post, or work:id for a work), group and chain.
@@ -343,7 +371,7 @@ ORDER BY 1
 """
 
 
-def reuse_texts(conn: sqlite3.Connection) -> Iterator[Any]:
+def texts_to_compare(conn: sqlite3.Connection) -> Iterator[Any]:
     """Definitions (grouped by term), quotes (by speakers) and hop wordings (in their passage's group)."""
     from ..lineage.reuse import ReuseText
 
@@ -377,14 +405,14 @@ def text_places(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, dict[
 
 def reuse_of(conn: sqlite3.Connection, passage_id: str) -> list[dict[str, Any]]:
     """The texts whose wording is the same as or close to this passage's, or to the wording at one of its hops."""
-    if not has_table(conn, "reuse") or not has_column(conn, "reuse", "text_id"):
+    if not has_table(conn, "reused_texts"):
         return []
     rows = [
         dict(r)
         for r in conn.execute(
-            "SELECT text_id AS at, other_id AS id, score, wording FROM reuse "
-            "WHERE text_id = ? OR substr(text_id, 1, ?) = ? ORDER BY text_id = ? DESC, score DESC, other_id",
-            [passage_id, len(passage_id) + 2, passage_id + "~h", passage_id],
+            f"SELECT text_id AS at, other_id AS id, score, wording FROM ({_PAIRS}) "
+            "WHERE text_id = :id OR (text_id > :hops AND text_id < :after) ORDER BY text_id = :id DESC, score DESC, other_id",
+            {"id": passage_id, "hops": passage_id + "~h", "after": passage_id + "~i"},
         )
     ]
     places = text_places(conn, {r["id"] for r in rows})
@@ -394,16 +422,22 @@ def reuse_of(conn: sqlite3.Connection, passage_id: str) -> list[dict[str, Any]]:
     return rows
 
 
-def reuse_in_term(conn: sqlite3.Connection, term_id: str) -> list[dict[str, Any]]:
-    """Every pair of a term's texts with reused wording, once, best first: for the term page."""
-    if not has_table(conn, "reuse") or not has_column(conn, "reuse", "text_id"):
-        return []
+def reuse_in_term(conn: sqlite3.Connection, term_id: str, limit: int | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """The pairs of a term's texts with reused wording, once each, best first (the first `limit`), and how
+    many there are in all: for the term page."""
+    if not has_table(conn, "reused_texts"):
+        return 0, []
+    total = conn.execute(
+        "SELECT count(*) FROM reused_texts t JOIN reuse r ON r.text = t.id WHERE t.term_id = ? AND r.text < r.other",
+        [term_id],
+    ).fetchone()[0]
     rows = [
         dict(r)
         for r in conn.execute(
-            "SELECT text_id AS a, other_id AS b, score, wording FROM reuse "
-            "WHERE term_id = ? AND text_id < other_id ORDER BY score DESC, text_id, other_id",
-            [term_id],
+            "SELECT t.text_id AS a, o.text_id AS b, r.score, r.wording FROM reused_texts t "
+            "JOIN reuse r ON r.text = t.id JOIN reused_texts o ON o.id = r.other "
+            "WHERE t.term_id = ? AND t.text_id < o.text_id ORDER BY r.score DESC, t.text_id, o.text_id LIMIT ?",
+            [term_id, -1 if limit is None else limit],
         )
     ]
     places = text_places(conn, {r["a"] for r in rows} | {r["b"] for r in rows})
@@ -411,4 +445,4 @@ def reuse_in_term(conn: sqlite3.Connection, term_id: str) -> list[dict[str, Any]
         for side in ("a", "b"):
             place = places.get(r[side], {})
             r[f"{side}_post"], r[f"{side}_passage"] = place.get("post"), place.get("passage", r[side])
-    return rows
+    return total, rows

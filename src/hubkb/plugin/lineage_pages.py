@@ -34,6 +34,7 @@ EDGE_LIST_MAX = 300  # links listed as text under the graph; the tables hold the
 NETWORK_NODES = 1200
 NETWORK_NODES_MAX = 5000
 TIMELINE_LISTED = 300  # definitions listed one by one on the whole-corpus page; above, counts by year
+TERM_REUSE_LISTED = 50  # pairs listed on a term page, closest first (10,000 posts give ~500 a term)
 
 
 @hookimpl(specname="register_routes")
@@ -56,22 +57,35 @@ def term_lineage_vars(database, table, view_name, request, datasette):
             return {}
         term_id = urlsafe_components(request.url_vars["pks"])[0]
         db = datasette.get_database(database)
-        pairs = await db.execute_fn(lambda conn: db_lineage.reuse_in_term(conn, term_id))
+        total, pairs = await db.execute_fn(lambda conn: db_lineage.reuse_in_term(conn, term_id, TERM_REUSE_LISTED))
         for pair in pairs:  # a hop's wording is shown on its passage's lineage page
             pair["a_url"] = lineage_url(datasette, database, pair["a_passage"])
             pair["b_url"] = lineage_url(datasette, database, pair["b_passage"])
-        return {"hubkb_term_lineage": {"reuse": pairs, "network_url": network_url(datasette, database, term_id)}}
+        texts_url = datasette.urls.table(database, "reused_texts") + "?" + urlencode({"term_id": term_id})
+        return {
+            "hubkb_term_lineage": {
+                "reuse": pairs,
+                "total": total,
+                "texts_url": texts_url,
+                "network_url": network_url(datasette, database, term_id),
+            }
+        }
 
     return inner
 
 
 @hookimpl(specname="render_cell")
 def reuse_cells(value, column, table, database, datasette):
-    """In the reuse table, a text's id links to the lineage page that shows it (a hop's: its passage's)."""
-    if table != "reuse" or column not in ("text_id", "other_id") or not isinstance(value, str):
+    """A reused text's id links to the lineage page that shows it (a hop's: its passage's): in the
+    reused_texts table, and in the reuse table, whose integer keys Datasette expands to those ids."""
+    if (table, column) == ("reused_texts", "text_id") and isinstance(value, str):
+        text_id = value
+    elif table == "reuse" and column in ("text", "other") and isinstance(value, dict) and value.get("label"):
+        text_id = str(value["label"])
+    else:
         return None
-    url = lineage_url(datasette, database, value.rpartition("~h")[0] if "~h" in value else value)
-    return when_hubkb(datasette, database, lambda: Markup('<a href="{}">{}</a>').format(url, value))
+    url = lineage_url(datasette, database, text_id.rpartition("~h")[0] if "~h" in text_id else text_id)
+    return when_hubkb(datasette, database, lambda: Markup('<a href="{}">{}</a>').format(url, text_id))
 
 
 @hookimpl(specname="prepare_jinja2_environment")
@@ -107,7 +121,7 @@ async def lineage_page(datasette, request):
     if data is None:
         raise NotFound(f"No definition, quote or reference with id {passage_id!r}")
     chain = build_chain(data)
-    hops = []
+    hops: list[dict[str, Any]] = []
     for hop in chain.hops:
         page = None
         if hop.table and hop.key:
@@ -117,6 +131,16 @@ async def lineage_page(datasette, request):
                 else datasette.urls.row(database, hop.table, tilde_encode(hop.key))
             )
         hops.append({"hop": hop, "page": page})
+    names = [name for hop in chain.hops for name in hop.who]
+    pages = await db.execute_fn(lambda conn: db_lineage.entity_pages(conn, names))
+    for h, hop in zip(hops, chain.hops, strict=True):  # who: each name a link to its page when hubkb has one
+        h["who"] = [
+            (
+                name,
+                datasette.urls.row(database, pages[name][0], tilde_encode(pages[name][1])) if name in pages else None,
+            )
+            for name in hop.who
+        ]
     reuse = await db.execute_fn(lambda conn: db_lineage.reuse_of(conn, passage_id))
     origin = 1 if chain.hops and chain.hops[0].role == "origin" else 0
     for r in reuse:
