@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -59,6 +60,30 @@ def test_other_forms_snippets_and_passages(client: Client) -> None:
     assert f'<a href="/hubkb/definitions/{SEED_POST}~23d2">definition {SEED_POST}#d2</a> (coproduction)' in html
 
 
+def test_each_hit_shows_its_date_and_anchor_and_a_passage_its_post(client: Client) -> None:
+    html = client.get("/hubkb/-/search", params={"q": "professionnel"}).text
+    paragraph = re.search(r'<section class="hubkb-search-section" id="paragraphs">.*?</section>', html, re.S)[0]
+    head = re.search(r'<p class="hubkb-hit-head">(.*?)</p>', paragraph, re.S)[1]
+    assert head == (
+        f'<a class="hubkb-hit" href="/hubkb/posts/{SEED_POST}#p4">Vous avez dit coproduction ?</a>'
+        ' <time class="hubkb-hit-date" datetime="2014-08-27">2014-08-27</time>'
+        f' <code class="hubkb-hit-anchor" title="{SEED_POST}#p4">#p4</code>'
+    )
+    assert paragraph.index('<div class="hubkb-snippet">') < paragraph.index('<ul class="hubkb-hit-passages">')
+    definitions = client.get("/hubkb/-/search", params={"q": "réciproques"}).text
+    definition = re.search(r'id="definitions">.*?</section>', definitions, re.S)[0]
+    assert '<time class="hubkb-hit-date" datetime="2014-08-27">2014-08-27</time>' in definition
+    assert f'<code class="hubkb-hit-anchor" title="{SEED_POST}#d2">#d2</code>' in definition
+    assert (
+        f'<p class="hubkb-hit-in">in <a href="/hubkb/posts/{SEED_POST}#d2">Vous avez dit coproduction ?</a></p>'
+        in definition
+    )
+    # a post's snippet is cut from its text, never from its list of search variants
+    posts = re.search(r'id="posts">.*?</section>', client.get("/hubkb/-/search", params={"q": "coproduction"}).text, re.S)[0]  # fmt: skip
+    snippet = re.search(r'<div class="hubkb-snippet">(.*?)</div>', posts, re.S)[1]
+    assert "27eme" not in snippet and "<mark>coproduction</mark>" in snippet
+
+
 @pytest.mark.parametrize("q", ['NEAR("', "*", "<script>alert(1)</script>", "x" * 20_000, "AND OR", '"'])
 def test_hostile_queries_answer_a_page(client: Client, q: str) -> None:
     response = client.get("/hubkb/-/search", params={"q": q})
@@ -114,3 +139,38 @@ def test_typing_in_the_header_box_lands_on_the_paragraph(
     finally:
         context.close()
     assert errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_hits_are_cards_with_their_passages_indented_below(browser: Browser, server: Server, tmp_path: Path, width: int) -> None:  # fmt: skip
+    """Each hit a box of its own (a border, space between two), title, date and anchor on one line at
+    1280 px, the snippet below, the definitions and quotes indented under it in smaller, muted type."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/hubkb/-/search?q=coproduction")
+        page.screenshot(path=str(tmp_path / f"search-{width}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the page scrolls sideways at {width} px"
+        cards = page.locator("#paragraphs li.hubkb-hit-card")
+        assert cards.count() == 6
+        boxes = [cards.nth(i).bounding_box() for i in range(cards.count())]
+        gaps = [b["y"] - (a["y"] + a["height"]) for a, b in itertools.pairwise(boxes)]
+        assert min(gaps) >= 8, gaps
+        style = cards.first.evaluate("e => getComputedStyle(e).borderTopStyle + ' ' + getComputedStyle(e).borderLeftWidth")  # fmt: skip
+        assert style.startswith("solid") and float(style.split()[1].removesuffix("px")) >= 3
+        card = page.locator("#paragraphs li.hubkb-hit-card", has=page.locator(".hubkb-hit-passages"))
+        assert card.count() == 2
+        head = [card.first.locator(s).bounding_box() for s in ("a.hubkb-hit", ".hubkb-hit-date", ".hubkb-hit-anchor")]
+        snippet = card.first.locator(".hubkb-snippet").bounding_box()
+        passages = card.first.locator(".hubkb-hit-passages li").first
+        if width == 1280:  # one line: the same baseline band
+            assert max(b["y"] for b in head) - min(b["y"] for b in head) < 6, head
+        assert snippet["y"] >= max(b["y"] + b["height"] for b in head) - 1  # the snippet below the head line
+        assert passages.bounding_box()["x"] >= snippet["x"] + 10  # indented under the paragraph
+        sizes = passages.evaluate("e => [getComputedStyle(e).fontSize, getComputedStyle(e).color]")
+        text_size = card.first.locator(".hubkb-snippet").evaluate("e => getComputedStyle(e).fontSize")
+        assert float(sizes[0].removesuffix("px")) < float(text_size.removesuffix("px"))
+        assert sizes[1] == "rgb(85, 85, 85)"  # muted, still 7:1 on white
+    finally:
+        context.close()

@@ -87,6 +87,26 @@ def test_organisation_page_lists_members_and_works(client: Client) -> None:
             "professionals and the public are crucial to improving public services") in links(section(nesta, "published"))  # fmt: skip
 
 
+def test_a_persons_works_link_to_their_pages_with_the_type_in_words(client: Client) -> None:
+    works = section(page(client, "/hubkb/people/laura-prandelle"), "works")
+    assert links(works) == [("/hubkb/works/pandelle-2010", "Co-production, le NESTA éclaircit la notion")]
+    assert "</a> (2010), blog post</li>" in works and "blogpost" not in works
+    assert '<p class="hubkb-kind">Work · blog post · 2010</p>' in page(client, "/hubkb/works/pandelle-2010")
+
+
+def test_citation_row_page_says_what_cites_what_through_whom(client: Client) -> None:
+    html = page(client, "/hubkb/citations/1")
+    cited = html[html.index('<ul class="hubkb-list">') : html.index('<details class="hubkb-raw"')]
+    assert links(cited) == [
+        ("/hubkb/works/boyle-harris-2009", "The Challenge of Co-production: How equal partnerships between "
+         "professionals and the public are crucial to improving public services"),
+        (f"{POST_URL}#p4", "Vous avez dit coproduction ?"),
+        ("/hubkb/people/laura-prandelle", "Laura Pandelle"),
+    ]  # fmt: skip
+    assert "(2009), cited in" in cited and "; relayed by" in cited
+    assert client.get("/hubkb/citations/999").status_code == 404
+
+
 def test_term_page_shows_every_definition_side_by_side(client: Client, built_db: Path) -> None:
     html = page(client, "/hubkb/terms/coproduction")
     assert "<h1>coproduction</h1>" in html

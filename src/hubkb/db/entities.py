@@ -163,6 +163,16 @@ def citations(
     ]
 
 
+def citation_page(conn: sqlite3.Connection, citation_id: str) -> dict[str, Any] | None:
+    """A citations row as a sentence's parts: the work, the post and paragraph citing it, the relay."""
+    try:
+        number = int(citation_id)
+    except ValueError:
+        return None
+    found = citations(conn, "c.id = ?", [number], limit=1)
+    return {"citation": found[0]} if found else None
+
+
 # --- mentions -----------------------------------------------------------------------------
 
 
@@ -231,7 +241,7 @@ def _agent_page(conn: sqlite3.Connection, kind: str, agent_id: str) -> dict[str,
     giver = "person_id" if kind == "person" else "organisation_id"
     works = _rows(
         conn,
-        f"""select works.id, works.title as name, works.year, works.type from work_authors wa
+        f"""select works.id, works.title as name, works.year, works.type as work_type from work_authors wa
             join works on works.id = wa.work_id where wa.[{giver}] = ? order by works.year, works.title""",
         [agent_id],
     )

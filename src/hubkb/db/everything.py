@@ -41,6 +41,9 @@ _FTS_KINDS = {
     "work": ("works", "works_fts", "1.0, 0.8", "t.title || coalesce(' (' || t.year || ')', '')"),
 }
 
+# the column a snippet is cut from: the text, never the search variants (27e 27eme ...)
+_SNIPPET_COLUMN = {"post": 1, "definition": 0, "quote": 0, "work": -1}
+
 _FTS_SQL = """
 WITH hits AS MATERIALIZED (
   SELECT rowid, bm25({fts}, {weights}) AS score FROM {fts}
@@ -52,8 +55,9 @@ WITH hits AS MATERIALIZED (
   SELECT rowid, score, rowid IN (SELECT rowid FROM exact) AS exact FROM hits
   ORDER BY exact DESC, score, rowid LIMIT :limit
 )
-SELECT t.id AS id, {label} AS label, t.post_id AS post_id,
-  snippet({fts}, -1, char(57584), char(57585), '…', 20) AS marked
+SELECT t.id AS id, {label} AS label, {post_id} AS post_id,
+  snippet({fts}, {column}, char(57584), char(57585), '…', 20) AS marked,
+  {date} AS date, (SELECT title FROM posts WHERE posts.id = {post_id}) AS post_title
 FROM best
 JOIN {fts} ON {fts}.rowid = best.rowid AND {fts} MATCH hubkb_fts_query(:q)
 JOIN {table} t ON t.rowid = best.rowid
@@ -91,6 +95,8 @@ class Found:
     forms: list[str] = field(default_factory=list)
     post_id: str | None = None
     passages: list[dict[str, Any]] = field(default_factory=list)  # a paragraph's definitions and quotes
+    date: str | None = None  # the post's date (posts, paragraphs, definitions, quotes)
+    post_title: str | None = None  # the post's title (definitions, quotes)
 
 
 def search_everything(conn: sqlite3.Connection, query: str, per_kind: int = PER_KIND) -> dict[str, list[Found]]:
@@ -104,11 +110,22 @@ def search_everything(conn: sqlite3.Connection, query: str, per_kind: int = PER_
             found[kind] = [Found(kind, r[0], r[1]) for r in rows]
         elif kind in _FTS_KINDS:
             table, fts, weights, label = _FTS_KINDS[kind]
-            sql = _FTS_SQL.format(table=table, fts=fts, weights=weights, label=label)
-            if kind in ("post", "work"):
-                sql = sql.replace("t.post_id AS post_id", "NULL AS post_id")
+            post_id = "NULL" if kind in ("post", "work") else "t.post_id"
+            date = {"post": "t.date", "work": "NULL"}.get(kind, "(SELECT date FROM posts WHERE posts.id = t.post_id)")
+            sql = _FTS_SQL.format(
+                table=table,
+                fts=fts,
+                weights=weights,
+                label=label,
+                post_id=post_id,
+                date=date,
+                column=_SNIPPET_COLUMN[kind],
+            )
             rows = conn.execute(sql, params).fetchall()
-            found[kind] = [Found(kind, r[0], r[1], snippet_text(r[3]) or "", marked_forms(r[3]), r[2]) for r in rows]
+            found[kind] = [
+                Found(kind, r[0], r[1], snippet_text(r[3]) or "", marked_forms(r[3]), r[2], date=r[4], post_title=r[5])
+                for r in rows
+            ]
         else:
             found[kind] = _paragraphs(conn, query, per_kind)
     return found
@@ -127,6 +144,7 @@ def _paragraphs(conn: sqlite3.Connection, query: str, limit: int) -> list[Found]
             parse_forms(r[4]),
             r[0].rsplit("#p", 1)[0],
             json.loads(r[5] or "[]"),
+            date=r[2],
         )
         for r in rows
     ]

@@ -9,7 +9,8 @@ same hook (Datasette calls them all and, for `render_cell`, takes the first
 answer that is not None).
 
 - `sql_functions`: `prepare_connection` (SQL functions)
-- `pages`: `extra_template_vars` (the `hubkb` flag; entity, passage and paragraph pages)
+- `pages`: `extra_template_vars` (the `hubkb` flag; entity, passage and paragraph pages),
+  `prepare_jinja2_environment` (the `hubkb_work_type` filter)
 - `cells`: `render_cell`
 - `facets`: `register_facet_classes`
 - `formats`: `register_output_renderer` (.bib, .ris, .csljson)
@@ -37,7 +38,7 @@ from .cite_pages import cite_routes
 from .facets import json_array_facet
 from .formats import citation_formats
 from .lineage_pages import lineage_filters, lineage_routes, reuse_cells, term_lineage_vars
-from .pages import hubkb_page_vars
+from .pages import hubkb_jinja_filters, hubkb_page_vars
 from .search import (
     hubkb_canned_queries,
     search_cells,
@@ -52,6 +53,7 @@ __all__ = [
     "citation_formats",
     "cite_routes",
     "hubkb_canned_queries",
+    "hubkb_jinja_filters",
     "hubkb_page_vars",
     "hubkb_sql_functions",
     "json_array_facet",

@@ -66,3 +66,22 @@ def with_urls(value: Any, datasette: Any, database: str) -> Any:
         post.setdefault("url", entity_url(datasette, database, "posts", post["id"]))
         out["anchor"] = anchor_url(datasette, database, post["id"], out.get("n"))
     return out
+
+
+# schema.yaml's work types as a reader says them
+WORK_TYPE_WORDS = {
+    "report": "report",
+    "book": "book",
+    "article": "article",
+    "chapter": "book chapter",
+    "video": "video",
+    "webpage": "web page",
+    "blogpost": "blog post",
+    "thesis": "thesis",
+    "other": "other work",
+}
+
+
+def work_type_word(work_type: Any) -> str:
+    """`blogpost` -> `blog post`: a work's type as a reader says it (an unknown type as stored)."""
+    return WORK_TYPE_WORDS.get(str(work_type), str(work_type)) if work_type else ""

@@ -2,7 +2,8 @@
 
 Every page of a hubkb database gets ``hubkb`` (true) so that hubkb's overrides
 of Datasette's templates (base, index, row, table) act only there. The row
-pages of people, organisations, works, terms and posts get ``hubkb_page``:
+pages of people, organisations, works, terms and posts (and of definitions, quotes,
+paragraphs and citations) get ``hubkb_page``:
 what `hubkb.db.entities` finds about the row, with links (`common.with_urls`),
 snippets in context, and for posts the rendered body, the references and a
 "cite this passage" block for each definition and quote.
@@ -24,7 +25,7 @@ from ..db import entities, lookup
 from ..lineage.trace import citable_passage
 from ..memo import computed
 from ..render import context_snippet, render_paragraphs
-from .common import cite_url, is_hubkb, with_urls
+from .common import cite_url, is_hubkb, with_urls, work_type_word
 
 ENTITY_TABLES = ("people", "organisations", "works", "terms", "posts")
 PASSAGE_KINDS = {"definitions": "definition", "quotes": "quote"}
@@ -34,6 +35,12 @@ async def _any_hubkb(datasette: Any, database: str | None) -> bool:
     if database is not None:
         return await is_hubkb(datasette, database)
     return any([await is_hubkb(datasette, name) for name in datasette.databases])
+
+
+@hookimpl(specname="prepare_jinja2_environment")
+def hubkb_jinja_filters(env: Any) -> None:
+    """`{{ work.work_type|hubkb_work_type }}`: `blogpost` as "blog post"."""
+    env.filters["hubkb_work_type"] = work_type_word
 
 
 @hookimpl(specname="extra_template_vars")
@@ -165,6 +172,9 @@ async def _row_page(datasette: Any, database: str, table: str, key: str) -> dict
         return page
     if table == "paragraphs":
         data = await db.execute_fn(lambda conn: entities.paragraph_place(conn, key))
+        return with_urls(data, datasette, database) if data is not None else None
+    if table == "citations":
+        data = await db.execute_fn(lambda conn: entities.citation_page(conn, key))
         return with_urls(data, datasette, database) if data is not None else None
     return None
 

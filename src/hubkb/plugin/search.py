@@ -138,17 +138,24 @@ async def search_page(datasette: Any, request: Any) -> Response:
 
 
 def _hit(found: Found, database: str, datasette: Any) -> dict[str, Any]:
+    """One hit as the page shows it: its link, the post's date, its anchor, where it stands, its snippet."""
+    anchor = "#" + found.id.rsplit("#", 1)[1] if found.kind in ("paragraph", "definition", "quote") else ""
+    post = None
     if found.kind == "paragraph":
         post_id, n = found.id.rsplit("#p", 1)
         url = anchor_url(datasette, database, post_id, n)
-        where = found.id
     else:
         url = datasette.urls.row(database, TABLES[found.kind], tilde_encode(found.id))
-        where = found.post_id or ""
+        if found.post_id:  # a definition or a quote: in which post, at which place
+            post_url = datasette.urls.row(database, "posts", tilde_encode(found.post_id)) + anchor
+            post = {"title": found.post_title or found.post_id, "url": post_url}
     return {
         "label": found.label,
         "url": url,
-        "where": where,
+        "date": found.date or "",
+        "anchor": anchor,
+        "id": found.id,
+        "post": post,
         "snippet": snippet_html(found.snippet, found.forms) if found.snippet else "",
         "passages": _passage_links(found.passages, database, datasette),
     }
