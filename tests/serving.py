@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import socket
 import subprocess
@@ -106,3 +107,11 @@ class Server:
             self.process.kill()
             self.process.wait()
         self._log.close()
+
+
+def wait_for_log(server: Server, pattern: str, count: int = 1, timeout: float = 60.0) -> None:
+    """Wait until the server's log holds `count` lines matching `pattern` (a regex)."""
+    deadline = time.monotonic() + timeout
+    while len(re.findall(pattern, server.output())) < count:
+        assert time.monotonic() < deadline, f"no {count} x {pattern!r} in the log:\n{server.output()}"
+        time.sleep(0.2)

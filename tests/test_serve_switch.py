@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
 import sqlite3
-import time
 from pathlib import Path
 
 import httpx
@@ -17,7 +17,7 @@ from hubkb.build import build
 from hubkb.cli import cli
 from hubkb.db.integrity import database_problem
 from hubkb.serve import load_metadata, published_tables
-from serving import Server
+from serving import Server, wait_for_log
 
 NEW_POST = """---
 title: Une note sur la co-production
@@ -42,13 +42,6 @@ def titles(server: Server) -> list[str]:
     response = httpx.get(server.url + "/hubkb/posts.json", params={"_shape": "array", "_col": "title"})
     assert response.status_code == 200, response.text
     return [p["title"] for p in response.json()]
-
-
-def wait_for_log(server: Server, pattern: str, count: int = 1, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while len(re.findall(pattern, server.output())) < count:
-        assert time.monotonic() < deadline, f"no {count} x {pattern!r} in the log:\n{server.output()}"
-        time.sleep(0.2)
 
 
 def replace_with(db: Path, content: bytes) -> None:
@@ -146,6 +139,27 @@ def test_a_bad_file_renamed_over_the_database_is_refused_and_the_old_one_served(
         replace_with(db, rebuilt(folder))
         wait_for_log(server, r"hubkb: hubkb\.db changed; now serving the new version")
         assert titles(server) == ["Une note sur la co-production", "Vous avez dit coproduction ?"]
+    finally:
+        server.stop()
+
+
+def test_every_sql_thread_keeps_the_checked_file_when_a_bad_one_replaces_it(folder: Path) -> None:
+    """Datasette opens the file in a SQL thread on that thread's first query: threads first used after
+    a bad file took its name must still read the file that was checked (all opened at start)."""
+    db = folder / "hubkb.db"
+    server = Server(folder, "--corpus", str(folder / "corpus"), "--db", str(db))
+    try:
+        replace_with(db, bytes(db.stat().st_size))  # before any page asked for a query
+        wait_for_log(server, r"hubkb: not reloaded, still serving the previous database: hubkb\.db: cannot serve it: ")
+
+        async def many() -> list[httpx.Response]:
+            async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+                pages = ["/hubkb/posts", "/hubkb/people?_facet=organisations", "/hubkb/works.json", "/hubkb/terms"]
+                return await asyncio.gather(*(client.get(pages[n % 4]) for n in range(20)))
+
+        answers = asyncio.run(many())
+        assert [r.status_code for r in answers] == [200] * 20, [r.text[:300] for r in answers if r.status_code != 200]
+        assert titles(server) == ["Vous avez dit coproduction ?"]
     finally:
         server.stop()
 

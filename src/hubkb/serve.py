@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -133,11 +134,30 @@ def make_datasette(db_path: Path, metadata_path: Path, settings: dict[str, Any] 
 async def start(ds: Datasette) -> Datasette:
     """What Datasette does on its first request, done before the instance takes traffic."""
     await ds.invoke_startup()
+    await _open_every_connection(ds)
     await ds.refresh_schemas()
     for database in ds.databases.values():
         if not database.is_mutable:
             await database.table_counts(limit=3_600_000)
     return ds
+
+
+async def _open_every_connection(ds: Datasette) -> None:
+    """Open the file in each of Datasette's SQL threads now.
+
+    Datasette opens a database in a SQL thread when that thread first queries
+    it, by path: a thread started after the file was replaced would read the
+    new file (or a damaged one) while the others read the old. Opened here,
+    every connection of this instance holds the file that was there at start
+    (`ReloadingApp._load` checks that it is the file it checked).
+    """
+    threads = ds.setting("num_sql_threads")
+    files = [db for db in ds.databases.values() if not db.is_mutable and not db.is_memory]
+    if not threads or not files:
+        return
+    barrier = threading.Barrier(threads)  # each task holds its thread until all are started: one per thread
+    for database in files:
+        await asyncio.gather(*(database.execute_fn(lambda conn: barrier.wait(timeout=60)) for _ in range(threads)))
 
 
 def _signature(paths: list[Path]) -> tuple:
@@ -194,7 +214,15 @@ class ReloadingApp:
 
     async def _load(self, signature: tuple) -> None:
         # checking a large file and counting its tables take seconds: not on the event loop
-        ds = await start(await asyncio.to_thread(self.factory))
+        for _attempt in range(3):
+            ds = await start(await asyncio.to_thread(self.factory))
+            now = self._signature()
+            if now[0] == signature[0]:
+                break  # the connections `start` opened hold the file that was checked
+            _close(ds)  # replaced meanwhile: they may hold another file; load that one
+            signature = now
+        else:
+            raise UnservableDatabase(f"{display_path(self.watched[0])}: it kept changing while it was loaded")
         old, self.datasette, self._app = self.datasette, ds, ds.app()
         self.signature, self.damaged = signature, None
         if old is not None:
@@ -234,7 +262,7 @@ class ReloadingApp:
             await self._switch(now)
 
     async def _switch(self, now: tuple) -> None:
-        changed = [display_path(p) for p, a, b in zip(self.watched, self.signature, now) if a != b]
+        before = self.signature
         in_place = now[0] != self.signature[0] and now[0][0] == self.signature[0][0]  # same inode, new content
         try:
             await self._load(now)
@@ -248,7 +276,8 @@ class ReloadingApp:
         except Exception as exc:
             self.signature = now
             self.log(f"hubkb: not reloaded, still serving the previous database: {exc}")
-        else:
+        else:  # what changed, up to the version loaded (a file replaced during the load is in it)
+            changed = [display_path(p) for p, a, b in zip(self.watched, before, self.signature) if a != b]
             self.log(f"hubkb: {' and '.join(changed)} changed; now serving the new version")
 
 
