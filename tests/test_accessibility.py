@@ -27,6 +27,8 @@ PAGES = {
     "post": f"/hubkb/posts/{SEED_POST}",
     "definition": f"/hubkb/definitions/{SEED_POST}~23d2",
     "paragraph": f"/hubkb/paragraphs/{SEED_POST}~23p4",
+    "quote": f"/hubkb/quotes/{SEED_POST}~23q1",
+    "citation": "/hubkb/citations/1",
     "search_passages": "/hubkb/search_passages?q=27%C3%A8me+r%C3%A9gion",
     "definitions_of_term": "/hubkb/definitions_of_term?term=coproduction",
     "everything_about": "/hubkb/everything_about?name=Laura+Prandelle",
@@ -60,6 +62,9 @@ def test_no_serious_or_critical_violation(browser: Browser, server: Server, tmp_
             response = page.goto(server.url + path)
             assert response is not None and response.status == 200, (name, path)
             page.screenshot(path=str(tmp_path / f"{name}-{width}.png"), full_page=True)
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if overflow > 0:
+                found.setdefault(name, []).append(f"the page scrolls sideways by {overflow} px")
             results = axe.run(page)
             serious = [
                 f"{v['id']} ({v['impact']}): {v['help']} [{len(v['nodes'])}] {v['nodes'][0]['target']}"
@@ -67,7 +72,7 @@ def test_no_serious_or_critical_violation(browser: Browser, server: Server, tmp_
                 if v["impact"] in ("serious", "critical")
             ]
             if serious:
-                found[name] = serious
+                found.setdefault(name, []).extend(serious)
     finally:
         context.close()
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())

@@ -6,12 +6,14 @@ The corpus carries a post that tries a <script>, an onerror attribute and a java
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 
-from conftest import SEED_POST
+from conftest import ROOT, SEED_POST
 from serving import INJECTION_POST, Server, injection_corpus
 
 
@@ -83,3 +85,47 @@ def test_search_lands_on_the_paragraph(page, server: Server) -> None:
     page.locator("td.col-anchor a").first.click()
     page.wait_for_url(f"**/hubkb/posts/{SEED_POST}#p4")
     assert page.locator("#p4").is_visible()
+
+
+# --- a generated 200-post corpus: long facets, long lists ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def generated_server(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("browser-200")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "200", str(folder)], check=True, capture_output=True)  # fmt: skip
+    s = Server(folder, timeout=120)
+    yield s
+    s.stop()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
+def test_a_tables_first_screen_shows_rows(browser: Browser, generated_server: Server, tmp_path: Path, width: int, height: int) -> None:  # fmt: skip
+    """On 200 posts a facet has dozens of values: each shows 6 (and "all of them"), with a readable
+    title (term, not term_id); on a phone they fold under one line. The first row is on the first screen."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        for table in ("posts", "definitions", "quotes", "works", "people", "organisations", "terms", "paragraphs"):
+            page.goto(f"{generated_server.url}/hubkb/{table}")
+            first_row = page.locator("table.rows-and-columns tbody tr").first.bounding_box()
+            assert first_row is not None and first_row["y"] + 40 < height, (table, width, first_row)
+            facets = page.locator("details.hubkb-facets")
+            if facets.count():
+                assert facets.evaluate("e => e.open") is (width > 576), (table, width)
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, (table, width, overflow)
+        page.screenshot(path=str(tmp_path / f"paragraphs-{width}.png"))
+        page.goto(f"{generated_server.url}/hubkb/definitions")
+        names = page.locator(".facet-info-name strong").all_text_contents()  # folded on a phone: not rendered
+        assert [n.split()[0] for n in names] == ["term", "by"]
+        assert page.locator("summary", has_text="Narrow down by term, by").count() == 1
+        term = page.locator("#facet-term_id li")
+        assert term.count() == 7 and term.last.text_content().strip() == "all of them"  # 6 values, then the link to all
+        if width <= 576:
+            page.locator("details.hubkb-facets summary").click()  # unfold
+        term.last.locator("a").click()
+        page.wait_for_url("**_facet_size=max**")
+        assert page.locator("#facet-term_id li").count() > 7
+    finally:
+        context.close()

@@ -15,7 +15,8 @@ from urllib.parse import unquote
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, SEED_POST
+from conftest import ROOT, SCHEMA, SEED_POST
+from hubkb.build import build
 from hubkb.cli import cli
 from serving import Client
 
@@ -135,6 +136,26 @@ def test_work_page_cites_and_lists_where_it_is_cited(client: Client) -> None:
     cited_in = section(html, "citations")
     assert (f"{POST_URL}#p4", "Vous avez dit coproduction ?") in links(cited_in)
     assert ("/hubkb/people/laura-prandelle", "Laura Pandelle") in links(cited_in)
+
+
+def test_the_cite_page_lists_the_post_read_without_an_internal_path(client: Client, corpus_copy: Path) -> None:
+    """Second-hand, the reference list names the post read: its site and its own url, never this server's path."""
+    html = page(client, "/hubkb/works/boyle-harris-2009/cite")
+    assert (
+        f'<li><a href="{POST_URL}#p4">Vous avez dit coproduction ?</a> (through Laura Pandelle):\n'
+        "      in the text <q>Boyle &amp; Harris (2009), cité par Pandelle, in Chatellier (2014)</q>; "
+        "reference list: Chatellier, R. (2014, 27 août). Vous avez dit coproduction ? l’hubservatoire.</li>"
+    ) in html
+    post = corpus_copy / "posts" / f"{SEED_POST}.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("\ndate:", "\nurl: https://example.org/coproduction\ndate:", 1), encoding="utf-8")  # fmt: skip
+    db = corpus_copy.parent / "with-url.db"
+    build(corpus_copy, db, SCHEMA)
+    other = Client.serving(db, METADATA)
+    try:
+        cite = page(other, "/hubkb/works/boyle-harris-2009/cite")
+    finally:
+        other.close()
+    assert "Vous avez dit coproduction ? l’hubservatoire. https://example.org/coproduction</li>" in cite
 
 
 def test_post_page_has_permalinks_and_cite_blocks(client: Client, built_db: Path) -> None:

@@ -41,8 +41,8 @@ async def cite_page(datasette, request):
     lang: citation.Lang = "en" if request.args.get("lang") == "en" else "fr"
     citations = await queries.fetch_citations(db.execute, key) if table == "works" else []
     relays = await db.execute_fn(lambda conn: work_citation_relays(conn, key, citations, lang)) if citations else []
-    for cited_in, its_relays in zip(citations, relays, strict=True):
-        cited_in["url"] = anchor_url(datasette, database, cited_in["id"], cited_in["paragraph"])
+    for cited_in, its_relays in zip(citations, relays, strict=True):  # `url`: the post's own; `page`: its place here
+        cited_in["page"] = anchor_url(datasette, database, cited_in["id"], cited_in["paragraph"])
         cited_in["relays"] = its_relays  # the same hops its lineage page and `hubkb trace` name
     # citeproc takes a quarter of a second: off the event loop, once per version of the work and its citations
     context = dict(await computed(_cite_context, works[0], citations, lang))
@@ -89,7 +89,7 @@ def _secondhand(work: dict, cited_in: dict, lang: citation.Lang) -> dict[str, An
     )
     return {
         "post": cited_in["title"],
-        "url": cited_in["url"],
+        "url": cited_in["page"],
         "via": cited_in["via"],
         "lineage": cited_in.get("reference_id"),  # the post's reference entry: its lineage page
         "in_text": result["in_text"],

@@ -85,3 +85,8 @@ WORK_TYPE_WORDS = {
 def work_type_word(work_type: Any) -> str:
     """`blogpost` -> `blog post`: a work's type as a reader says it (an unknown type as stored)."""
     return WORK_TYPE_WORDS.get(str(work_type), str(work_type)) if work_type else ""
+
+
+def column_word(column: Any) -> str:
+    """`via_person_id` -> `via person`: a column's name as a facet title a reader takes in."""
+    return str(column).removesuffix("_id").replace("_", " ")

@@ -25,7 +25,7 @@ from ..db import entities, lookup
 from ..lineage.trace import citable_passage
 from ..memo import computed
 from ..render import context_snippet, render_paragraphs
-from .common import cite_url, is_hubkb, with_urls, work_type_word
+from .common import cite_url, column_word, is_hubkb, with_urls, work_type_word
 
 ENTITY_TABLES = ("people", "organisations", "works", "terms", "posts")
 PASSAGE_KINDS = {"definitions": "definition", "quotes": "quote"}
@@ -39,8 +39,9 @@ async def _any_hubkb(datasette: Any, database: str | None) -> bool:
 
 @hookimpl(specname="prepare_jinja2_environment")
 def hubkb_jinja_filters(env: Any) -> None:
-    """`{{ work.work_type|hubkb_work_type }}`: `blogpost` as "blog post"."""
+    """`{{ work.work_type|hubkb_work_type }}`: `blogpost` as "blog post"; `hubkb_column_word`: `term_id` as "term"."""
     env.filters["hubkb_work_type"] = work_type_word
+    env.filters["hubkb_column_word"] = column_word
 
 
 @hookimpl(specname="extra_template_vars")
