@@ -141,11 +141,12 @@ def test_work_page_cites_and_lists_where_it_is_cited(client: Client) -> None:
 def test_the_cite_page_lists_the_post_read_without_an_internal_path(client: Client, corpus_copy: Path) -> None:
     """Second-hand, the reference list names the post read: its site and its own url, never this server's path."""
     html = page(client, "/hubkb/works/boyle-harris-2009/cite")
-    assert (
-        f'<li><a href="{POST_URL}#p4">Vous avez dit coproduction ?</a> (through Laura Pandelle):\n'
-        "      in the text <q>Boyle &amp; Harris (2009), cité par Pandelle, in Chatellier (2014)</q>; "
+    item = re.search(r"<li><a href=\"([^\"]+)\">Vous avez dit coproduction \?</a>.*?</li>", html, re.S)
+    assert item is not None and item[1] == f"{POST_URL}#p4"
+    assert item[0].endswith(
+        "in the text <q>Boyle &amp; Harris (2009), cité par Pandelle, in Chatellier (2014)</q>; "
         "reference list: Chatellier, R. (2014, 27 août). Vous avez dit coproduction ? l’hubservatoire.</li>"
-    ) in html
+    )
     post = corpus_copy / "posts" / f"{SEED_POST}.md"
     post.write_text(post.read_text(encoding="utf-8").replace("\ndate:", "\nurl: https://example.org/coproduction\ndate:", 1), encoding="utf-8")  # fmt: skip
     db = corpus_copy.parent / "with-url.db"
