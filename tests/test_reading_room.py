@@ -144,7 +144,7 @@ def test_the_cite_page_lists_the_post_read_without_an_internal_path(client: Clie
     item = re.search(r"<li><a href=\"([^\"]+)\">Vous avez dit coproduction \?</a>.*?</li>", html, re.S)
     assert item is not None and item[1] == f"{POST_URL}#p4"
     assert item[0].endswith(
-        "in the text <q>Boyle &amp; Harris (2009), cité par Pandelle, in Chatellier (2014)</q>; "
+        "in the text <q>Boyle &amp; Harris (2009), cité par Pandelle (2010), in Chatellier (2014)</q>; "
         "reference list: Chatellier, R. (2014, 27 août). Vous avez dit coproduction ? l’hubservatoire.</li>"
     )
     post = corpus_copy / "posts" / f"{SEED_POST}.md"
