@@ -273,6 +273,7 @@ DATE_CUES = [
 ]
 DATE_LEAD = re.compile(r"^\s*[A-ZÀ-Þ][\w’'-]*\s+")  # "Vidéo Publié le …": one kind label before the cue
 MAX_DATE_LINE_WORDS = 8  # words a date line may hold besides its dates and cues ("par Régis Chatellier")
+MAX_DATE_LINE_CHARS = 160  # two dated cues, a weekday and a byline fit; a longer line is a sentence
 
 
 # --- page layout (scrape.py) -----------------------------------------------------------------------

@@ -111,7 +111,8 @@ def split_blocks(text: str) -> list[Block]:
         after_heading = False
         for n, line in current:
             cleaned = clean_line(line)
-            found = references_heading(cleaned)
+            short = len(cleaned) <= HEADER_BLOCK_CHARS  # only a short line can be a heading or chrome
+            found = references_heading(cleaned) if short else None
             heading = found is not None and not (found.group("rest") or "").strip()
             if (
                 not parts
@@ -120,7 +121,7 @@ def split_blocks(text: str) -> list[Block]:
                 or heading
                 or _BULLET.match(line)
                 or _TWEETS_HEADING.match(line)
-                or LINE_CHROME.match(cleaned) in _SEPARATOR_CHROME
+                or (short and LINE_CHROME.match(cleaned) in _SEPARATOR_CHROME)
             ):
                 parts.append((n, [line]))
             elif (
