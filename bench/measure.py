@@ -22,7 +22,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, NamedTuple
 
 # Runs in the wrapper: spawn argv[2:], wait4 it, write JSON to the fd argv[1].
 _WRAPPER = """
@@ -35,7 +35,7 @@ except OSError as exc:
     os.write(fd, json.dumps({"error": f"{cmd[0]}: {exc.strerror}"}).encode()); sys.exit(0)
 _, status, usage = os.wait4(pid, 0)
 seconds = time.perf_counter() - start
-result = {"seconds": seconds, "maxrss_kb": usage.ru_maxrss,
+result = {"seconds": seconds, "maxrss_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime,
           "returncode": os.waitstatus_to_exitcode(status)}
 os.write(fd, json.dumps(result).encode())
 """
@@ -45,6 +45,13 @@ class MeasureError(RuntimeError):
     """The command could not be started (not found, not executable)."""
 
 
+class Measured(NamedTuple):
+    seconds: float  # wall
+    peak_mb: float  # peak RSS
+    returncode: int
+    cpu_seconds: float  # user + system CPU of the command (and the children it waited for)
+
+
 def run_timed(
     cmd: Sequence[str],
     cwd: str | os.PathLike[str] | None = None,
@@ -52,7 +59,19 @@ def run_timed(
     stdout: int | IO[bytes] | None = None,
     stderr: int | IO[bytes] | None = None,
 ) -> tuple[float, float, int]:
-    """Run `cmd`; return (wall seconds, peak RSS in MB, return code).
+    """Run `cmd`; return (wall seconds, peak RSS in MB, return code). See `run_measured`."""
+    seconds, peak_mb, returncode, _ = run_measured(cmd, cwd, stdout=stdout, stderr=stderr)
+    return seconds, peak_mb, returncode
+
+
+def run_measured(
+    cmd: Sequence[str],
+    cwd: str | os.PathLike[str] | None = None,
+    *,
+    stdout: int | IO[bytes] | None = None,
+    stderr: int | IO[bytes] | None = None,
+) -> Measured:
+    """Run `cmd`; return its wall seconds, peak RSS in MB, return code and CPU seconds.
 
     The command's output goes to this process's stdout/stderr unless
     `stdout`/`stderr` say otherwise (e.g. `subprocess.DEVNULL`). A command
@@ -85,7 +104,7 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _parse_report(report: bytes, wrapper_rc: int, cmd: Sequence[str]) -> tuple[float, float, int]:
+def _parse_report(report: bytes, wrapper_rc: int, cmd: Sequence[str]) -> Measured:
     if not report:
         raise MeasureError(f"measuring wrapper failed (exit {wrapper_rc}) for: {' '.join(cmd)}")
     data = json.loads(report)
@@ -93,7 +112,7 @@ def _parse_report(report: bytes, wrapper_rc: int, cmd: Sequence[str]) -> tuple[f
         raise MeasureError(f"cannot run {data['error']}")
     # ru_maxrss is in kilobytes on Linux (bytes on macOS).
     divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return float(data["seconds"]), data["maxrss_kb"] / divisor, int(data["returncode"])
+    return Measured(float(data["seconds"]), data["maxrss_kb"] / divisor, int(data["returncode"]), float(data["cpu"]))
 
 
 def main(argv: list[str]) -> int:

@@ -84,7 +84,9 @@ def test_init_makes_an_empty_corpus_that_check_build_and_serve_accept(runner, tm
     made = runner.invoke(CLI, ["init", "kb"])
     assert (made.exit_code, made.stdout) == (
         0,
-        "created kb/corpus: posts/ and 4 authority files\nnext: cd kb && hubkb import PAGE && hubkb check\n",
+        "created kb/corpus: posts/ and 4 authority files\n"
+        "next: cd kb && hubkb import PAGE; review the draft and its .proposals.yaml, "
+        "then accept them (hubkb import FILE.proposals.yaml --accept) and hubkb check\n",
     )
     corpus = tmp_path / "kb" / "corpus"
     assert sorted(p.name for p in corpus.iterdir()) == [

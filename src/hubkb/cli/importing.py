@@ -22,13 +22,18 @@ def init_command(folder: Path) -> None:
     `hubkb import` fills. Then work from FOLDER:
 
     \b
-    cd FOLDER && hubkb import page.html && hubkb check
+    cd FOLDER && hubkb import page.html
+    hubkb import corpus/posts/DATE-SLUG.proposals.yaml --accept  # after review
+    hubkb check
     """
     from ..init import init_corpus
 
     made = init_corpus(folder)
     click.echo(f"created {display_path(made[0].parent)}: posts/ and {len(made) - 1} authority files")
-    click.echo(f"next: cd {display_path(folder)} && hubkb import PAGE && hubkb check")
+    click.echo(
+        f"next: cd {display_path(folder)} && hubkb import PAGE; review the draft and its .proposals.yaml, "
+        "then accept them (hubkb import FILE.proposals.yaml --accept) and hubkb check"
+    )
 
 
 @cli.command(name="import")

@@ -33,11 +33,10 @@ def model_name() -> str:
 
 
 @functools.lru_cache(maxsize=2)
-def load(name: str | None = None) -> Any:
-    """The spaCy pipeline, loaded once per process (seconds, so only when a page is imported)."""
+def load(name: str) -> Any:
+    """The spaCy pipeline `name`, loaded once per process (seconds, so only when a page is imported)."""
     import spacy  # the import extra
 
-    name = name or model_name()
     try:
         return spacy.load(name, exclude=_UNUSED)
     except OSError:
@@ -88,7 +87,7 @@ def sentences_to_read(texts: list[str], limit: int = NER_CONTEXTS) -> list[str]:
 
 def read(texts: list[str]) -> Entities:
     """Run the model over the sentences of `texts` that name someone new; label every entity it finds."""
-    nlp = load()
+    nlp = load(model_name())  # cached per name: HUBKB_NER_MODEL may change between calls (bench/import_ner.py)
     found = Entities()
     for doc in nlp.pipe(sentences_to_read(texts), batch_size=NER_BATCH):
         for ent in doc.ents:
