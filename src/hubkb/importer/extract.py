@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -39,8 +40,8 @@ class Extraction:
     def date(self) -> dt.date | None:
         return self.layout.date.value if self.layout.date else None
 
-    @property
-    def paragraphs(self) -> list[str]:
+    @functools.cached_property
+    def paragraphs(self) -> list[str]:  # built once: drafting reads it for every reference (linear, #12.7)
         return [b.written for b in self.layout.paragraphs]
 
     def people(self) -> list[str]:

@@ -113,7 +113,9 @@ class Names:
         self._group = 0
         self._by_surname: dict[str, list[str]] = {}
         self.cited_surnames: set[str] = set()  # folded family name -> person keys (linear lookups)
-        self._org_pattern: tuple[int, re.Pattern[str] | None] = (-1, None)  # (variants seen, their pattern)
+        # (forms added when built, the pattern of every organisation form, form -> key)
+        self._org_pattern: tuple[int, re.Pattern[str] | None, dict[str, str]] = (-1, None, {})
+        self._forms_added = 0  # written forms recorded so far (the organisation pattern's version)
         self._surname_cache: tuple[tuple[int, int], dict[str, str]] = ((-1, -1), {})
         self._renames = 0  # how many times an agent's display name changed (the surname table's version)
 
@@ -168,6 +170,7 @@ class Names:
         agent = self.agents[key]
         if written not in agent.variants:
             agent.variants.append(written)
+            self._forms_added += 1
             if agent.kind == "person":
                 self._index_person(key, written)
 
@@ -396,11 +399,12 @@ class Names:
 
     def _organisation_pattern(self) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         """One alternation of every organisation form written so far (rebuilt only when a form is added)."""
-        keys = {v: k for k, a in self.agents.items() if a.kind == "organisation" for v in a.variants if len(v) >= 3}
-        if self._org_pattern[0] != len(keys):
+        if self._org_pattern[0] != self._forms_added:
+            keys = {v: k for k, a in self.agents.items() if a.kind == "organisation" for v in a.variants if len(v) >= 3}
             alternation = "|".join(re.escape(v) for v in sorted(keys, key=len, reverse=True))
-            self._org_pattern = (len(keys), re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])") if keys else None)
-        return self._org_pattern[1], keys
+            pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])") if keys else None
+            self._org_pattern = (self._forms_added, pattern, keys)
+        return self._org_pattern[1], self._org_pattern[2]
 
     def _surnames(self) -> dict[str, str]:
         """Family name -> person key, the last person of that name winning; rebuilt only when names change."""

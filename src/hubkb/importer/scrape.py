@@ -36,7 +36,6 @@ from .lexicon import (
 )
 from .rules import rule
 
-_SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u2009\u200a]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
 _MD_EMPHASIS = re.compile(r"(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?")
@@ -61,7 +60,8 @@ class Block:
 
 
 def clean_line(text: str) -> str:
-    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+    """Invisible characters out, every run of white space (no-break spaces included) one space."""
+    return " ".join(_INVISIBLE.sub("", text).split())
 
 
 @rule
@@ -104,13 +104,13 @@ def split_blocks(text: str) -> list[Block]:
     def flush() -> None:
         if not current:
             return
-        one_a_line = any(len(clean_line(line)) > WRAPPED_LINE for _, line in current) or any(
-            stands_alone(clean_line(line)) for _, line in current[1:]
+        cleaned_lines = [clean_line(line) for _, line in current]
+        one_a_line = any(len(cleaned) > WRAPPED_LINE for cleaned in cleaned_lines) or any(
+            stands_alone(cleaned) for cleaned in cleaned_lines[1:]
         )
         parts: list[tuple[int, list[str]]] = []
         after_heading = False
-        for n, line in current:
-            cleaned = clean_line(line)
+        for (n, line), cleaned in zip(current, cleaned_lines):
             short = len(cleaned) <= HEADER_BLOCK_CHARS  # only a short line can be a heading or chrome
             found = references_heading(cleaned) if short else None
             heading = found is not None and not (found.group("rest") or "").strip()
@@ -372,7 +372,10 @@ def find_layout(blocks: list[Block], hints: PageHints | None = None) -> Layout:
     if hints.authors and not layout.byline:
         layout.byline = [a for a in hints.authors if is_person_shape(a)]
     title_text = fold(layout.title.text) if layout.title else ""
-    repeats = {i for i, b in enumerate(blocks) if title_text and fold(b.text) == title_text}  # a cover page
+    longest = 2 * len(layout.title.text) + 20 if layout.title else 0  # a longer block is no repeat (nor folded)
+    repeats = {  # a cover page
+        i for i, b in enumerate(blocks) if title_text and len(b.text) <= longest and fold(b.text) == title_text
+    }
     _body_and_references(blocks, body_start, chrome | repeats | set(bylines) | set(dates), widgets, layout)
     if not layout.byline:
         layout.needs_review.append(
