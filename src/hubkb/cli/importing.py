@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -77,7 +78,8 @@ def import_command(
         click.echo(message, err=True)
     for line in result.summary:
         click.echo(line, err=as_json)
-    if as_json:
-        click.echo(json.dumps(result.extractions, ensure_ascii=False, indent=2))
+    if as_json:  # streamed: a 5 MB page's extraction is never one more string in memory (#12.7)
+        json.dump(result.extractions, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
     if result.exit_code:
         raise SystemExit(result.exit_code)

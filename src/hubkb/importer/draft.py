@@ -50,6 +50,19 @@ def dump(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)
 
 
+def dump_front(front: dict[str, Any]) -> str:
+    """`dump(front)`, one key and one item of a list of mappings at a time: the same text, while the
+    YAML representer never holds the nodes of a whole long page's definitions at once (#12.7, memory)."""
+    parts = []
+    for key, value in front.items():
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            parts.append(f"{key}:\n")
+            parts.extend(dump([item]) for item in value)
+        else:
+            parts.append(dump({key: value}))
+    return "".join(parts)
+
+
 def draft_name(extraction: Extraction, source: Path) -> str:
     date = extraction.date.isoformat() if extraction.date else "undated"
     slug = _slug(extraction.title) if extraction.title else _slug(source.stem)
@@ -184,8 +197,12 @@ def draft_text(e: Extraction, proposals: Proposals, source: str) -> str:
         "authors": list(e.authors),
         "language": _language(e.paragraphs),
     }
+    cited_at: dict[tuple[int, int, int], list[Reference]] = {}  # (paragraph, start, end) -> the references there
+    for r in e.references:
+        for place in r.body:
+            cited_at.setdefault(place, []).append(r)
     if e.references:
-        carried = {proposals.work_ids[id(r)] for p in e.passages if p.via and p.work for r in e.references if (p.work.n, p.work.start, p.work.end) in r.body}  # fmt: skip
+        carried = {proposals.work_ids[id(r)] for p in e.passages if p.via and p.work for r in cited_at.get((p.work.n, p.work.start, p.work.end), [])}  # fmt: skip
         front["references"] = [_reference_entry(e, r, proposals, carried) for r in e.references]
     definitions: list[dict[str, Any]] = []
     quotes: list[dict[str, Any]] = []
@@ -198,7 +215,7 @@ def draft_text(e: Extraction, proposals: Proposals, source: str) -> str:
             by = [names.display(k) for k in p.by]
             item["by"] = by[0] if len(by) == 1 else by
         if p.work:
-            ref = next((r for r in e.references if (p.work.n, p.work.start, p.work.end) in r.body), None)
+            ref = next(iter(cited_at.get((p.work.n, p.work.start, p.work.end), [])), None)
             if ref is not None:
                 item["work"] = proposals.work_ids[id(ref)]
         if p.via:
@@ -218,7 +235,7 @@ def draft_text(e: Extraction, proposals: Proposals, source: str) -> str:
         front["needs_review"] = BlockList(review)
     head = f"# Imported from {source} by `hubkb import`; review every field before building.\n"
     body = "\n\n".join(e.paragraphs)
-    return f"---\n{head}{dump(front)}---\n{body}\n"
+    return f"---\n{head}{dump_front(front)}---\n{body}\n"
 
 
 def _reference_entry(e: Extraction, ref: Reference, proposals: Proposals, carried: set[str]) -> Any:
@@ -306,10 +323,16 @@ def relay_publication(
     return hop
 
 
+_FRENCH_WORDS = frozenset(("le", "la", "les", "des", "est", "et", "une", "du", "que", "pour", "dans"))
+_ENGLISH_WORDS = frozenset(("the", "and", "of", "is", "to", "that", "with", "for"))
+
+
 def _language(paragraphs: list[str]) -> str:
-    words = " ".join(paragraphs).lower().split()
-    french = sum(w in ("le", "la", "les", "des", "est", "et", "une", "du", "que", "pour", "dans") for w in words)
-    english = sum(w in ("the", "and", "of", "is", "to", "that", "with", "for") for w in words)
+    french = english = 0
+    for paragraph in paragraphs:  # one paragraph's words at a time: a long page's words are never one list
+        words = paragraph.lower().split()
+        french += sum(w in _FRENCH_WORDS for w in words)
+        english += sum(w in _ENGLISH_WORDS for w in words)
     return "en" if english > french else "fr"
 
 
