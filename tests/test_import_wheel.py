@@ -3,7 +3,7 @@
 `hubkb init kb && cd kb && hubkb import page.txt`, review, accept, `hubkb check`: with the
 `hubkb` command and the package of the installed wheel, never the source tree. The test has no
 network: the wheel is built offline (setuptools of the test extra, no build isolation) and
-installed with `--no-index --no-deps`; its dependencies, those of `hubkb[import]`, are the ones
+installed by this environment's pip into a venv made without pip, with `--no-index --no-deps`; its dependencies, those of `hubkb[import]`, are the ones
 this test environment already holds, made visible to the fresh environment by one `.pth` line,
 and the test checks every one the wheel declares is there at the version it asks.
 """
@@ -85,7 +85,7 @@ def test_the_wheel_in_a_fresh_venv_inits_imports_and_checks(tmp_path: Path) -> N
     assert not [n for n in names if n.startswith("tests/") or "__pycache__" in n]
 
     venv = tmp_path / "fresh"
-    made = _run([sys.executable, "-m", "venv", str(venv)], tmp_path, dict(os.environ))
+    made = _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], tmp_path, dict(os.environ))
     assert made.returncode == 0, made.stderr
     python, hubkb = venv / "bin" / "python", venv / "bin" / "hubkb"
     site = _run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], tmp_path, {})
@@ -93,7 +93,9 @@ def test_the_wheel_in_a_fresh_venv_inits_imports_and_checks(tmp_path: Path) -> N
     (Path(site.stdout.strip()) / "hubkb-test-deps.pth").write_text("\n".join(deps) + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    installed = _run([str(python), "-m", "pip", "install", "--no-index", "--no-deps", str(wheel)], tmp_path, env)
+    # this environment's pip installs into the fresh one (`--python`): no ensurepip needed there
+    install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-index", "--no-deps", str(wheel)]
+    installed = _run(install, tmp_path, env)
     assert installed.returncode == 0, installed.stderr[-2000:]
     assert hubkb.exists()
 
