@@ -28,18 +28,19 @@ Un paragraphe sur la coproduction des services publics.
 
 @pytest.fixture(scope="module")
 def databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The default corpus plus a post naming a tag and an author twice; and a copy with an index on date."""
+    """The default corpus plus a post naming a tag and an author twice, as built (posts indexed by date, schema.yaml);
+    and a copy without that index."""
     folder = tmp_path_factory.mktemp("searchpage")
     shutil.copytree(ROOT / "corpus", folder / "corpus")
     (folder / "corpus" / "posts" / "2016-05-05-note.md").write_text(TWICE_TAGGED, encoding="utf-8")
-    plain = folder / "plain" / "hubkb.db"
-    plain.parent.mkdir()
-    build(folder / "corpus", plain, SCHEMA)
     indexed = folder / "indexed" / "hubkb.db"
     indexed.parent.mkdir()
-    shutil.copy(plain, indexed)
-    with sqlite3.connect(indexed) as conn:
-        conn.execute("CREATE INDEX IF NOT EXISTS test_posts_by_date ON posts (date, year, id, tags, authors)")
+    build(folder / "corpus", indexed, SCHEMA)
+    plain = folder / "plain" / "hubkb.db"
+    plain.parent.mkdir()
+    shutil.copy(indexed, plain)
+    with sqlite3.connect(plain) as conn:
+        conn.execute("DROP INDEX idx_posts_date_year_id_tags_authors")
     return plain, indexed
 
 

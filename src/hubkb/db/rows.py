@@ -181,9 +181,9 @@ def post_rows(
     for n, text in enumerate(rp.paragraphs, 1):
         found = search_variants(text)
         rows["paragraphs"].append({"id": f"{pid}#p{n}", "post_id": pid, "n": n, "text": text})
-        _variants_row(rows, f"{pid}#p{n}", pid, found)
+        _variants_row(rows, f"{pid}#p{n}", found)
         variants.update(dict.fromkeys(found.split(" ")))
-    _variants_row(rows, pid, pid, " ".join(v for v in variants if v))
+    _variants_row(rows, pid, " ".join(v for v in variants if v))
     rows["post_authors"].extend({"post_id": pid, "position": i, "person_id": a.id} for i, a in enumerate(rp.authors, 1))
     for rpass in rp.passages:
         _passage_rows(rpass, pid, rows, schema)
@@ -212,7 +212,7 @@ def _passage_rows(rpass: ResolvedPassage, pid: str, rows: dict[str, list[Any]], 
         "post_id": pid,
         "paragraph_id": f"{pid}#p{rpass.paragraph_n}",
     }
-    _variants_row(rows, rpass.id, pid, search_variants(p.text))
+    _variants_row(rows, rpass.id, search_variants(p.text))
     if p.kind == "definition":
         row["term_id"] = rpass.term_id
     rows[table].append(row)
@@ -225,10 +225,10 @@ def _passage_rows(rpass: ResolvedPassage, pid: str, rows: dict[str, list[Any]], 
     )
 
 
-def _variants_row(rows: dict[str, list[Any]], row_id: str, pid: str, variants: str) -> None:
+def _variants_row(rows: dict[str, list[Any]], row_id: str, variants: str) -> None:
     """The other spellings of a row's words, kept out of its table (hidden; its FTS index reads them)."""
     if variants:
-        rows["search_variants"].append({"id": row_id, "post_id": pid, "variants": variants})
+        rows["search_variants"].append({"id": row_id, "variants": variants})
 
 
 def _citations(rp: ResolvedPost) -> list[dict]:

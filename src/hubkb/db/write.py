@@ -210,6 +210,13 @@ class Writer:
             return f"id IN ({marks})"
         if "post_id" in spec["columns"]:
             return f"post_id IN ({marks})"
+        if "of_post" in spec:  # keyed by the post's id or an id under it (post#p3): two lookups of the key a post
+            key = f"[{spec['of_post']}]"
+            posts = f"(SELECT value AS post FROM json_each(json_array({marks})))"
+            return (
+                f"{key} IN (SELECT t.{key} FROM {posts} k JOIN [{table}] t "
+                f"ON t.{key} = k.post OR (t.{key} >= k.post || '#' AND t.{key} < k.post || '$'))"
+            )
         column, other = next(iter(spec["rowid_of"].items()))  # rows that point at a post's paragraphs
         return f"[{column}] IN (SELECT rowid FROM [{other}] WHERE post_id IN ({marks}))"
 
@@ -276,7 +283,7 @@ class Writer:
         """)
 
     def _index_foreign_keys(self) -> None:
-        """An index on every foreign key, as `index_foreign_keys()` makes, but partial.
+        """An index on every foreign key, as `index_foreign_keys()` makes, but partial; then schema.yaml's `indexes`.
 
         Many typed link columns (entities.person_id, ...) are mostly null; leaving
         the nulls out keeps the indexes small, and `col = ?` still uses them. A
@@ -291,6 +298,9 @@ class Writer:
                     f"CREATE INDEX IF NOT EXISTS [idx_{table}_{column}] "
                     f"ON [{table}] ([{column}]) WHERE [{column}] IS NOT NULL"
                 )
+            for columns in spec.get("indexes", ()):
+                listed = ", ".join(f"[{c}]" for c in columns)
+                self.db.execute(f"CREATE INDEX IF NOT EXISTS [idx_{table}_{'_'.join(columns)}] ON [{table}] ({listed})")
 
     def commit_to(self, published: Path) -> None:
         os.replace(self.path, published)
