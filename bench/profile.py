@@ -46,7 +46,10 @@ def stage_targets() -> dict[str, tuple[Any, str]]:
         "write chunk files": (write.Writer, "add_post"),
         "close chunk files": (write.Writer, "close"),
         "merge chunks": (write.Writer, "merge"),
-        "reuse and relay facts": (lineage, "refresh_lineage" if hasattr(lineage, "refresh_lineage") else "refresh_reuse"),
+        "reuse and relay facts": (
+            lineage,
+            "refresh_lineage" if hasattr(lineage, "refresh_lineage") else "refresh_reuse",
+        ),
         "full-text indexes": (write.Writer, "_enable_fts"),
         "foreign-key and page indexes": (write.Writer, "_index_foreign_keys"),
         "stems": (write, "refresh_stems"),

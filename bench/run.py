@@ -14,6 +14,13 @@ and the posts search page of `hubkb serve` over loopback HTTP, and the `hubkb se
 library call in process. The Markdown table goes to stdout and OUT/results.md, the
 raw figures to OUT/results.json, the commands' output to OUT/run.log.
 
+Also: the database file against the floor's (size and its largest objects),
+where a full build's time goes (bench/profile.py, one core), the posts search
+page with and without its facets and count, the importer's curve
+(bench/importer.py, #12.7) and the serving section (bench/scaleout.py, #14.6).
+`--large` adds a 50,000-post point (one build, its peak RSS, and search
+latency on it) compared with the largest of the sizes.
+
 `--quick` is a smoke run: sizes 200 and 1,000, one repeat, fewer requests.
 """
 
@@ -32,6 +39,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -58,6 +66,13 @@ FIXED_QUERIES = [
     "usagers",
 ]
 RARE_WORDS = 8
+LARGE_POSTS = 50_000
+# the posts search page, whole and without its parts, to cost facets and count separately
+POSTS_PAGES = {
+    "posts_page": {},
+    "posts_page_nofacet": {"_nofacet": "1"},
+    "posts_page_bare": {"_nofacet": "1", "_nocount": "1"},
+}
 SERVER_START_SECONDS = 300.0
 ENDPOINT_DEADLINE_SECONDS = 180.0
 
@@ -177,7 +192,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def http_latency(db: Path, corpus: Path, queries: list[str], requests: int, log: Path) -> dict[str, dict]:
+def http_latency(
+    db: Path, corpus: Path, queries: list[str], requests: int, log: Path, posts_pages: bool = True
+) -> dict[str, dict]:
     """Sequential requests (one keep-alive client, after one warm-up pass) to `hubkb serve`."""
     port = _free_port()
     with log.open("ab") as out:
@@ -203,8 +220,9 @@ def http_latency(db: Path, corpus: Path, queries: list[str], requests: int, log:
         wait_for_server(server, url)
         endpoints: dict[str, tuple[str, Callable[[str], dict[str, str]]]] = {
             "canned": ("/hubkb/search_passages.json", lambda q: {"q": q, "_shape": "array"}),
-            "posts_page": ("/hubkb/posts", lambda q: {"_search": q}),
         }
+        for name, extra in POSTS_PAGES.items() if posts_pages else ():
+            endpoints[name] = ("/hubkb/posts", lambda q, extra=extra: {"_search": q, **extra})
         results = {}
         with httpx.Client(base_url=url, timeout=30.0) as client:
             for name, (path, params) in endpoints.items():
@@ -363,6 +381,7 @@ def search_lines(n: int, http: dict[str, dict], inproc: dict[str, float], cli: d
         f"| {c['p50']:.1f} | {c['p95']:.1f} {mark(c['p95'] <= 25 and not c['errors'])} | p95 ≤ 25 ms |",
         f"| Datasette posts search page `/hubkb/posts?_search=` HTML ({p['n']} requests, {p['errors']} errors) "
         f"| {p['p50']:.1f} | {p['p95']:.1f} {mark(p['p95'] <= 100 and not p['errors'])} | p95 ≤ 100 ms |",
+        *posts_page_lines(http),
         f"| `hubkb search --json`, library call in process ({inproc['n']} calls) "
         f"| {inproc['p50']:.1f} | {inproc['p95']:.1f} | |",
         f"| `hubkb search --json` as a process, startup included (median, peak {cli['search'][1]:.0f} MB) "
@@ -375,6 +394,119 @@ def search_lines(n: int, http: dict[str, dict], inproc: dict[str, float], cli: d
             for name, key in (("canned", "canned"), ("posts page", "posts_page"))
         )
         + ".",
+    ]
+
+
+def posts_page_lines(http: dict[str, dict]) -> list[str]:
+    """The posts page's parts: facets and count costed by leaving them out (`_nofacet`, `_nocount`)."""
+    if "posts_page_bare" not in http:
+        return []
+    whole, nofacet, bare = (http[k] for k in POSTS_PAGES)
+    return [
+        f"| posts search page without facets (`_nofacet=1`): facets cost {whole['p50'] - nofacet['p50']:.1f} ms "
+        f"at p50 | {nofacet['p50']:.1f} | {nofacet['p95']:.1f} | |",
+        f"| posts search page without facets or count (`_nocount=1`): the count costs "
+        f"{nofacet['p50'] - bare['p50']:.1f} ms; what is left is the sorted page of rows | {bare['p50']:.1f} "
+        f"| {bare['p95']:.1f} | |",
+    ]
+
+
+def database_sizes(out: Path, sizes: list[int]) -> dict[str, Any]:
+    """MB of hubkb's file and the floor's at each N, and the largest objects of the largest file."""
+    mb = {n: [(out / f"n{n}" / f).stat().st_size / 1e6 for f in ("hubkb.db", "floor.db")] for n in sizes}
+    conn = sqlite3.connect(f"{(out / f'n{sizes[-1]}' / 'hubkb.db').resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        objects = conn.execute(
+            "SELECT name, sum(pgsize) / 1e6 FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 12"
+        ).fetchall()
+    finally:
+        conn.close()
+    return {"mb": mb, "objects": objects}
+
+
+def size_lines(sizes: list[int], figures: dict[str, Any]) -> list[str]:
+    mb = figures["mb"]
+    head = "| database file | " + " | ".join(f"N = {n:,}" for n in sizes) + " | target |"
+    ratios = [mb[n][0] / mb[n][1] for n in sizes]
+    return [
+        head,
+        "|" + "---|" * (len(sizes) + 2),
+        "| hubkb / floor, MB | " + " | ".join(f"{mb[n][0]:.0f} / {mb[n][1]:.0f}" for n in sizes) + " | |",
+        "| hubkb / floor | "
+        + " | ".join(f"{r:.2f}× {mark(r <= 1.6)}" if n == sizes[-1] else f"{r:.2f}×" for n, r in zip(sizes, ratios))
+        + f" | ≤ 1.6× at N = {sizes[-1]:,} |",
+        "",
+        f"Largest objects at N = {sizes[-1]:,} (MB): "
+        + ", ".join(f"{name} {size:.1f}" for name, size in figures["objects"])
+        + ".",
+    ]
+
+
+def build_profile(runner: Runner, corpus: Path, out: Path) -> dict[str, Any]:
+    """bench/profile.py on `corpus`: seconds per stage of a one-core full build, in a process of its own."""
+    with runner.log.open("ab") as log:
+        log.write(f"\n$ python bench/profile.py {corpus} --json\n".encode())
+    result = subprocess.run(
+        [sys.executable, HERE / "profile.py", corpus, "--db", out / "profile.db", "--json"],
+        capture_output=True,
+        text=True,
+    )
+    with runner.log.open("a", encoding="utf-8") as log:
+        log.write(result.stderr)
+    (out / "profile.db").unlink(missing_ok=True)
+    if result.returncode != 0:
+        raise BenchError(f"bench/profile.py failed (see {runner.log})")
+    return json.loads(result.stdout)
+
+
+def profile_lines(n: int, figures: dict[str, Any]) -> list[str]:
+    import profile as stages  # bench/profile.py
+
+    return [
+        f"Where a full build's time goes at N = {n:,}, stage by stage (bench/profile.py):",
+        "",
+        *stages.lines(figures),
+    ]
+
+
+def importer_curve(runner: Runner, quick: bool) -> list[str]:
+    """bench/importer.py's own lines (#11.7, #12.7: the curve over page size, 20 pages at once)."""
+    cmd = [sys.executable, str(HERE / "importer.py"), *(["--sizes", "0.25", "1"] if quick else [])]
+    with runner.log.open("ab") as log:
+        log.write(f"\n$ {' '.join(cmd)}\n".encode())
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    with runner.log.open("a", encoding="utf-8") as log:
+        log.write(result.stdout + result.stderr)
+    if result.returncode != 0:
+        raise BenchError(f"bench/importer.py failed (see {runner.log})")
+    return [line for line in result.stdout.splitlines() if line.strip()]
+
+
+def bench_large(runner: Runner, out: Path, queries: list[str], requests: int) -> dict[str, Any]:
+    """One full build at LARGE_POSTS posts (its time and peak RSS) and search latency on it."""
+    folder = out / f"n{LARGE_POSTS}"
+    corpus = generate(runner, LARGE_POSTS, folder)
+    db = folder / "hubkb.db"
+    db.unlink(missing_ok=True)
+    seconds, peak = runner.timed([tool("hubkb"), "build", "--corpus", corpus, "--db", db, "--full"])
+    print(f"N={LARGE_POSTS:,}: full build {seconds:.1f} s, peak {peak:.0f} MB", file=sys.stderr)
+    http = http_latency(db, corpus, queries, requests, runner.log, posts_pages=False)
+    return {"full": [seconds, peak], "http": http, "mb": db.stat().st_size / 1e6}
+
+
+def large_lines(n: int, m: dict[str, tuple[float, float]], http: dict[str, dict], large: dict[str, Any]) -> list[str]:
+    per_post, big_per_post = m["full"][0] / n, large["full"][0] / LARGE_POSTS
+    ratio = big_per_post / per_post
+    p95, big_p95 = http["canned"]["p95"], large["http"]["canned"]["p95"]
+    return [
+        f"| how cost grows, N = {LARGE_POSTS:,} (one build) vs N = {n:,} | figure | target |",
+        "|---|---|---|",
+        f"| build time a post | {big_per_post * 1000:.2f} ms vs {per_post * 1000:.2f} ms = {ratio:.2f}× "
+        f"{mark(ratio <= 1.25)} | ≤ 1.25× |",
+        f"| `hubkb build --full` peak RSS | {large['full'][1]:.0f} MB {mark(large['full'][1] <= 250)} | ≤ 250 MB |",
+        f"| canned passage search p95 over HTTP | {big_p95:.1f} ms vs {p95:.1f} ms = {big_p95 / p95:.2f}× "
+        f"{mark(big_p95 <= 2 * p95 and not large['http']['canned']['errors'])} | ≤ 2× |",
+        f"| database file | {large['mb']:.0f} MB | |",
     ]
 
 
@@ -422,6 +554,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=HERE / "out", help="corpora, databases and results")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per search endpoint")
     parser.add_argument("--quick", action="store_true", help="smoke run: sizes 200,1000, one repeat")
+    parser.add_argument("--large", action="store_true", help=f"add a {LARGE_POSTS:,}-post point (not in CI)")
+    parser.add_argument("--no-serving", action="store_true", help="leave out the load and replica section")
+    parser.add_argument("--no-importer", action="store_true", help="leave out the importer curve")
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.repeat, args.requests = "200,1000", 1, 50
@@ -447,7 +582,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         http = http_latency(db, corpus, queries, args.requests, runner.log)
         inproc = inprocess_latency(db, queries, args.requests)
         cli = cli_processes(runner, db, args.repeat)
-        scale = scaleout.measure(db, corpus, quick=args.quick)  # serving: load and replicas (bench/scaleout.py)
+        sizes = database_sizes(out, args.sizes)
+        profile = build_profile(runner, corpus, out)
+        large = bench_large(runner, out, queries, args.requests) if args.large else None
+        importer = [] if args.no_importer else importer_curve(runner, args.quick)
+        # serving: load and replicas (bench/scaleout.py)
+        scale = None if args.no_serving else scaleout.measure(db, corpus, quick=args.quick)
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -456,12 +596,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         *header(args, load_start, version_start, time.perf_counter() - start),
         *build_table(args.sizes, m),
         "",
+        *size_lines(args.sizes, sizes),
+        "",
         *scaling_lines(args.sizes, m, aliases, alias_posts),
+        "",
+        *(large_lines(big, m[big], http, large) + [""] if large else []),
+        *profile_lines(big, profile),
         "",
         *search_lines(big, http, inproc, cli),
         "",
-        *scaleout.lines(scale),
-        "",
+        *(scaleout.lines(scale) + [""] if scale else []),
+        *(["Importer (bench/importer.py):", "", *(f"    {line}" for line in importer), ""] if importer else []),
         f"Queries ({len(queries)}, cycled): " + ", ".join(f"`{q}`" for q in queries) + ".",
     ]
     report = "\n".join(lines) + "\n"
@@ -478,6 +623,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "inprocess": inproc,
                 "cli_search": cli,
                 "serving": scale,
+                "sizes_mb": sizes,
+                "profile": profile,
+                "large": large,
+                "importer": importer,
                 "queries": queries,
             },
             indent=1,

@@ -213,7 +213,9 @@ def test_indexes_are_those_pages_and_queries_use(built_db: Path) -> None:
         name: sql
         for name, sql in rows(built_db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
     }
-    assert indexes["idx_posts_date_year_id_tags_authors"].endswith("ON [posts] ([date], [year], [id], [tags], [authors])")
+    assert indexes["idx_posts_date_year_id_tags_authors"].endswith(
+        "ON [posts] ([date], [year], [id], [tags], [authors])"
+    )
     plan = rows(
         built_db,
         "EXPLAIN QUERY PLAN SELECT id FROM posts WHERE +rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts "
