@@ -203,6 +203,7 @@ def test_fts_tables_use_the_french_tokenizer(built_db: Path) -> None:
     assert all("tokenize='unicode61 remove_diacritics 2'" in s for s in sql.values())
     # no prefix indexes (54 MB at 10,000 posts): a prefix search reads the term list, and still finds
     assert all("prefix=" not in s for s in sql.values())
+    assert "detail='column'" in sql["posts_fts"]  # the bodies' word positions are in paragraphs_fts
     found = rows(built_db, "SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH 'copro*'")
     assert found[0][0] == rows(built_db, "SELECT count(*) FROM paragraphs WHERE text LIKE '%coprod%'")[0][0] > 0
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import SEED_POST
 from hubkb.cli import cli
 from hubkb.errors import QueryError
-from hubkb.fts_query import escape_fts
+from hubkb.fts_query import escape_fts, words_in_columns
 from hubkb.writer.search import search, snippet_html, snippet_parts
 
 P = f"{SEED_POST}#p"
@@ -348,3 +348,39 @@ def test_library_raises_query_errors(built_db: Path) -> None:
 )
 def test_escape_fts(query: str, expected: str) -> None:
     assert escape_fts(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('"services publics"', '("services" AND "publics")'),
+        ('"co-production" "usagers"', '("co" AND "production") AND "usagers"'),
+        ('("co production" OR "coproduction") AND "27e"*', '(("co" AND "production") OR "coproduction") AND "27e"*'),
+        ('"copro"*', '"copro"*'),
+        ('"l""usage" NOT "a b"', '("l" AND "usage") NOT ("a" AND "b")'),
+    ],
+)
+def test_words_in_columns_makes_phrases_an_and_of_their_words(expression: str, expected: str) -> None:
+    assert words_in_columns(expression) == expected
+
+
+def test_a_prefix_becomes_the_indexed_words_it_starts(built_db: Path) -> None:
+    """No prefix indexes: copro* is the OR of the words search_stems lists (FTS5 seeks those), same rows."""
+    import sqlite3
+
+    from hubkb.db.search import register_search_functions
+
+    conn = sqlite3.connect(built_db)
+    try:
+        register_search_functions(conn)
+        expanded, exact = conn.execute("SELECT hubkb_fts_query('copro*'), hubkb_fts_exact('copro*')").fetchone()
+        rows = {
+            q: sorted(r[0] for r in conn.execute("SELECT rowid FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", [q]))
+            for q in (expanded, exact)
+        }
+        short = conn.execute("SELECT hubkb_fts_query('co*'), hubkb_fts_query('copro2*')").fetchone()
+    finally:
+        conn.close()
+    assert expanded == '("coproduction" OR "coproduite")' and exact == '"copro"*'
+    assert rows[expanded] == rows[exact] and rows[exact]
+    assert short == ('"co"*', '"copro2"*')  # too short, or not letters only: searched as a prefix

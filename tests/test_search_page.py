@@ -82,3 +82,36 @@ def test_json_array_facets_count_as_datasette_does(databases: tuple[Path, Path])
         assert tags["results"][0]["toggle_url"].endswith("tags__arraycontains=coproduction")
     finally:
         client.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("co-production", ["co", "production"]),
+        ('"services publics"', ["services", "publics"]),
+        ("27ème région", ["27eme", "region"]),
+    ],
+)
+def test_phrases_on_the_posts_page_match_posts_holding_their_words(
+    databases: tuple[Path, Path], query: str, words: list[str]
+) -> None:
+    """posts_fts is `detail=column` (no word positions): a phrase finds the posts holding all its words."""
+    plain, indexed = databases
+    with sqlite3.connect(indexed) as conn:
+        assert "detail='column'" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'posts_fts'").fetchone()[0]
+        where = " AND ".join(f'"{w}"' for w in words)
+        expected = sorted(r[0] for r in conn.execute(f"SELECT rowid FROM posts_fts WHERE posts_fts MATCH '{where}'"))
+    assert expected
+    for db in (plain, indexed):
+        client = Client.serving(db, METADATA, settings={"trace_debug": True})
+        try:
+            answer = client.get("/hubkb/posts.json", params={"_search": query, "_shape": "array", "_col": "id"})
+            assert answer.status_code == 200, answer.text
+            with sqlite3.connect(db) as conn:
+                ids = [r["id"] for r in answer.json()]
+                rowids = [conn.execute("SELECT rowid FROM posts WHERE id = ?", [i]).fetchone()[0] for i in ids]
+            assert sorted(rowids) == expected
+            sql = [s for s in traced(client, f"/hubkb/posts?_search={query}") if s.startswith("select id, title")]
+            assert "posts_fts match hubkb_fts_columns(escape_fts(:search))" in sql[0]
+        finally:
+            client.close()

@@ -319,7 +319,7 @@ def test_variants_live_in_a_hidden_table_of_their_own(built_db: Path) -> None:
         variants = dict(conn.execute("SELECT id, variants FROM search_variants"))
     finally:
         conn.close()
-    assert variants[f"{P}4"] == "27e 27eme coproduction co production"
+    assert variants[f"{P}4"] == "27e co production"  # it writes 27ème and coproduction: the other spellings
     metadata = json.loads((ROOT / "metadata.json").read_text(encoding="utf-8"))["databases"]["hubkb"]["tables"]
     assert metadata["search_variants"]["hidden"] is True and metadata["search_stems"]["hidden"] is True
 

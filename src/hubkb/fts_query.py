@@ -32,6 +32,8 @@ from itertools import product
 from .text import normalise_query, strip_accents
 
 Forms = Callable[[str], list[str]]  # a folded word -> the other indexed forms of it
+# a folded prefix -> every indexed word it starts, or None when they cannot all be listed
+Prefixes = Callable[[str], "list[str] | None"]
 
 # A phrase ("...", possibly unterminated) or a run of non-space, non-quote characters,
 # each optionally followed by the `*` of a prefix search.
@@ -74,7 +76,7 @@ def parse_query(query: str) -> list[QueryTerm]:
     return terms
 
 
-def escape_fts(query: str, forms: Forms | None = None) -> str:
+def escape_fts(query: str, forms: Forms | None = None, prefixes: Prefixes | None = None) -> str:
     """An FTS5 MATCH expression that searches for what the user typed, never a syntax error.
 
     >>> escape_fts('copro* "services publics"')
@@ -85,7 +87,42 @@ def escape_fts(query: str, forms: Forms | None = None) -> str:
     An empty string means the query holds no word to search for.
     """
     # An explicit AND: FTS5 reads juxtaposed phrases as AND, but not a phrase next to a "(...)" group.
-    return " AND ".join(_expression(term, forms) for term in parse_query(query))
+    return " AND ".join(_expression(term, forms, prefixes) for term in parse_query(query))
+
+
+def words_in_columns(expression: str) -> str:
+    """An FTS5 expression an index of `detail=column` accepts: each phrase of several words becomes their AND.
+
+    Such an index knows which column holds a word, not where: a phrase then
+    matches the rows holding all its words (in any column); a prefix keeps its
+    `*`. Juxtaposed strings (Datasette's `escape_fts`) get an explicit AND,
+    which FTS5 needs next to a group.
+
+    >>> words_in_columns('"services publics" AND ("co production" OR "coproduction") AND "27e"*')
+    '("services" AND "publics") AND (("co" AND "production") OR "coproduction") AND "27e"*'
+    >>> words_in_columns('"co-production" "usagers"')
+    '("co" AND "production") AND "usagers"'
+    """
+    out: list[str] = []
+    operand = False  # the previous item ends an operand: a string or a group
+    for m in _FTS_ITEM.finditer(expression):
+        text, string = m.group(), m.group("string")
+        if text.isspace():
+            continue
+        starts = string is not None or text == "("
+        if starts and operand:
+            out.append("AND")
+        if string is not None:
+            words = _TOKEN.findall(string.replace('""', '"'))
+            star = m.group("star")
+            if len(words) > 1:
+                text = "(" + " AND ".join(f'"{w}"' for w in words[:-1]) + f' AND "{words[-1]}"{star})'
+        out.append(text)
+        operand = string is not None or text == ")"
+    return " ".join(out).replace("( ", "(").replace(" )", ")")
+
+
+_FTS_ITEM = re.compile(r'"(?P<string>(?:[^"]|"")*)"(?P<star>\*?)|\s+|[()]|[^\s()"]+')
 
 
 def query_words(query: str) -> list[str]:
@@ -93,8 +130,13 @@ def query_words(query: str) -> list[str]:
     return [token for term in parse_query(query) if not term.prefix for token in term.tokens]
 
 
-def _expression(term: QueryTerm, forms: Forms | None = None) -> str:
+def _expression(term: QueryTerm, forms: Forms | None = None, prefixes: Prefixes | None = None) -> str:
     if term.prefix:
+        # The index has no prefix indexes: the words a prefix starts, when known, are an OR that FTS5
+        # can seek in (a prefix merges every matching word's list again at each MATCH).
+        words = prefixes(strip_accents(term.tokens[0])) if prefixes is not None and len(term.tokens) == 1 else None
+        if words:
+            return "(" + " OR ".join(_string((w,)) for w in words) + ")" if len(words) > 1 else _string(tuple(words))
         return _string(term.tokens) + "*"
     spellings = _spellings(term.tokens)
     if forms is not None and not term.phrase:

@@ -94,21 +94,28 @@ def fold(text: str) -> str:
 
 
 def search_variants(text: str) -> str:
-    """Extra tokens that make both spellings of a variant findable in FTS5.
+    """Extra tokens that make the other spellings of a variant findable in FTS5.
 
     For each ordinal ("27ème") and co- word ("co-production", "coproduction")
-    in `text`, every spelling is emitted once, so that a search written either
-    way matches, in Datasette's own `?_search=` too.
+    in `text`, the spellings the text does not use are emitted once (the text
+    holds its own), so that a search written either way matches, in
+    Datasette's own `?_search=` too.
+
+    >>> search_variants("la 27ème Région, la 27e et la co-production")
+    '27e 27eme coproduction'
     """
     found: dict[str, None] = {}
     for m in _ORDINAL_LOWER.finditer(text):
         if not _word_before(text, m.start()):
-            found[f"{m.group(1)}e {m.group(1)}eme"] = None
+            written = strip_accents(m.group().lower())
+            for spelling in (f"{m.group(1)}e", f"{m.group(1)}eme"):
+                if spelling != written:
+                    found[spelling] = None
     for m in _CO_ANY.finditer(text):
         rest = strip_accents(m.group(2).lower())
         # "coproduction" must also match "co-production", and the other way round
         if (m.group(1) or rest in _CO_STEMS) and not _word_before(text, m.start()):
-            found[f"co{rest} co {rest}"] = None
+            found[f"co{rest}" if m.group(1) else f"co {rest}"] = None
     return " ".join(found)
 
 

@@ -11,18 +11,20 @@ matched folded (case, accents, elisions), exact names first.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..snippets import marked_forms, parse_forms, snippet_text
 from .canned import query_sql
+from .plans import column_detail_indexes
 from .search import CANDIDATES
 
 PER_KIND = 10
 _CANDIDATES = 2_000
 
-# kind: (table, FTS table, bm25 weights, the label's SQL)
+# kind: (table, FTS table, bm25 weights, the label's SQL); posts_fts is `detail=column` (see `_FTS_SQL`)
 _FTS_KINDS = {
     "post": ("posts", "posts_fts", "10.0, 1.0, 0.5", "t.title"),
     "definition": (
@@ -103,6 +105,7 @@ def search_everything(conn: sqlite3.Connection, query: str, per_kind: int = PER_
     """The best hits of every kind, in `KINDS` order; the connection has hubkb's search functions."""
     found: dict[str, list[Found]] = {}
     params = {"q": query, "limit": per_kind, "candidates": _CANDIDATES}
+    columns_only = set(column_detail_indexes(conn))
     for kind in KINDS:
         if kind in _NAME_KINDS:
             table, name = _NAME_KINDS[kind]
@@ -121,6 +124,8 @@ def search_everything(conn: sqlite3.Connection, query: str, per_kind: int = PER_
                 date=date,
                 column=_SNIPPET_COLUMN[kind],
             )
+            if fts in columns_only:  # no word positions: a phrase matches rows holding its words
+                sql = re.sub(r"(hubkb_fts_(?:query|exact)\(:q\))", r"hubkb_fts_columns(\1)", sql)
             rows = conn.execute(sql, params).fetchall()
             found[kind] = [
                 Found(kind, r[0], r[1], snippet_text(r[3]) or "", marked_forms(r[3]), r[2], date=r[4], post_title=r[5])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 LEADING_INDEX_COLUMNS = """
@@ -13,3 +14,12 @@ where ii.seqno = 0
 def leading_index_columns(conn: sqlite3.Connection, table: str) -> set[str]:
     """The columns some index of `table` starts with: an ORDER BY on one of them can walk that index."""
     return {name for (name,) in conn.execute(LEADING_INDEX_COLUMNS, {"table": table}) if name}
+
+
+def column_detail_indexes(conn: sqlite3.Connection) -> list[str]:
+    """The FTS5 tables built with `detail=column`: they know which column holds a word, not where (no phrases)."""
+    return [
+        name
+        for name, sql in conn.execute("select name, sql from sqlite_master where type = 'table' and sql like '%fts5%'")
+        if re.search(r"\bdetail\s*=\s*'?column'?", sql or "", re.I)
+    ]

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import QueryError
-from ..fts_query import Forms, escape_fts
+from ..fts_query import Forms, Prefixes, escape_fts, words_in_columns
 from ..snippets import parse_forms, snippet_marks, snippet_text
 from ..text import normalise_query
 from .canned import query_sql
 from .functions import create_function
-from .stems import forms_of
+from .stems import forms_of, words_starting
 
 CANDIDATES = 5_000  # matches ranked by bm25, on the web and in `hubkb search`
 WEB_LIMIT = 20  # paragraphs the canned query shows
@@ -39,14 +39,16 @@ SELECT count(*) FROM (
 """
 
 
-def fts_query(query: str | None, raw: bool = False, forms: Forms | None = None) -> str:
+def fts_query(
+    query: str | None, raw: bool = False, forms: Forms | None = None, prefixes: Prefixes | None = None
+) -> str:
     """What `hubkb_fts_query(q)` returns: the FTS5 expression for what a user typed.
 
     Escaped (`escape_fts`, each word with its other `forms`) unless `raw`; a
     query without words gives an expression that matches nothing, so that the
     canned query never errors.
     """
-    expression = normalise_query(query or "") if raw else escape_fts(query or "", forms)
+    expression = normalise_query(query or "") if raw else escape_fts(query or "", forms, prefixes)
     return expression if expression.strip() else NOTHING
 
 
@@ -57,7 +59,8 @@ def register_search_functions(conn: sqlite3.Connection, raw: bool = False) -> No
     with its other forms (`search_stems`); hubkb_fts_exact(q): the same without
     other forms (the words as typed, which rank first); hubkb_fts_others(q):
     the paragraphs holding only other forms; hubkb_snippet_text and
-    hubkb_snippet_marks: a marked snippet's text and highlighted forms. `raw`
+    hubkb_snippet_marks: a marked snippet's text and highlighted forms; hubkb_fts_columns(expr):
+    an expression for an index of `detail=column` (phrases as the AND of their words). `raw`
     passes FTS5 syntax through instead (`hubkb search --raw`).
     """
     cache: dict[str, list[str]] = {}
@@ -67,8 +70,15 @@ def register_search_functions(conn: sqlite3.Connection, raw: bool = False) -> No
             cache[word] = forms_of(conn, word)
         return cache[word]
 
+    cache_prefixes: dict[str, list[str]] = {}
+
+    def starting(prefix: str) -> list[str] | None:
+        if prefix not in cache_prefixes:
+            cache_prefixes[prefix] = words_starting(conn, prefix) or []
+        return cache_prefixes[prefix] or None
+
     def expanded(q: str | None) -> str:
-        return fts_query(q, raw, forms)
+        return fts_query(q, raw, forms, starting)
 
     def exact(q: str | None) -> str:
         return fts_query(q, raw)
@@ -77,6 +87,7 @@ def register_search_functions(conn: sqlite3.Connection, raw: bool = False) -> No
         wide, narrow = expanded(q), exact(q)
         return NOTHING if wide == narrow else f"({wide}) NOT ({narrow})"
 
+    create_function(conn, "hubkb_fts_columns", lambda q: words_in_columns(q or ""))
     create_function(conn, "hubkb_fts_query", expanded)
     create_function(conn, "hubkb_fts_exact", exact)
     create_function(conn, "hubkb_fts_others", others)

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 
-from ..stemming import stem, stemmable
+from ..stemming import MIN_LENGTH, stem, stemmable
 from ..text import fold, strip_accents
 
 TABLE = "search_stems"
@@ -114,6 +114,30 @@ def forms_of(conn: sqlite3.Connection, term: str, limit: int = 32) -> list[str]:
     except sqlite3.OperationalError:
         return []
     return [r[0] for r in rows]
+
+
+MAX_PREFIX_WORDS = 64  # a prefix starting more indexed words is searched as a prefix
+
+
+def words_starting(conn: sqlite3.Connection, prefix: str) -> list[str] | None:
+    """Every indexed word that starts with `prefix` (folded), or None when they cannot all be listed.
+
+    `search_stems` holds every indexed word made of at least MIN_LENGTH
+    letters: a prefix of that many letters finds its words there by a range of
+    the table's key (a word mixing letters and digits, `copro2`, is not among
+    them: it is found as typed). None when more than MAX_PREFIX_WORDS start it.
+    """
+    if not (len(prefix) >= MIN_LENGTH and prefix.isalpha()):
+        return None
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    try:
+        rows = conn.execute(
+            f"SELECT term FROM [{TABLE}] WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
+            [prefix, upper, MAX_PREFIX_WORDS + 1],
+        ).fetchall()
+    except sqlite3.OperationalError:  # a database without stems
+        return None
+    return [r[0] for r in rows] if len(rows) <= MAX_PREFIX_WORDS else None
 
 
 def stem_groups(conn: sqlite3.Connection, min_length: int, max_length: int) -> dict[str, list[str]]:

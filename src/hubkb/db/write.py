@@ -231,7 +231,8 @@ class Writer:
         self.flush()
         if self.fresh:
             for table, columns in self.schema.fts_tables().items():
-                self._enable_fts(table, columns, self.schema.tables[table].get("fts_prefix"))
+                spec = self.schema.tables[table]
+                self._enable_fts(table, columns, spec.get("fts_prefix"), spec.get("fts_detail"))
             self._index_foreign_keys()
         # every new word stemmed once: all of them on a fresh file, the added posts' on an update
         refresh_stems(self.db.conn, None if self.fresh else self._added_texts)
@@ -242,16 +243,17 @@ class Writer:
         self.counts = {t: self.db[t].count for t in self.schema.tables}
         self.db.close()
 
-    def _enable_fts(self, table: str, columns: list[str], prefix: str | None) -> None:
+    def _enable_fts(self, table: str, columns: list[str], prefix: str | None, detail: str | None = None) -> None:
         """FTS5 over `table` with the triggers that keep it in step, as `enable_fts()` makes.
 
         Written out because `enable_fts()` has no `prefix` option (prefix
-        indexes make `copro*` a lookup instead of a scan of the term list), nor
-        a column kept in another table: `search_variants` comes from the hidden
-        table of that name, through a view that is the index's content.
+        indexes make `copro*` a lookup instead of a scan of the term list) nor
+        `detail` (`column`: no word positions), nor a column kept in another
+        table: `search_variants` comes from the hidden table of that name,
+        through a view that is the index's content.
         """
         own = self.schema.tables[table]["columns"]
-        if not prefix and all(c in own for c in columns):
+        if not prefix and not detail and all(c in own for c in columns):
             self.db.table(table).enable_fts(
                 columns, fts_version="FTS5", tokenize=self.schema.fts_tokenize, create_triggers=True
             )
@@ -266,6 +268,7 @@ class Writer:
         old = ", ".join(f"old.[{c}]" if c in own else _variants_of("old") for c in columns)
         new = ", ".join(f"new.[{c}]" if c in own else _variants_of("new") for c in columns)
         options = f", prefix={self.db.quote(str(prefix))}" if prefix else ""
+        options += f", detail={self.db.quote(detail)}" if detail else ""
         self.db.executescript(f"""
             CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize={self.db.quote(self.schema.fts_tokenize)}{options},
                 content={content});

@@ -9,6 +9,11 @@ same clause written `+rowid in (...)` makes SQLite walk that index in order,
 test each row against the matches, and stop after 101 rows (5 ms); the
 result is the same rows in the same order. Only the search clauses Datasette
 writes are changed, and only on hubkb's databases.
+
+A full-text index built with `detail=column` (posts_fts: the bodies' word
+positions are in paragraphs_fts already) refuses phrases: its search clause
+gets `hubkb_fts_columns(...)`, which makes a phrase (`"services publics"`,
+`co-production`) the AND of its words.
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ from typing import Any
 from datasette import hookimpl
 from datasette.utils import await_me_maybe
 
-from ..db.plans import leading_index_columns
+from ..db.plans import column_detail_indexes, leading_index_columns
 from ..headers import with_security_headers
 from .common import is_hubkb
 
 _DATASETTE_SEARCH = re.compile(r"^rowid in \(select rowid from ")
+_DATASETTE_MATCH = re.compile(r"^(\+?rowid in \(select rowid from (\w+) where \w+ match )(escape_fts\(:\w+\)|:\w+)\)$")
 _indexed: weakref.WeakKeyDictionary[Any, dict[str, set[str]]] = weakref.WeakKeyDictionary()
+_column_detail: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
 
 
 @hookimpl(specname="asgi_wrapper")
@@ -46,16 +53,29 @@ def _through_index(found: Any, request: Any, database: str, table: str, datasett
         arguments = await await_me_maybe(found)
         if not arguments or not any(_DATASETTE_SEARCH.match(c) for c in arguments.where_clauses):
             return arguments
-        if not await is_hubkb(datasette, database) or not await _sorted_on_an_index(
-            request, database, table, datasette
-        ):
+        if not await is_hubkb(datasette, database):
             return arguments
-        arguments.where_clauses = [
-            _DATASETTE_SEARCH.sub("+rowid in (select rowid from ", c) for c in arguments.where_clauses
-        ]
+        clauses = await _words_in_columns(arguments.where_clauses, database, datasette)
+        if await _sorted_on_an_index(request, database, table, datasette):
+            clauses = [_DATASETTE_SEARCH.sub("+rowid in (select rowid from ", c) for c in clauses]
+        arguments.where_clauses = clauses
         return arguments
 
     return inner
+
+
+async def _words_in_columns(clauses: list[str], database: str, datasette: Any) -> list[str]:
+    """The search clauses on an index of `detail=column` with `hubkb_fts_columns(...)` around the query."""
+    db = datasette.get_database(database)
+    if db not in _column_detail:
+        _column_detail[db] = set(await db.execute_fn(column_detail_indexes))
+    loose = _column_detail[db]
+
+    def rewrite(match: re.Match[str]) -> str:
+        head, fts, query = match.groups()
+        return f"{head}hubkb_fts_columns({query}))" if fts in loose else match.group(0)
+
+    return [_DATASETTE_MATCH.sub(rewrite, c) for c in clauses]
 
 
 async def _sorted_on_an_index(request: Any, database: str, table: str, datasette: Any) -> bool:
