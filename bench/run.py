@@ -482,24 +482,24 @@ def importer_curve(runner: Runner, quick: bool) -> list[str]:
     return [line for line in result.stdout.splitlines() if line.strip()]
 
 
-def bench_large(runner: Runner, out: Path, queries: list[str], requests: int) -> dict[str, Any]:
-    """One full build at LARGE_POSTS posts (its time and peak RSS) and search latency on it."""
-    folder = out / f"n{LARGE_POSTS}"
-    corpus = generate(runner, LARGE_POSTS, folder)
+def bench_large(runner: Runner, out: Path, queries: list[str], requests: int, n: int) -> dict[str, Any]:
+    """One full build at `n` posts (its time and peak RSS) and search latency on it."""
+    folder = out / f"n{n}"
+    corpus = generate(runner, n, folder)
     db = folder / "hubkb.db"
     db.unlink(missing_ok=True)
     seconds, peak = runner.timed([tool("hubkb"), "build", "--corpus", corpus, "--db", db, "--full"])
-    print(f"N={LARGE_POSTS:,}: full build {seconds:.1f} s, peak {peak:.0f} MB", file=sys.stderr)
+    print(f"N={n:,}: full build {seconds:.1f} s, peak {peak:.0f} MB", file=sys.stderr)
     http = http_latency(db, corpus, queries, requests, runner.log, posts_pages=False)
-    return {"full": [seconds, peak], "http": http, "mb": db.stat().st_size / 1e6}
+    return {"posts": n, "full": [seconds, peak], "http": http, "mb": db.stat().st_size / 1e6}
 
 
 def large_lines(n: int, m: dict[str, tuple[float, float]], http: dict[str, dict], large: dict[str, Any]) -> list[str]:
-    per_post, big_per_post = m["full"][0] / n, large["full"][0] / LARGE_POSTS
+    per_post, big_per_post = m["full"][0] / n, large["full"][0] / large["posts"]
     ratio = big_per_post / per_post
     p95, big_p95 = http["canned"]["p95"], large["http"]["canned"]["p95"]
     return [
-        f"| how cost grows, N = {LARGE_POSTS:,} (one build) vs N = {n:,} | figure | target |",
+        f"| how cost grows, N = {large['posts']:,} (one build) vs N = {n:,} | figure | target |",
         "|---|---|---|",
         f"| build time a post | {big_per_post * 1000:.2f} ms vs {per_post * 1000:.2f} ms = {ratio:.2f}× "
         f"{mark(ratio <= 1.25)} | ≤ 1.25× |",
@@ -534,7 +534,7 @@ def header(args: argparse.Namespace, load_start: tuple[float, ...], version_star
         "## Benchmark results",
         "",
         f"`python bench/run.py --sizes {','.join(map(str, args.sizes))} --repeat {args.repeat}"
-        f"{' --quick' if args.quick else ''}` at commit {version} on {time.strftime('%Y-%m-%d %H:%M')}, "
+        f"{' --quick' if args.quick else ''}{f' --large --large-posts {args.large_posts}' if args.large else ''}` at commit {version} on {time.strftime('%Y-%m-%d %H:%M')}, "
         f"{os.cpu_count()} CPUs ({platform.machine()}), {versions}; load average {'/'.join(f'{x:.2f}' for x in load_start)} "
         f"at start, {'/'.join(f'{x:.2f}' for x in load_end)} at end (1/5/15 min); {elapsed / 60:.1f} min in all.",
         f"Medians of {args.repeat} interleaved runs; generated corpora, seed 1, 300 aliases unless said. "
@@ -555,6 +555,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=200, help="timed requests per search endpoint")
     parser.add_argument("--quick", action="store_true", help="smoke run: sizes 200,1000, one repeat")
     parser.add_argument("--large", action="store_true", help=f"add a {LARGE_POSTS:,}-post point (not in CI)")
+    parser.add_argument("--large-posts", type=int, default=LARGE_POSTS, help="posts of the --large point")
     parser.add_argument("--no-serving", action="store_true", help="leave out the load and replica section")
     parser.add_argument("--no-importer", action="store_true", help="leave out the importer curve")
     args = parser.parse_args(argv)
@@ -584,7 +585,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cli = cli_processes(runner, db, args.repeat)
         sizes = database_sizes(out, args.sizes)
         profile = build_profile(runner, corpus, out)
-        large = bench_large(runner, out, queries, args.requests) if args.large else None
+        large = bench_large(runner, out, queries, args.requests, args.large_posts) if args.large else None
         importer = [] if args.no_importer else importer_curve(runner, args.quick)
         # serving: load and replicas (bench/scaleout.py)
         scale = None if args.no_serving else scaleout.measure(db, corpus, quick=args.quick)

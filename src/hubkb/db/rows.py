@@ -221,7 +221,7 @@ def _passage_rows(rpass: ResolvedPassage, pid: str, rows: dict[str, list[Any]], 
         rows["relays"].extend(relay_rows(rpass.id, p.kind, pid, rpass.relays, lambda f: stored(hops, f)))
     key = "definition_id" if p.kind == "definition" else "quote_id"
     rows[table[:-1] + "_givers"].extend(
-        {key: rpass.id, "position": i, "post_id": pid, **_entity_columns(g)} for i, g in enumerate(rpass.givers, 1)
+        {key: rpass.id, "position": i, **_entity_columns(g)} for i, g in enumerate(rpass.givers, 1)
     )
 
 
