@@ -15,7 +15,7 @@ library call in process. The Markdown table goes to stdout and OUT/results.md, t
 raw figures to OUT/results.json, the commands' output to OUT/run.log.
 
 Also: the database file against the floor's (size and its largest objects),
-where a full build's time goes (bench/profile.py, one core), the posts search
+where a full build's time goes (bench/stages.py, one core), the posts search
 page with and without its facets and count, the importer's curve
 (bench/importer.py, #12.7) and the serving section (bench/scaleout.py, #14.6).
 `--large` adds a 50,000-post point (one build, its peak RSS, and search
@@ -403,11 +403,10 @@ def posts_page_lines(http: dict[str, dict]) -> list[str]:
         return []
     whole, nofacet, bare = (http[k] for k in POSTS_PAGES)
     return [
-        f"| posts search page without facets (`_nofacet=1`): facets cost {whole['p50'] - nofacet['p50']:.1f} ms "
-        f"at p50 | {nofacet['p50']:.1f} | {nofacet['p95']:.1f} | |",
-        f"| posts search page without facets or count (`_nocount=1`): the count costs "
-        f"{nofacet['p50'] - bare['p50']:.1f} ms; what is left is the sorted page of rows | {bare['p50']:.1f} "
-        f"| {bare['p95']:.1f} | |",
+        f"| posts search page without its facets (`_nofacet=1`; the facets: {whole['p50'] - nofacet['p50']:+.1f} ms "
+        f"at p50) | {nofacet['p50']:.1f} | {nofacet['p95']:.1f} | |",
+        f"| posts search page without facets or count (`&_nocount=1`; the count: {nofacet['p50'] - bare['p50']:+.1f} "
+        f"ms at p50): the sorted page of rows alone | {bare['p50']:.1f} | {bare['p95']:.1f} | |",
     ]
 
 
@@ -443,11 +442,11 @@ def size_lines(sizes: list[int], figures: dict[str, Any]) -> list[str]:
 
 
 def build_profile(runner: Runner, corpus: Path, out: Path) -> dict[str, Any]:
-    """bench/profile.py on `corpus`: seconds per stage of a one-core full build, in a process of its own."""
+    """bench/stages.py on `corpus`: seconds per stage of a one-core full build, in a process of its own."""
     with runner.log.open("ab") as log:
-        log.write(f"\n$ python bench/profile.py {corpus} --json\n".encode())
+        log.write(f"\n$ python bench/stages.py {corpus} --json\n".encode())
     result = subprocess.run(
-        [sys.executable, HERE / "profile.py", corpus, "--db", out / "profile.db", "--json"],
+        [sys.executable, HERE / "stages.py", corpus, "--db", out / "profile.db", "--json"],
         capture_output=True,
         text=True,
     )
@@ -455,15 +454,15 @@ def build_profile(runner: Runner, corpus: Path, out: Path) -> dict[str, Any]:
         log.write(result.stderr)
     (out / "profile.db").unlink(missing_ok=True)
     if result.returncode != 0:
-        raise BenchError(f"bench/profile.py failed (see {runner.log})")
+        raise BenchError(f"bench/stages.py failed (see {runner.log})")
     return json.loads(result.stdout)
 
 
 def profile_lines(n: int, figures: dict[str, Any]) -> list[str]:
-    import profile as stages  # bench/profile.py
+    import stages  # bench/stages.py
 
     return [
-        f"Where a full build's time goes at N = {n:,}, stage by stage (bench/profile.py):",
+        f"Where a full build's time goes at N = {n:,}, stage by stage (bench/stages.py):",
         "",
         *stages.lines(figures),
     ]

@@ -68,6 +68,7 @@ NOT_RUN = {
     "Cloud account",
     "python bench/run.py": "a benchmark of minutes, not a test",
     "python bench/run.py --quick": "a benchmark (generated corpora, a served database), not a test",
+    "python bench/run.py --large": "a benchmark of a 50,000-post corpus, not a test",
 }
 
 

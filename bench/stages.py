@@ -1,6 +1,6 @@
 """Where a full build's time goes: the share of each stage, on one core.
 
-    python bench/profile.py CORPUS [--db FILE] [--json]
+    python bench/stages.py CORPUS [--db FILE] [--json]
 
 Runs `hubkb build --full` in this process with one worker (the stages then
 run one after the other, so their times add up to the build's), and times
