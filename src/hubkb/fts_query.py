@@ -76,7 +76,7 @@ def parse_query(query: str) -> list[QueryTerm]:
     return terms
 
 
-def escape_fts(query: str, forms: Forms | None = None, prefixes: Prefixes | None = None) -> str:
+def escape_fts(query: str, forms: Forms | None = None, prefixes: Prefixes | None = None, variants: bool = True) -> str:
     """An FTS5 MATCH expression that searches for what the user typed, never a syntax error.
 
     >>> escape_fts('copro* "services publics"')
@@ -85,9 +85,14 @@ def escape_fts(query: str, forms: Forms | None = None, prefixes: Prefixes | None
     '"near"'
 
     An empty string means the query holds no word to search for.
+
+    `variants=False` leaves out a single word's other spellings (`co production`,
+    `27eme`): an index that holds every row's other spellings (`search_variants`)
+    finds the same rows by the word alone, and ranks them without the phrase's
+    cost (bm25 reads every row of each phrase once). Phrases keep them.
     """
     # An explicit AND: FTS5 reads juxtaposed phrases as AND, but not a phrase next to a "(...)" group.
-    return " AND ".join(_expression(term, forms, prefixes) for term in parse_query(query))
+    return " AND ".join(_expression(term, forms, prefixes, variants) for term in parse_query(query))
 
 
 def words_in_columns(expression: str) -> str:
@@ -130,7 +135,9 @@ def query_words(query: str) -> list[str]:
     return [token for term in parse_query(query) if not term.prefix for token in term.tokens]
 
 
-def _expression(term: QueryTerm, forms: Forms | None = None, prefixes: Prefixes | None = None) -> str:
+def _expression(
+    term: QueryTerm, forms: Forms | None = None, prefixes: Prefixes | None = None, variants: bool = True
+) -> str:
     if term.prefix:
         # The index has no prefix indexes: the words a prefix starts, when known, are an OR that FTS5
         # can seek in (a prefix merges every matching word's list again at each MATCH).
@@ -138,7 +145,7 @@ def _expression(term: QueryTerm, forms: Forms | None = None, prefixes: Prefixes 
         if words:
             return "(" + " OR ".join(_string((w,)) for w in words) + ")" if len(words) > 1 else _string(tuple(words))
         return _string(term.tokens) + "*"
-    spellings = _spellings(term.tokens)
+    spellings = _spellings(term.tokens) if variants or term.phrase else [term.tokens]
     if forms is not None and not term.phrase:
         word = strip_accents(term.tokens[0])
         spellings += [(f,) for f in forms(word) if f != word and (f,) not in spellings]

@@ -40,7 +40,11 @@ SELECT count(*) FROM (
 
 
 def fts_query(
-    query: str | None, raw: bool = False, forms: Forms | None = None, prefixes: Prefixes | None = None
+    query: str | None,
+    raw: bool = False,
+    forms: Forms | None = None,
+    prefixes: Prefixes | None = None,
+    variants: bool = True,
 ) -> str:
     """What `hubkb_fts_query(q)` returns: the FTS5 expression for what a user typed.
 
@@ -48,7 +52,7 @@ def fts_query(
     query without words gives an expression that matches nothing, so that the
     canned query never errors.
     """
-    expression = normalise_query(query or "") if raw else escape_fts(query or "", forms, prefixes)
+    expression = normalise_query(query or "") if raw else escape_fts(query or "", forms, prefixes, variants)
     return expression if expression.strip() else NOTHING
 
 
@@ -59,7 +63,10 @@ def register_search_functions(conn: sqlite3.Connection, raw: bool = False) -> No
     with its other forms (`search_stems`); hubkb_fts_exact(q): the same without
     other forms (the words as typed, which rank first); hubkb_fts_others(q):
     the paragraphs holding only other forms; hubkb_snippet_text and
-    hubkb_snippet_marks: a marked snippet's text and highlighted forms; hubkb_fts_columns(expr):
+    hubkb_snippet_marks: a marked snippet's text and highlighted forms; hubkb_fts_rank(q) and
+    hubkb_fts_rank_others(q): the exact and other-forms expressions without a single word's other
+    spellings, for the paragraphs' index (search_variants holds them: same rows, cheaper bm25);
+    hubkb_fts_columns(expr):
     an expression for an index of `detail=column` (phrases as the AND of their words). `raw`
     passes FTS5 syntax through instead (`hubkb search --raw`).
     """
@@ -87,6 +94,15 @@ def register_search_functions(conn: sqlite3.Connection, raw: bool = False) -> No
         wide, narrow = expanded(q), exact(q)
         return NOTHING if wide == narrow else f"({wide}) NOT ({narrow})"
 
+    def rank(q: str | None) -> str:
+        return fts_query(q, raw, variants=False)
+
+    def rank_others(q: str | None) -> str:
+        wide, narrow = fts_query(q, raw, forms, starting, variants=False), rank(q)
+        return NOTHING if wide == narrow else f"({wide}) NOT ({narrow})"
+
+    create_function(conn, "hubkb_fts_rank", rank)
+    create_function(conn, "hubkb_fts_rank_others", rank_others)
     create_function(conn, "hubkb_fts_columns", lambda q: words_in_columns(q or ""))
     create_function(conn, "hubkb_fts_query", expanded)
     create_function(conn, "hubkb_fts_exact", exact)

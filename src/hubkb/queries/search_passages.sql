@@ -15,19 +15,22 @@
 -- that hold only other French forms of them (définitions -> définition), or both pass
 -- `hubkb search --raw` syntax through. :_hubkb_limit and :_hubkb_candidates are magic
 -- parameters of the hubkb plugin (20 and 5,000 on the web), never form fields.
+-- The tiers match with hubkb_fts_rank*(): a single word without its other spellings
+-- (co production, 27eme), which search_variants gives every row that writes them: the same
+-- rows, ranked without bm25 reading every row of the phrase. Snippets highlight every spelling.
 -- Exact forms rank first. bm25 scores every match it ranks (about 1 µs each), so each tier
 -- ranks its first candidates only, and other forms are ranked only when the words as
 -- typed fill fewer than :_hubkb_limit rows.
 with exact as materialized (
   select rowid, bm25(paragraphs_fts, 1.0, 0.5) as score
   from paragraphs_fts
-  where paragraphs_fts match hubkb_fts_exact(:q)
+  where paragraphs_fts match hubkb_fts_rank(:q)
   limit :_hubkb_candidates
 ), others as materialized (
   select rowid, bm25(paragraphs_fts, 1.0, 0.5) as score
   from paragraphs_fts
   where (select count(*) from exact) < :_hubkb_limit
-    and paragraphs_fts match hubkb_fts_others(:q)
+    and paragraphs_fts match hubkb_fts_rank_others(:q)
   limit :_hubkb_candidates
 ), best as materialized (
   select rowid, score, 1 as tier from exact
