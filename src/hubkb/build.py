@@ -6,12 +6,12 @@ them into a temporary file and publishes it only when no error remains.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -23,7 +23,16 @@ from .db.state import published_authorities, published_state
 from .errors import CorpusError, HubkbError, Problem, display_path
 from .lineage.relays import RelayChecks
 from .mentions import MentionIndex
-from .read import authority_hash, authority_paths, find_posts, read_authorities, read_post
+from .publish import (
+    BuildLock,
+    clean_leftovers,
+    die_with_parent,
+    remove_temporary,
+    temporary_folder,
+    temporary_path,
+    terminate_as_exit,
+)
+from .read import authority_hash, authority_paths, find_posts, missing_authorities, read_authorities, read_post
 from .records import Authorities
 from .resolve import AuthorityLinks, Resolver, resolve_authorities, resolve_post
 from .schema import Schema, load_schema
@@ -91,6 +100,7 @@ def _prepare(corpus: Path, schema_path: Path, published: Path | None = None, aut
         more: list[Problem] = []
     else:
         authorities, problems = read_authorities(corpus, schema)
+        problems = missing_authorities(corpus) + problems
         resolver = Resolver(authorities)
         links, more = resolve_authorities(resolver)
     return _Stage(
@@ -163,22 +173,29 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
 
 
 def _process(
-    stage: _Stage, paths: list[Path], known_ids: dict[str, str], progress: Progress | None, writer: Writer | None = None
+    stage: _Stage,
+    paths: list[Path],
+    known_ids: dict[str, str],
+    progress: Progress | None,
+    writer: Writer | None = None,
+    db_path: Path | None = None,
 ) -> dict[str, int]:
     """Run every post through the stages, on every core, merging chunks in order.
 
     Chunks are merged in the order of the sorted paths, so the database is the
-    same whatever the number of workers. Returns the counts for the report.
+    same whatever the number of workers; their files live in a temporary
+    folder beside `db_path` (none for a check). Returns the counts for the report.
     """
     global _STAGE
     _STAGE = stage
     counts = {"posts": 0, "definitions": 0, "quotes": 0, "mentions": 0}
     chunks = [paths[i : i + CHUNK_POSTS] for i in range(0, len(paths), CHUNK_POSTS)]
-    folder = writer.path.parent if writer else None
-    with tempfile.TemporaryDirectory(prefix=".hubkb-chunks-", dir=folder) as tmp:
-        jobs = [(chunk, Path(tmp) / f"{i:06d}.db" if writer else None) for i, chunk in enumerate(chunks)]
+    with temporary_folder(db_path) if db_path else contextlib.nullcontext(None) as tmp:
+        jobs = [(chunk, tmp / f"{i:06d}.db" if tmp else None) for i, chunk in enumerate(chunks)]
         workers = min(_cores(), len(chunks)) if "fork" in multiprocessing.get_all_start_methods() else 1
-        pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+        pool = None
+        if workers > 1:  # forked: the workers inherit the stage, and die with this process
+            pool = multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),))
         try:
             results = pool.imap(_run_chunk, jobs) if pool else map(_run_chunk, jobs)
             done = 0
@@ -263,10 +280,14 @@ def _post_hashes(paths: list[Path], db_path: Path) -> dict[str, str]:
             hashes[source] = "unreadable"  # never a content hash
             continue
         entries[source], hashes[source] = entry, entry[2]
-    if entries != cache:
-        tmp = cache_path.with_name(cache_path.name + ".tmp")
-        tmp.write_text(json.dumps(entries), encoding="utf-8")
-        os.replace(tmp, cache_path)
+    if entries != cache:  # a cache: a file that cannot be written is read again next time
+        with contextlib.suppress(OSError):
+            tmp = temporary_path(db_path, "files-")
+            try:
+                tmp.write_text(json.dumps(entries), encoding="utf-8")
+                os.replace(tmp, cache_path)
+            finally:
+                tmp.unlink(missing_ok=True)
     return hashes
 
 
@@ -306,12 +327,32 @@ def _finish_report(report: Report, stage: _Stage, start: float) -> None:
 
 
 def build(
-    corpus: Path, db_path: Path, schema_path: Path, progress: Progress | None = None, full: bool = False
+    corpus: Path,
+    db_path: Path,
+    schema_path: Path,
+    progress: Progress | None = None,
+    full: bool = False,
+    allow_shrink: bool = False,
 ) -> Report:
-    """Build `db_path` from `corpus`, incrementally when the published file allows it."""
-    start = time.perf_counter()
+    """Build `db_path` from `corpus`, incrementally when the published file allows it.
+
+    One build of a file at a time (`BuildLock`); what killed builds left is
+    removed first; the new file is written under a unique temporary name and
+    renamed over the published one only when no error remains. A build that
+    would remove more than half of the published posts stops unless
+    `allow_shrink` is given.
+    """
     if not corpus.is_dir():
         raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
+    with BuildLock(db_path), terminate_as_exit():
+        clean_leftovers(db_path)
+        return _build(corpus, db_path, schema_path, progress, full, allow_shrink)
+
+
+def _build(
+    corpus: Path, db_path: Path, schema_path: Path, progress: Progress | None, full: bool, allow_shrink: bool
+) -> Report:
+    start = time.perf_counter()
     paths, found = find_posts(corpus)
     meta = {
         "schema_hash": load_schema(schema_path).content_hash,  # an unreadable schema: a message, as in check
@@ -319,6 +360,8 @@ def build(
         "hubkb_version": __version__,
     }
     old_meta, published = published_state(db_path)
+    if not _errors(found):  # else the build stops on those, and says why
+        _refuse_to_shrink(db_path, corpus, published, paths, allow_shrink)
     incremental = bool(not full and published and all(old_meta.get(k) == v for k, v in meta.items()))
     todo, gone = paths, []
     if incremental:
@@ -333,38 +376,65 @@ def build(
     from .db.inspect import write_inspect_data
     from .db.lineage import refresh_lineage
     from .db.rows import authority_rows
-    from .db.write import Writer
+    from .db.write import Writer, storage_errors
 
     stage = _prepare(corpus, schema_path, db_path if incremental else None, meta["authority_hash"])
     stage.problems.extend(found)
     report = Report("incremental" if incremental else "full")
-    tmp = db_path.with_name(f".{db_path.name}.{__name__}.tmp")
-    writer = Writer(tmp, stage.schema, start_from=db_path if incremental else None)
+    tmp = temporary_path(db_path)
     try:
-        known_ids: dict[str, str] = {}
-        if incremental:
-            replaced = {_source(p, corpus) for p in todo} | set(gone)
-            writer.delete_posts(published[src][0] for src in replaced if src in published)
-            shown = display_path(corpus)  # once: resolving a path costs more than joining names
-            known_ids = {pid: f"{shown}/{src}" for src, (pid, _h) in published.items() if src not in replaced}
-            report.changed, report.removed = len(todo), len(gone)
-            report.posts = len(known_ids)
-        else:
-            writer.insert(authority_rows(stage.authorities, stage.links, stage.schema))
-        _process(stage, todo, known_ids, progress, writer)
-        if _errors(stage.problems):
-            raise CorpusError(stage.problems)
-        refresh_lineage(writer.db.conn)  # relay posts' facts and reuse cross posts: done over the whole database
-        writer.set_meta(meta)
-        writer.finish()
-        for name in ("posts", "definitions", "quotes", "mentions"):
-            setattr(report, name, writer.counts[name])
-        _finish_report(report, stage, start)
-        writer.commit_to(db_path)
-    except BaseException:
-        writer.discard()
-        raise
-    write_inspect_data(db_path, writer.counts)  # immutable replicas start with their counts precomputed
+        with storage_errors(db_path):
+            writer = Writer(tmp, stage.schema, start_from=db_path if incremental else None)
+            try:
+                known_ids: dict[str, str] = {}
+                if incremental:
+                    replaced = {_source(p, corpus) for p in todo} | set(gone)
+                    writer.delete_posts(published[src][0] for src in replaced if src in published)
+                    shown = display_path(corpus)  # once: resolving a path costs more than joining names
+                    known_ids = {pid: f"{shown}/{src}" for src, (pid, _h) in published.items() if src not in replaced}
+                    report.changed, report.removed = len(todo), len(gone)
+                    report.posts = len(known_ids)
+                else:
+                    writer.insert(authority_rows(stage.authorities, stage.links, stage.schema))
+                _process(stage, todo, known_ids, progress, writer, db_path)
+                if _errors(stage.problems):
+                    raise CorpusError(stage.problems)
+                refresh_lineage(writer.db.conn)  # relay posts' facts and reuse cross posts: done over the whole database
+                writer.set_meta(meta)
+                writer.finish()
+            except BaseException:
+                writer.discard()
+                raise
+            for name in ("posts", "definitions", "quotes", "mentions"):
+                setattr(report, name, writer.counts[name])
+            _finish_report(report, stage, start)
+            writer.commit_to(db_path)
+    finally:
+        remove_temporary(tmp)
+    try:
+        write_inspect_data(db_path, writer.counts)  # immutable replicas start with their counts precomputed
+    except OSError as exc:  # published already: a server counts the tables itself
+        shown = display_path(db_path.with_name("inspect-data.json"))
+        report.warnings.append(Problem(shown, 0, f"not updated: {exc.strerror or exc}", "warning"))
     if not incremental:
         _post_hashes(paths, db_path)  # remembered for the next build
     return report
+
+
+SHRINK_LIMIT = 0.5  # a build may remove at most this share of the published posts without --allow-shrink
+
+
+def _refuse_to_shrink(
+    db_path: Path, corpus: Path, published: dict[str, tuple[str, str]], paths: list[Path], allow_shrink: bool
+) -> None:
+    """Stop a build that would remove most published posts: a moved or emptied folder, not an edit."""
+    if allow_shrink or not published:
+        return
+    kept = len({_source(p, corpus) for p in paths} & published.keys())
+    removed = len(published) - kept
+    if removed > SHRINK_LIMIT * len(published):
+        raise HubkbError(
+            f"{display_path(db_path)}: this build would remove {removed:,} of its {len(published):,} published posts "
+            f"({len(paths):,} post files in {display_path(corpus / 'posts')}); "
+            "if that is what you want, build again with --allow-shrink"
+        )

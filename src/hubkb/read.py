@@ -12,6 +12,7 @@ problem; invisible characters in values are refused by `schema.validate`.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,9 +186,20 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
 
 
 def find_posts(corpus: Path) -> tuple[list[Path], list[Problem]]:
-    """Every corpus/posts/*.md, sorted, and what is wrong in the folder (see `files.list_posts`)."""
+    """Every corpus/posts/*.md, sorted, and what is wrong in the folder (see `files.list_posts`).
+
+    A missing posts/ folder is an error, never "0 posts": published, it would empty the site.
+    """
     folder = corpus / "posts"
-    return list_posts(folder, display_path(folder))
+    where = display_path(folder)
+    paths, problems = list_posts(folder, where)
+    if not paths and not problems and not folder.is_dir():
+        if folder.exists() or folder.is_symlink():
+            message = "not a folder; the posts live in a folder posts/ of the corpus (one Markdown file a post)"
+        else:
+            message = "no such folder; the posts live in a folder posts/ of the corpus (one Markdown file a post)"
+        problems = [Problem(where, 0, message)]
+    return paths, problems
 
 
 def post_paths(corpus: Path) -> list[Path]:
@@ -293,6 +305,26 @@ def _post_from(
 def authority_paths(corpus: Path) -> dict[str, str]:
     """Each authority file as messages print it, by kind."""
     return {kind: display_path(corpus / filename) for kind, filename in AUTHORITY_FILES.items()}
+
+
+def missing_authorities(corpus: Path) -> list[Problem]:
+    """An authority file that does not exist: an error for check and build (the importer makes them)."""
+    paths = authority_paths(corpus)
+    missing = []
+    for kind, filename in AUTHORITY_FILES.items():
+        try:
+            os.lstat(corpus / filename)
+        except FileNotFoundError:
+            missing.append(Problem(paths[kind], 0, _MISSING_AUTHORITY))
+        except OSError:  # unreadable: reading it says why
+            pass
+    return missing
+
+
+_MISSING_AUTHORITY = (
+    "no such file; a corpus has people.yaml, organisations.yaml, works.yaml and terms.yaml "
+    "(one that lists nothing holds [])"
+)
 
 
 def read_authorities(corpus: Path, schema: Schema) -> tuple[Authorities, list[Problem]]:

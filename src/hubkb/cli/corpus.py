@@ -25,8 +25,12 @@ def check_command(corpus: Path | None) -> None:
 @CORPUS_OPTION
 @DB_OPTION
 @click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating changed posts.")
+@click.option(
+    "--allow-shrink", is_flag=True, help="Publish even if more than half of the published posts would be removed."
+)
 @reports_errors
-def build_command(corpus: Path | None, db_path: Path, full: bool) -> None:
+def build_command(corpus: Path | None, db_path: Path, full: bool, allow_shrink: bool) -> None:
     """Build the database from the corpus (incremental and atomic)."""
     res = resources(corpus)
-    print_report(build(res.corpus, db_path, res.schema, progress=progress_bar("building"), full=full))
+    report = build(res.corpus, db_path, res.schema, progress_bar("building"), full=full, allow_shrink=allow_shrink)
+    print_report(report)

@@ -17,6 +17,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from ..publish import temporary_path
+
 INSPECT_FILE = "inspect-data.json"
 
 
@@ -72,9 +74,12 @@ def write_inspect_data(db_path: Path, known: dict[str, int] | None = None) -> Pa
     path = inspect_path(db_path)
     data = _read(path)
     data[db_path.stem] = inspect_database(db_path, known)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    tmp = temporary_path(db_path, "inspect-")  # unique, and removed by the next build if this one is killed
+    try:
+        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 

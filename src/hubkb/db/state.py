@@ -17,20 +17,26 @@ from .rows import from_column
 
 
 def published_state(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    """(build metadata, {source path: (post id, content hash)}) of a published database."""
+    """(build metadata, {source path: (post id, content hash)}) of a published database.
+
+    A file built before `post_files` existed keeps these columns in `posts`:
+    read there, they still tell how many published posts a build would remove.
+    """
     if not path.exists():
         return {}, {}
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not {"hubkb_build", "post_files"} <= tables:
+            if "hubkb_build" not in tables:
                 return {}, {}
             meta = dict(conn.execute("SELECT key, value FROM hubkb_build"))
-            posts = {
-                source: (post_id, digest)
-                for post_id, source, digest in conn.execute("SELECT post_id, source_path, content_hash FROM post_files")
-            }
+            sql = (
+                "SELECT post_id, source_path, content_hash FROM post_files"
+                if "post_files" in tables
+                else "SELECT id, source_path, content_hash FROM posts"
+            )
+            posts = {source: (post_id, digest) for post_id, source, digest in conn.execute(sql)}
             return meta, posts
         finally:
             conn.close()

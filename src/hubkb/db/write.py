@@ -13,14 +13,15 @@ import contextlib
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from ..errors import HubkbError
+from ..errors import HubkbError, display_path
+from ..publish import os_error_message
 from ..schema import Schema
 from .rows import TUPLE_COLUMNS
 from .stems import refresh_stems
@@ -47,6 +48,39 @@ def copy_file(source: Path, target: Path) -> None:
     except (AttributeError, OSError):  # no copy_file_range here, or not between these files
         pass
     shutil.copyfile(source, target)
+
+
+# SQLite's primary result codes that say the file or the disk failed, not the SQL.
+_STORAGE_CODES = {
+    3: "permission denied",  # SQLITE_PERM
+    8: "the file is read-only",  # SQLITE_READONLY
+    10: "a disk input/output error",  # SQLITE_IOERR
+    11: "the file is damaged",  # SQLITE_CORRUPT
+    13: "the disk is full (no space left on device)",  # SQLITE_FULL
+    14: "the file cannot be opened",  # SQLITE_CANTOPEN
+    26: "the file is not a database",  # SQLITE_NOTADB
+}
+
+
+@contextlib.contextmanager
+def storage_errors(db_path: Path) -> Iterator[None]:
+    """A full disk or another storage failure while writing `db_path`: one line, no traceback."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        reason = _STORAGE_CODES.get(getattr(exc, "sqlite_errorcode", 0) & 0xFF)
+        if reason is None:
+            raise
+        raise _not_written(db_path, reason) from None
+    except OSError as exc:
+        raise _not_written(db_path, os_error_message(exc)) from None
+
+
+def _not_written(db_path: Path, reason: str) -> HubkbError:
+    return HubkbError(
+        f"{display_path(db_path)}: cannot write the new database: {reason}; "
+        "nothing was published, the previous database is unchanged"
+    )
 
 
 class Writer:

@@ -1,0 +1,155 @@
+"""Around the published database: one build at a time, temporary files that never outlive a build.
+
+- `BuildLock`: an `fcntl` lock on `.<db>.lock` beside the database. A second
+  build of the same file stops at once with "another build of X is running
+  (pid N)"; the lock dies with its process, so a killed build never blocks
+  the next one.
+- `temporary_path`, `temporary_folder`: unique names, `.<db>.<random>.tmp`
+  and `.<db>.chunks-<random>`, beside the database (a rename stays on one file
+  system), removed on every way out of a build, with SQLite's `-journal`,
+  `-wal` and `-shm` companions.
+- `clean_leftovers`: what a killed build (SIGKILL, power loss) could not
+  remove, removed by the next build once it holds the lock, before SQLite can
+  replay a stale journal onto a new file.
+- `die_with_parent`: pool workers end when the build that forked them dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import HubkbError, display_path
+
+_SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
+
+
+class BuildLock:
+    """Held while a build of `db_path` runs; a second one stops with the first one's pid."""
+
+    def __init__(self, db_path: Path):
+        self.db_path = db_path
+        self.path = db_path.with_name(f".{db_path.name}.lock")
+        self.fd: int | None = None
+
+    def __enter__(self) -> BuildLock:
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+                os.close(fd)
+                raise HubkbError(
+                    f"another build of {display_path(self.db_path)} is running (pid {pid}); "
+                    "wait for it to finish, then build again"
+                ) from None
+            try:  # the file may have been removed by the holder we waited for: lock the one at the path
+                if os.stat(self.path).st_ino == os.fstat(fd).st_ino:
+                    break
+            except FileNotFoundError:
+                pass
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()  # while still locked: a newcomer then locks a fresh file
+            os.close(self.fd)
+            self.fd = None
+
+
+def _prefix(db_path: Path) -> str:
+    return f".{db_path.name}."
+
+
+def temporary_path(db_path: Path, what: str = "") -> Path:
+    """A new, unique, empty file name beside `db_path` for a build's temporary file."""
+    fd, name = tempfile.mkstemp(prefix=_prefix(db_path) + what, suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def remove_temporary(path: Path) -> None:
+    """A temporary file and SQLite's companions of it; missing ones are fine."""
+    for suffix in ("", *_SQLITE_COMPANIONS):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
+
+
+@contextlib.contextmanager
+def temporary_folder(db_path: Path) -> Iterator[Path]:
+    """A unique folder beside `db_path`, removed with what it holds however the block ends."""
+    folder = Path(tempfile.mkdtemp(prefix=_prefix(db_path) + "chunks-", dir=db_path.parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def clean_leftovers(db_path: Path) -> list[Path]:
+    """Remove what killed builds of `db_path` left beside it; call only while holding its `BuildLock`."""
+    removed = []
+    folder = db_path.parent if str(db_path.parent) else Path(".")
+    prefix = _prefix(db_path)
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(folder):
+            name = entry.name
+            if not name.startswith(prefix) or name == f"{prefix[:-1]}.lock":
+                continue
+            rest = name[len(prefix) :]
+            path = folder / name
+            if rest.startswith("chunks-") and entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(path, ignore_errors=True)
+            elif ".tmp" in rest and entry.is_file(follow_symlinks=False):
+                path.unlink(missing_ok=True)
+            else:
+                continue
+            removed.append(path)
+    return removed
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker forked by process `parent`: ask Linux to kill it when its parent dies."""
+    with contextlib.suppress(AttributeError, OSError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+@contextlib.contextmanager
+def terminate_as_exit() -> Iterator[None]:
+    """SIGTERM ends a build like Ctrl-C does, through its clean-up, when it runs in the main thread."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _exit_on_term)
+    except ValueError:  # not the main thread: the caller's handlers stay
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_term(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def os_error_message(exc: OSError) -> str:
+    """What an operating-system error means for a build, in a few words."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full (no space left on device)"
+    return exc.strerror or str(exc)
