@@ -3,13 +3,20 @@
 In a folder that has `./corpus`, that corpus wins, with the folder's
 `schema.yaml` and `metadata.json` when present. Elsewhere the embedded default
 corpus is used: package data in an installed wheel, or the repository root in
-an editable install.
+an editable install. A `./corpus` that is there but cannot be used (a symbolic
+link loop, a dangling link, a file) is an error, never a reason to publish the
+embedded corpus instead.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+from .errors import HubkbError
+from .files import os_problem
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -34,7 +41,14 @@ def resources(corpus: Path | None = None, cwd: Path | None = None) -> Resources:
     here = cwd or Path.cwd()
     embedded = embedded_root()
     if corpus is None:
-        corpus = here / "corpus" if (here / "corpus").is_dir() else embedded / "corpus"
+        local_corpus = here / "corpus"
+        if os.path.lexists(local_corpus):
+            usable_folder(local_corpus, "./corpus")
+            corpus = local_corpus
+        else:
+            corpus = embedded / "corpus"
+    elif os.path.lexists(corpus):
+        usable_folder(corpus, str(corpus))  # a missing one: the command says "no such corpus folder"
     local = here if corpus.resolve().parent == here.resolve() else corpus.resolve().parent
 
     def pick(name: str) -> Path:
@@ -44,3 +58,18 @@ def resources(corpus: Path | None = None, cwd: Path | None = None) -> Resources:
         return embedded / name
 
     return Resources(corpus=corpus, schema=pick("schema.yaml"), metadata=pick("metadata.json"))
+
+
+def usable_folder(path: Path, shown: str) -> None:
+    """Stop with `shown: cannot read: why` unless `path` leads to a folder."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        message = os_problem(path, shown, exc, folder=True).message
+        if not message.startswith("cannot"):
+            message = f"cannot read: {message}"
+        raise HubkbError(f"{shown}: {message}") from None
+    if not stat.S_ISDIR(mode):
+        raise HubkbError(
+            f"{shown}: cannot read: not a folder; the corpus is a folder holding posts/ and the authority files"
+        )

@@ -21,9 +21,11 @@ import ctypes
 import errno
 import fcntl
 import os
+import secrets
 import shutil
 import signal
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,7 +48,7 @@ class BuildLock:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+                pid = _holder(fd)
                 os.close(fd)
                 raise HubkbError(
                     f"another build of {display_path(self.db_path)} is running (pid {pid}); "
@@ -59,7 +61,7 @@ class BuildLock:
                 pass
             os.close(fd)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        os.pwrite(fd, f"{os.getpid()}.\n".encode(), 0)
         self.fd = fd
         return self
 
@@ -71,15 +73,33 @@ class BuildLock:
             self.fd = None
 
 
+def _holder(fd: int) -> str:
+    """The pid the lock's holder wrote; it writes it just after locking, so wait a moment for it."""
+    for _ in range(50):
+        pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        if pid.endswith("."):  # written whole (the holder writes "pid." in one call)
+            return pid[:-1]
+        time.sleep(0.02)
+    return "unknown"
+
+
 def _prefix(db_path: Path) -> str:
     return f".{db_path.name}."
 
 
 def temporary_path(db_path: Path, what: str = "") -> Path:
-    """A new, unique, empty file name beside `db_path` for a build's temporary file."""
-    fd, name = tempfile.mkstemp(prefix=_prefix(db_path) + what, suffix=".tmp", dir=db_path.parent)
-    os.close(fd)
-    return Path(name)
+    """A new, unique, empty file beside `db_path` for a build's temporary file.
+
+    Created with the user's umask (not `mkstemp`'s 0600): renamed over a
+    published file, it must stay readable by whoever served the old one.
+    """
+    while True:
+        path = db_path.parent / f"{_prefix(db_path)}{what}{secrets.token_hex(6)}.tmp"
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return path
 
 
 def remove_temporary(path: Path) -> None:
@@ -122,7 +142,13 @@ def clean_leftovers(db_path: Path) -> list[Path]:
 
 
 def die_with_parent(parent: int) -> None:
-    """In a worker forked by process `parent`: ask Linux to kill it when its parent dies."""
+    """In a worker forked by process `parent`: ask Linux to kill it when its parent dies.
+
+    SIGTERM (the pool's way to stop its workers) kills it outright: the
+    build's own handler, inherited through the fork, would raise SystemExit
+    wherever the worker is, possibly while it holds the pool's queue lock.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(AttributeError, OSError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
