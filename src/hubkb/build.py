@@ -227,6 +227,8 @@ def _relaying(
 
     replaced = {_source(p, Path()) for p in todo} | set(gone)
     relaying = posts_relaying_through(db_path, {published[s][0] for s in replaced if s in published})
+    if not relaying:  # the usual case: no need to go through every path
+        return []
     return [p for p in paths if _source(p, Path()) not in replaced and published.get(_source(p, Path()), ("",))[0] in relaying]  # fmt: skip
 
 
@@ -400,7 +402,7 @@ def _build(
                 _process(stage, todo, known_ids, progress, writer, db_path)
                 if _errors(stage.problems):
                     raise CorpusError(stage.problems)
-                refresh_lineage(writer.db.conn)  # relay posts' facts and reuse cross posts: done over the whole database
+                refresh_lineage(writer.db.conn)  # relay posts' facts and reuse cross posts: over the whole database
                 writer.set_meta(meta)
                 writer.finish()
             except BaseException:
