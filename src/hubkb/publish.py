@@ -17,14 +17,10 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import fcntl
 import os
-import secrets
-import shutil
 import signal
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,7 +90,7 @@ def temporary_path(db_path: Path, what: str = "") -> Path:
     published file, it must stay readable by whoever served the old one.
     """
     while True:
-        path = db_path.parent / f"{_prefix(db_path)}{what}{secrets.token_hex(6)}.tmp"
+        path = db_path.parent / f"{_prefix(db_path)}{what}{os.urandom(6).hex()}.tmp"
         try:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         except FileExistsError:
@@ -112,11 +108,23 @@ def remove_temporary(path: Path) -> None:
 @contextlib.contextmanager
 def temporary_folder(db_path: Path) -> Iterator[Path]:
     """A unique folder beside `db_path`, removed with what it holds however the block ends."""
-    folder = Path(tempfile.mkdtemp(prefix=_prefix(db_path) + "chunks-", dir=db_path.parent))
+    while True:
+        folder = db_path.parent / f"{_prefix(db_path)}chunks-{os.urandom(6).hex()}"
+        try:
+            folder.mkdir(mode=0o700)
+            break
+        except FileExistsError:
+            continue
     try:
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove_tree(folder)
+
+
+def _remove_tree(folder: Path) -> None:
+    import shutil  # here: a build that finds nothing to do never needs it
+
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def clean_leftovers(db_path: Path) -> list[Path]:
@@ -132,7 +140,7 @@ def clean_leftovers(db_path: Path) -> list[Path]:
             rest = name[len(prefix) :]
             path = folder / name
             if rest.startswith("chunks-") and entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(path, ignore_errors=True)
+                _remove_tree(path)
             elif ".tmp" in rest and entry.is_file(follow_symlinks=False):
                 path.unlink(missing_ok=True)
             else:
@@ -148,6 +156,8 @@ def die_with_parent(parent: int) -> None:
     build's own handler, inherited through the fork, would raise SystemExit
     wherever the worker is, possibly while it holds the pool's queue lock.
     """
+    import ctypes  # in the workers only
+
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(AttributeError, OSError):
         libc = ctypes.CDLL(None, use_errno=True)
