@@ -312,6 +312,22 @@ def test_a_full_disk_gives_one_line_and_keeps_the_published_file(generated: Path
     assert leftovers(small_disk) == set()
 
 
+def test_a_read_only_folder_gives_one_line(generated: Path, tmp_path: Path) -> None:
+    """No lock file, no temporary file can be made beside the database: said in one line, before any work."""
+    shutil.copytree(generated, tmp_path / "site" / "corpus")
+    frozen = tmp_path / "site" / "frozen"
+    frozen.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(frozen)], check=True, capture_output=True)
+    try:
+        said = fails("build", "--db", "frozen/hubkb.db", cwd=tmp_path / "site")
+    finally:
+        subprocess.run(["umount", str(frozen)], check=True)
+    assert said == (
+        "Error: frozen/hubkb.db: cannot write the new database: read-only file system; "
+        "nothing was published, the previous database is unchanged\n"
+    )
+
+
 def test_any_other_storage_error_is_one_line_too(generated: Path, tmp_path: Path) -> None:
     """A file size limit (EFBIG, which SQLite reports as an I/O error): one line too, nothing left behind."""
     shutil.copytree(generated, tmp_path / "site" / "corpus")

@@ -40,7 +40,10 @@ class BuildLock:
 
     def __enter__(self) -> BuildLock:
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:  # a read-only or closed folder: nothing can be written beside the database
+                raise not_written(self.db_path, os_error_message(exc)) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -184,8 +187,17 @@ def _exit_on_term(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def not_written(db_path: Path, reason: str) -> HubkbError:
+    """The one-line error of a build that could not write its new database."""
+    return HubkbError(
+        f"{display_path(db_path)}: cannot write the new database: {reason}; "
+        "nothing was published, the previous database is unchanged"
+    )
+
+
 def os_error_message(exc: OSError) -> str:
     """What an operating-system error means for a build, in a few words."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return "the disk is full (no space left on device)"
-    return exc.strerror or str(exc)
+    said = exc.strerror or str(exc)
+    return said[:1].lower() + said[1:]  # "read-only file system", as the rest of the line

@@ -20,8 +20,8 @@ from typing import Any
 
 import sqlite_utils
 
-from ..errors import HubkbError, display_path
-from ..publish import os_error_message
+from ..errors import HubkbError
+from ..publish import not_written, os_error_message
 from ..schema import Schema
 from .rows import TUPLE_COLUMNS
 from .stems import refresh_stems
@@ -71,16 +71,9 @@ def storage_errors(db_path: Path) -> Iterator[None]:
         reason = _STORAGE_CODES.get(getattr(exc, "sqlite_errorcode", 0) & 0xFF)
         if reason is None:
             raise
-        raise _not_written(db_path, reason) from None
+        raise not_written(db_path, reason) from None
     except OSError as exc:
-        raise _not_written(db_path, os_error_message(exc)) from None
-
-
-def _not_written(db_path: Path, reason: str) -> HubkbError:
-    return HubkbError(
-        f"{display_path(db_path)}: cannot write the new database: {reason}; "
-        "nothing was published, the previous database is unchanged"
-    )
+        raise not_written(db_path, os_error_message(exc)) from None
 
 
 class Writer:
