@@ -455,3 +455,41 @@ def test_a_local_corpus_that_cannot_be_read_never_falls_back_to_the_embedded_one
     for args in (["check"], ["build"], ["serve", "--port", "9"]):
         assert fails(*args, cwd=tmp_path) == f"Error: {message}\n"
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("tmp")) == ["corpus"]
+
+
+# --- an update's share of the work (#14.4) -----------------------------------------
+
+
+def test_an_update_finds_the_same_reuse_as_a_full_build(site: Path) -> None:
+    """An update looks for reused wording again only in the groups whose texts changed: the same rows as a full build."""
+    db, posts = site / "hubkb.db", sorted((site / "corpus" / "posts").glob("*.md"))
+    original = next(p for p in posts if "\ndefinitions:\n" in p.read_text(encoding="utf-8"))
+    copy = site / "corpus" / "posts" / "une-copie.md"
+    pairs = (
+        "SELECT t.text_id, o.text_id, r.score, r.wording FROM reused_texts t JOIN reuse r ON r.text = t.id "
+        "JOIN reused_texts o ON o.id = r.other ORDER BY 1, 2"
+    )
+    tables = [pairs, "SELECT * FROM reused_texts ORDER BY id", "SELECT * FROM reuse ORDER BY text, other"]
+
+    copy.write_text(original.read_text(encoding="utf-8").replace("---\n", "---\nid: une-copie\n", 1), "utf-8")
+    assert run("build", cwd=site).startswith(f"updated: {POSTS + 1} posts (1 changed, 0 removed)")
+    copies = [r for r in rows(db, pairs) if r[0].startswith(f"{original.stem}#") and r[1].startswith("une-copie#")]
+    assert copies and all(r[2] == 100.0 and r[3] == "same" for r in copies)  # the copy's texts: the same wording
+    updated = [rows(db, sql) for sql in tables]
+    run("build", "--full", cwd=site)
+    assert [rows(db, sql) for sql in tables] == updated  # the same pairs, and the same integer keys
+
+    copy.unlink()
+    assert run("build", cwd=site).startswith(f"updated: {POSTS} posts (0 changed, 1 removed)")
+    assert not [r for r in rows(db, pairs) if "une-copie#" in r[1]]
+    updated = [rows(db, sql) for sql in tables]
+    run("build", "--full", cwd=site)
+    assert [rows(db, sql) for sql in tables] == updated
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()

@@ -377,7 +377,7 @@ def _build(
         todo = sorted(todo + _relaying(db_path, published, todo, gone, paths))
     # The writer (sqlite-utils) loads only now: "up to date" answers without it.
     from .db.inspect import write_inspect_data
-    from .db.lineage import refresh_lineage
+    from .db.lineage import refresh_lineage, reuse_snapshot
     from .db.rows import authority_rows
     from .db.write import Writer, storage_errors
 
@@ -390,7 +390,9 @@ def _build(
             writer = Writer(tmp, stage.schema, start_from=db_path if incremental else None)
             try:
                 known_ids: dict[str, str] = {}
+                before = None
                 if incremental:
+                    before = reuse_snapshot(writer.db.conn)  # reuse is then found again where texts changed
                     replaced = {_source(p, corpus) for p in todo} | set(gone)
                     writer.delete_posts(published[src][0] for src in replaced if src in published)
                     shown = display_path(corpus)  # once: resolving a path costs more than joining names
@@ -402,7 +404,7 @@ def _build(
                 _process(stage, todo, known_ids, progress, writer, db_path)
                 if _errors(stage.problems):
                     raise CorpusError(stage.problems)
-                refresh_lineage(writer.db.conn)  # relay posts' facts and reuse cross posts: over the whole database
+                refresh_lineage(writer.db.conn, before)  # relay posts' facts and reuse cross posts
                 writer.set_meta(meta)
                 writer.finish()
             except BaseException:
