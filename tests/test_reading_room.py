@@ -220,6 +220,14 @@ def test_canned_query_columns_link_to_their_pages(client: Client) -> None:
     assert (f"{POST_URL}#p4", f"{SEED_POST}#p4") in found
     rows = client.get("/hubkb/definitions_of_term.json", params={"term": "coproduction", "_shape": "array"}).json()
     assert rows[0]["given_by"] == "Michael Harris & David Boyle" and rows[0]["term"] == "coproduction"
+    # everything_about: a work a row names in `what` links to its page; a definition's text does not
+    about = links(page(client, "/hubkb/everything_about?name=david-boyle"))
+    challenge = "The Challenge of Co-production: How equal partnerships between professionals and the public are crucial to improving public services"  # fmt: skip
+    assert ("/hubkb/works/boyle-harris-2009", f"{challenge} (2009)") in about  # author of the work
+    assert ("/hubkb/works/boyle-harris-2009", challenge) in about  # their work is cited
+    assert not [text for _, text in about if text.startswith("délivrer un service")]
+    as_json = client.get("/hubkb/everything_about.json", params={"name": "david-boyle", "_shape": "array"}).json()
+    assert f"{challenge} (2009)" in [r["what"] for r in as_json]
 
 
 # --- answers first ------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ JSON array columns (`authors`, `by`, `organisations`, `aliases`, `tags`) show
 as comma-separated links: a name to its entity page, a tag to the posts that
 carry it; an empty array shows nothing. On query pages (`table` is None) a
 column is read by its name: `anchor` links to the paragraph, `post`, `work`,
-`term` and the columns naming people or organisations link to their pages.
+`term` and the columns naming people or organisations link to their pages, and so does
+everything_about's `what` when its row is about a work.
 Only the HTML changes: `.json` and `.csv` keep the stored values.
 """
 
@@ -90,7 +91,26 @@ def render_hubkb_cell(row, value, column, table, database, datasette):
         return when_hubkb(datasette, database, lambda: _anchor_link(value, database, datasette))
     if column in _QUERY_COLUMNS:
         return _name_links(datasette, database, value, _QUERY_COLUMNS[column], row=row)
+    if column == "what" and "role" in row.keys() and _WORK_ROLE.search(row["role"] or ""):  # noqa: SIM118 - a sqlite3.Row
+        return _work_link(datasette, database, value)
     return None
+
+
+# everything_about's rows whose `what` is a work's title, "Title (year)" or "Title"
+_WORK_ROLE = re.compile(r"the work$|^their work is cited$")
+_YEAR = re.compile(r" \((\d{4})\)$")
+
+
+def _work_link(datasette: Any, database: str, value: str) -> Any:
+    async def inner() -> Markup | None:
+        if not await is_hubkb(datasette, database):
+            return None
+        found = (await _names(datasette, database)).get("work", {}).get(_YEAR.sub("", value))
+        if found is None:
+            return None
+        return Markup(f'<a href="{escape(entity_url(datasette, database, "works", found))}">{escape(value)}</a>')
+
+    return inner()
 
 
 def _json_names(value: str) -> list[str] | None:
