@@ -127,5 +127,14 @@ def test_a_tables_first_screen_shows_rows(browser: Browser, generated_server: Se
         term.last.locator("a").click()
         page.wait_for_url("**_facet_size=max**")
         assert page.locator("#facet-term_id li").count() > 7
+        # a canned query's question: on a phone its label stands above its field, not squeezed beside it
+        page.goto(f"{generated_server.url}/hubkb/search_passages?q=usager")
+        label, field = (
+            page.locator(f"form.hubkb-ask {s}").first.bounding_box() for s in ("label", "input[type=search]")
+        )
+        if width <= 576:
+            assert label["y"] + label["height"] <= field["y"] + 1 and field["width"] > width * 0.8, (label, field)
+        else:
+            assert label["x"] + label["width"] <= field["x"] + 1, (label, field)
     finally:
         context.close()
