@@ -178,14 +178,14 @@ def test_paragraph_row_page_links_to_the_paragraph_in_its_post(client: Client) -
     html = page(client, f"/hubkb/paragraphs/{SEED_POST}~23p4")
     assert (f"{POST_URL}#p4", "read it in its post") in links(html)
     assert (
-        f'<p class="hubkb-kind">Paragraph · {SEED_POST}#p4</p>\n<h1>Paragraph 4 of Vous avez dit coproduction ?</h1>'
+        f'<p class="hubkb-kind">Paragraph · <span class="hubkb-key">{SEED_POST}#p4</span></p>\n<h1>Paragraph 4 of Vous avez dit coproduction ?</h1>'
         in html
     )
 
 
 def test_passage_pages_are_headed_by_what_they_hold_not_by_their_key(client: Client) -> None:
     definition = page(client, f"/hubkb/definitions/{SEED_POST}~23d2")
-    assert f'<p class="hubkb-kind">Definition · {SEED_POST}#d2</p>' in definition
+    assert f'<p class="hubkb-kind">Definition · <span class="hubkb-key">{SEED_POST}#d2</span></p>' in definition
     assert "<h1>Definition of coproduction by Michael Harris &amp; David Boyle</h1>" in definition
     assert "<h1>Quote of Susie Cagle</h1>" in page(client, f"/hubkb/quotes/{SEED_POST}~23q3")
     assert "<h1>The Challenge of Co-production: How equal partnerships between professionals and the public are crucial to improving public services, cited in Vous avez dit coproduction ?</h1>" in page(client, "/hubkb/citations/1")  # fmt: skip
