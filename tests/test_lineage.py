@@ -237,16 +237,18 @@ def test_the_build_finds_reused_quotes_and_relay_wordings(tmp_path: Path, corpus
 
 
 def test_a_large_network_keeps_its_most_connected_part(client: Client) -> None:
-    """The seed has 11 nodes and 12 links; asked for 10 nodes, the page drops the least connected
-    (Us Now, cited once) and says what it left out and how to narrow or widen the picture."""
+    """The seed has 11 nodes (1 post, 6 people, 1 organisation, 3 works) and 12 links; asked for 10 nodes,
+    each kind keeps an even share, people the rest: the least connected person goes (Michael Harris and
+    David Boyle give one definition each: the first id stays), and the page says what it left out."""
     html = client.get("/hubkb/-/network?nodes=10").text
     counts = dict(re.findall(r'data-(?:node|edge)-type="(\w+)" data-count="(\d+)"', html))
-    assert counts == {"post": "1", "person": "6", "organisation": "1", "work": "2",
-                      "cites": "1", "relays": "4", "defines": "3", "quotes": "3"}  # fmt: skip
-    assert '"work:us-now"' not in html and '"work:boyle-harris-2009"' in html
+    assert counts == {"post": "1", "person": "5", "organisation": "1", "work": "3",
+                      "cites": "2", "relays": "4", "defines": "2", "quotes": "3"}  # fmt: skip
+    assert '"person:michael-harris"' not in html and '"person:david-boyle"' in html and '"work:us-now"' in html
     assert (
         '<p class="hubkb-network-cut" data-total-nodes="11" data-total-edges="12">This network has 11 nodes and '
-        "12 links: drawn here are the 10 most connected nodes and 11 links among them."
+        "12 links: drawn here are 10 nodes and 11 links, the most connected posts, people, organisations and works "
+        "(an even share of each) and the links among them."
     ) in html
     assert '<a href="/hubkb/-/network?nodes=20">draw more nodes</a>' in html
     assert '<p class="hubkb-network-cut"' not in client.get("/hubkb/-/network").text  # 11 nodes: drawn whole
@@ -281,10 +283,10 @@ def test_trimming_keeps_the_links_between_the_most_connected() -> None:
     assert (len(graph.nodes), len(graph.edges)) == (10, 9)
     assert graph.keep_most_connected(10, 9) is None  # nothing to cut
     assert graph.keep_most_connected(5, 3) == (10, 9)
-    # 5 nodes: the hub (6 links), the posts that also define (2 links each), then p0; of the 4 links among
-    # them the 3 between the most connected stay, and p0, left without a link, goes
-    assert sorted(graph.nodes) == ["post:p1", "post:p3", "post:p5", "work:hub"]
-    assert sorted(graph.edges) == [("post:p1", "work:hub", "cites"), ("post:p3", "work:hub", "cites"), ("post:p5", "work:hub", "cites")]  # fmt: skip
+    # 5 nodes, an even share a kind: the hub, the two most connected posts (p1, p3: 2 links each) and people
+    # (a1, a3); of their 4 links, 3 in even shares a kind, those between the most connected first; a3 goes
+    assert sorted(graph.nodes) == ["person:a1", "post:p1", "post:p3", "work:hub"]
+    assert sorted(graph.edges) == [("post:p1", "person:a1", "defines"), ("post:p1", "work:hub", "cites"), ("post:p3", "work:hub", "cites")]  # fmt: skip
     rows = [{"id": f"p{n}#d1", "term_id": "t", "term": "T", "by": "[]", "origin_year": None, "post_year": 2000 + n % 2, "post": "P"} for n in range(4)]  # fmt: skip
     assert [(y["year"], y["count"], len(y["definitions"])) for y in timeline(rows, listed=3)[0]["years"]] == [(2000, 2, 0), (2001, 2, 0)]  # fmt: skip
     assert [(y["year"], y["count"], len(y["definitions"])) for y in timeline(rows, listed=4)[0]["years"]] == [(2000, 2, 2), (2001, 2, 2)]  # fmt: skip

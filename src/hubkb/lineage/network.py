@@ -81,12 +81,15 @@ class Graph:
             radius += spacing * 1.2
 
     def keep_most_connected(self, max_nodes: int, max_edges: int) -> tuple[int, int] | None:
-        """Only the `max_nodes` most connected nodes, and of the links among them the `max_edges` between
-        the most connected; nodes left without a link go too. Returns the totals before, None if nothing went.
+        """At most `max_nodes` nodes and `max_edges` links, the most connected of each kind; nodes left without
+        a link go too. Returns the totals before, None if nothing went.
 
-        A whole corpus of 10,000 posts is some 14,000 nodes and 84,000 links: drawn whole, the page
-        weighs 18 MB and tells nothing; its most connected part shows the works, people and posts
-        everything runs through, and a year or a term narrows it (see the network page).
+        Each kind of node (posts, people, organisations, works) gets an equal share of `max_nodes` (what a
+        kind cannot fill goes to the others), its most connected members first; each kind of link likewise
+        of `max_edges`, those between the most connected nodes first. By degree alone, 10,000 posts would
+        draw only people relaying a few works (their hubs): the picture must keep who cites and who defines.
+        A whole corpus of 10,000 posts is some 14,000 nodes and 84,000 links: drawn whole, the page weighs
+        18 MB and tells nothing; a year or a term narrows it (see the network page).
         """
         total = (len(self.nodes), len(self.edges))
         if total[0] <= max_nodes and total[1] <= max_edges:
@@ -95,12 +98,21 @@ class Graph:
         for source, target, _kind in self.edges:
             degree[source] += 1
             degree[target] += 1
-        kept = set(sorted(self.nodes, key=lambda n: (-degree[n], n))[:max_nodes])
-        edges = [key for key in self.edges if key[0] in kept and key[1] in kept]
-        if len(edges) > max_edges:
-            edges = sorted(edges, key=lambda k: (-degree[k[0]] - degree[k[1]], k))[:max_edges]
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for node_id, node in self.nodes.items():
+            by_type[node["type"]].append(node_id)
+        kept: set[str] = set()
+        for kind, share in fair_shares({k: len(v) for k, v in by_type.items()}, max_nodes).items():
+            kept.update(sorted(by_type[kind], key=lambda n: (-degree[n], n))[:share])
+        by_kind: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for key in self.edges:
+            if key[0] in kept and key[1] in kept:
+                by_kind[key[2]].append(key)
+        edges: list[tuple[str, str, str]] = []
+        for kind, share in fair_shares({k: len(v) for k, v in by_kind.items()}, max_edges).items():
+            edges += sorted(by_kind[kind], key=lambda k: (-degree[k[0]] - degree[k[1]], k))[:share]
         linked = {n for source, target, _kind in edges for n in (source, target)}
-        self.edges = {key: self.edges[key] for key in edges}
+        self.edges = {key: self.edges[key] for key in sorted(edges)}
         self.nodes = {n: node for n, node in self.nodes.items() if n in linked}
         return total
 
@@ -149,6 +161,25 @@ def build_network(rows: Mapping[str, list[dict[str, Any]]], names: Mapping[str, 
             previous = hop
         graph.edge(previous, graph.node("work", ref["work_id"], names), "relays")
     return graph
+
+
+def fair_shares(sizes: Mapping[str, int], budget: int) -> dict[str, int]:
+    """`budget` split evenly among groups of `sizes`, what a small group cannot use going to the others.
+
+    >>> fair_shares({"post": 10000, "organisation": 200, "work": 3000}, 1200)
+    {'organisation': 200, 'post': 500, 'work': 500}
+    """
+    shares = {k: 0 for k in sorted(sizes)}
+    left = {k: n for k, n in sorted(sizes.items()) if n > 0}
+    while budget > 0 and left:
+        each = max(1, budget // len(left))
+        for kind in sorted(left, key=lambda k: (left[k], k)):  # the smallest first: their spare goes round
+            take = min(each, left[kind], budget)
+            shares[kind] += take
+            left[kind] -= take
+            budget -= take
+        left = {k: n for k, n in left.items() if n > 0}
+    return shares
 
 
 def _relay_node(graph: Graph, relay: Mapping[str, Any], names: Mapping[str, Any]) -> str:
