@@ -213,6 +213,7 @@ def test_the_build_finds_reused_quotes_and_relay_wordings(tmp_path: Path, corpus
         term = client.get("/hubkb/terms/coproduction").text
         table = client.get("/hubkb/reuse").text
         texts = client.get("/hubkb/reused_texts").text
+        network = client.get("/hubkb/-/network/coproduction").text
     finally:
         client.close()
     assert (
@@ -231,6 +232,8 @@ def test_the_build_finds_reused_quotes_and_relay_wordings(tmp_path: Path, corpus
     assert f'<td class="col-text type-dict"><a href="/hubkb/-/lineage/{SEED_POST}~23d2">{D2}~h1</a></td>' in table
     assert '<td class="col-other type-dict"><a href="/hubkb/-/lineage/2016-05-04-copie~23d1">2016-05-04-copie#d1</a></td>' in table  # fmt: skip
     assert f'<a href="/hubkb/-/lineage/{SEED_POST}~23q3">{SEED_POST}#q3</a>' in texts
+    # the timeline names a definition by its givers, or says there are none
+    assert '<a href="/hubkb/-/lineage/2016-05-04-copie~23d1">no giver named</a>, in <i>Copie</i>' in network
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM reused_texts").fetchone() == (4,)  # each text once
     assert conn.execute("SELECT sql FROM sqlite_master WHERE name = 'reuse'").fetchone()[0].endswith("WITHOUT ROWID")
