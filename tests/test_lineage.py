@@ -323,3 +323,32 @@ def test_a_term_page_lists_its_closest_pairs(tmp_path: Path, corpus_copy: Path, 
         "with reused wording</a> lists the others."
     ) in term
     assert "reused_texts: 3 rows where term_id = &#34;coproduction&#34;</title>" in texts
+
+
+def test_an_incremental_build_finds_the_reuse_a_full_build_finds(tmp_path: Path, corpus_copy: Path, runner) -> None:
+    """Reuse crosses posts: after one post changes, the updated file holds the pairs a full build makes."""
+    text = "organiser un service public avec ses usagers, du début à la fin, pour en partager les choix"
+    for n in (1, 2):
+        (corpus_copy / "posts" / f"2016-0{n}-01-copie.md").write_text(
+            f"---\ntitle: Copie {n}\ndate: 2016-0{n}-01\nauthors: []\ndefinitions:\n  - term: coproduction\n"
+            f"    text: {text}\n---\nLa coproduction, c’est {text}.\n",
+            encoding="utf-8",
+        )
+    db, full = tmp_path / "hubkb.db", tmp_path / "full.db"
+    assert runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)]).exit_code == 0
+    pairs = f"SELECT text_id, other_id, score, wording FROM {REUSE_ROWS} ORDER BY 1, 2"
+    assert sqlite3.connect(db).execute(pairs).fetchall() == [
+        ("2016-01-01-copie#d1", "2016-02-01-copie#d1", 100.0, "same"),
+        ("2016-02-01-copie#d1", "2016-01-01-copie#d1", 100.0, "same"),
+    ]
+    third = corpus_copy / "posts" / "2016-02-01-copie.md"
+    third.write_text(third.read_text(encoding="utf-8").replace("organiser", "construire"), encoding="utf-8")
+    updated = runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)])
+    assert updated.exit_code == 0 and updated.output.startswith("updated: "), updated.output
+    assert runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(full), "--full"]).exit_code == 0
+    found = sqlite3.connect(db).execute(pairs).fetchall()
+    assert found == sqlite3.connect(full).execute(pairs).fetchall()
+    assert found == [
+        ("2016-01-01-copie#d1", "2016-02-01-copie#d1", 88.3, "close"),
+        ("2016-02-01-copie#d1", "2016-01-01-copie#d1", 88.3, "close"),
+    ]
