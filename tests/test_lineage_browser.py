@@ -45,6 +45,15 @@ def open_page(browser: Browser, width: int) -> Page:
     return page
 
 
+def drawn_and_counted(page: Page) -> tuple[dict, int]:
+    """What Cytoscape drew ({nodes, edges}) and the sum of the legend's counts."""
+    drawn = page.evaluate("({nodes: hubkbNetwork.nodes, edges: hubkbNetwork.edges})")
+    legend = page.evaluate(
+        "[...document.querySelectorAll('[data-count]')].reduce((n, e) => n + Number(e.dataset.count), 0)"
+    )
+    return drawn, legend
+
+
 def shoot(page: Page, name: str, tmp_path: Path) -> None:
     path = tmp_path / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -57,10 +66,7 @@ def test_the_seed_network_is_drawn_and_a_node_opens_its_page(browser: Browser, s
     page = open_page(browser, 1280)
     page.goto(f"{seed_server.url}/hubkb/-/network")
     page.wait_for_function("window.hubkbNetwork !== undefined")
-    drawn = page.evaluate("({nodes: hubkbNetwork.nodes, edges: hubkbNetwork.edges})")
-    legend = page.evaluate(
-        "[...document.querySelectorAll('[data-count]')].reduce((n, e) => n + Number(e.dataset.count), 0)"
-    )
+    drawn, legend = drawn_and_counted(page)
     assert drawn == {"nodes": 11, "edges": 12}
     assert legend == 23  # the legend counts what was drawn
     types = page.evaluate("hubkbNetwork.cy.edges().map(e => e.data('type')).sort()")
@@ -133,10 +139,7 @@ def test_a_trimmed_network_draws_what_its_legend_counts(browser: Browser, genera
     page = open_page(browser, 1280)
     page.goto(f"{generated_server.url}/hubkb/-/network?nodes=300")
     page.wait_for_function("window.hubkbNetwork !== undefined")
-    drawn = page.evaluate("({nodes: hubkbNetwork.nodes, edges: hubkbNetwork.edges})")
-    legend = page.evaluate(
-        "[...document.querySelectorAll('[data-count]')].reduce((n, e) => n + Number(e.dataset.count), 0)"
-    )
+    drawn, legend = drawn_and_counted(page)
     cut = page.locator(".hubkb-network-cut")
     total = int(cut.get_attribute("data-total-nodes"))
     assert 200 < drawn["nodes"] <= 300 < total and legend == drawn["nodes"] + drawn["edges"]
