@@ -384,3 +384,18 @@ def test_a_prefix_becomes_the_indexed_words_it_starts(built_db: Path) -> None:
     assert expanded == '("coproduction" OR "coproduite")' and exact == '"copro"*'
     assert rows[expanded] == rows[exact] and rows[exact]
     assert short == ('"co"*', '"copro2"*')  # too short, or not letters only: searched as a prefix
+
+
+def test_a_prefix_is_ranked_as_the_words_it_starts(built_db: Path) -> None:
+    """The ranking tiers seek the words copro* starts too: no prefix merge, and no second tier of the same rows."""
+    import sqlite3
+
+    from hubkb.db.search import register_search_functions
+
+    conn = sqlite3.connect(built_db)
+    try:
+        register_search_functions(conn)
+        rank, others = conn.execute("SELECT hubkb_fts_rank('copro*'), hubkb_fts_rank_others('copro*')").fetchone()
+    finally:
+        conn.close()
+    assert (rank, others) == ('("coproduction" OR "coproduite")', '""')

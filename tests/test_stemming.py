@@ -190,6 +190,29 @@ def test_exact_forms_rank_first(runner, tmp_path: Path) -> None:
     assert anchors(db, "usagers")[-1] == "b#p1"
 
 
+def test_other_forms_are_searched_only_when_the_typed_words_fill_too_few_rows(runner, tmp_path: Path) -> None:
+    """The second tier's expression is asked for (and its MATCH run) only when the first leaves room."""
+    from hubkb.db.search import match_paragraphs, register_search_functions
+    from test_search import build_db
+
+    db = build_db(runner, tmp_path, {"a": "Les usagers du service.", "b": "Un usager.", "c": "Des usagers."})
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        register_search_functions(conn)
+        others = conn.execute("SELECT hubkb_fts_rank_others('usager')").fetchone()[0]
+        asked: list[str] = []
+        conn.create_function("hubkb_fts_rank_others", 1, lambda q: asked.append(q) or others)
+        first = [m.anchor for m in match_paragraphs(conn, "usager", limit=1).matches]
+        asked_for_one = list(asked)
+        every = sorted(m.anchor for m in match_paragraphs(conn, "usager", limit=5).matches)
+    finally:
+        conn.close()
+    assert others == '(("usager" OR "usagers")) NOT ("usager")'
+    assert (first, asked_for_one) == (["b#p1"], [])
+    assert (every, asked) == (["a#p1", "b#p1", "c#p1"], ["usager"])
+
+
 def test_phrases_and_raw_keep_their_exact_meaning(built_db: Path) -> None:
     assert sorted(anchors(built_db, '"services publics"')) == [P + "3", P + "6", P + "7"]
     assert anchors(built_db, '"service public"') == []

@@ -65,7 +65,8 @@ def register_search_functions(conn: sqlite3.Connection, raw: bool = False) -> No
     the paragraphs holding only other forms; hubkb_snippet_text and
     hubkb_snippet_marks: a marked snippet's text and highlighted forms; hubkb_fts_rank(q) and
     hubkb_fts_rank_others(q): the exact and other-forms expressions without a single word's other
-    spellings, for the paragraphs' index (search_variants holds them: same rows, cheaper bm25);
+    spellings, for the paragraphs' index (search_variants holds them: same rows, cheaper bm25), a
+    prefix as the words it starts (FTS5 seeks them instead of merging the prefix's words again);
     hubkb_fts_columns(expr):
     an expression for an index of `detail=column` (phrases as the AND of their words). `raw`
     passes FTS5 syntax through instead (`hubkb search --raw`).
@@ -95,7 +96,7 @@ def register_search_functions(conn: sqlite3.Connection, raw: bool = False) -> No
         return NOTHING if wide == narrow else f"({wide}) NOT ({narrow})"
 
     def rank(q: str | None) -> str:
-        return fts_query(q, raw, variants=False)
+        return fts_query(q, raw, prefixes=starting, variants=False)
 
     def rank_others(q: str | None) -> str:
         wide, narrow = fts_query(q, raw, forms, starting, variants=False), rank(q)

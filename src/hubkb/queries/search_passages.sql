@@ -29,8 +29,11 @@ with exact as materialized (
 ), others as materialized (
   select rowid, bm25(paragraphs_fts, 1.0, 0.5) as score
   from paragraphs_fts
-  where (select count(*) from exact) < :_hubkb_limit
-    and paragraphs_fts match hubkb_fts_rank_others(:q)
+  -- the guard is inside the MATCH argument, which is evaluated once before FTS5 reads its index:
+  -- a WHERE term beside the MATCH would be tested row by row, after FTS5 had matched every row
+  where paragraphs_fts match (
+    select case when count(*) < :_hubkb_limit then hubkb_fts_rank_others(:q) else '""' end from exact
+  )
   limit :_hubkb_candidates
 ), best as materialized (
   select rowid, score, 1 as tier from exact
