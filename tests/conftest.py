@@ -76,3 +76,13 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
+
+
+def publish_drafts(corpus: Path) -> list[Path]:
+    """What a reviewer does last: delete the `status: draft` line `hubkb import` wrote in each draft."""
+    drafts = [
+        p for p in sorted((corpus / "posts").glob("*.md")) if "\nstatus: draft\n" in p.read_text(encoding="utf-8")
+    ]
+    for path in drafts:
+        path.write_text(path.read_text(encoding="utf-8").replace("\nstatus: draft\n", "\n", 1), encoding="utf-8")
+    return drafts

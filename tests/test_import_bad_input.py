@@ -98,6 +98,7 @@ def test_no_title_and_no_date_gives_a_flagged_draft(tmp_path):
         "date": None,
         "authors": [],
         "language": "fr",
+        "status": "draft",
         "needs_review": [
             "no author found; fill in 'authors' (or keep [] for an unsigned page) (line 1 of the source)",
             "no publication date found; fill in 'date' (YYYY-MM-DD) (line 1 of the source)",

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from conftest import CORPUS, FIXTURES
+from conftest import CORPUS, FIXTURES, publish_drafts
 from hubkb.cli import cli as hubkb_cli
 from hubkb.errors import display_path
 
@@ -85,8 +85,9 @@ def test_init_makes_an_empty_corpus_that_check_build_and_serve_accept(runner, tm
     assert (made.exit_code, made.stdout) == (
         0,
         "created kb/corpus: posts/ and 4 authority files\n"
-        "next: cd kb && hubkb import PAGE; review the draft and its .proposals.yaml, "
-        "then accept them (hubkb import FILE.proposals.yaml --accept) and hubkb check\n",
+        "next: cd kb && hubkb import PAGE && hubkb check; review the draft and its .proposals.yaml, "
+        "accept them (hubkb import FILE.proposals.yaml --accept), delete the draft's 'status: draft' line, "
+        "then hubkb build\n",
     )
     corpus = tmp_path / "kb" / "corpus"
     assert sorted(p.name for p in corpus.iterdir()) == [
@@ -121,6 +122,10 @@ def test_init_then_import_then_check(runner, tmp_path, monkeypatch):
     assert [p.name for p in (tmp_path / "kb" / "corpus" / "posts").glob("*.md")] == [
         "2021-07-01-les-agents-premiers-designers-du-service-public.md"
     ]
+    checked = runner.invoke(CLI, ["check"])
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout.startswith("checked: 0 posts and 1 draft (not published), 4 people, 2 organisations,")
+    publish_drafts(tmp_path / "kb" / "corpus")
     checked = runner.invoke(CLI, ["check"])
     assert checked.exit_code == 0, checked.output
     assert checked.stdout.startswith("checked: 1 posts, 4 people, 2 organisations, 1 works, 1 terms, 1 definitions,")

@@ -202,3 +202,46 @@ def test_workers_build_the_same_database_as_one_process(
         with sqlite3.connect(tmp_path / name) as conn:
             dumps.append(list(conn.iterdump()))
     assert dumps[0] == dumps[1]
+
+
+def test_a_draft_is_checked_but_never_published(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    """`status: draft` (what `hubkb import` writes): unknown names are warnings, the post stays out (#11)."""
+    db = tmp_path / "hubkb.db"
+    note = corpus_copy / "posts" / "2015-03-03-note.md"
+    draft = NOTE.replace("date:", "status: draft\ndate:").replace("[Régis Chatellier]", "[Jeanne Inconnue]")
+    note.write_text(draft.format(title="Note", body="Le mot hippocampe."), encoding="utf-8")
+    checked = runner.invoke(cli, ["check", "--corpus", str(corpus_copy)])
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout.startswith("checked: 1 posts and 1 draft (not published), ")
+    shown = f"{corpus_copy}/posts/2015-03-03-note.md"
+    assert checked.stderr.splitlines() == [
+        f"{shown}:3: warning: draft, not published; 1 name not in the authority files yet; "
+        "remove 'status: draft' once reviewed",
+        f"{shown}:5: warning: unknown person 'Jeanne Inconnue' (add an entry or an alias to {corpus_copy}/people.yaml)",
+    ]
+    assert build(runner, corpus_copy, db).startswith("built: 1 posts and 1 draft (not published), ")
+    assert fts_ids(db, "hippocampe") == []
+
+    note.write_text(NOTE.format(title="Note", body="Le mot hippocampe."), encoding="utf-8")  # reviewed: published
+    assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed), ")
+    assert fts_ids(db, "hippocampe") == ["2015-03-03-note#p1"]
+
+    note.write_text(draft.format(title="Note", body="Le mot hippocampe."), encoding="utf-8")  # back to draft: removed
+    out = build(runner, corpus_copy, db)
+    assert out.startswith("updated: 1 posts (1 changed, 0 removed) and 1 draft (not published), ")
+    assert fts_ids(db, "hippocampe") == []
+    assert query(db, "SELECT count(*) FROM posts WHERE id = '2015-03-03-note'") == [(0,)]
+
+
+def test_a_draft_with_a_broken_field_or_status_is_an_error(runner, corpus_copy: Path) -> None:
+    note = corpus_copy / "posts" / "2015-03-03-note.md"
+    shown = f"{corpus_copy}/posts/2015-03-03-note.md"
+    for status, date, message in (
+        ("draft", "2015-13-03", f"{shown}:4: invalid YAML: impossible date '2015-13-03' (month must be in 1..12)"),
+        ("brouillon", "2015-03-03", f"{shown}:3: 'status' must be one of draft, published, not 'brouillon'"),
+    ):
+        text = NOTE.replace("date: 2015-03-03", f"status: {status}\ndate: {date}")
+        note.write_text(text.format(title="Note", body="Un."), encoding="utf-8")
+        checked = runner.invoke(cli, ["check", "--corpus", str(corpus_copy)])
+        assert checked.exit_code == 1
+        assert message in checked.stderr.splitlines()

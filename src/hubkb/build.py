@@ -33,7 +33,7 @@ from .publish import (
     terminate_as_exit,
 )
 from .read import authority_hash, authority_paths, find_posts, missing_authorities, read_authorities, read_post
-from .records import Authorities
+from .records import Authorities, Post
 from .resolve import AuthorityLinks, Resolver, resolve_authorities, resolve_post
 from .schema import Schema, load_schema
 
@@ -48,6 +48,7 @@ CHUNK_POSTS = 100  # posts a worker reads, resolves, indexes and writes at a tim
 class Report:
     mode: str  # "full", "incremental", "up to date" or "check"
     posts: int = 0
+    drafts: int = 0  # read and checked, not published
     changed: int = 0
     removed: int = 0
     people: int = 0
@@ -63,6 +64,8 @@ class Report:
     def summary(self) -> str:
         what = {"full": "built", "incremental": "updated", "up to date": "up to date", "check": "checked"}[self.mode]
         change = f" ({self.changed} changed, {self.removed} removed)" if self.mode == "incremental" else ""
+        if self.drafts:
+            change += f" and {self.drafts} draft{'s' if self.drafts != 1 else ''} (not published)"
         if self.mode == "up to date":
             return (
                 f"up to date: {self.posts} posts, nothing changed; {len(self.warnings)} warnings; {self.seconds:.2f} s"
@@ -140,7 +143,7 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
         raise RuntimeError("_run_chunk runs inside _process, which sets the stage")
     writer = Writer(chunk_db, stage.schema, chunk=True) if chunk_db else None
     entities = entity_numbers(stage.authorities) if writer else {}
-    result = _Chunk(chunk_db, [], [], {"definitions": 0, "quotes": 0, "mentions": 0})
+    result = _Chunk(chunk_db, [], [], {"definitions": 0, "quotes": 0, "mentions": 0, "drafts": 0})
     written: set[str] = set()
     for path in paths:
         post, problems = read_post(path, stage.schema, shown=f"{stage.shown_posts}/{path.name}")
@@ -148,6 +151,10 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
         if post is not None:
             result.posts.append((post.id, post.path, post.lines.get("id", 1)))
             resolved, more = resolve_post(post, stage.resolver)
+            if post.status == "draft":  # checked against the corpus as it is, then left out
+                result.problems.extend(problems + _draft_problems(post, path, more))
+                result.counts["drafts"] += 1
+                continue
             problems.extend(more)
         result.problems.extend(problems)
         if post is None or resolved is None or any(p.severity == "error" for p in problems):
@@ -172,6 +179,22 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     return result
 
 
+def _draft_problems(post: Post, path: Path, problems: list[Problem]) -> list[Problem]:
+    """A draft's resolution problems as warnings, and one line saying it stays out of the database.
+
+    `hubkb import` writes drafts (`status: draft`) whose names wait in its proposals file: `check`
+    passes on them, `build` leaves them out, until the reviewer removes the status line.
+    """
+    names = len({p.message.split("'")[1] for p in problems if p.message.startswith("unknown ") and "'" in p.message})
+    pending = f"; {names} name{'s' if names != 1 else ''} not in the authority files yet" if names else ""
+    proposals = path.with_name(f"{path.stem}.proposals.yaml")
+    if names and proposals.is_file():
+        pending += f" (accept {proposals.name} with `hubkb import FILE --accept`)"
+    line = post.lines.get("status", 1)
+    told = Problem(post.path, line, f"draft, not published{pending}; remove 'status: draft' once reviewed", "warning")
+    return [told, *(replace(p, severity="warning") for p in problems)]
+
+
 def _process(
     stage: _Stage,
     paths: list[Path],
@@ -188,7 +211,7 @@ def _process(
     """
     global _STAGE
     _STAGE = stage
-    counts = {"posts": 0, "definitions": 0, "quotes": 0, "mentions": 0}
+    counts = {"posts": 0, "definitions": 0, "quotes": 0, "mentions": 0, "drafts": 0}
     chunks = [paths[i : i + CHUNK_POSTS] for i in range(0, len(paths), CHUNK_POSTS)]
     with temporary_folder(db_path) if db_path else contextlib.nullcontext(None) as tmp:
         jobs = [(chunk, tmp / f"{i:06d}.db" if tmp else None) for i, chunk in enumerate(chunks)]
@@ -240,7 +263,7 @@ def _take(result: _Chunk, stage: _Stage, known_ids: dict[str, str], counts: dict
             stage.problems.append(
                 Problem(shown, line, f"duplicate post id '{post_id}' (also {first}); give one post another 'id'")
             )
-    counts["posts"] += len(result.posts)
+    counts["posts"] += len(result.posts) - result.counts["drafts"]
     for key, value in result.counts.items():
         counts[key] += value
 
@@ -401,7 +424,7 @@ def _build(
                     report.posts = len(known_ids)
                 else:
                     writer.insert(authority_rows(stage.authorities, stage.links, stage.schema))
-                _process(stage, todo, known_ids, progress, writer, db_path)
+                report.drafts = _process(stage, todo, known_ids, progress, writer, db_path)["drafts"]
                 if _errors(stage.problems):
                     raise CorpusError(stage.problems)
                 refresh_lineage(writer.db.conn, before)  # relay posts' facts and reuse cross posts

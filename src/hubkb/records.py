@@ -147,6 +147,7 @@ class Post:
     body: str
     body_line: int  # line of the file where the body starts
     content_hash: str
+    status: str = "published"  # "draft": checked, never published (`hubkb import` writes drafts)
     references: tuple[Reference, ...] = ()
     passages: tuple[Passage, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # key -> line

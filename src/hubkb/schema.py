@@ -123,6 +123,10 @@ def _section(name: str, spec: dict[str, Any], tables: dict[str, Any], shown: str
         types[key] = _type_of(field_spec)
         if types[key] == "records":
             continue
+        if isinstance(field_spec, dict) and field_spec.get("stored") is False:
+            if key not in held:
+                raise HubkbError(f"{shown}: corpus.{name}.{key} has 'stored: false', but hubkb does not read it")
+            continue
         named = field_spec.get("column") if isinstance(field_spec, dict) else None
         column = named or key
         if key not in held and named is None and column not in own:

@@ -32,8 +32,9 @@ def init_command(folder: Path) -> None:
     made = init_corpus(folder)
     click.echo(f"created {display_path(made[0].parent)}: posts/ and {len(made) - 1} authority files")
     click.echo(
-        f"next: cd {display_path(folder)} && hubkb import PAGE; review the draft and its .proposals.yaml, "
-        "then accept them (hubkb import FILE.proposals.yaml --accept) and hubkb check"
+        f"next: cd {display_path(folder)} && hubkb import PAGE && hubkb check; review the draft and its "
+        ".proposals.yaml, accept them (hubkb import FILE.proposals.yaml --accept), "
+        "delete the draft's 'status: draft' line, then hubkb build"
     )
 
 

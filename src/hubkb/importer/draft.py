@@ -196,6 +196,7 @@ def draft_text(e: Extraction, proposals: Proposals, source: str) -> str:
         "date": e.date or None,
         "authors": list(e.authors),
         "language": _language(e.paragraphs),
+        "status": "draft",  # `check` reads it, `build` leaves it out, until the reviewer removes this line
     }
     cited_at: dict[tuple[int, int, int], list[Reference]] = {}  # (paragraph, start, end) -> the references there
     for r in e.references:
@@ -233,7 +234,7 @@ def draft_text(e: Extraction, proposals: Proposals, source: str) -> str:
     review = [f"{what} (line {line} of the source)" for line, what in e.review]
     if review:
         front["needs_review"] = BlockList(review)
-    head = f"# Imported from {source} by `hubkb import`; review every field before building.\n"
+    head = f"# Imported from {source} by `hubkb import`; review every field, then remove 'status: draft' to publish.\n"
     body = "\n\n".join(e.paragraphs)
     return f"---\n{head}{dump_front(front)}---\n{body}\n"
 
