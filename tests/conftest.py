@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,24 @@ def corpus_copy(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def generated_200(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding `corpus/`, 200 posts made by bench/generate.py (seed 1): long facets, long lists."""
+    folder = tmp_path_factory.mktemp("generated-200")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "200", str(folder)], check=True, capture_output=True)  # fmt: skip
+    return folder
+
+
+@pytest.fixture(scope="session")
+def generated_server(generated_200: Path) -> Iterator[Any]:
+    """`hubkb serve` over loopback HTTP on the generated 200-post corpus, shared by the browser tests."""
+    from serving import Server
+
+    s = Server(generated_200, timeout=120)
+    yield s
+    s.stop()
 
 
 @pytest.fixture(scope="session")

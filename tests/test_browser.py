@@ -6,14 +6,12 @@ The corpus carries a post that tries a <script>, an onerror attribute and a java
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 
-from conftest import ROOT, SEED_POST
+from conftest import SEED_POST
 from serving import INJECTION_POST, Server, injection_corpus
 
 
@@ -88,15 +86,6 @@ def test_search_lands_on_the_paragraph(page, server: Server) -> None:
 
 
 # --- a generated 200-post corpus: long facets, long lists ---------------------------------------
-
-
-@pytest.fixture(scope="module")
-def generated_server(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("browser-200")
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "200", str(folder)], check=True, capture_output=True)  # fmt: skip
-    s = Server(folder, timeout=120)
-    yield s
-    s.stop()
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])

@@ -6,7 +6,6 @@ and every "N rows from column in table" link lands on a page listing N rows.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,6 @@ from conftest import ROOT
 from crawler import crawl, one_per_kind
 from hubkb.cli import cli
 from serving import Client
-
-sys.path.insert(0, str(ROOT / "bench"))
-from generate import generate
 
 METADATA = ROOT / "metadata.json"
 
@@ -44,11 +40,9 @@ def test_every_link_of_the_default_corpus_works(built_db: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def generated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("generated200")
-    generate(200, root / "out")
-    db = root / "hubkb.db"
-    result = CliRunner().invoke(cli, ["build", "--corpus", str(root / "out" / "corpus"), "--db", str(db)])
+def generated_db(generated_200: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("crawl-200") / "hubkb.db"
+    result = CliRunner().invoke(cli, ["build", "--corpus", str(generated_200 / "corpus"), "--db", str(db)])
     assert result.exit_code == 0, result.output
     return db
 

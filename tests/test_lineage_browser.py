@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from conftest import ROOT, SEED_POST
+from conftest import SEED_POST
 from serving import Server
 
 SHOTS = Path(__file__).resolve().parent / "screenshots"  # not committed: .gitignore'd, for people to look at
@@ -25,15 +23,6 @@ SHOTS = Path(__file__).resolve().parent / "screenshots"  # not committed: .gitig
 @pytest.fixture(scope="module")
 def seed_server(tmp_path_factory: pytest.TempPathFactory):
     s = Server(tmp_path_factory.mktemp("lineage-seed"))  # no ./corpus: the embedded default
-    yield s
-    s.stop()
-
-
-@pytest.fixture(scope="module")
-def generated_server(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("lineage-200")
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "200", str(folder)], check=True, capture_output=True)  # fmt: skip
-    s = Server(folder, timeout=120)
     yield s
     s.stop()
 
