@@ -95,6 +95,16 @@ def test_a_persons_works_link_to_their_pages_with_the_type_in_words(client: Clie
     assert '<p class="hubkb-kind">Work · blog post · 2010</p>' in page(client, "/hubkb/works/pandelle-2010")
 
 
+def test_what_a_person_relayed_does_not_repeat_her_name(client: Client) -> None:
+    html = page(client, "/hubkb/people/laura-prandelle")
+    for section_id in ("relayed-definitions", "relayed-citations"):
+        relayed = section(html, section_id)
+        assert "/hubkb/posts/" in relayed and "relayed by" not in relayed  # the heading says it once
+    definitions = section(html, "relayed-definitions")
+    assert "public services</a> (2009). In <a href=" in definitions
+    assert "relayed by" in section(page(client, "/hubkb/works/boyle-harris-2009"), "citations")  # elsewhere it is
+
+
 def test_citation_row_page_says_what_cites_what_through_whom(client: Client) -> None:
     html = page(client, "/hubkb/citations/1")
     cited = html[html.index('<ul class="hubkb-list">') : html.index('<details class="hubkb-raw"')]
