@@ -208,6 +208,14 @@ def test_fts_tables_use_the_french_tokenizer(built_db: Path) -> None:
     assert found[0][0] == rows(built_db, "SELECT count(*) FROM paragraphs WHERE text LIKE '%coprod%'")[0][0] > 0
 
 
+def test_full_text_indexes_are_one_segment_and_updates_still_merge(built_db: Path) -> None:
+    """A fresh build merges each index once ('optimize'): every MATCH seeks each word in one segment;
+    FTS5's automerge is back at its default, so that updates (the triggers) keep merging."""
+    for table in ("paragraphs_fts", "posts_fts", "definitions_fts", "quotes_fts"):
+        assert rows(built_db, f"SELECT count(DISTINCT segid) FROM {table}_idx") == [(1,)], table
+        assert rows(built_db, f"SELECT v FROM {table}_config WHERE k = 'automerge'") == [(4,)], table
+
+
 def test_indexes_are_those_pages_and_queries_use(built_db: Path) -> None:
     """The README's list: primary keys, foreign keys, post_id where a post's rows are deleted, the posts page."""
     indexes = {

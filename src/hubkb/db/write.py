@@ -296,10 +296,17 @@ class Writer:
         new = ", ".join(f"new.[{c}]" if c in own else _variants_of("new") for c in columns)
         options = f", prefix={self.db.quote(str(prefix))}" if prefix else ""
         options += f", detail={self.db.quote(detail)}" if detail else ""
+        # One segment per index: 'rebuild' leaves several (at 10,000 posts, 8 for the paragraphs), each of
+        # which every MATCH seeks for every word; merged once ('optimize') after a rebuild that merges
+        # nothing on the way (automerge 0, then back to FTS5's default of 4 for updates), the build costs
+        # the same and searches cost 10-20% less.
         self.db.executescript(f"""
             CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize={self.db.quote(self.schema.fts_tokenize)}{options},
                 content={content});
+            INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 0);
             INSERT INTO {fts} ({fts}) VALUES ('rebuild');
+            INSERT INTO {fts} ({fts}) VALUES ('optimize');
+            INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 4);
             CREATE TRIGGER [{table}_ai] AFTER INSERT ON [{table}] BEGIN
               INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
             END;
