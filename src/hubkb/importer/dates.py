@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from .lexicon import DATE_CUES, DATE_EXPRESSION, DATE_LEAD, DAY_ORDINAL, MAX_DATE_LINE_CHARS, MAX_DATE_LINE_WORDS
 from .rules import rule
 
+_YEAR = re.compile(r"(?:19|20)\d\d")  # every DATE_EXPRESSION alternative holds one: a line without is read no further
+
 
 @dataclass(frozen=True)
 class FoundDate:
@@ -61,7 +63,7 @@ def date_cue(lead: str) -> str | None:
 def date_line(text: str) -> FoundDate | None:
     """A line that dates the page: 'Publié le 20/03/2023 - Mis à jour le 04/04/2023' -> 2023-03-20 (publication)."""
     text = text.strip()
-    if len(text) > MAX_DATE_LINE_CHARS:  # a paragraph that mentions a date is no date line: skip the patterns
+    if len(text) > MAX_DATE_LINE_CHARS or not _YEAR.search(text):  # a paragraph, or no year (every date has one)
         return None
     matches = list(DATE_EXPRESSION.finditer(text))
     if not matches:

@@ -79,25 +79,33 @@ _ACCORDING_TERM = (
     rf"\b(?:selon|d['’]après|pour)\s+(?P<agent>[^,]{{2,80}})(?:,\s*[^,]{{2,100}})?,\s*"
     rf"(?P<term>{_DET}\s*[\w’'-]+(?:\s+[\w’'-]+){{0,3}}?)\s*(?<!,){_COPULA}"
 )
+_ACCORDING = re.compile(_ACCORDING_TERM, re.IGNORECASE)
 _ACCORDING_QUOTE = re.compile(_ACCORDING_TERM + r"\s*(?:comme\s*|:\s*)?$", re.IGNORECASE)
 _UNQUOTED = [
     # … propose de retenir celle-ci : un Y est Z
-    ("announced", ANNOUNCED_DEFINITION),
+    ("announced", ANNOUNCED_DEFINITION, ":"),
     # X définit Y comme Z
     (
         "giver",
         re.compile(rf"d[ée]fini(?:t|ssent|ssait|ssaient)\s+{_TERM}\s+comme\s+(?P<text>[^«“\"].+)$", re.IGNORECASE),
+        "défini",
     ),
     # selon X, Y est Z
-    ("according", re.compile(_ACCORDING_TERM + r"\s+(?:comme\s+|en\s+|à\s+)?(?P<text>[^«“\"].+)$", re.IGNORECASE)),
+    (
+        "according",
+        re.compile(_ACCORDING_TERM + r"\s+(?:comme\s+|en\s+|à\s+)?(?P<text>[^«“\"].+)$", re.IGNORECASE),
+        "selon",
+    ),
     # par Y, nous entendons Z
     (
         "post",
         re.compile(rf"\bpar\s+{_TERM}\s*,\s*(?:nous|on)\s+entend(?:ons)?\s*:?\s+(?P<text>[^«“\"].+)$", re.IGNORECASE),
+        "entend",
     ),
     (
         "post",
         re.compile(rf"\b(?:nous|on)\s+entend(?:ons)?\s+par\s+{_TERM}\s*[,:]?\s+(?P<text>{_DET}.+)$", re.IGNORECASE),
+        "entend",
     ),
     # nous appellerons Y Z
     (
@@ -106,6 +114,7 @@ _UNQUOTED = [
             rf"\b(?:nous|on)\s+appell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}\s*[,:]?\s+(?P<text>{_DET}.+)$",
             re.IGNORECASE,
         ),
+        "appell",
     ),
     (
         "post-before",
@@ -113,8 +122,27 @@ _UNQUOTED = [
             rf"^(?P<text>.{{12,}}?),\s*(?:ce\s+)?(?:que|qu['’])\s*(?:nous|on)\s+appell(?:erons|ons|era)\s+(?:ici\s+)?{_TERM}\s*(?:[,.;:]|$)",
             re.IGNORECASE,
         ),
+        "appell",
     ),
 ]
+# The words some pattern above (or in _EXPLICIT_TERM, _TERM_CUE) cannot match without, by key; a paragraph
+# that lacks a key's words is not searched with that key's patterns (#12.7: the patterns start with
+# alternations tried at every position, the keys are short literals). Same flags as the patterns they gate.
+_KEYS = {
+    "défini": re.compile(r"d[ée]fini", re.IGNORECASE),
+    "entend": re.compile(r"entend", re.IGNORECASE),
+    "appell": re.compile(r"appell", re.IGNORECASE),
+    "selon": re.compile(r"(?:selon|d['’]après|pour)\s+[^,]{2,80},", re.IGNORECASE),  # _ACCORDING_TERM to its comma
+    ":": re.compile(":"),
+    "terme": re.compile(r"(?i:terme|mot|notion|concept|définition)"),
+}
+_EXPLICIT_KEYS = ["défini", "défini", "défini", "entend", "entend", "appell", "défini"]  # of _EXPLICIT_TERM
+
+
+def cue_keys(text: str) -> frozenset[str]:
+    """The keys of `_KEYS` whose words `text` holds."""
+    return frozenset(key for key, pattern in _KEYS.items() if pattern.search(text))
+
 _QUOTED_SUBJECT = re.compile(
     rf"^(?i:{_DET})\s*(?P<term>[\w’'-]+(?:\s+[\w’'-]+){{0,2}}?)\s*(?:\s(?:est|sont|désigne|désignent"
     r"|consiste|consistent|se définit|se définissent|renvoie|renvoient|correspond|correspondent)"
@@ -266,6 +294,8 @@ class PassageFinder:
         self.names = names
         self.works = works
         self.known_terms = known_terms  # folded alias -> label
+        interned: dict[frozenset[str], frozenset[str]] = {}
+        self.keys = [interned.setdefault(k, k) for k in map(cue_keys, paragraphs)]  # the cue words of each
         self.cue_terms = self._cue_terms()
         self.post_terms = self._post_terms()
         self.candidates = {_singular(fold(t)): t for t in self.post_terms}
@@ -358,7 +388,7 @@ class PassageFinder:
         via = self._via(n, lead_start, q.start) or (
             self._via(n, q.end + paren_start, q.end + len(paren)) if paren else None
         )
-        according = _ACCORDING_QUOTE.search(lead)
+        according = _ACCORDING_QUOTE.search(lead) if "selon" in self.keys[n] else None
         if according and words >= 4:  # "Selon X, Y est « … »"
             agent_start, agent_end = lead_start + according.start("agent"), lead_start + according.end("agent")
             named = self._first_group(n, agent_start, agent_end, exclude=via)
@@ -570,11 +600,13 @@ class PassageFinder:
             (text[at:], 1),
             (self.title, 1),
         ]
-        if not term_scores(weighted[:4], candidates):  # nothing near: the givers' listed works name the term
-            weighted.extend((t, 3) for k in by or [] for t in self.titles_by.get(k, []))
+        scores = term_scores(weighted[:4], candidates)  # the rest adds to these (each text counts on its own)
+        more = weighted[4:]
+        if not scores:  # nothing near: the givers' listed works name the term
+            more.extend((t, 3) for k in by or [] for t in self.titles_by.get(k, []))
         if n > 0:
-            weighted.append((self.paragraphs[n - 1], 1))
-        scores = term_scores(weighted, candidates)
+            more.append((self.paragraphs[n - 1], 1))
+        _add_scores(scores, more, candidates)
         for term in self.cue_terms:  # "le terme X": the post announces what it defines
             if self._label(term) in scores:
                 scores[self._label(term)] += 2
@@ -589,13 +621,13 @@ class PassageFinder:
     def _post_terms(self) -> list[str]:
         """Terms the post introduces ("le terme X") or defines explicitly ("Par X, nous entendons")."""
         terms = list(self.cue_terms)
-        for text in self.paragraphs:
-            for pattern in _EXPLICIT_TERM:
-                for m in pattern.finditer(text):
+        for text, keys in zip(self.paragraphs, self.keys):
+            for pattern, key in zip(_EXPLICIT_TERM, _EXPLICIT_KEYS):
+                for m in pattern.finditer(text) if key in keys else ():
                     term = tidy_term(m.group("term"))
                     if term and term[0].islower() and len(term.split()) <= 3:
                         terms.append(term)
-            for m in re.finditer(_ACCORDING_TERM, text, re.IGNORECASE):
+            for m in _ACCORDING.finditer(text) if "selon" in keys else ():
                 terms.append(tidy_term(m.group("term")))
         for text in self.paragraphs:  # "Qu’appelle-t-on coproduction ?", "Living lab — définition"
             heading = _ANNOUNCED_TERM.match(text.strip())
@@ -609,7 +641,7 @@ class PassageFinder:
     def _cue_terms(self) -> list[str]:
         terms: list[str] = []
         for text in [self.title, *self.paragraphs]:
-            for m in _TERM_CUE.finditer(text):
+            for m in _TERM_CUE.finditer(text) if _KEYS["terme"].search(text) else ():
                 term = tidy_term(m.group("term"))
                 if (
                     term
@@ -622,12 +654,13 @@ class PassageFinder:
 
     def _unquoted(self, n: int, text: str, quotes: list[Quote], starts: list[int]) -> list[Passage]:
         found: list[Passage] = []
+        keys = self.keys[n]
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else len(text)
             sentence = text[start:end].rstrip()
             inside = [q for q in quotes if start <= q.start < end]
-            for kind, pattern in _UNQUOTED:
-                m = pattern.search(sentence)
+            for kind, pattern, key in _UNQUOTED:
+                m = pattern.search(sentence) if key in keys else None
                 if not m:
                     continue
                 if any(not (start + m.start("term") <= q.start and q.end <= start + m.end("term")) for q in inside):
@@ -757,6 +790,11 @@ def _singular(folded: str) -> str:
 def term_scores(weighted: list[tuple[str, int]], candidates: dict[str, str]) -> dict[str, float]:
     """Weighted counts of terms in texts: [('l’innovation ouverte', 2)] -> {'innovation ouverte': 2}, nothing for 'innovation'."""
     scores: dict[str, float] = {}
+    _add_scores(scores, weighted, candidates)
+    return scores
+
+
+def _add_scores(scores: dict[str, float], weighted: list[tuple[str, int]], candidates: dict[str, str]) -> None:
     ordered = sorted(candidates.items(), key=lambda kv: -len(kv[0].split()))
     for chunk, weight in weighted:
         folded = f" {_singular(fold(chunk))} "
@@ -765,7 +803,6 @@ def term_scores(weighted: list[tuple[str, int]], candidates: dict[str, str]) -> 
             if count:
                 scores[label] = scores.get(label, 0) + weight * count
                 folded = folded.replace(f" {alias} ", " \0 ")
-    return scores
 
 
 @rule

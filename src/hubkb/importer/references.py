@@ -269,6 +269,9 @@ _WORK_CUE = re.compile(
     rf"(?:\s+(?:de|d['’])\s*(?P<names>(?:[{UP}][\w’'.-]*\s?){{1,4}}(?:\s*(?:et|&)\s*(?:[{UP}][\w’'.-]*\s?){{1,4}})*))?"
     rf"\s*,?\s*(?:intitulée?s?\s+)?"
 )
+# A word every _WORK_CUE match holds: a paragraph without one is not searched for cues (the cue's leading
+# alternation is tried at every position, a second a 5 MB page; this literal scan is a tenth of it).
+_WORK_CUE_WORD = re.compile(rf"{_NOUN}|auteur|autrice|réalisat")
 
 
 _INSTITUTION_WORDS = frozenset(fold(w) for w in ORG_HEADS)
@@ -298,7 +301,7 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
         for span in names.known[n]:
             if span.kind == "work":
                 found.append(BodyWork(n, span.start, span.end, text[span.start : span.end], None, [], span.id))
-        for m in _WORK_CUE.finditer(text):
+        for m in _WORK_CUE.finditer(text) if _WORK_CUE_WORD.search(text) else ():
             title_span = _title_after(text, m.end())
             if title_span is None:
                 continue

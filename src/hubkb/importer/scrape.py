@@ -67,9 +67,9 @@ def clean_line(text: str) -> str:
 @rule
 def is_menu(lines: list[str]) -> bool:
     """Navigation items, one a line or spaced on one line: ['Accueil', 'Le labo', 'Nos chantiers', 'Contact'] -> True."""
-    items = [clean_line(x) for x in lines if clean_line(x)]
+    items = [x for x in map(clean_line, lines) if x]
     if len(items) == 1:
-        items = [clean_line(x) for x in re.split(r" {3,}|\t+|\s+[|·•]\s+", lines[0].strip(_BLANK)) if clean_line(x)]
+        items = [x for x in map(clean_line, re.split(r" {3,}|\t+|\s+[|·•]\s+", lines[0].strip(_BLANK))) if x]
     return len(items) >= MENU_MIN_ITEMS and all(
         len(x.split()) <= MENU_ITEM_WORDS and not re.search(r"[.!?:;,]$", x) for x in items
     )
@@ -100,11 +100,11 @@ def split_blocks(text: str) -> list[Block]:
     and every line of a block holding a line longer than a wrapped one become blocks of their own."""
     blocks: list[Block] = []
     current: list[tuple[int, str]] = []
+    cleaned_lines: list[str] = []  # clean_line of each line of `current`
 
     def flush() -> None:
         if not current:
             return
-        cleaned_lines = [clean_line(line) for _, line in current]
         one_a_line = any(len(cleaned) > WRAPPED_LINE for cleaned in cleaned_lines) or any(
             stands_alone(cleaned) for cleaned in cleaned_lines[1:]
         )
@@ -140,10 +140,13 @@ def split_blocks(text: str) -> list[Block]:
                 raw = markup.group(1).strip()
             blocks.append(Block(clean_line(raw), n, raw, menu=is_menu(lines)))
         current.clear()
+        cleaned_lines.clear()
 
     for n, line in enumerate(text.split("\n"), 1):
-        if clean_line(line):
+        cleaned = clean_line(line)
+        if cleaned:
             current.append((n, line))
+            cleaned_lines.append(cleaned)
         else:
             flush()
     flush()
