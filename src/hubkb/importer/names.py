@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ..resolve import Resolver
 from ..text import fold
 from .aliases import AliasTable, KnownSpan
+from .gates import holds_any, ignorecase_lower
 from .lexicon import (
     ACRONYM_AFTER,
     ACTOR_VERBS,
@@ -26,6 +27,7 @@ from .lexicon import (
     COMMON_ACRONYMS,
     LOWER_ORG_NAME,
     MAX_NER_PERSON_WORDS,
+    ORG_INTRO_NOUNS,
     SPEECH_VERB,
 )
 from .nlp import Entities
@@ -48,6 +50,7 @@ from .shapes import (
     ORG_INTRO,
     PARTICLE,
     SINGLE,
+    SLOT_VERB_WORDS,
     SUBJECT_SLOT,
     UP,
     clean_name,
@@ -68,6 +71,12 @@ _PERSON_PAIR = rf"[{UP}][{LOW}’'-]+(?:\s+(?:{PARTICLE}\s+)?[{UP}][{LOW}’'-]+
 _INVERTED_SPEAKER = re.compile(r"[»”\"]\s*,\s*(?:" + SPEECH_VERB.pattern + r")\s+$", re.IGNORECASE)
 _PARTNER_AFTER = re.compile(rf"\s+(?:et|&)\s+(?P<name>{_PERSON_PAIR})(?![\w’'-])")
 _PARTNER_BEFORE = re.compile(rf"(?<![\w’'-])(?P<name>{_PERSON_PAIR})\s+(?:et|&)\s+$")
+# Words the slot patterns cannot match without (gates.py): ACCORDING_SLOT, INTERVIEW_SLOT (lowered), LOWER_ORG_NAME
+_ACCORDING_WORDS = ("selon", "d'après", "d’après", "pour")  # and the comma after the name
+_INTERVIEW_WORDS = ("entretien", "interview", "tribune")
+_INITIAL_STOP = re.compile(rf"[{UP}]\.")  # INITIAL_FIRST and INITIAL_AFTER hold an initial
+_LOWER_ORG_WORDS = ("mairie", "préfecture", "métropole", "ville", "hôpital", "centre", "université", "école", "musée",
+                    "communauté", "conseil")  # fmt: skip
 
 
 @dataclass
@@ -115,7 +124,10 @@ class Names:
         self.cited_surnames: set[str] = set()  # folded family name -> person keys (linear lookups)
         # (forms added when built, the pattern of every organisation form, form -> key)
         self._org_pattern: tuple[int, re.Pattern[str] | None, dict[str, str]] = (-1, None, {})
-        self._forms_added = 0  # written forms recorded so far (the organisation pattern's version)
+        self._forms_added = 0  # written forms recorded so far
+        self._org_forms_added = 0  # written forms of organisations recorded so far (the organisation pattern's version)
+        # (len(agents), forms added, renames) when the cache was filled, and (first, family) -> _match_person's key
+        self._person_matches: tuple[tuple[int, int, int], dict[tuple[str, str], str | None]] = ((-1, -1, -1), {})
         self._surname_cache: tuple[tuple[int, int], dict[str, str]] = ((-1, -1), {})
         self._renames = 0  # how many times an agent's display name changed (the surname table's version)
 
@@ -171,6 +183,8 @@ class Names:
         if written not in agent.variants:
             agent.variants.append(written)
             self._forms_added += 1
+            if agent.kind == "organisation":
+                self._org_forms_added += 1
             if agent.kind == "person":
                 self._index_person(key, written)
 
@@ -196,6 +210,17 @@ class Names:
             )
 
     def _match_person(self, parts: tuple[str, str]) -> str | None:
+        """The person `parts` names, remembered until an agent, a written form or a name changes (#12.7: every
+        mention of a page asked it again, comparing its first name with every form of each namesake)."""
+        state = (len(self.agents), self._forms_added, self._renames)
+        if self._person_matches[0] != state:
+            self._person_matches = (state, {})
+        known = self._person_matches[1]
+        if parts not in known:
+            known[parts] = self._find_person(parts)
+        return known[parts]
+
+    def _find_person(self, parts: tuple[str, str]) -> str | None:
         first, surname = parts
         if not surname:
             return None
@@ -266,7 +291,7 @@ class Names:
             end = start + len(name)
             if self._is_person(name, text, start, end):
                 self._add(n, start, end, self.person(name, "body", line))
-        for m in INITIAL_FIRST.finditer(text):
+        for m in INITIAL_FIRST.finditer(text) if _INITIAL_STOP.search(text) else ():
             if fold(m.group(2)) not in FOLDED_NOT_NAMES | FOLDED_ORG_HEADS:
                 self._add(n, m.start(), m.end(), self.person(m.group(0), "body", line))
         self._org_heads(n, text, line, taken)
@@ -320,7 +345,11 @@ class Names:
 
     def _slots(self, n: int, text: str, line: int) -> None:
         """Names only an agent fills: the subject of 'définit' or 'ajoute', 'selon X,'."""
-        for m in [*SUBJECT_SLOT.finditer(text), *ACCORDING_SLOT.finditer(text), *INTERVIEW_SLOT.finditer(text)]:
+        low = ignorecase_lower(text)
+        subject = SUBJECT_SLOT.finditer(text) if holds_any(text, SLOT_VERB_WORDS) else ()
+        according = ACCORDING_SLOT.finditer(text) if holds_any(low, _ACCORDING_WORDS) and "," in text else ()
+        interview = INTERVIEW_SLOT.finditer(text) if holds_any(low, _INTERVIEW_WORDS) else ()
+        for m in [*subject, *according, *interview]:
             for group in ("a", "b"):
                 if group not in m.groupdict() or not m.group(group):
                     continue
@@ -372,7 +401,7 @@ class Names:
     def _introduced_organisations(self, n: int, text: str, line: int) -> None:
         """'l’agence Contrepoint', 'le réseau européen ENoLL' (the name without its noun), 'la mairie de
         Brévannes' (a lowercase head and its complement: 'Mairie de Brévannes')."""
-        for m in INTRODUCED_ORGANISATION.finditer(text):
+        for m in INTRODUCED_ORGANISATION.finditer(text) if holds_any(text, ORG_INTRO_NOUNS) else ():
             start = m.start("name")
             acronym = re.search(rf"[{LOW}][{UP}]|[{UP}]{{2}}", m.group("first"))  # "ENoLL en fédère": no extension
             end = m.end("first") if acronym else org_extent(text, m.end("first"))
@@ -382,7 +411,7 @@ class Names:
                 continue
             if self._add(n, start, start + len(name), self.organisation(name, "body", line)):
                 self.add_variant(self.mentions[n][-1].key, f"{m.group('noun')} {name}")
-        for m in LOWER_ORG_NAME.finditer(text):
+        for m in LOWER_ORG_NAME.finditer(text) if holds_any(text, _LOWER_ORG_WORDS) else ():
             name = m.group("name")
             written = name[0].upper() + name[1:]
             key = self.organisation(written, "body", line)
@@ -399,11 +428,11 @@ class Names:
 
     def _organisation_pattern(self) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         """One alternation of every organisation form written so far (rebuilt only when a form is added)."""
-        if self._org_pattern[0] != self._forms_added:
+        if self._org_pattern[0] != self._org_forms_added:
             keys = {v: k for k, a in self.agents.items() if a.kind == "organisation" for v in a.variants if len(v) >= 3}
             alternation = "|".join(re.escape(v) for v in sorted(keys, key=len, reverse=True))
             pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])") if keys else None
-            self._org_pattern = (self._forms_added, pattern, keys)
+            self._org_pattern = (self._org_forms_added, pattern, keys)
         return self._org_pattern[1], self._org_pattern[2]
 
     def _surnames(self) -> dict[str, str]:
@@ -417,7 +446,7 @@ class Names:
     def _short_forms(self, n: int, text: str, line: int) -> None:
         """'Ostrom E.', 'qu’Ostrom', 'Harris': a family name of someone the post already names in full."""
         surnames = self._surnames()
-        for m in INITIAL_AFTER.finditer(text):
+        for m in INITIAL_AFTER.finditer(text) if _INITIAL_STOP.search(text) else ():
             if fold(m.group(1)) in surnames:
                 self._add(n, m.start(), m.end(), self.person(f"{m.group(2)} {m.group(1)}", "body", line))
         for m in SINGLE.finditer(text):

@@ -67,6 +67,7 @@ class Entities:
         return [name for name, counts in self.labels.items() if counts.most_common(1)[0][0] == "ORG"]
 
 
+@functools.lru_cache(maxsize=65536)  # every capitalised run of the page is keyed, and runs repeat
 def _key(name: str) -> str:
     return " ".join(name.replace("\u00a0", " ").split())
 

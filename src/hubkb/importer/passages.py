@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..text import fold
+from .gates import holds_any, ignorecase_lower
 from .lexicon import ACCORDING_LEAD as _ACCORDING_LEAD
 from .lexicon import ANNOUNCED_DEFINITION, MIN_QUOTED_WORDS, NAME_REACH, PRONOUN_REACH, RELAY_REACH, SPEECH_VERB
 from .lexicon import ANNOUNCED_TERM as _ANNOUNCED_TERM
@@ -35,6 +36,7 @@ from .references import BodyWork
 from .rules import rule
 
 _CLOSE = {"«": "»", "“": "”", "„": "”", "‹": "›"}
+_MARKS = re.compile('[«“„‹»”›"]')  # the characters find_quotes acts on
 _DEF_CUE = re.compile(
     r"\bd[ée]fini(?:t|ssent|ssait|ssaient|ssons|r|e|es|tions?)?\b|\bentend(?:ons|ent)?\s+par\b"
     r"|\bappell(?:erons|ons|era|erai)\b|\bd[ée]signer?(?:ons|ent)?\b",
@@ -125,23 +127,29 @@ _UNQUOTED = [
         "appell",
     ),
 ]
-# The words some pattern above (or in _EXPLICIT_TERM, _TERM_CUE) cannot match without, by key; a paragraph
-# that lacks a key's words is not searched with that key's patterns (#12.7: the patterns start with
-# alternations tried at every position, the keys are short literals). Same flags as the patterns they gate.
+# The words each pattern above (or in _EXPLICIT_TERM, _TERM_CUE) cannot match without, by key: a paragraph
+# without a key's words is not searched with that key's patterns (gates.py). Looked for in the paragraph
+# lowered as re.IGNORECASE compares (all these patterns ignore case).
 _KEYS = {
-    "défini": re.compile(r"d[ée]fini", re.IGNORECASE),
-    "entend": re.compile(r"entend", re.IGNORECASE),
-    "appell": re.compile(r"appell", re.IGNORECASE),
-    "selon": re.compile(r"(?:selon|d['’]après|pour)\s+[^,]{2,80},", re.IGNORECASE),  # _ACCORDING_TERM to its comma
-    ":": re.compile(":"),
-    "terme": re.compile(r"(?i:terme|mot|notion|concept|définition)"),
+    "défini": ("défini", "defini"),
+    "entend": ("entend",),
+    "appell": ("appell",),
+    "selon": ("selon", "d'après", "d’après", "pour"),  # and a comma after it: _ACCORDING_KEY
+    ":": (":",),
+    "terme": ("le terme", "le mot", "la notion", "le concept", "la définition", "les définitions"),
 }
+_ACCORDING_KEY = re.compile(r"(?:selon|d['’]après|pour)\s+[^,]{2,80},", re.IGNORECASE)  # _ACCORDING_TERM to its comma
 _EXPLICIT_KEYS = ["défini", "défini", "défini", "entend", "entend", "appell", "défini"]  # of _EXPLICIT_TERM
 
 
 def cue_keys(text: str) -> frozenset[str]:
-    """The keys of `_KEYS` whose words `text` holds."""
-    return frozenset(key for key, pattern in _KEYS.items() if pattern.search(text))
+    """The keys of `_KEYS` whose words `text` holds: 'Selon X, la coproduction est …' -> {'selon'}."""
+    low = ignorecase_lower(text)
+    keys = {key for key, words in _KEYS.items() if holds_any(low, words)}
+    if "selon" in keys and not _ACCORDING_KEY.search(text):
+        keys.discard("selon")
+    return frozenset(keys)
+
 
 _QUOTED_SUBJECT = re.compile(
     rf"^(?i:{_DET})\s*(?P<term>[\w’'-]+(?:\s+[\w’'-]+){{0,2}}?)\s*(?:\s(?:est|sont|désigne|désignent"
@@ -202,7 +210,8 @@ def find_quotes(text: str) -> list[Quote]:
     spans: list[Quote] = []
     stack: list[tuple[str, int]] = []
     straight: int | None = None
-    for i, char in enumerate(text):
+    for mark in _MARKS.finditer(text):  # only the marks: the other characters were passed over one by one
+        i, char = mark.start(), mark.group()
         if char in _CLOSE and not (char == "„" and stack):
             stack.append((char, i))
         elif char in "»”›":
@@ -641,7 +650,7 @@ class PassageFinder:
     def _cue_terms(self) -> list[str]:
         terms: list[str] = []
         for text in [self.title, *self.paragraphs]:
-            for m in _TERM_CUE.finditer(text) if _KEYS["terme"].search(text) else ():
+            for m in _TERM_CUE.finditer(text) if holds_any(ignorecase_lower(text), _KEYS["terme"]) else ():
                 term = tidy_term(m.group("term"))
                 if (
                     term

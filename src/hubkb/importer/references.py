@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from ..resolve import Resolver
 from ..text import fold
+from .gates import holds_any
 from .lexicon import (
     AUTHOR_YEAR_CITATION,
     BOOK_PUBLISHER,
@@ -269,9 +270,7 @@ _WORK_CUE = re.compile(
     rf"(?:\s+(?:de|d['’])\s*(?P<names>(?:[{UP}][\w’'.-]*\s?){{1,4}}(?:\s*(?:et|&)\s*(?:[{UP}][\w’'.-]*\s?){{1,4}})*))?"
     rf"\s*,?\s*(?:intitulée?s?\s+)?"
 )
-# A word every _WORK_CUE match holds: a paragraph without one is not searched for cues (the cue's leading
-# alternation is tried at every position, a second a 5 MB page; this literal scan is a tenth of it).
-_WORK_CUE_WORD = re.compile(rf"{_NOUN}|auteur|autrice|réalisat")
+_WORK_CUE_WORDS = (*WORK_NOUNS, "auteur", "autrice", "réalisat")  # a cue holds one (case as written): gates.py
 
 
 _INSTITUTION_WORDS = frozenset(fold(w) for w in ORG_HEADS)
@@ -296,12 +295,14 @@ class BodyWork:
 def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section: list[Reference]) -> list[BodyWork]:
     """Works the body cites: known titles, titles announced by a noun, and section titles found again."""
     found: list[BodyWork] = []
+    listed = [(ref.title, ref) for ref in section if ref.title and len(ref.title) > 3]  # titles found again
+    patterns = [re.compile(rf"(?<!\w){re.escape(title)}(?!\w)") for title, _ in listed]
     for n, text in enumerate(paragraphs):
         first = len(found)  # found[first:] are this paragraph's works: overlap checks never rescan the others
         for span in names.known[n]:
             if span.kind == "work":
                 found.append(BodyWork(n, span.start, span.end, text[span.start : span.end], None, [], span.id))
-        for m in _WORK_CUE.finditer(text) if _WORK_CUE_WORD.search(text) else ():
+        for m in _WORK_CUE.finditer(text) if holds_any(text, _WORK_CUE_WORDS) else ():
             title_span = _title_after(text, m.end())
             if title_span is None:
                 continue
@@ -330,13 +331,12 @@ def body_works(paragraphs: list[str], names: Names, resolver: Resolver, section:
                 found.append(
                     BodyWork(n, m.start(), m.end(), ref.title, ref.type, list(ref.authors), ref.work_id, citation=True)
                 )
-        for ref in section:
-            if ref.title and len(ref.title) > 3:
-                for m in re.finditer(rf"(?<!\w){re.escape(ref.title)}(?!\w)", text):
-                    if _opens_longer_quote(text, m.start(), m.end()):
-                        continue  # "« Le règlement de Bologne a changé … »": a quoted sentence, not the title
-                    if not any(w.start <= m.start() < w.end for w in found[first:]):
-                        found.append(BodyWork(n, m.start(), m.end(), ref.title, None, [], ref.work_id))
+        for (title, ref), pattern in zip(listed, patterns):
+            for m in pattern.finditer(text) if title in text else ():
+                if _opens_longer_quote(text, m.start(), m.end()):
+                    continue  # "« Le règlement de Bologne a changé … »": a quoted sentence, not the title
+                if not any(w.start <= m.start() < w.end for w in found[first:]):
+                    found.append(BodyWork(n, m.start(), m.end(), title, None, [], ref.work_id))
     for work in found:
         if not work.citation:
             names.block(work.n, work.start, work.end)
