@@ -13,13 +13,16 @@ relays and work titles drawn from fixed pools, so the text grows while the
 vocabulary stays that of a real post. Targets (issues #11.7 and #12.7): 5 MB in
 under 20 s and 300 MB; a page in under 1 s including the NLP model's load
 when 20 pages are imported at once; time a MB about constant across sizes.
-Each target is printed PASS or MISS (on CPU seconds; the wall figure beside it).
+Each target is printed PASS or MISS (on CPU seconds; the wall figure beside it), and the
+load average before and after the run: with other work on the machine, CPU seconds grow too
+(shared caches), by about a fifth at a load of 3 on 2 cores.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import random
 import shutil
 import statistics
@@ -111,6 +114,10 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
+def load_average() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=float, nargs="*", default=[0.25, 1.0, 5.0], help="page sizes in MB")
@@ -118,6 +125,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20, help="pages imported at once for the per-page figure")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="hubkb-bench-import-"))
+    print(f"load average before: {load_average()}", flush=True)
     try:
         corpus = ROOT / "corpus"
         rows = []
@@ -148,6 +156,7 @@ def main() -> None:
             f"{len(copies)} pages at once: {cpu:.2f} s CPU ({seconds:.2f} s wall), {each:.2f} s CPU a page "
             f"({seconds / len(copies):.2f} s wall), peak {peak:.0f} MB  {verdict(each < TARGET_SECONDS_A_PAGE)} (< 1 s a page)"
         )
+        print(f"load average after: {load_average()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -75,6 +75,36 @@ _PARTNER_BEFORE = re.compile(rf"(?<![\w’'-])(?P<name>{_PERSON_PAIR})\s+(?:et|&
 _ACCORDING_WORDS = ("selon", "d'après", "d’après", "pour")  # and the comma after the name
 _INTERVIEW_WORDS = ("entretien", "interview", "tribune")
 _INITIAL_STOP = re.compile(rf"[{UP}]\.")  # INITIAL_FIRST and INITIAL_AFTER hold an initial
+# The patterns of the slots below, compiled once (#12.7: built and looked up again for every mention of a page)
+_CAPITALISED = re.compile(rf"(?<![\w-])([{UP}][{LOW}]+)")
+_ORG_HEAD_AFTER_ARTICLE = re.compile(r"(?:\b(?:la|le|les)\s+|\b[l]['’])$")
+_ORG_NAME_SHAPE = re.compile(rf"\s[{UP}]|\s(?:de|des|du|pour)\s")
+_ACRONYM_SHAPE = re.compile(rf"[{LOW}][{UP}]|[{UP}]{{2}}")
+_ACRONYM_SLOT = re.compile(
+    rf"(?<=\s)(?:(?i:au|aux|du|des|de|d['’]|le|la|les|l['’]|par|avec|chez|pour|selon|et|réseau)\s*)"
+    rf"(?P<name>[{UP}][\w-]*[{UP}][\w-]*)(?![\w’'-])"
+)
+_WORD_CHARS = re.compile(r"[\w-]+")
+_ACTOR_SLOT = re.compile(rf"(?<![\w’'])(?i:la|le|les|l['’])\s*(?P<name>{CAP})\s+(?P<verb>\w+)")
+_AFFILIATION_PARENS = re.compile(r"\s*\(([^()]{2,80})\)")
+_AFFILIATION_LISTED = re.compile(r",\s*([^()]{2,80})\)")
+_AFFILIATION_RELATIVE = re.compile(
+    rf",\s*qui\s+(?:{AFFILIATION_VERBS})\s+(?:(?:l['’]|le\s+|la\s+|les\s+)(?:(?:{ORG_INTRO})\s+)?)?"
+    rf"([{UP}0-9][^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|\.(?:\s|$)|$))"
+)
+_AFFILIATION_ROLE_BEFORE = re.compile(
+    rf"(?:^|[.;!?]\s+)(?i:{AFFILIATION_ROLE})\s+(?:de la|de l['’]|du|de|d['’]|à la|à l['’]|au)\s*"
+    rf"([{UP}][^,;:()«»“”\"]{{1,60}}?)(?:\s+(?:depuis|en|à|pour)\b[^,.]{{0,40}})?,\s*$"
+)
+_AFFILIATION_AFTER = re.compile(
+    rf",\s*(?:(?:{AFFILIATION_ROLE})(?:\s+(?:d['’]|de\s+la\s+|de\s+l['’]|de\s+|du\s+)?[{LOW}]+(?:\s+[{LOW}]+)?)?\s+)?(?:(?:au sein|auprès|membre)\s+(?:de la|de l['’]|du|des|de|d['’])|de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
+    rf"((?:[{UP}0-9]|{LOWER_HEAD}\s)[^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|\.(?:\s|$)|$))"
+)
+_CAPITALISED_WORD = re.compile(rf"(?:^|\s)[{UP}0-9]")
+_AND_LOWER = re.compile(rf"\s+et\s+(?=[{LOW}])")
+_COMMA = re.compile(r",\s*")
+_NOT_NAMES_OR_HEADS = FOLDED_NOT_NAMES | FOLDED_ORG_HEADS  # once, not at every word tested
+_TWO_CAPITALS = re.compile(rf"[{UP}][\w-]*[{UP}]")  # _ACRONYM_SLOT's name holds them
 _LOWER_ORG_WORDS = ("mairie", "préfecture", "métropole", "ville", "hôpital", "centre", "université", "école", "musée",
                     "communauté", "conseil")  # fmt: skip
 
@@ -292,7 +322,7 @@ class Names:
             if self._is_person(name, text, start, end):
                 self._add(n, start, end, self.person(name, "body", line))
         for m in INITIAL_FIRST.finditer(text) if _INITIAL_STOP.search(text) else ():
-            if fold(m.group(2)) not in FOLDED_NOT_NAMES | FOLDED_ORG_HEADS:
+            if fold(m.group(2)) not in _NOT_NAMES_OR_HEADS:
                 self._add(n, m.start(), m.end(), self.person(m.group(0), "body", line))
         self._org_heads(n, text, line, taken)
 
@@ -326,20 +356,20 @@ class Names:
     def _plain_person(self, name: str) -> bool:
         """A name that is a person by itself: known, or a common first name and a family name."""
         words = name.split()
-        if len(words) < 2 or any(fold(w) in FOLDED_NOT_NAMES | FOLDED_ORG_HEADS for w in words):
+        if len(words) < 2 or any(fold(w) in _NOT_NAMES_OR_HEADS for w in words):
             return False
         return self.resolver.people.lookup(name) is not None or self.ner.is_person(name)
 
     def _org_heads(self, n: int, text: str, line: int, taken: list[tuple[int, int]]) -> None:
-        for m in re.finditer(rf"(?<![\w-])([{UP}][{LOW}]+)", text):
+        for m in _CAPITALISED.finditer(text):
             if fold(m.group(1)) not in FOLDED_ORG_HEADS:
                 continue
             end = org_extent(text, m.end())
             name = text[m.start() : end].rstrip(" ,")
             if end == m.end() or any(s < end and m.start() < e for s, e in taken):
                 continue
-            after_article = re.search(r"(?:\b(?:la|le|les)\s+|\b[l]['’])$", text[: m.start()])
-            if len(name.split()) < 2 or not (re.search(rf"\s[{UP}]|\s(?:de|des|du|pour)\s", name) or after_article):
+            after_article = _ORG_HEAD_AFTER_ARTICLE.search(text, 0, m.start())
+            if len(name.split()) < 2 or not (_ORG_NAME_SHAPE.search(name) or after_article):
                 continue
             self._add(n, m.start(), m.start() + len(name), self.organisation(name, "body", line))
 
@@ -358,30 +388,26 @@ class Names:
                 if fold(name) in FOLDED_NOT_NAMES or any(x.start < end and start < x.end for x in self.mentions[n]):
                     continue
                 words = [w for w in name.split() if not re.fullmatch(PARTICLE, w, re.IGNORECASE)]
-                if ONE_PERSON.match(name) and not any(fold(w) in FOLDED_ORG_HEADS | FOLDED_NOT_NAMES for w in words):
+                if ONE_PERSON.match(name) and not any(fold(w) in _NOT_NAMES_OR_HEADS for w in words):
                     self._add(n, start, end, self.person(name, "body", line))
                 else:
                     self._add(n, start, end, self.organisation(name, "body", line))
 
     def _acronyms_and_actors(self, n: int, text: str, line: int) -> None:
         """'au MIT', 'le réseau ENoLL', 'la Fing a accompagné': organisations by shape and slot."""
-        for m in re.finditer(
-            rf"(?<=\s)(?:(?i:au|aux|du|des|de|d['’]|le|la|les|l['’]|par|avec|chez|pour|selon|et|réseau)\s*)"
-            rf"(?P<name>[{UP}][\w-]*[{UP}][\w-]*)(?![\w’'-])",
-            " " + text,
-        ):
+        for m in _ACRONYM_SLOT.finditer(" " + text) if _TWO_CAPITALS.search(text) else ():
             name, start = m.group("name"), m.start("name") - 1
-            if name in COMMON_ACRONYMS or len(name) > 12 or not re.fullmatch(r"[\w-]+", name):
+            if name in COMMON_ACRONYMS or len(name) > 12 or not _WORD_CHARS.fullmatch(name):
                 continue
-            if not re.search(rf"[{LOW}][{UP}]|[{UP}]{{2}}", name):  # "Sud-Loire", "Val-de-Brenne": places, no acronyms
+            if not _ACRONYM_SHAPE.search(name):  # "Sud-Loire", "Val-de-Brenne": places, no acronyms
                 continue
             if fold(name) in FOLDED_NOT_NAMES:
                 continue
             if not any(x.start < start + len(name) and start < x.end for x in self.mentions[n]):
                 self._add(n, start, start + len(name), self.organisation(name, "body", line))
-        for m in re.finditer(rf"(?<![\w’'])(?i:la|le|les|l['’])\s*(?P<name>{CAP})\s+(?P<verb>\w+)", text):
+        for m in _ACTOR_SLOT.finditer(text):
             name, verb = m.group("name"), m.group("verb")
-            if verb not in ACTOR_VERBS or fold(name) in FOLDED_NOT_NAMES | FOLDED_ORG_HEADS or self.ner.is_person(name):
+            if verb not in ACTOR_VERBS or fold(name) in _NOT_NAMES_OR_HEADS or self.ner.is_person(name):
                 continue
             if self.resolver.terms.lookup(name) is not None:
                 continue
@@ -403,7 +429,7 @@ class Names:
         Brévannes' (a lowercase head and its complement: 'Mairie de Brévannes')."""
         for m in INTRODUCED_ORGANISATION.finditer(text) if holds_any(text, ORG_INTRO_NOUNS) else ():
             start = m.start("name")
-            acronym = re.search(rf"[{LOW}][{UP}]|[{UP}]{{2}}", m.group("first"))  # "ENoLL en fédère": no extension
+            acronym = _ACRONYM_SHAPE.search(m.group("first"))  # "ENoLL en fédère": no extension
             end = m.end("first") if acronym else org_extent(text, m.end("first"))
             name = text[start:end].rstrip(" ,")
             words = re.sub(r"^(?i:les|la|le)\s+|^(?i:l)['’]", "", name).split() or name.split()  # "La Grange …"
@@ -460,44 +486,32 @@ class Names:
             agent = self.agents[mention.key]
             if agent.kind != "person":
                 continue
-            after = text[mention.end :]
+            at = mention.end  # the patterns match from there (they looked at text[at:] alike)
             position: int | None = None  # where the organisation stands when it is named before the person
-            m = re.match(r"\s*\(([^()]{2,80})\)", after)
+            m = _AFFILIATION_PARENS.match(text, at)
             listed = False  # "(Gilles Pradeau, Démocratie Ouverte)": what follows the name is its organisation
             if m is None and text[: mention.start].rstrip().endswith("("):
-                m = re.match(r",\s*([^()]{2,80})\)", after)
+                m = _AFFILIATION_LISTED.match(text, at)
                 listed = m is not None
             if m is None:  # ", qui dirige l’association X"
-                m = re.match(
-                    rf",\s*qui\s+(?:{AFFILIATION_VERBS})\s+(?:(?:l['’]|le\s+|la\s+|les\s+)(?:(?:{ORG_INTRO})\s+)?)?"
-                    rf"([{UP}0-9][^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|\.(?:\s|$)|$))",
-                    after,
-                )
+                m = _AFFILIATION_RELATIVE.match(text, at)
             if m is None:  # "Directrice de Brévannes Lab depuis sa création, X revient sur …"
-                before = re.search(
-                    rf"(?:^|[.;!?]\s+)(?i:{AFFILIATION_ROLE})\s+(?:de la|de l['’]|du|de|d['’]|à la|à l['’]|au)\s*"
-                    rf"([{UP}][^,;:()«»“”\"]{{1,60}}?)(?:\s+(?:depuis|en|à|pour)\b[^,.]{{0,40}})?,\s*$",
-                    text[: mention.start],
-                )
+                before = _AFFILIATION_ROLE_BEFORE.search(text, 0, mention.start)
                 if before:
                     m, position, listed = before, before.start(1), True  # the slot says organisation
             if m is None:
-                m = re.match(
-                    rf",\s*(?:(?:{AFFILIATION_ROLE})(?:\s+(?:d['’]|de\s+la\s+|de\s+l['’]|de\s+|du\s+)?[{LOW}]+(?:\s+[{LOW}]+)?)?\s+)?(?:(?:au sein|auprès|membre)\s+(?:de la|de l['’]|du|des|de|d['’])|de la|de l['’]|du|de|d['’]|chez|à la|à l['’]|au)\s*"
-                    rf"((?:[{UP}0-9]|{LOWER_HEAD}\s)[^,;:()«»“”\"]{{1,80}}?)(?=\s*(?:[,;:)]|\.(?:\s|$)|$))",
-                    after,
-                )
-                if m and (len(m.group(1).split()) > 8 or not re.search(rf"(?:^|\s)[{UP}0-9]", m.group(1))):
+                m = _AFFILIATION_AFTER.match(text, at)
+                if m and (len(m.group(1).split()) > 8 or not _CAPITALISED_WORD.search(m.group(1))):
                     m = None
             if m is None:
                 continue
-            written = trim_adjectives(re.split(r",\s*", m.group(1).strip())[0])
+            written = trim_adjectives(_COMMA.split(m.group(1).strip())[0])
             written = strip_intro_noun(written)  # "mission Lab’Action" names "Lab’Action"
-            written = re.split(rf"\s+et\s+(?=[{LOW}])", written)[0]  # "… à l’Université X et titulaire de …"
+            written = _AND_LOWER.split(written)[0]  # "… à l’Université X et titulaire de …"
             known = self.resolver.people.lookup(written) is not None
             if not org_shaped(written, listed, known) or self._person_key(written):
                 continue
-            start = position if position is not None else mention.end + m.start(1)
+            start = position if position is not None else m.start(1)
             if fold(written.split()[0]) in FOLDED_ORG_HEADS:
                 written = written[0].upper() + written[1:]  # "université Paris 8" names "Université Paris 8"
             key = self.organisation(written, "body", line)

@@ -80,8 +80,8 @@ def sentences_to_read(texts: list[str], limit: int = NER_CONTEXTS) -> list[str]:
     out: list[str] = []
     for text in texts:
         for sentence in NER_SENTENCE.split(text):
-            runs = [_key(m.group(0)) for m in _CANDIDATE.finditer(sentence)]
-            if any(seen[r] < limit for r in runs):
+            runs = list(map(_key, _CANDIDATE.findall(sentence)))  # (no groups: findall gives the runs)
+            if any(seen.get(r, 0) < limit for r in runs):
                 out.append(sentence)
                 seen.update(runs)
     return out

@@ -649,8 +649,8 @@ class PassageFinder:
 
     def _cue_terms(self) -> list[str]:
         terms: list[str] = []
-        for text in [self.title, *self.paragraphs]:
-            for m in _TERM_CUE.finditer(text) if holds_any(ignorecase_lower(text), _KEYS["terme"]) else ():
+        for text, keys in [(self.title, cue_keys(self.title)), *zip(self.paragraphs, self.keys)]:
+            for m in _TERM_CUE.finditer(text) if "terme" in keys else ():
                 term = tidy_term(m.group("term"))
                 if (
                     term

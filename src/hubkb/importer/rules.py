@@ -40,10 +40,14 @@ class RuleTable:
     def __init__(self, name: str, entries: list[tuple[str, str, str]], flags: int = re.IGNORECASE) -> None:
         self.name = name
         self.entries = [Entry(n, re.compile(p, flags), example) for n, p, example in entries]
+        # all the entries at once: most texts match none, and one search tells it (#12.7: every block is asked)
+        self.any = re.compile("|".join(f"(?:{p})" for _, p, _ in entries), flags)
         TABLES[name] = self
 
     def match(self, text: str) -> Entry | None:
         """The first entry whose pattern matches `text` from its start."""
+        if not self.any.match(text):
+            return None
         return next((e for e in self.entries if e.pattern.match(text)), None)
 
     def __contains__(self, text: str) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..text import NAME_PARTICLE_PATTERN, fold
 from .dates import FoundDate, date_line, publication
+from .gates import holds_any
 from .lexicon import (
     BYLINE,
     BYLINE_SEARCH,
@@ -64,12 +65,18 @@ def clean_line(text: str) -> str:
     return " ".join(_INVISIBLE.sub("", text).split())
 
 
+_MENU_SEPARATOR = re.compile(r" {3,}|\t+|\s+[|·•]\s+")  # between the items of a menu on one line
+_MENU_SEPARATORS = ("   ", "\t", "|", "·", "•")  # one of them is in every _MENU_SEPARATOR
+
+
 @rule
 def is_menu(lines: list[str]) -> bool:
     """Navigation items, one a line or spaced on one line: ['Accueil', 'Le labo', 'Nos chantiers', 'Contact'] -> True."""
     items = [x for x in map(clean_line, lines) if x]
     if len(items) == 1:
-        items = [x for x in map(clean_line, re.split(r" {3,}|\t+|\s+[|·•]\s+", lines[0].strip(_BLANK))) if x]
+        if MENU_MIN_ITEMS > 1 and not holds_any(lines[0], _MENU_SEPARATORS):
+            return False  # one line that no separator cuts is one item: no menu
+        items = [x for x in map(clean_line, _MENU_SEPARATOR.split(lines[0].strip(_BLANK))) if x]
     return len(items) >= MENU_MIN_ITEMS and all(
         len(x.split()) <= MENU_ITEM_WORDS and not re.search(r"[.!?:;,]$", x) for x in items
     )
