@@ -336,8 +336,8 @@ def _language(paragraphs: list[str]) -> str:
     french = english = 0
     for paragraph in paragraphs:  # one paragraph's words at a time: a long page's words are never one list
         words = paragraph.lower().split()
-        french += sum(w in _FRENCH_WORDS for w in words)
-        english += sum(w in _ENGLISH_WORDS for w in words)
+        french += sum(map(_FRENCH_WORDS.__contains__, words))  # map: no generator step a word
+        english += sum(map(_ENGLISH_WORDS.__contains__, words))
     return "en" if english > french else "fr"
 
 

@@ -248,6 +248,9 @@ def _quote(text: str, start: int, end: int, unclosed: bool = False) -> Quote:
     return Quote(start, end, inner_start, inner_end, unclosed)
 
 
+_STOP = re.compile(r"(?:[.!?]+|…)(?=\s+[\"«“A-ZÀ-Þ0-9]|[A-ZÀ-Þ])")
+_LAST_WORD = re.compile(r"(\w+)$")
+_SPACES = re.compile(r"\s*")
 _ABBREVIATIONS = frozenset("m mme mlle mm dr pr st cf p pp vol art av éd ed dir coll".split())
 
 
@@ -255,10 +258,12 @@ _ABBREVIATIONS = frozenset("m mme mlle mm dr pr st cf p pp vol art av éd ed dir
 def sentence_starts(text: str, quotes: list[Quote]) -> list[int]:
     """Offsets where sentences begin, past stops inside quotations, initials and abbreviations: 'E. Ostrom écrit. Puis' -> [0, 17]."""
     starts = [0]
-    for m in re.finditer(r"(?:[.!?]+|…)(?=\s+[\"«“A-ZÀ-Þ0-9]|[A-ZÀ-Þ])", text):
+    for m in _STOP.finditer(text):
         if any(q.text_start <= m.start() < q.text_end for q in quotes):
             continue
-        word = re.search(r"(\w+)$", text[: m.start()])
+        # the word before the stop, looked for in the 64 characters before it, not in a copy of all the text
+        # before (that made a long paragraph quadratic): a longer word is no initial nor abbreviation either way
+        word = _LAST_WORD.search(text, max(0, m.start() - 64), m.start())
         if (
             m.group(0) == "."
             and word
@@ -267,8 +272,7 @@ def sentence_starts(text: str, quotes: list[Quote]) -> list[int]:
             continue
         if m.group(0) == "." and not re.match(r"\s", text[m.end() : m.end() + 1]):
             continue  # "3.5", "ex.Nous": no space after a single stop
-        nxt = re.match(r"\s*", text[m.end() :])
-        starts.append(m.end() + (nxt.end() if nxt else 0))
+        starts.append(_SPACES.match(text, m.end()).end())  # type: ignore[union-attr]  # \s* always matches
     return starts
 
 

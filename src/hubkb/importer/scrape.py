@@ -39,6 +39,7 @@ from .rules import rule
 
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
+_SPACE_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
 _MD_EMPHASIS = re.compile(r"(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?")
 _BLANK = " \t\u00a0\u202f\u2007\u2009\u200a"
 _BULLET = re.compile(r"^\s*(?:[-–—•*·▪►>]|\d{1,2}[.)])(?=\s|$)\s*")
@@ -141,8 +142,11 @@ def split_blocks(text: str) -> list[Block]:
             after_heading = after_heading or heading
         for n, lines in parts:
             raw = repair_hyphens(" ".join(_INVISIBLE.sub("", line).strip(_BLANK) for line in lines))
-            raw = re.sub(r"(?<=\S) {2,}(?=\S)", " ", raw)  # runs of spaces (transcripts) are one space
-            markup = _MD_HEADING.match(raw) or _MD_EMPHASIS.fullmatch(raw)  # "# Title", "**Régis Chatellier**"
+            if "  " in raw:
+                raw = _SPACE_RUN.sub(" ", raw)  # runs of spaces (transcripts) are one space
+            markup = (  # "# Title", "**Régis Chatellier**" (the patterns need these marks first)
+                (_MD_HEADING.match(raw) or _MD_EMPHASIS.fullmatch(raw)) if raw[:1] in "#*_" else None
+            )
             if markup:
                 raw = markup.group(1).strip()
             blocks.append(Block(clean_line(raw), n, raw, menu=is_menu(lines)))
