@@ -38,6 +38,14 @@ from .lexicon import (
 from .rules import rule
 
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLES = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")  # what _INVISIBLE matches
+
+
+def _visible(text: str) -> str:
+    """`text` without invisible characters (most texts hold none: five substring tests, no substitution)."""
+    return _INVISIBLE.sub("", text) if holds_any(text, _INVISIBLES) else text
+
+
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
 _SPACE_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
 _MD_EMPHASIS = re.compile(r"(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?")
@@ -63,7 +71,7 @@ class Block:
 
 def clean_line(text: str) -> str:
     """Invisible characters out, every run of white space (no-break spaces included) one space."""
-    return " ".join(_INVISIBLE.sub("", text).split())
+    return " ".join(_visible(text).split())
 
 
 _MENU_SEPARATOR = re.compile(r" {3,}|\t+|\s+[|·•]\s+")  # between the items of a menu on one line
@@ -100,7 +108,7 @@ def stands_alone(line: str) -> bool:
 @rule
 def repair_hyphens(text: str) -> str:
     """Words cut by a lost hyphenation joined again: 'la con- ception' -> 'la conception'."""
-    return LOST_HYPHEN.sub("", text)
+    return LOST_HYPHEN.sub("", text) if "- " in text else text  # the pattern needs a hyphen and a space
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -141,7 +149,7 @@ def split_blocks(text: str) -> list[Block]:
                 parts[-1][1].append(line)
             after_heading = after_heading or heading
         for n, lines in parts:
-            raw = repair_hyphens(" ".join(_INVISIBLE.sub("", line).strip(_BLANK) for line in lines))
+            raw = repair_hyphens(" ".join(_visible(line).strip(_BLANK) for line in lines))
             if "  " in raw:
                 raw = _SPACE_RUN.sub(" ", raw)  # runs of spaces (transcripts) are one space
             markup = (  # "# Title", "**Régis Chatellier**" (the patterns need these marks first)
@@ -546,10 +554,9 @@ def _open_quotation(text: str) -> bool:
     return text.count("«") > text.count("»") and not re.search(r"[»”]\s*\W*$", text)
 
 
+_QUOTE_END = re.compile(r"[»”\"]\s*$")
 _ATTRIBUTION = re.compile(r"^[—–-]\s*[A-ZÀ-Þ][\w’'-]+(?:\s+[A-ZÀ-Þ][\w’'-]+)+\s*(?:,|$)")
 
 
 def _attribution(previous: str, text: str) -> bool:
-    return bool(
-        re.search(r"[»”\"]\s*$", previous) and _ATTRIBUTION.match(text) and len(text.split()) <= MAX_BYLINE_WORDS * 2
-    )
+    return bool(_ATTRIBUTION.match(text) and _QUOTE_END.search(previous) and len(text.split()) <= MAX_BYLINE_WORDS * 2)
