@@ -490,12 +490,17 @@ agence cabinet association mission collectif réseau entreprise start-up startup
 incubateur laboratoire fondation studio think-tank consortium
 """)
 # Lowercase heads whose "de X" complement makes the name: "la mairie de Brévannes" -> "Mairie de Brévannes".
+_LOWER_ORG_HEADS = (
+    "mairie", "préfecture", "métropole", "ville", r"hôpital", r"centre\s+hospitalier", "université", "école", "musée",
+    r"communauté\s+d['’]agglomération", r"communauté\s+de\s+communes",
+    r"conseil\s+(?:départemental|régional|municipal|métropolitain)",
+)  # fmt: skip
 LOWER_ORG_NAME = re.compile(
-    r"(?<![\w’'-])(?P<name>(?:mairie|préfecture|métropole|ville|hôpital|centre\s+hospitalier|université|école|musée"
-    r"|communauté\s+d['’]agglomération|communauté\s+de\s+communes"
-    r"|conseil\s+(?:départemental|régional|municipal|métropolitain))\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])"
+    rf"(?<![\w’'-])(?P<name>(?:{'|'.join(_LOWER_ORG_HEADS)})\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])"
     r"[A-ZÀ-Þ][\w’'-]*(?:\s+[A-ZÀ-Þ][\w’'-]*)*)"
 )
+# The first word of each head: LOWER_ORG_NAME cannot match a text without one (its gate, gates.py).
+LOWER_ORG_WORDS = tuple(dict.fromkeys(head.split("\\")[0] for head in _LOWER_ORG_HEADS))
 # ", qui dirige l’association X": a relative clause that states a person's organisation.
 AFFILIATION_VERBS = (
     r"dirige|préside|anime|coordonne|pilote|a\s+fondé|a\s+cofondé|a\s+créé|travaille\s+(?:à|au|pour|chez|avec)"

@@ -26,6 +26,7 @@ from .lexicon import (
     AUTHOR_YEAR_CITATION,
     COMMON_ACRONYMS,
     LOWER_ORG_NAME,
+    LOWER_ORG_WORDS,
     MAX_NER_PERSON_WORDS,
     ORG_INTRO_NOUNS,
     SPEECH_VERB,
@@ -105,8 +106,6 @@ _AND_LOWER = re.compile(rf"\s+et\s+(?=[{LOW}])")
 _COMMA = re.compile(r",\s*")
 _NOT_NAMES_OR_HEADS = FOLDED_NOT_NAMES | FOLDED_ORG_HEADS  # once, not at every word tested
 _TWO_CAPITALS = re.compile(rf"[{UP}][\w-]*[{UP}]")  # _ACRONYM_SLOT's name holds them
-_LOWER_ORG_WORDS = ("mairie", "préfecture", "métropole", "ville", "hôpital", "centre", "université", "école", "musée",
-                    "communauté", "conseil")  # fmt: skip
 
 
 @dataclass
@@ -437,7 +436,7 @@ class Names:
                 continue
             if self._add(n, start, start + len(name), self.organisation(name, "body", line)):
                 self.add_variant(self.mentions[n][-1].key, f"{m.group('noun')} {name}")
-        for m in LOWER_ORG_NAME.finditer(text) if holds_any(text, _LOWER_ORG_WORDS) else ():
+        for m in LOWER_ORG_NAME.finditer(text) if holds_any(text, LOWER_ORG_WORDS) else ():
             name = m.group("name")
             written = name[0].upper() + name[1:]
             key = self.organisation(written, "body", line)
