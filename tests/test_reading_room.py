@@ -105,6 +105,17 @@ def test_what_a_person_relayed_does_not_repeat_her_name(client: Client) -> None:
     assert "relayed by" in section(page(client, "/hubkb/works/boyle-harris-2009"), "citations")  # elsewhere it is
 
 
+def test_what_a_work_gave_does_not_repeat_the_works_title(client: Client) -> None:
+    definitions = section(page(client, "/hubkb/works/boyle-harris-2009"), "definitions")
+    assert "/hubkb/works/" not in definitions  # the heading is the work
+    assert links(definitions)[:3] == [
+        ("/hubkb/terms/coproduction", "coproduction"),
+        ("/hubkb/people/michael-harris", "Michael Harris"),
+        ("/hubkb/people/david-boyle", "David Boyle"),
+    ]
+    assert "David Boyle</a>; relayed by <a href=" in definitions
+
+
 def test_citation_row_page_says_what_cites_what_through_whom(client: Client) -> None:
     html = page(client, "/hubkb/citations/1")
     cited = html[html.index('<ul class="hubkb-list">') : html.index('<details class="hubkb-raw"')]
