@@ -12,7 +12,8 @@ answer that is not None).
 - `pages`: `extra_template_vars` (the `hubkb` flag; entity, passage and paragraph pages),
   `prepare_jinja2_environment` (the `hubkb_work_type` filter)
 - `cells`: `render_cell`
-- `facets`: `register_facet_classes`
+- `facets`: `register_facet_classes` (hubkb's `json_array` facet; a hook wrapper puts the same fast
+  counting in place of Datasette's `array` facet)
 - `formats`: `register_output_renderer` (.bib, .ris, .csljson)
 - `cite_pages`: `register_routes` (the citation page of a work)
 - `search`: `prepare_connection` (search SQL functions), `canned_queries` (hubkb/queries/*.sql),
@@ -35,7 +36,7 @@ change what a page shows act only on databases hubkb built (`common.is_hubkb`).
 
 from .cells import render_hubkb_cell
 from .cite_pages import cite_routes
-from .facets import json_array_facet
+from .facets import fast_array_facet, json_array_facet
 from .formats import citation_formats
 from .lineage_pages import lineage_filters, lineage_routes, reuse_cells, term_lineage_vars
 from .pages import hubkb_jinja_filters, hubkb_page_vars
@@ -52,6 +53,7 @@ from .sql_functions import hubkb_sql_functions
 __all__ = [
     "citation_formats",
     "cite_routes",
+    "fast_array_facet",
     "hubkb_canned_queries",
     "hubkb_jinja_filters",
     "hubkb_page_vars",

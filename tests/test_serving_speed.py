@@ -1,0 +1,123 @@
+"""The posts page and the load mix's slow paths (#14.5, #14.6): the same answers, computed cheaply.
+
+On the generated 200-post corpus (long facets): the array facets counted from
+memory equal Datasette 0.65's own array-facet SQL, on a search and a filter,
+immutable and mutable; the posts page shows 50 rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+from conftest import ROOT
+from hubkb.db.arrays import array_counts, json_arrays
+from hubkb.plugin.facets import _arrays
+from serving import Client
+
+METADATA = ROOT / "metadata.json"
+# Datasette 0.65's ArrayFacet query (datasette/facets.py), the reference the fast counting must equal
+DATASETTE_ARRAY_FACET = """
+with inner as ({sql}),
+deduped_array_items as (select distinct j.value, inner.* from json_each([inner].{column}) j join inner)
+select value as value, count(*) as count from deduped_array_items group by value order by count(*) desc, value limit 7
+"""
+SEARCH = "rowid in (select rowid from posts_fts where posts_fts match 'coproduction')"
+
+
+@pytest.fixture(scope="module")
+def db(generated_server, generated_200: Path) -> Path:
+    return generated_200 / "hubkb.db"  # built by the generated corpus's `hubkb serve`
+
+
+@pytest.fixture(scope="module")
+def client(db: Path):
+    c = Client.serving(db, METADATA)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def mutable(db: Path):
+    """A plain Datasette on the same file, opened mutable: the facets are counted in SQL there."""
+    import json
+
+    c = Client(Datasette([str(db)], metadata=json.loads(METADATA.read_text(encoding="utf-8"))))
+    c.loop.run_until_complete(c.datasette.invoke_startup())
+    yield c
+    c.close()
+
+
+def reference(db: Path, column: str, where: str = "", params: tuple = ()) -> list[tuple[str, int]]:
+    conn = sqlite3.connect(db)
+    try:
+        sql = DATASETTE_ARRAY_FACET.format(sql=f"select * from posts {where}", column=column)
+        return [(str(v), n) for v, n in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+def facets(response) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    assert response.status_code == 200, response.text
+    return {
+        (f["name"], f["type"]): [(v["value"], v["count"]) for v in f["results"]]
+        for f in response.json()["facet_results"].values()
+    }
+
+
+def test_datasette_s_array_facet_counts_as_datasette_did(client: Client, db: Path) -> None:
+    found = facets(client.get("/hubkb/posts.json", params={"_facet_array": "tags", "_size": 0}))
+    expected = reference(db, "tags")
+    assert len(expected) == 7  # more tags than the facet shows: the 6 first, and `truncated`
+    assert found[("tags", "array")] == expected[:6]
+    assert found[("tags", "json_array")] == expected[:6]  # metadata's facet, the same counting
+
+
+def test_array_facets_of_a_search_and_a_filter_count_as_datasette_did(client: Client, db: Path) -> None:
+    tag = reference(db, "tags", f"where {SEARCH}")[2][0]
+    response = client.get("/hubkb/posts.json", params={"_search": "coproduction", "tags__arraycontains": tag})
+    found = facets(response)
+    where = f"where {SEARCH} and ? in (select value from json_each(tags))"
+    assert found[("tags", "json_array")] == reference(db, "tags", where, (tag,))[:6]
+    assert found[("authors", "json_array")] == reference(db, "authors", where, (tag,))[:6]
+    assert found[("tags", "json_array")][0] == (tag, response.json()["filtered_table_rows_count"])
+    selected = [v for f in response.json()["facet_results"].values() for v in f["results"] if v["selected"]]
+    assert [v["value"] for v in selected] == [tag]
+
+
+def test_a_mutable_file_counts_in_sql_the_same(client: Client, mutable: Client) -> None:
+    params = {"_search": "coproduction", "_facet_array": "tags"}
+    immutable_facets = facets(client.get("/hubkb/posts.json", params=params))
+    assert facets(mutable.get("/hubkb/posts.json", params=params)) == immutable_facets
+    assert len(immutable_facets[("authors", "json_array")]) == 6
+    read_once = _arrays.get(client.datasette.get_database("hubkb"), {})
+    assert {key for key, found in read_once.items() if found} == {("posts", "id", c) for c in ("tags", "authors")}
+    assert mutable.datasette.get_database("hubkb") not in _arrays  # a mutable file may change: never kept
+
+
+def test_row_arrays_are_read_once_each_value_once() -> None:
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table t (id text primary key, tags text)")
+    conn.executemany(
+        "insert into t values (?, ?)", [("a", '["x", "y", "x"]'), ("b", None), ("c", "[]"), ("d", '["é"]')]
+    )
+    arrays = json_arrays(conn, "t", "id", "tags")
+    assert arrays == {"a": ("x", "y"), "b": (), "c": (), "d": ("é",)}
+    assert array_counts(arrays, ["a", "b", "c", "d", "zzz"], 10) == [("x", 1), ("y", 1), ("é", 1)]
+    assert array_counts({1: ("B",), 2: ("a", "B"), 3: ("a",), 4: ("A",)}, [1, 2, 3, 4], 2) == [("B", 2), ("a", 2)]
+    for odd in ['{"x": 1}', "[1]", "not json", '"x"']:
+        conn.execute("update t set tags = ? where id = 'c'", [odd])
+        assert json_arrays(conn, "t", "id", "tags") is None, odd  # counted in SQL instead
+
+
+def test_the_posts_page_shows_50_posts_and_the_next_page(client: Client) -> None:
+    response = client.get("/hubkb/posts.json", params={"_search": "coproduction"})
+    page = response.json()
+    assert len(page["rows"]) == 50 and page["filtered_table_rows_count"] > 50
+    assert "_next=" in page["next_url"]
+    html = client.get("/hubkb/posts", params={"_search": "coproduction"}).text
+    assert html.count("<tr>") == 1 + 50  # the header row and one row a post
+    assert len(client.get("/hubkb/posts.json", params={"_size": 100}).json()["rows"]) == 100
