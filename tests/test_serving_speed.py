@@ -1,17 +1,23 @@
 """The posts page and the load mix's slow paths (#14.5, #14.6): the same answers, computed cheaply.
 
-On the generated 200-post corpus (long facets): the array facets counted from
-memory equal Datasette 0.65's own array-facet SQL, on a search and a filter,
-immutable and mutable; the posts page shows 50 rows.
+On the generated 200-post corpus (long facets, 1,800 citations): the array
+facets counted from memory equal Datasette 0.65's own array-facet SQL, on a
+search and a filter, immutable and mutable; who cites whom walks the posts in
+date order and gives every citation, sorted; the posts page shows 50 rows;
+a streamed CSV is read in pages of max_returned_rows.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
+from datasette.database import Database
 
 from conftest import ROOT
 from hubkb.db.arrays import array_counts, json_arrays
@@ -113,6 +119,51 @@ def test_row_arrays_are_read_once_each_value_once() -> None:
         assert json_arrays(conn, "t", "id", "tags") is None, odd  # counted in SQL instead
 
 
+def who_rows(db: Path) -> list[tuple]:
+    """Every citation of who_cites_whom, from the tables, in the order the query promises."""
+    conn = sqlite3.connect(db)
+    try:
+        found = conn.execute(
+            """
+            select p.date, coalesce(d.paragraph_id, d.post_id), 'definition', g.name from definition_givers g
+              join definitions d on d.id = g.definition_id join posts p on p.id = d.post_id
+            union all
+            select p.date, coalesce(q.paragraph_id, q.post_id), 'quote', g.name from quote_givers g
+              join quotes q on q.id = g.quote_id join posts p on p.id = q.post_id
+            union all
+            select p.date, coalesce(c.paragraph_id, c.post_id), 'work', wa.name from citations c
+              join work_authors wa on wa.work_id = c.work_id join posts p on p.id = c.post_id
+            """
+        ).fetchall()
+    finally:
+        conn.close()
+    return sorted(found, key=lambda r: tuple("" if v is None else v for v in r))
+
+
+def test_who_cites_whom_for_everyone_is_every_citation_in_date_order(client: Client, db: Path) -> None:
+    response = client.get("/hubkb/who_cites_whom.json", params={"name": ""})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    expected = who_rows(db)
+    assert len(expected) > 1000 and answer["truncated"] is True  # Datasette's max_returned_rows
+    assert [(r[6], r[7], r[2], r[1]) for r in answer["rows"]] == expected[:1000]
+
+
+def test_who_cites_whom_walks_the_posts_in_date_order(db: Path) -> None:
+    from hubkb.db.canned import query_sql
+    from hubkb.plugin.sql_functions import hubkb_sql_functions
+
+    conn = sqlite3.connect(db)
+    hubkb_sql_functions(conn)
+    try:
+        plan = [row[3] for row in conn.execute("explain query plan " + query_sql("who_cites_whom"), {"name": ""})]
+    finally:
+        conn.close()
+    assert plan.count("SCAN p USING INDEX idx_posts_date_year_id_tags_authors") == 3, plan
+    assert "USE TEMP B-TREE FOR ORDER BY" not in plan  # only one date's rows are sorted at a time
+    assert plan.count("USE TEMP B-TREE FOR RIGHT PART OF ORDER BY") == 3
+
+
 def test_the_posts_page_shows_50_posts_and_the_next_page(client: Client) -> None:
     response = client.get("/hubkb/posts.json", params={"_search": "coproduction"})
     page = response.json()
@@ -121,3 +172,30 @@ def test_the_posts_page_shows_50_posts_and_the_next_page(client: Client) -> None
     html = client.get("/hubkb/posts", params={"_search": "coproduction"}).text
     assert html.count("<tr>") == 1 + 50  # the header row and one row a post
     assert len(client.get("/hubkb/posts.json", params={"_size": 100}).json()["rows"]) == 100
+
+
+def test_a_streamed_csv_is_read_in_pages_of_max_returned_rows(
+    client: Client, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages: list[str] = []
+    execute = Database.execute
+
+    async def counted(self, sql, *args, **kwargs):
+        if re.match(r"select .* from works .*limit \d+", sql, re.S):
+            pages.append(sql)
+        return await execute(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", counted)
+    streamed = client.get("/hubkb/works.csv", params={"_stream": "on"}).text
+    lines = list(csv.reader(io.StringIO(streamed)))
+    conn = sqlite3.connect(db)
+    try:
+        ids = [i for (i,) in conn.execute("select id from works order by id")]
+    finally:
+        conn.close()
+    assert len(ids) == 1000
+    assert sorted(line[0] for line in lines[1:]) == ids  # every work, once
+    assert len(pages) == 1, pages  # Datasette 0.65 alone reads 10 pages of 100 rows
+    sized = client.get("/hubkb/works.csv", params={"_stream": "on", "_size": 10}).text
+    assert sized == streamed  # a size given in the URL is kept (100 pages): the same rows, the same order
+    assert len(pages) == 1 + 100

@@ -21,7 +21,8 @@ answer that is not None).
   (/<db>/-/search, the global search behind the header box),
   `register_magic_parameters` (`:_hubkb_limit`, `:_hubkb_candidates`)
 - `lineage_pages`: `register_routes` (lineage of a passage, citation network; Cytoscape.js in static/)
-- `serving`: `asgi_wrapper` (X-Content-Type-Options: nosniff on every response), `filters_from_request`
+- `serving`: `asgi_wrapper` (X-Content-Type-Options: nosniff on every response; a streamed CSV read in
+  pages of max_returned_rows), `filters_from_request`
   (a hook wrapper: table searches sorted on an indexed column walk that index)
 
 Templates and static files are Datasette's own plugin folders,
@@ -47,7 +48,7 @@ from .search import (
     search_routes,
     search_sql_functions,
 )
-from .serving import search_through_the_sort_index, security_headers
+from .serving import search_through_the_sort_index, security_headers, streamed_csv_in_full_pages
 from .sql_functions import hubkb_sql_functions
 
 __all__ = [
@@ -69,5 +70,6 @@ __all__ = [
     "search_sql_functions",
     "search_through_the_sort_index",
     "security_headers",
+    "streamed_csv_in_full_pages",
     "term_lineage_vars",
 ]

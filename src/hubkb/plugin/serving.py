@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import weakref
 from typing import Any
+from urllib.parse import parse_qs
 
 from datasette import hookimpl
 from datasette.utils import await_me_maybe
@@ -39,6 +40,31 @@ _column_detail: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictio
 def security_headers(datasette: Any) -> Any:
     """X-Content-Type-Options: nosniff on every response, pages, exports and static files alike."""
     return with_security_headers
+
+
+@hookimpl(specname="asgi_wrapper")
+def streamed_csv_in_full_pages(datasette: Any) -> Any:
+    """A streamed CSV (`?_stream=on`) read in pages of `max_returned_rows`, as Datasette means to.
+
+    Datasette 0.65 sets `_size=max` for a stream's first page only; every
+    further page falls back to the default 100 rows, each one a new query with
+    its own permission checks and table lookups: the 3,333 works of a
+    10,000-post database took 34 pages and 400 ms. Asking `_size=max` in the
+    URL when none is given gives 4 pages, the same rows.
+    """
+    return with_full_csv_pages
+
+
+def with_full_csv_pages(app: Any) -> Any:
+    async def wrapped(scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].endswith(".csv"):
+            query = scope.get("query_string", b"").decode("latin-1")
+            args = parse_qs(query)
+            if args.get("_stream", [""])[0] and "_size" not in args:
+                scope = {**scope, "query_string": (query + "&_size=max").lstrip("&").encode("latin-1")}
+        await app(scope, receive, send)
+
+    return wrapped
 
 
 @hookimpl(specname="filters_from_request", hookwrapper=True)
