@@ -493,3 +493,41 @@ def rows(db: Path, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+def test_updates_that_keep_the_reused_texts_write_the_same_reuse_as_a_full_build(site: Path) -> None:
+    """An update whose changed groups keep the same reused texts rewrites only those groups' pairs in place
+    (their integer keys stay); an edit outside any definition or quote leaves reuse as it was."""
+    db, posts = site / "hubkb.db", sorted((site / "corpus" / "posts").glob("*.md"))
+    original = next(p for p in posts if "\ndefinitions:\n" in p.read_text(encoding="utf-8"))
+    copy = site / "corpus" / "posts" / "une-copie.md"
+    pairs = (
+        "SELECT t.text_id, o.text_id, r.score, r.wording FROM reused_texts t JOIN reuse r ON r.text = t.id "
+        "JOIN reused_texts o ON o.id = r.other ORDER BY 1, 2"
+    )
+    tables = [pairs, "SELECT * FROM reused_texts ORDER BY id", "SELECT * FROM reuse ORDER BY text, other"]
+    text = original.read_text(encoding="utf-8")
+    copy.write_text(text.replace("---\n", "---\nid: une-copie\n", 1), "utf-8")
+    run("build", cwd=site)
+    before = [rows(db, sql) for sql in tables]
+    copied = [r for r in before[0] if r[0].startswith(f"{original.stem}#d1") and r[1].startswith("une-copie#d1")]
+    assert copied and copied[0][2] == 100.0
+
+    # An edit of the body alone: no group changes, reuse stays as it was.
+    other = next(p for p in posts if p != original)
+    other.write_text(other.read_text(encoding="utf-8").rstrip("\n") + " Une phrase de plus.\n", "utf-8")
+    assert run("build", cwd=site).startswith(f"updated: {POSTS + 1} posts (1 changed, 0 removed)")
+    assert [rows(db, sql) for sql in tables] == before
+
+    # The copy's first definition loses its last word: still reused, with a lower score, by the same texts.
+    definition = text.split("\ndefinitions:\n", 1)[1].split("  text: ", 1)[1].split("\n", 1)[0]
+    shorter = definition.rsplit(" ", 1)[0]
+    assert copy.read_text(encoding="utf-8").count(definition) == 2  # the front matter and the body
+    copy.write_text(copy.read_text(encoding="utf-8").replace(definition, shorter), "utf-8")
+    assert run("build", cwd=site).startswith(f"updated: {POSTS + 1} posts (1 changed, 0 removed)")
+    updated = [rows(db, sql) for sql in tables]
+    assert updated[1] == before[1]  # the same reused texts, under the same keys
+    now = [r for r in updated[0] if r[:2] == copied[0][:2]]
+    assert now and 75 <= now[0][2] < 100.0
+    run("build", "--full", cwd=site)
+    assert [rows(db, sql) for sql in tables] == updated

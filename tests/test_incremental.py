@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -160,6 +161,8 @@ def test_an_edit_that_keeps_size_and_time_is_still_seen_after_the_cache_is_gone(
     db = tmp_path / "hubkb.db"
     note = corpus_copy / "posts" / "2015-03-03-note.md"
     note.write_text(NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8")
+    an_hour_ago = time.time_ns() - 3600 * 10**9  # older than the scan: its size and time are trusted
+    os.utime(note, ns=(an_hour_ago, an_hour_ago))
     build(runner, corpus_copy, db)
     stat = note.stat()
     note.write_text(NOTE.format(title="Note", body="Le mot zebres."), encoding="utf-8")  # same size
@@ -168,6 +171,54 @@ def test_an_edit_that_keeps_size_and_time_is_still_seen_after_the_cache_is_gone(
     (tmp_path / ".hubkb.db.files.json").unlink()
     assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed)")
     assert fts_ids(db, "zebres") == ["2015-03-03-note#p1"]
+
+
+def test_an_edit_in_the_same_file_time_as_the_build_is_seen(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    """git's "racy clean" entries: a file written just before a build may change again within its timestamp
+    (same size, same time); the build that hashed it does not trust its time, the next one hashes it again."""
+    db = tmp_path / "hubkb.db"
+    note = corpus_copy / "posts" / "2015-03-03-note.md"
+    note.write_text(NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8")
+    assert build(runner, corpus_copy, db).startswith("built: 2 posts")
+    stat = note.stat()
+    note.write_text(NOTE.format(title="Note", body="Le mot zebres."), encoding="utf-8")  # same size
+    os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time, as within one tick
+    assert note.stat().st_size == stat.st_size
+    assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed)")
+    assert fts_ids(db, "zebres") == ["2015-03-03-note#p1"]
+    note.write_text(NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8")  # once more, after an update
+    os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed)")
+    assert fts_ids(db, "girafe") == ["2015-03-03-note#p1"]
+    assert build(runner, corpus_copy, db).startswith("up to date: 2 posts, nothing changed")
+
+
+def test_a_no_change_build_reads_only_the_files_whose_time_cannot_vouch_for_them(
+    runner, corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hubkb.build
+
+    db = tmp_path / "hubkb.db"
+    old, new = corpus_copy / "posts" / "2015-03-03-old.md", corpus_copy / "posts" / "2015-03-04-new.md"
+    for note in (old, new):
+        note.write_text(NOTE.format(title=note.stem, body="Le mot girafe."), encoding="utf-8")
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for note in (old, *corpus_copy.glob("posts/*.md")):
+        if note != new:
+            os.utime(note, ns=(an_hour_ago, an_hour_ago))
+    assert build(runner, corpus_copy, db).startswith("built: 3 posts")
+    hashed: list[str] = []
+    real_hash = hubkb.build._file_hash
+    monkeypatch.setattr(hubkb.build, "_file_hash", lambda path: hashed.append(path.name) or real_hash(path))
+    assert build(runner, corpus_copy, db).startswith("up to date: 3 posts, nothing changed")
+    assert hashed == ["2015-03-04-new.md"]  # written a moment ago: hashed again; the others by size and time
+    hashed.clear()
+    os.utime(new, ns=(an_hour_ago, an_hour_ago))  # now old: one more hash remembers its time, then none
+    assert build(runner, corpus_copy, db).startswith("up to date: 3 posts, nothing changed")
+    assert hashed == ["2015-03-04-new.md"]
+    hashed.clear()
+    assert build(runner, corpus_copy, db).startswith("up to date: 3 posts, nothing changed")
+    assert hashed == []
 
 
 def test_workers_build_the_same_database_as_one_process(
@@ -245,3 +296,17 @@ def test_a_draft_with_a_broken_field_or_status_is_an_error(runner, corpus_copy: 
         checked = runner.invoke(cli, ["check", "--corpus", str(corpus_copy)])
         assert checked.exit_code == 1
         assert message in checked.stderr.splitlines()
+
+
+def test_the_background_copy_gives_the_bytes_or_the_error(tmp_path: Path) -> None:
+    from hubkb.publish import BackgroundCopy
+
+    source, target = tmp_path / "a.db", tmp_path / "b.db"
+    source.write_bytes(bytes(range(256)) * 4096)
+    copy = BackgroundCopy(source, target)
+    copy.wait()
+    assert target.read_bytes() == source.read_bytes()
+    copy = BackgroundCopy(tmp_path / "missing.db", target)
+    with pytest.raises(FileNotFoundError):
+        copy.wait()
+    copy.wait()  # the error is given once

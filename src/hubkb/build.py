@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
 import stat
 import time
@@ -19,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .db.state import published_authorities, published_state
+from .db.state import published_state
 from .errors import CorpusError, HubkbError, Problem, display_path
-from .lineage.relays import RelayChecks
-from .mentions import MentionIndex
+from .files import authority_hash, find_posts, read_file
 from .publish import (
+    BackgroundCopy,
     BuildLock,
     clean_leftovers,
     die_with_parent,
@@ -32,13 +31,16 @@ from .publish import (
     temporary_path,
     terminate_as_exit,
 )
-from .read import authority_hash, authority_paths, find_posts, missing_authorities, read_authorities, read_post
-from .records import Authorities, Post
-from .resolve import AuthorityLinks, Resolver, resolve_authorities, resolve_post
-from .schema import Schema, load_schema
 
+# The pipeline's modules (YAML, rapidfuzz, the automaton, sqlite-utils) load when a post is read:
+# a build that finds nothing changed answers from file times and the published file alone.
 if TYPE_CHECKING:
     from .db.write import Writer
+    from .lineage.relays import RelayChecks
+    from .mentions import MentionIndex
+    from .records import Authorities, Post
+    from .resolve import AuthorityLinks, Resolver
+    from .schema import Schema
 
 Progress = Callable[[int, int], None]
 CHUNK_POSTS = 100  # posts a worker reads, resolves, indexes and writes at a time
@@ -93,6 +95,12 @@ class _Stage:
 
 def _prepare(corpus: Path, schema_path: Path, published: Path | None = None, authority_digest: str = "") -> _Stage:
     """Schema, authorities and indexes; from a `published` database built on the same authority files."""
+    from .db.state import published_authorities
+    from .mentions import MentionIndex
+    from .read import authority_paths, missing_authorities, read_authorities
+    from .resolve import Resolver, resolve_authorities
+    from .schema import load_schema
+
     if not corpus.is_dir():
         raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
     schema = load_schema(schema_path)
@@ -126,7 +134,13 @@ class _Chunk:
     posts: list[tuple[str, str, int]]  # (post id, display path, line of its id)
     problems: list[Problem]
     counts: dict[str, int]
-    relays: RelayChecks = field(default_factory=RelayChecks)  # chains naming a post, checked at the end
+    relays: RelayChecks = field(default_factory=lambda: _relay_checks())  # chains naming a post, checked at the end
+
+
+def _relay_checks() -> RelayChecks:
+    from .lineage.relays import RelayChecks
+
+    return RelayChecks()
 
 
 _STAGE: _Stage | None = None  # set before workers fork, so they inherit it
@@ -136,6 +150,8 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     """Read, resolve and index a run of posts; write their rows into a chunk file."""
     from .db.rows import entity_numbers, post_rows
     from .db.write import Writer
+    from .read import read_post
+    from .resolve import resolve_post
 
     paths, chunk_db = job
     stage = _STAGE
@@ -209,6 +225,8 @@ def _process(
     same whatever the number of workers; their files live in a temporary
     folder beside `db_path` (none for a check). Returns the counts for the report.
     """
+    import multiprocessing
+
     global _STAGE
     _STAGE = stage
     counts = {"posts": 0, "definitions": 0, "quotes": 0, "mentions": 0, "drafts": 0}
@@ -222,7 +240,7 @@ def _process(
         try:
             results = pool.imap(_run_chunk, jobs) if pool else map(_run_chunk, jobs)
             done = 0
-            relays = RelayChecks()
+            relays = _relay_checks()
             for result in results:
                 _take(result, stage, known_ids, counts)
                 relays.update(result.relays)
@@ -281,26 +299,39 @@ def _source(path: Path, corpus: Path) -> str:
     return f"{os.path.basename(folder)}/{name}"  # every post is corpus/posts/NAME
 
 
+# A file whose time is this close to the start of the scan that hashed it may change again within the same
+# timestamp (file times are coarse, and lag the clock): its size and time cannot vouch for its content.
+RACY_NS = 2_000_000_000
+
+
 def _post_hashes(paths: list[Path], db_path: Path, sources: list[str] | None = None) -> dict[str, str]:
     """The content hash of every post, read again only for files whose size or time changed.
 
     The hashes are remembered beside the database (not in it, so that the
     database does not depend on file times) and rewritten after each build.
+    Like git's index, an entry is trusted only if its file's time was older
+    than the scan that hashed it by more than `RACY_NS`: a "racily clean"
+    file (written just before or during the scan, so that an edit in the same
+    timestamp tick keeps its size and time) is remembered without its time,
+    and hashed again by the next build.
     """
     cache_path = db_path.with_name(f".{db_path.name}.files.json")
     try:
         cache = json.loads(cache_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         cache = {}
+    if not isinstance(cache, dict):
+        cache = {}
     entries, hashes = {}, {}
+    racy = time.time_ns() - RACY_NS  # file times at or after this cannot vouch for a content
     for path, source in zip(paths, sources or [_source(p, Path()) for p in paths], strict=True):
         st = path.stat()
-        entry = cache.get(source) if isinstance(cache, dict) else None
+        entry = cache.get(source)
         try:
             if not st.st_mode & stat.S_IROTH and not os.access(path, os.R_OK):
                 raise PermissionError  # unreadable, even if unchanged: say so, as check does
-            if not (isinstance(entry, list) and entry[:2] == [st.st_size, st.st_mtime_ns]):
-                entry = [st.st_size, st.st_mtime_ns, _file_hash(path)]
+            if not (isinstance(entry, list) and len(entry) == 3 and entry[:2] == [st.st_size, st.st_mtime_ns]):
+                entry = [st.st_size, st.st_mtime_ns if st.st_mtime_ns < racy else None, _file_hash(path)]
         except OSError:  # not remembered: read again as a changed post, which then says what is wrong
             hashes[source] = "unreadable"  # never a content hash
             continue
@@ -380,7 +411,7 @@ def _build(
     start = time.perf_counter()
     paths, found = find_posts(corpus)
     meta = {
-        "schema_hash": load_schema(schema_path).content_hash,  # an unreadable schema: a message, as in check
+        "schema_hash": _schema_hash(schema_path),
         "authority_hash": authority_hash(corpus),
         "hubkb_version": __version__,
     }
@@ -398,19 +429,23 @@ def _build(
         if not todo and not gone and not found:
             return Report("up to date", posts=len(published), seconds=time.perf_counter() - start)
         todo = sorted(todo + _relaying(db_path, published, todo, gone, paths))
-    # The writer (sqlite-utils) loads only now: "up to date" answers without it.
-    from .db.inspect import write_inspect_data
-    from .db.lineage import refresh_lineage, reuse_snapshot
-    from .db.rows import authority_rows
-    from .db.write import Writer, storage_errors
-
-    stage = _prepare(corpus, schema_path, db_path if incremental else None, meta["authority_hash"])
-    stage.problems.extend(found)
     report = Report("incremental" if incremental else "full")
     tmp = temporary_path(db_path)
+    # An update starts from a copy of the published file: the kernel makes it while the stages load.
+    copy = BackgroundCopy(db_path, tmp) if incremental else None
     try:
+        # The writer (sqlite-utils) loads only now: "up to date" answers without it.
+        from .db.inspect import write_inspect_data
+        from .db.lineage import refresh_lineage, reuse_snapshot
+        from .db.rows import authority_rows
+        from .db.write import Writer, storage_errors
+
+        stage = _prepare(corpus, schema_path, db_path if incremental else None, meta["authority_hash"])
+        stage.problems.extend(found)
         with storage_errors(db_path):
-            writer = Writer(tmp, stage.schema, start_from=db_path if incremental else None)
+            if copy is not None:
+                copy.wait()
+            writer = Writer(tmp, stage.schema, start_from=db_path if incremental else None, copied=incremental)
             try:
                 known_ids: dict[str, str] = {}
                 before = None
@@ -438,6 +473,9 @@ def _build(
             _finish_report(report, stage, start)
             writer.commit_to(db_path)
     finally:
+        if copy is not None:
+            with contextlib.suppress(OSError):
+                copy.wait()  # before the file it writes is removed
         remove_temporary(tmp)
     try:
         write_inspect_data(db_path, writer.counts)  # immutable replicas start with their counts precomputed
@@ -447,6 +485,15 @@ def _build(
     if not incremental:
         _post_hashes(paths, db_path, sources)  # remembered for the next build
     return report
+
+
+def _schema_hash(schema_path: Path) -> str:
+    """`Schema.content_hash` of the file, without parsing it: the same bytes were parsed by the build that
+    published that hash, and any other bytes mean a full build, which parses them and says what is wrong."""
+    raw, problems = read_file(schema_path, display_path(schema_path))
+    if raw is None:  # an unreadable schema: the message load_schema gives, as in check
+        raise HubkbError(str(problems[0]))
+    return hashlib.sha256(raw).hexdigest()
 
 
 SHRINK_LIMIT = 0.5  # a build may remove at most this share of the published posts without --allow-shrink

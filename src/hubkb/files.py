@@ -11,12 +11,20 @@ not exist at all is the caller's to judge (an authority file may be absent).
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
 
 from .errors import Problem, display_path
 from .invisible import escape_invisible, invisible_problem
+
+AUTHORITY_FILES = {
+    "people": "people.yaml",
+    "organisations": "organisations.yaml",
+    "works": "works.yaml",
+    "terms": "terms.yaml",
+}
 
 _KINDS = {
     stat.S_IFDIR: "a folder",
@@ -142,3 +150,32 @@ def _name_problem(name: str) -> str | None:
 def _printable(name: str) -> str:
     """A file name as a message can print it: undecodable bytes and invisible characters escaped."""
     return escape_invisible(os.fsencode(name).decode("utf-8", "backslashreplace"))
+
+
+def find_posts(corpus: Path) -> tuple[list[Path], list[Problem]]:
+    """Every corpus/posts/*.md, sorted, and what is wrong in the folder (see `files.list_posts`).
+
+    A missing posts/ folder is an error, never "0 posts": published, it would empty the site.
+    """
+    folder = corpus / "posts"
+    where = display_path(folder)
+    paths, problems = list_posts(folder, where)
+    if not paths and not problems and not folder.is_dir():
+        if folder.exists() or folder.is_symlink():
+            message = "not a folder; the posts live in a folder posts/ of the corpus (one Markdown file a post)"
+        else:
+            message = "no such folder; the posts live in a folder posts/ of the corpus (one Markdown file a post)"
+        problems = [Problem(where, 0, message)]
+    return paths, problems
+
+
+def authority_hash(corpus: Path) -> str:
+    """One hash over the four authority files: any change means a full build."""
+    digest = hashlib.sha256()
+    for filename in AUTHORITY_FILES.values():
+        raw, problems = read_file(corpus / filename, filename, missing_ok=True)
+        if raw is not None:
+            digest.update(filename.encode() + b"\0" + raw + b"\0")
+        elif problems:  # never the hash of a published file: the build reads again, and reports it
+            digest.update(filename.encode() + b"\0\0unreadable\0")
+    return digest.hexdigest()

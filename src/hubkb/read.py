@@ -21,19 +21,14 @@ from typing import Any
 import yaml
 
 from .errors import Problem, display_path
-from .files import list_posts, read_file
+from .files import AUTHORITY_FILES, find_posts, read_file
+from .files import authority_hash as authority_hash  # where build and the tests look for it
 from .invisible import escape_invisible
 from .records import Authorities, Post
 from .schema import Schema, validate
 from .text import slugify
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-AUTHORITY_FILES = {
-    "people": "people.yaml",
-    "organisations": "organisations.yaml",
-    "works": "works.yaml",
-    "terms": "terms.yaml",
-}
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 
@@ -185,23 +180,6 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
 # --- posts -------------------------------------------------------------------
 
 
-def find_posts(corpus: Path) -> tuple[list[Path], list[Problem]]:
-    """Every corpus/posts/*.md, sorted, and what is wrong in the folder (see `files.list_posts`).
-
-    A missing posts/ folder is an error, never "0 posts": published, it would empty the site.
-    """
-    folder = corpus / "posts"
-    where = display_path(folder)
-    paths, problems = list_posts(folder, where)
-    if not paths and not problems and not folder.is_dir():
-        if folder.exists() or folder.is_symlink():
-            message = "not a folder; the posts live in a folder posts/ of the corpus (one Markdown file a post)"
-        else:
-            message = "no such folder; the posts live in a folder posts/ of the corpus (one Markdown file a post)"
-        problems = [Problem(where, 0, message)]
-    return paths, problems
-
-
 def post_paths(corpus: Path) -> list[Path]:
     """Every corpus/posts/*.md that can be read as a post; `find_posts` also says what else is there."""
     return find_posts(corpus)[0]
@@ -348,18 +326,6 @@ def read_authorities(corpus: Path, schema: Schema) -> tuple[Authorities, list[Pr
         content_hash=authority_hash(corpus),
     )
     return authorities, problems
-
-
-def authority_hash(corpus: Path) -> str:
-    """One hash over the four authority files: any change means a full build."""
-    digest = hashlib.sha256()
-    for filename in AUTHORITY_FILES.values():
-        raw, problems = read_file(corpus / filename, filename, missing_ok=True)
-        if raw is not None:
-            digest.update(filename.encode() + b"\0" + raw + b"\0")
-        elif problems:  # never the hash of a published file: the build reads again, and reports it
-            digest.update(filename.encode() + b"\0\0unreadable\0")
-    return digest.hexdigest()
 
 
 # The key an authority entry's default id is made from (a slug of it).

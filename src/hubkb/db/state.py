@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..records import Authorities, Entity
-from ..resolve import AuthorityLinks
-from ..schema import Schema
-from .rows import from_column
+if TYPE_CHECKING:  # loaded by an update only: "up to date" reads `published_state` alone
+    from ..records import Authorities
+    from ..resolve import AuthorityLinks
+    from ..schema import Schema
 
 
 def published_state(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
@@ -55,6 +55,9 @@ def published_authorities(
     The records' pass-through `fields` come back from the columns schema.yaml
     gives them, so they equal the records read from the YAML.
     """
+    from ..records import Authorities, Entity
+    from ..resolve import AuthorityLinks
+
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
@@ -100,6 +103,8 @@ def _rows(conn: sqlite3.Connection, schema: Schema, kind: str, *held: str) -> li
 
 def _record(schema: Schema, kind: str, row: sqlite3.Row, **links: Any) -> Any:
     """The authority record a row was written from: held columns as attributes, the rest as `fields`."""
+    from .rows import from_column
+
     section = schema.sections[kind]
     names = row.keys()  # a Row iterates over its values, not its column names
     held = {key: row[key] for key in names if key in section.columns and section.types[key] != "records"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
@@ -21,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from ..errors import HubkbError
-from ..publish import not_written, os_error_message
+from ..publish import copy_file, not_written, os_error_message
 from ..schema import Schema
 from .rows import TUPLE_COLUMNS
 from .stems import refresh_stems
@@ -30,24 +29,6 @@ _TYPES = {"text": str, "integer": int, "real": float}
 BATCH_POSTS = 200
 VARIANTS = "search_variants"  # the hidden table of other spellings, read by the full-text triggers
 _ADDED_TEXTS_SQL = "SELECT title FROM chunk.posts UNION ALL SELECT text FROM chunk.paragraphs"
-
-
-def copy_file(source: Path, target: Path) -> None:
-    """Copy in the kernel (copy_file_range): 2.5 times faster than shutil's sendfile
-    for the database an update starts from; shutil where the kernel cannot."""
-    try:
-        with source.open("rb") as src, target.open("wb") as dst:
-            remaining = os.fstat(src.fileno()).st_size
-            while remaining > 0:
-                copied = os.copy_file_range(src.fileno(), dst.fileno(), remaining)
-                if copied == 0:
-                    break
-                remaining -= copied
-        if remaining == 0:
-            return
-    except (AttributeError, OSError):  # no copy_file_range here, or not between these files
-        pass
-    shutil.copyfile(source, target)
 
 
 # SQLite's primary result codes that say the file or the disk failed, not the SQL.
@@ -79,13 +60,23 @@ def storage_errors(db_path: Path) -> Iterator[None]:
 class Writer:
     """Writes one database file; `commit_to()` publishes it atomically."""
 
-    def __init__(self, tmp_path: Path, schema: Schema, start_from: Path | None = None, chunk: bool = False):
+    def __init__(
+        self,
+        tmp_path: Path,
+        schema: Schema,
+        start_from: Path | None = None,
+        chunk: bool = False,
+        copied: bool = False,
+    ):
+        """`start_from`: the published file an update starts from, copied to `tmp_path` here unless `copied`
+        says the caller did it already."""
         self.path = tmp_path
         self.schema = schema
-        if tmp_path.exists():
-            tmp_path.unlink()
-        if start_from is not None:
-            copy_file(start_from, tmp_path)
+        if not copied:
+            if tmp_path.exists():
+                tmp_path.unlink()
+            if start_from is not None:
+                copy_file(start_from, tmp_path)
         self.db = sqlite_utils.Database(tmp_path)
         self.db.conn.execute("PRAGMA journal_mode = OFF" if start_from is None else "PRAGMA journal_mode = DELETE")
         self.db.conn.execute("PRAGMA synchronous = OFF")
