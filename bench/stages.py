@@ -32,15 +32,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def stage_targets() -> dict[str, tuple[Any, str]]:
     """stage name -> (object, attribute) of the function that does it."""
-    from hubkb import build
+    from hubkb import build, read, resolve
     from hubkb.db import inspect, lineage, rows, write
     from hubkb.mentions import MentionIndex
 
     return {
         "prepare (schema, authorities, automaton)": (build, "_prepare"),
         "list and hash post files": (build, "find_posts"),
-        "read posts (front matter, body)": (build, "read_post"),
-        "resolve names": (build, "resolve_post"),
+        "read posts (front matter, body)": (read, "read_post"),  # build imports them when it reads posts
+        "resolve names": (resolve, "resolve_post"),
         "find mentions": (MentionIndex, "find"),
         "make rows (variants included)": (rows, "post_rows"),
         "write chunk files": (write.Writer, "add_post"),

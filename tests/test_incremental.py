@@ -310,3 +310,35 @@ def test_the_background_copy_gives_the_bytes_or_the_error(tmp_path: Path) -> Non
     with pytest.raises(FileNotFoundError):
         copy.wait()
     copy.wait()  # the error is given once
+
+
+def test_an_update_and_a_no_change_build_load_neither_sqlite_utils_nor_numpy(corpus_copy: Path, tmp_path: Path) -> None:
+    """sqlite-utils loads numpy and its plugins' entry points (a fifth of a second): an update makes its
+    chunk tables from the published file's statements, and a no-change build loads no stage at all."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "hubkb.db"
+    note = corpus_copy / "posts" / "2015-03-03-note.md"
+    show = "import sys, atexit; atexit.register(lambda: print(sorted(m for m in {} if m in sys.modules)))"
+    watched = ("numpy", "sqlite_utils", "yaml", "rapidfuzz", "multiprocessing")
+    code = show.format(watched) + "; from hubkb.cli import cli; cli()"
+
+    def loaded(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+        return done.stdout
+
+    note.write_text(NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8")
+    assert "sqlite_utils" in loaded("build", "--corpus", str(corpus_copy), "--db", str(db))  # a full build
+    note.write_text(NOTE.format(title="Note", body="Le mot zèbre, et Nesta."), encoding="utf-8")
+    said = loaded("build", "--corpus", str(corpus_copy), "--db", str(db))
+    assert said.startswith("updated: 2 posts (1 changed, 0 removed)")
+    assert said.splitlines()[-1] == "['rapidfuzz', 'yaml']"
+    assert fts_ids(db, "zebre") == ["2015-03-03-note#p1"]
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for post in corpus_copy.glob("posts/*.md"):
+        os.utime(post, ns=(an_hour_ago, an_hour_ago))
+    loaded("build", "--corpus", str(corpus_copy), "--db", str(db))  # remembers the old times
+    said = loaded("build", "--corpus", str(corpus_copy), "--db", str(db))
+    assert said.startswith("up to date: 2 posts, nothing changed")
+    assert said.splitlines()[-1] == "[]"

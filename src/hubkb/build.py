@@ -91,6 +91,7 @@ class _Stage:
     mentions: MentionIndex
     problems: list[Problem]
     shown_posts: str = ""  # corpus/posts as messages print it
+    table_sql: list[str] | None = None  # an update's: its chunks' tables, made as the published file's are
 
 
 def _prepare(corpus: Path, schema_path: Path, published: Path | None = None, authority_digest: str = "") -> _Stage:
@@ -157,7 +158,7 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     stage = _STAGE
     if stage is None:
         raise RuntimeError("_run_chunk runs inside _process, which sets the stage")
-    writer = Writer(chunk_db, stage.schema, chunk=True) if chunk_db else None
+    writer = Writer(chunk_db, stage.schema, chunk=True, table_sql=stage.table_sql) if chunk_db else None
     entities = entity_numbers(stage.authorities) if writer else {}
     result = _Chunk(chunk_db, [], [], {"definitions": 0, "quotes": 0, "mentions": 0, "drafts": 0})
     written: set[str] = set()
@@ -225,18 +226,19 @@ def _process(
     same whatever the number of workers; their files live in a temporary
     folder beside `db_path` (none for a check). Returns the counts for the report.
     """
-    import multiprocessing
-
     global _STAGE
     _STAGE = stage
     counts = {"posts": 0, "definitions": 0, "quotes": 0, "mentions": 0, "drafts": 0}
     chunks = [paths[i : i + CHUNK_POSTS] for i in range(0, len(paths), CHUNK_POSTS)]
     with temporary_folder(db_path) if db_path else contextlib.nullcontext(None) as tmp:
         jobs = [(chunk, tmp / f"{i:06d}.db" if tmp else None) for i, chunk in enumerate(chunks)]
-        workers = min(_cores(), len(chunks)) if "fork" in multiprocessing.get_all_start_methods() else 1
+        workers = min(_cores(), len(chunks))
         pool = None
         if workers > 1:  # forked: the workers inherit the stage, and die with this process
-            pool = multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),))
+            import multiprocessing  # here: one chunk (an update of a few posts) runs in this process
+
+            if "fork" in multiprocessing.get_all_start_methods():
+                pool = multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),))
         try:
             results = pool.imap(_run_chunk, jobs) if pool else map(_run_chunk, jobs)
             done = 0
@@ -256,7 +258,7 @@ def _process(
     # A relay hop may name another post: checked once every post is known (unchanged ones from the database).
     from .db.lineage import post_facts
 
-    stage.problems.extend(relays.problems(known_ids, lambda ids: post_facts(writer.db.conn, ids) if writer else {}))
+    stage.problems.extend(relays.problems(known_ids, lambda ids: post_facts(writer.conn, ids) if writer else {}))
     return counts
 
 
@@ -304,7 +306,12 @@ def _source(path: Path, corpus: Path) -> str:
 RACY_NS = 2_000_000_000
 
 
-def _post_hashes(paths: list[Path], db_path: Path, sources: list[str] | None = None) -> dict[str, str]:
+def _post_hashes(
+    paths: list[Path],
+    db_path: Path,
+    sources: list[str] | None = None,
+    stats: dict[str, os.stat_result] | None = None,
+) -> dict[str, str]:
     """The content hash of every post, read again only for files whose size or time changed.
 
     The hashes are remembered beside the database (not in it, so that the
@@ -324,8 +331,9 @@ def _post_hashes(paths: list[Path], db_path: Path, sources: list[str] | None = N
         cache = {}
     entries, hashes = {}, {}
     racy = time.time_ns() - RACY_NS  # file times at or after this cannot vouch for a content
+    stats = stats or {}
     for path, source in zip(paths, sources or [_source(p, Path()) for p in paths], strict=True):
-        st = path.stat()
+        st = stats.get(path.name) or path.stat()  # taken before the file is hashed, as the racy rule needs
         entry = cache.get(source)
         try:
             if not st.st_mode & stat.S_IROTH and not os.access(path, os.R_OK):
@@ -409,7 +417,8 @@ def _build(
     corpus: Path, db_path: Path, schema_path: Path, progress: Progress | None, full: bool, allow_shrink: bool
 ) -> Report:
     start = time.perf_counter()
-    paths, found = find_posts(corpus)
+    stats: dict[str, os.stat_result] = {}
+    paths, found = find_posts(corpus, stats)
     meta = {
         "schema_hash": _schema_hash(schema_path),
         "authority_hash": authority_hash(corpus),
@@ -423,7 +432,7 @@ def _build(
     todo, gone = paths, []
     if incremental:
         # Unchanged files are not even parsed: their rows stay as published.
-        hashes = _post_hashes(paths, db_path, sources)  # also remembers them for the next build
+        hashes = _post_hashes(paths, db_path, sources, stats)  # also remembers them for the next build
         todo = [p for p, src in zip(paths, sources, strict=True) if published.get(src, ("", ""))[1] != hashes[src]]
         gone = [src for src in published if src not in hashes]
         if not todo and not gone and not found:
@@ -438,10 +447,12 @@ def _build(
         from .db.inspect import write_inspect_data
         from .db.lineage import refresh_lineage, reuse_snapshot
         from .db.rows import authority_rows
-        from .db.write import Writer, storage_errors
+        from .db.write import Writer, storage_errors, table_sql
 
         stage = _prepare(corpus, schema_path, db_path if incremental else None, meta["authority_hash"])
         stage.problems.extend(found)
+        if incremental:
+            stage.table_sql = table_sql(db_path, stage.schema)
         with storage_errors(db_path):
             if copy is not None:
                 copy.wait()
@@ -450,7 +461,7 @@ def _build(
                 known_ids: dict[str, str] = {}
                 before = None
                 if incremental:
-                    before = reuse_snapshot(writer.db.conn)  # reuse is then found again where texts changed
+                    before = reuse_snapshot(writer.conn)  # reuse is then found again where texts changed
                     replaced = {_source(p, corpus) for p in todo} | set(gone)
                     writer.delete_posts(published[src][0] for src in replaced if src in published)
                     shown = display_path(corpus)  # once: resolving a path costs more than joining names
@@ -462,7 +473,7 @@ def _build(
                 report.drafts = _process(stage, todo, known_ids, progress, writer, db_path)["drafts"]
                 if _errors(stage.problems):
                     raise CorpusError(stage.problems)
-                refresh_lineage(writer.db.conn, before)  # relay posts' facts and reuse cross posts
+                refresh_lineage(writer.conn, before)  # relay posts' facts and reuse cross posts
                 writer.set_meta(meta)
                 writer.finish()
             except BaseException:

@@ -92,13 +92,16 @@ def _closed_folder(path: Path) -> Path | None:
     return None
 
 
-def list_posts(folder: Path, where: str) -> tuple[list[Path], list[Problem]]:
+def list_posts(
+    folder: Path, where: str, stats: dict[str, os.stat_result] | None = None
+) -> tuple[list[Path], list[Problem]]:
     """Every `*.md` file in `folder`, sorted; the same file reached by two paths counts once.
 
     Anything else named `*.md` (a folder, a pipe, a dangling link, an
     unreadable or unspeakable name) is reported rather than skipped: a post
     that silently goes missing is a post lost. A missing `folder` gives no
-    post and no problem (the caller decides).
+    post and no problem (the caller decides). `stats`, if given, gets each
+    listed file's `stat` by its name (an update compares them with the ones it remembers).
     """
     try:
         with os.scandir(folder) as scan:
@@ -131,9 +134,9 @@ def list_posts(folder: Path, where: str) -> tuple[list[Path], list[Problem]]:
         elif not stat.S_ISREG(st.st_mode):
             kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
             problems.append(Problem(shown_path, 0, f"{kind}, not a post file; remove it or rename it"))
-        else:
-            seen.setdefault((st.st_dev, st.st_ino), path)
-    return sorted(seen.values()), problems
+        elif seen.setdefault((st.st_dev, st.st_ino), path) is path and stats is not None:
+            stats[entry.name] = st
+    return list(seen.values()), problems  # in the order of their names, as the entries are
 
 
 def _name_problem(name: str) -> str | None:
@@ -152,14 +155,14 @@ def _printable(name: str) -> str:
     return escape_invisible(os.fsencode(name).decode("utf-8", "backslashreplace"))
 
 
-def find_posts(corpus: Path) -> tuple[list[Path], list[Problem]]:
+def find_posts(corpus: Path, stats: dict[str, os.stat_result] | None = None) -> tuple[list[Path], list[Problem]]:
     """Every corpus/posts/*.md, sorted, and what is wrong in the folder (see `files.list_posts`).
 
     A missing posts/ folder is an error, never "0 posts": published, it would empty the site.
     """
     folder = corpus / "posts"
     where = display_path(folder)
-    paths, problems = list_posts(folder, where)
+    paths, problems = list_posts(folder, where, stats)
     if not paths and not problems and not folder.is_dir():
         if folder.exists() or folder.is_symlink():
             message = "not a folder; the posts live in a folder posts/ of the corpus (one Markdown file a post)"

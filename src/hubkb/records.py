@@ -9,6 +9,7 @@ travels in `fields`, untouched, to the column of the same name
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
@@ -209,6 +210,7 @@ SECTION_RECORDS: dict[str, type] = {
 }
 
 
+@functools.cache  # a record type's fields do not change: asked for every record read back
 def attributes(record_type: type) -> frozenset[str]:
     """The keys a record holds as attributes; its other schema keys go in `fields`."""
     return frozenset(f.name for f in fields(record_type)) - {"fields"}

@@ -15,9 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from ..errors import HubkbError
 from ..publish import copy_file, not_written, os_error_message
@@ -25,10 +23,24 @@ from ..schema import Schema
 from .rows import TUPLE_COLUMNS
 from .stems import refresh_stems
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 _TYPES = {"text": str, "integer": int, "real": float}
 BATCH_POSTS = 200
 VARIANTS = "search_variants"  # the hidden table of other spellings, read by the full-text triggers
 _ADDED_TEXTS_SQL = "SELECT title FROM chunk.posts UNION ALL SELECT text FROM chunk.paragraphs"
+
+
+def table_sql(db_path: Path, schema: Schema) -> list[str] | None:
+    """The CREATE TABLE statements of the schema's tables in a published file, in the schema's order
+    (None if one is missing): an update's chunks are made with them, without sqlite-utils."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+    finally:
+        conn.close()
+    return [found[name] for name in schema.tables] if all(name in found for name in schema.tables) else None
 
 
 # SQLite's primary result codes that say the file or the disk failed, not the SQL.
@@ -67,9 +79,11 @@ class Writer:
         start_from: Path | None = None,
         chunk: bool = False,
         copied: bool = False,
+        table_sql: Sequence[str] | None = None,
     ):
         """`start_from`: the published file an update starts from, copied to `tmp_path` here unless `copied`
-        says the caller did it already."""
+        says the caller did it already. `table_sql`: a chunk's tables as statements (`table_sql()` of the
+        published file), instead of making them from the schema with sqlite-utils."""
         self.path = tmp_path
         self.schema = schema
         if not copied:
@@ -77,17 +91,32 @@ class Writer:
                 tmp_path.unlink()
             if start_from is not None:
                 copy_file(start_from, tmp_path)
-        self.db = sqlite_utils.Database(tmp_path)
-        self.db.conn.execute("PRAGMA journal_mode = OFF" if start_from is None else "PRAGMA journal_mode = DELETE")
-        self.db.conn.execute("PRAGMA synchronous = OFF")
+        # sqlite3 itself: sqlite-utils (and numpy, and its plugins' entry points) loads only to create tables
+        self.conn = sqlite3.connect(str(tmp_path))
+        self.conn.execute("PRAGMA recursive_triggers = on")  # as sqlite-utils' Database sets it
+        self._db: sqlite_utils.Database | None = None
+        self.conn.execute("PRAGMA journal_mode = OFF" if start_from is None else "PRAGMA journal_mode = DELETE")
+        self.conn.execute("PRAGMA synchronous = OFF")
         self.fresh = start_from is None
         self._pending: dict[str, list[Any]] = {}
         self._pending_posts = 0
         self._added_texts: list[str] = []  # an update's new titles and paragraphs, for their stems
-        if self.fresh:
+        if table_sql is not None:  # a chunk of an update: its tables made as the published file's are
+            for sql in table_sql:
+                self.conn.execute(sql)
+        elif self.fresh:
             self._create_tables(indexes=not chunk)
         # the rowid the next paragraph gets: mention rows point at paragraphs by rowid
-        self.paragraph_rowid = 1 + self.db.execute("SELECT coalesce(max(rowid), 0) FROM paragraphs").fetchone()[0]
+        self.paragraph_rowid = 1 + self.conn.execute("SELECT coalesce(max(rowid), 0) FROM paragraphs").fetchone()[0]
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, loaded the first time tables are made."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     def _create_tables(self, indexes: bool = True) -> None:
         for name, spec in self.schema.tables.items():
@@ -96,7 +125,7 @@ class Writer:
             pk = spec["pk"] if isinstance(spec["pk"], str) else tuple(spec["pk"])
             if spec.get("without_rowid"):  # the table is its primary key's index: no second copy of the keys
                 sql = self.db.create_table_sql(name, columns, pk=pk, foreign_keys=foreign_keys)
-                self.db.execute(sql.rstrip().rstrip(";") + " WITHOUT ROWID")
+                self.conn.execute(sql.rstrip().rstrip(";") + " WITHOUT ROWID")
                 continue
             self.db.table(name).create(columns, pk=pk, foreign_keys=foreign_keys)
         for table in self.schema.post_tables if indexes else ():
@@ -137,7 +166,7 @@ class Writer:
             sql = "INSERT INTO [{}] ({}) VALUES ({})".format(
                 table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns))
             )
-            self.db.conn.executemany(sql, values)
+            self.conn.executemany(sql, values)
 
     def _columns(self, table: str) -> list[str]:
         if table not in self.schema.tables:
@@ -167,7 +196,7 @@ class Writer:
             self.flush()
 
     def flush(self) -> None:
-        with self.db.conn:
+        with self.conn:
             self.insert(self._pending)
         self._pending = {}
         self._pending_posts = 0
@@ -180,13 +209,13 @@ class Writer:
         one, and the columns that point at them (`rowid_of`) follow.
         """
         self.flush()
-        with self.db.conn:
-            self.db.execute("ATTACH DATABASE ? AS chunk", [str(chunk)])
+        with self.conn:
+            self.conn.execute("ATTACH DATABASE ? AS chunk", [str(chunk)])
         try:
             if not self.fresh:
-                self._added_texts += [t for (t,) in self.db.execute(_ADDED_TEXTS_SQL)]
+                self._added_texts += [t for (t,) in self.conn.execute(_ADDED_TEXTS_SQL)]
             shift = self.paragraph_rowid - 1
-            with self.db.conn:
+            with self.conn:
                 for table in self._insert_order():
                     spec = self.schema.tables[table]
                     columns = [c for c, kind in spec["columns"].items() if not (c == spec["pk"] and kind == "integer")]
@@ -194,12 +223,12 @@ class Writer:
                     if table == "paragraphs":
                         columns, values = ["rowid", *columns], [f"rowid + {shift}", *values]
                     listed = ", ".join(f"[{c}]" for c in columns)
-                    self.db.execute(
+                    self.conn.execute(
                         f"INSERT INTO main.[{table}] ({listed}) SELECT {', '.join(values)} FROM chunk.[{table}]"
                     )
-            self.paragraph_rowid = 1 + self.db.execute("SELECT coalesce(max(rowid), 0) FROM paragraphs").fetchone()[0]
+            self.paragraph_rowid = 1 + self.conn.execute("SELECT coalesce(max(rowid), 0) FROM paragraphs").fetchone()[0]
         finally:
-            self.db.execute("DETACH DATABASE chunk")
+            self.conn.execute("DETACH DATABASE chunk")
 
     def _insert_order(self) -> tuple[str, ...]:
         """A post's tables in the order its rows go in (deleted in reverse): search_variants first,
@@ -209,17 +238,17 @@ class Writer:
 
     def close(self) -> None:
         self.flush()
-        self.db.conn.commit()
-        self.db.close()
+        self.conn.commit()
+        self.conn.close()
 
     def delete_posts(self, post_ids: Iterable[str]) -> None:
         ids = list(post_ids)
-        with self.db.conn:
+        with self.conn:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ", ".join("?" * len(chunk))
                 for table in reversed(self._insert_order()):
-                    self.db.execute(f"DELETE FROM [{table}] WHERE {self._of_posts(table, marks)}", chunk)
+                    self.conn.execute(f"DELETE FROM [{table}] WHERE {self._of_posts(table, marks)}", chunk)
 
     def _of_posts(self, table: str, marks: str) -> str:
         """The SQL condition for the rows of `table` that belong to the posts given as parameters."""
@@ -239,8 +268,14 @@ class Writer:
         return f"[{column}] IN (SELECT rowid FROM [{other}] WHERE post_id IN ({marks}))"
 
     def set_meta(self, values: dict[str, str]) -> None:
-        with self.db.conn:
-            self.db.table("hubkb_build").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
+        with self.conn:
+            if self.fresh:  # sqlite-utils makes the table
+                self.db.table("hubkb_build").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
+                return
+            self.conn.executemany(
+                "INSERT INTO hubkb_build (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                list(values.items()),
+            )
 
     # --- finishing -------------------------------------------------------------
 
@@ -253,13 +288,13 @@ class Writer:
                 self._enable_fts(table, columns, spec.get("fts_prefix"), spec.get("fts_detail"))
             self._index_foreign_keys()
         # every new word stemmed once: all of them on a fresh file, the added posts' on an update
-        refresh_stems(self.db.conn, None if self.fresh else self._added_texts)
+        refresh_stems(self.conn, None if self.fresh else self._added_texts)
         if self.fresh:
-            self.db.conn.execute("PRAGMA journal_mode = DELETE")
-            self.db.conn.execute("ANALYZE")  # an update keeps the statistics: one post moves nothing
-        self.db.conn.commit()
-        self.counts = {t: self.db[t].count for t in self.schema.tables}
-        self.db.close()
+            self.conn.execute("PRAGMA journal_mode = DELETE")
+            self.conn.execute("ANALYZE")  # an update keeps the statistics: one post moves nothing
+        self.conn.commit()
+        self.counts = {t: self.conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in self.schema.tables}
+        self.conn.close()
 
     def _enable_fts(self, table: str, columns: list[str], prefix: str | None, detail: str | None = None) -> None:
         """FTS5 over `table` with the triggers that keep it in step, as `enable_fts()` makes.
@@ -281,7 +316,7 @@ class Writer:
         if not all(c in own for c in columns):
             content = f"[{table}_fts_source]"
             values = ", ".join(f"t.[{c}]" if c in own else f"{_variants_of('t')} AS [{c}]" for c in columns)
-            self.db.execute(f"CREATE VIEW {content} AS SELECT t.rowid AS rowid, {values} FROM [{table}] t")
+            self.conn.execute(f"CREATE VIEW {content} AS SELECT t.rowid AS rowid, {values} FROM [{table}] t")
         cols = ", ".join(f"[{c}]" for c in columns)
         old = ", ".join(f"old.[{c}]" if c in own else _variants_of("old") for c in columns)
         new = ", ".join(f"new.[{c}]" if c in own else _variants_of("new") for c in columns)
@@ -291,7 +326,7 @@ class Writer:
         # which every MATCH seeks for every word; merged once ('optimize') after a rebuild that merges
         # nothing on the way (automerge 0, then back to FTS5's default of 4 for updates), the build costs
         # the same and searches cost 10-20% less.
-        self.db.executescript(f"""
+        self.conn.executescript(f"""
             CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize={self.db.quote(self.schema.fts_tokenize)}{options},
                 content={content});
             INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 0);
@@ -322,20 +357,22 @@ class Writer:
             for column in spec.get("foreign_keys", {}):
                 if column == pk[0]:
                     continue
-                self.db.execute(
+                self.conn.execute(
                     f"CREATE INDEX IF NOT EXISTS [idx_{table}_{column}] "
                     f"ON [{table}] ([{column}]) WHERE [{column}] IS NOT NULL"
                 )
             for columns in spec.get("indexes", ()):
                 listed = ", ".join(f"[{c}]" for c in columns)
-                self.db.execute(f"CREATE INDEX IF NOT EXISTS [idx_{table}_{'_'.join(columns)}] ON [{table}] ({listed})")
+                self.conn.execute(
+                    f"CREATE INDEX IF NOT EXISTS [idx_{table}_{'_'.join(columns)}] ON [{table}] ({listed})"
+                )
 
     def commit_to(self, published: Path) -> None:
         os.replace(self.path, published)
 
     def discard(self) -> None:
         with contextlib.suppress(sqlite3.Error):
-            self.db.close()
+            self.conn.close()
         self.path.unlink(missing_ok=True)
 
 
