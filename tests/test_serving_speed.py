@@ -4,7 +4,7 @@ On the generated 200-post corpus (long facets, 1,800 citations): the array
 facets counted from memory equal Datasette 0.65's own array-facet SQL, on a
 search and a filter, immutable and mutable; who cites whom walks the posts in
 date order and gives every citation, sorted; the posts page shows 50 rows;
-a streamed CSV is read in pages of max_returned_rows.
+a streamed CSV is read in pages of max_returned_rows and sent 64 KB at a time.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from datasette.database import Database
 from conftest import ROOT
 from hubkb.db.arrays import array_counts, json_arrays
 from hubkb.plugin.facets import _arrays
+from hubkb.plugin.serving import CHUNK_BYTES
 from serving import Client
 
 METADATA = ROOT / "metadata.json"
@@ -199,3 +200,34 @@ def test_a_streamed_csv_is_read_in_pages_of_max_returned_rows(
     sized = client.get("/hubkb/works.csv", params={"_stream": "on", "_size": 10}).text
     assert sized == streamed  # a size given in the URL is kept (100 pages): the same rows, the same order
     assert len(pages) == 1 + 100
+
+
+def test_a_streamed_csv_goes_out_in_64_kb_chunks(client: Client) -> None:
+    messages: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        messages.append(message)
+
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/hubkb/works.csv",
+        "raw_path": b"/hubkb/works.csv",
+        "query_string": b"_stream=on",
+        "root_path": "",
+        "headers": [(b"host", b"localhost")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    client.loop.run_until_complete(client.datasette.app()(scope, receive, send))
+    bodies = [m for m in messages if m["type"] == "http.response.body"]
+    data = b"".join(m["body"] for m in bodies)
+    assert data.count(b"\n") == 1 + 1000  # the header and every work: Datasette wrote one message a row
+    assert 1 < len(bodies) <= -(-len(data) // CHUNK_BYTES)
+    assert all(len(m["body"]) >= CHUNK_BYTES and m["more_body"] for m in bodies[:-1])
+    assert bodies[-1]["more_body"] is False
