@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from hubkb.lineage.reuse import COPY_THRESHOLD, REUSE_THRESHOLD, Reuse, ReuseText, find_reuse, score_pair
+from hubkb.lineage.reuse import (
+    COPY_THRESHOLD,
+    REUSE_THRESHOLD,
+    Reuse,
+    ReuseText,
+    find_reuse,
+    iter_reuse,
+    score_pair,
+)
 from reuse_corpus import generate
 
 SEED_DEFINITION = (
@@ -84,6 +92,18 @@ def test_one_source_is_not_compared_with_itself_and_groups_stay_apart() -> None:
 def test_blocks_give_the_same_pairs_as_one_matrix() -> None:
     planted = generate(seed=3, terms=2)
     assert find_reuse(planted.texts, block=7) == find_reuse(planted.texts, block=10_000)
+
+
+def test_pairs_come_a_block_of_one_group_at_a_time() -> None:
+    """The build writes each batch away: a batch holds the pairs of at most `block` texts of one group."""
+    planted = generate(seed=3, terms=2)
+    batches = list(iter_reuse(planted.texts, block=7))
+    assert all(len({r.group for r in batch}) == 1 for batch in batches)
+    firsts = [{r.a for r in batch} | {r.b for r in batch} for batch in batches]
+    assert len(batches) > 2 * len({r.group for batch in batches for r in batch})  # several batches a group
+    assert max(len(f) for f in firsts) < len(planted.texts)
+    flat = sorted((r for batch in batches for r in batch), key=lambda r: (r.group, -r.score, r.a, r.b))
+    assert flat == find_reuse(planted.texts)
 
 
 def test_quotes_and_relay_wordings_are_found_too() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -73,26 +73,36 @@ def _key(text: str) -> _Key:
 
 def find_reuse(texts: Iterable[ReuseText], threshold: float = REUSE_THRESHOLD, block: int = BLOCK) -> list[Reuse]:
     """Every pair of texts of one group scoring at least `threshold`, sorted by group, then best first."""
+    found = [r for batch in iter_reuse(texts, threshold, block) for r in batch]
+    return sorted(found, key=lambda r: (r.group, -r.score, r.a, r.b))
+
+
+def iter_reuse(
+    texts: Iterable[ReuseText], threshold: float = REUSE_THRESHOLD, block: int = BLOCK
+) -> Iterator[list[Reuse]]:
+    """The pairs of `find_reuse`, a block of one group at a time and in no particular order.
+
+    Pairs grow with the square of a group's size (a term defined a thousand
+    times), so the build writes each batch away rather than hold them all.
+    """
     groups: dict[str, list[ReuseText]] = defaultdict(list)
     for item in texts:
         if item.text and item.text.strip():
             groups[item.group].append(item)
-    found: list[Reuse] = []
     for group, members in sorted(groups.items()):
-        found.extend(_group_reuse(group, members, threshold, block))
-    return sorted(found, key=lambda r: (r.group, -r.score, r.a, r.b))
+        yield from _group_reuse(group, members, threshold, block)
 
 
-def _group_reuse(group: str, members: Sequence[ReuseText], threshold: float, block: int) -> list[Reuse]:
+def _group_reuse(group: str, members: Sequence[ReuseText], threshold: float, block: int) -> Iterator[list[Reuse]]:
     if len(members) < 2:
-        return []
+        return
     keys = [_key(m.text) for m in members]
     choices = [k.words for k in keys]
-    found = []
     for start in range(0, len(members), block):
         scores = process.cdist(
             choices[start : start + block], choices, scorer=fuzz.ratio, score_cutoff=threshold, workers=1
         )
+        found = []
         for row, col in zip(*scores.nonzero(), strict=True):
             i, j = start + int(row), int(col)
             if j <= i or members[i].source == members[j].source:
@@ -105,7 +115,8 @@ def _group_reuse(group: str, members: Sequence[ReuseText], threshold: float, blo
                 continue
             first, second = sorted((members[i].id, members[j].id))
             found.append(Reuse(first, second, score, group))
-    return found
+        if found:
+            yield found
 
 
 def score_pair(a: str, b: str) -> float:
