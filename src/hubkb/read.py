@@ -16,6 +16,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import yaml
@@ -336,19 +337,30 @@ def _read_authority(kind: str, raw: bytes, shown: str, schema: Schema) -> tuple[
     text, problems = decode(raw, shown)
     if text is None:
         return [], problems
+    try:
+        return _records(kind, _one_by_one(text, shown), shown, schema, [])
+    except _Whole:
+        pass
     doc, problems = parse_yaml(text, shown, first_line=1)
     if doc is None or doc.data is None:
         return [], problems
     if not isinstance(doc.data, list):
         return [], [Problem(shown, 1, f"{shown} must be a list of entries, each starting with '- '")]
+    return _records(kind, ((item, doc, i) for i, item in enumerate(doc.data)), shown, schema, problems)
+
+
+def _records(
+    kind: str, entries: Iterable[tuple[Any, _Document, int]], shown: str, schema: Schema, problems: list[Problem]
+) -> tuple[list, list[Problem]]:
+    """The records of (entry, its document, its index there), validated; problems at their lines."""
     records = []
-    for i, item in enumerate(doc.data):
+    for item, doc, i in entries:
         where = (i,)
         if not isinstance(item, dict):
             problems.append(Problem(shown, doc.line_of(where), "each entry must be a mapping of keys"))
             continue
 
-        def report(w: tuple, message: str, severity: str = "error", where: tuple = where) -> None:
+        def report(w: tuple, message: str, severity: str = "error", where: tuple = where, doc: _Document = doc) -> None:
             problems.append(Problem(shown, doc.line_of(where + w), message, severity))
 
         before = len(problems)
@@ -357,6 +369,36 @@ def _read_authority(kind: str, raw: bytes, shown: str, schema: Schema) -> tuple[
             entry_id = values.get("id") or slugify(values[_ID_FROM[kind]])
             records.append(schema.sections[kind].record(values, id=entry_id, line=doc.line_of(where)))
     return records, problems
+
+
+class _Whole(Exception):
+    """The file is to be parsed whole (see `_one_by_one`)."""
+
+
+_ENTRY = re.compile(r"^-(?: |$)", re.M)  # an entry of a block list starts at column 0
+_OTHER_AT_COLUMN_0 = re.compile(r"^(?![-#\s]|$)|^-(?![ \n]|$)", re.M)  # a key, a document marker, a flow list…
+
+
+def _one_by_one(text: str, shown: str) -> Iterator[tuple[Any, _Document, int]]:
+    """The entries of a block list, each parsed alone, with its file lines; raises `_Whole` if it cannot be.
+
+    An authority file of 20,000 works is a 4 MB YAML list: parsed whole,
+    PyYAML's node tree (kept for the lines of messages) holds over 100 MB at
+    once; entry by entry, one entry's tree at a time. Anything at column 0
+    but entries and comments, or an entry with something to report (a
+    syntax error, a key given twice), and the file is parsed whole instead,
+    so its messages are those of the whole file.
+    """
+    starts = [m.start() for m in _ENTRY.finditer(text)]
+    if len(starts) < 2 or _OTHER_AT_COLUMN_0.search(text):
+        raise _Whole
+    line = text.count("\n", 0, starts[0]) + 1
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        doc, problems = parse_yaml(text[start:end], shown, first_line=line)
+        if problems or doc is None or not isinstance(doc.data, list) or len(doc.data) != 1:
+            raise _Whole
+        yield doc.data[0], doc, 0
+        line += text.count("\n", start, end)
 
 
 def _duplicate_ids(loaded: dict[str, list], paths: dict[str, str]) -> list[Problem]:
