@@ -99,12 +99,13 @@ def _group_reuse(group: str, members: Sequence[ReuseText], threshold: float, blo
     keys = [_key(m.text) for m in members]
     choices = [k.words for k in keys]
     for start in range(0, len(members), block):
+        # only the texts from this block on: a pair is met once, from its first text (half the matrix)
         scores = process.cdist(
-            choices[start : start + block], choices, scorer=fuzz.ratio, score_cutoff=threshold, workers=1
+            choices[start : start + block], choices[start:], scorer=fuzz.ratio, score_cutoff=threshold, workers=1
         )
         found = []
         for row, col in zip(*scores.nonzero(), strict=True):
-            i, j = start + int(row), int(col)
+            i, j = start + int(row), start + int(col)
             if j <= i or members[i].source == members[j].source:
                 continue  # each pair once; a source is not compared with itself
             if members[i].chain and members[i].chain == members[j].chain:
