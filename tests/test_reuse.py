@@ -9,6 +9,7 @@ from hubkb.lineage.reuse import (
     ReuseText,
     find_reuse,
     iter_reuse,
+    iter_reuse_grouped,
     score_pair,
 )
 from reuse_corpus import generate
@@ -104,6 +105,11 @@ def test_pairs_come_a_block_of_one_group_at_a_time() -> None:
     assert max(len(f) for f in firsts) < len(planted.texts)
     flat = sorted((r for batch in batches for r in batch), key=lambda r: (r.group, -r.score, r.a, r.b))
     assert flat == find_reuse(planted.texts)
+    groups: dict[str, list[ReuseText]] = {}
+    for text in sorted(planted.texts, key=lambda t: t.id):
+        groups.setdefault(text.group, []).append(text)
+    grouped = [r for batch in iter_reuse_grouped(sorted(groups.items()), block=7) for r in batch]
+    assert sorted(grouped) == sorted(flat)  # the build's way: texts read one group at a time
 
 
 def test_quotes_and_relay_wordings_are_found_too() -> None:

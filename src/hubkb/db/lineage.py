@@ -7,6 +7,7 @@ reads as chains without relay publications.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -346,11 +347,11 @@ def refresh_reuse(conn: sqlite3.Connection, before: ReuseSnapshot | None = None)
     changed groups' pairs are deleted and inserted again; otherwise both
     tables are written whole, with the keys a full build gives.
     """
-    from ..lineage.reuse import Reuse, ReuseText, find_reuse, iter_reuse
+    from ..lineage.reuse import Reuse, ReuseText, find_reuse, iter_reuse_grouped
 
     if before is None:
-        texts = list(texts_to_compare(conn))
-        return _write_reuse(conn, iter_reuse(texts), {t.id: t.group for t in texts})
+        group_of: dict[str, str] = {}
+        return _write_reuse(conn, iter_reuse_grouped(_texts_by_group(conn, group_of)), group_of)
     now = set(conn.execute(_REUSE_TEXTS_UNSORTED))
     grouped = _Groups()
     touched = {grouped(kind, raw) for _id, _text, _source, kind, raw, _chain in before ^ now}
@@ -386,6 +387,33 @@ def refresh_reuse(conn: sqlite3.Connection, before: ReuseSnapshot | None = None)
         if a in kept:  # a kept text's kind and term, as its group gives them
             group_of[a] = group_of[b] = f"{kind}:{term or ''}" if kind == "definition" else kind
     return _write_reuse(conn, [found], group_of)
+
+
+def _texts_by_group(conn: sqlite3.Connection, group_of: dict[str, str]) -> Iterator[tuple[str, list[Any]]]:
+    """The texts to compare, one group at a time in the order of its name, each group's in the order of its ids.
+
+    Only one group's texts are held at a time (100,000 texts at 50,000
+    generated posts): each text's group goes to a temporary table first, and
+    SQLite returns the texts sorted by it. `group_of` gets each text's group.
+    """
+    from ..lineage.reuse import ReuseText
+
+    grouped = _Groups()
+    names: dict[str, str] = {}  # each group's name held once
+    for text_id, kind, raw in conn.execute(_REUSE_GROUPS):
+        group = grouped(kind, raw)
+        group_of[text_id] = names.setdefault(group, group)
+    conn.execute("CREATE TEMP TABLE hubkb_text_groups (text_id TEXT PRIMARY KEY, grp TEXT) WITHOUT ROWID")
+    try:
+        conn.executemany("INSERT OR REPLACE INTO temp.hubkb_text_groups VALUES (?, ?)", group_of.items())
+        rows = conn.execute(
+            f"SELECT t.*, g.grp FROM ({_REUSE_TEXTS_UNSORTED}) t "
+            "JOIN temp.hubkb_text_groups g ON g.text_id = t.text_id ORDER BY g.grp, t.text_id"
+        )
+        for group, members in itertools.groupby(rows, key=lambda row: row[-1]):
+            yield group, [ReuseText(t, text, source, group, chain) for t, text, source, _k, _r, chain, _g in members]
+    finally:
+        conn.execute("DROP TABLE temp.hubkb_text_groups")
 
 
 class _Groups:
@@ -483,6 +511,16 @@ FROM relays r LEFT JOIN definitions d ON d.id = r.passage_id LEFT JOIN quotes q 
 WHERE r.text IS NOT NULL AND r.kind IN ('definition', 'quote')
 """
 _REUSE_TEXTS = _REUSE_TEXTS_UNSORTED + "ORDER BY 1\n"
+# The same texts' ids and groups (kind, term or speakers) alone.
+_REUSE_GROUPS = """
+SELECT id, 'definition', term_id FROM definitions
+UNION ALL
+SELECT id, 'quote', by FROM quotes
+UNION ALL
+SELECT r.id, r.kind, COALESCE(d.term_id, q.by)
+FROM relays r LEFT JOIN definitions d ON d.id = r.passage_id LEFT JOIN quotes q ON q.id = r.passage_id
+WHERE r.text IS NOT NULL AND r.kind IN ('definition', 'quote')
+"""
 
 
 def texts_to_compare(conn: sqlite3.Connection, grouped: _Groups | None = None) -> Iterator[Any]:

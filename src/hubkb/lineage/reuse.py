@@ -87,10 +87,17 @@ def iter_reuse(
     """
     groups: dict[str, list[ReuseText]] = defaultdict(list)
     for item in texts:
-        if item.text and item.text.strip():
-            groups[item.group].append(item)
-    for group, members in sorted(groups.items()):
-        yield from _group_reuse(group, members, threshold, block)
+        groups[item.group].append(item)
+    yield from iter_reuse_grouped(sorted(groups.items()), threshold, block)
+
+
+def iter_reuse_grouped(
+    groups: Iterable[tuple[str, list[ReuseText]]], threshold: float = REUSE_THRESHOLD, block: int = BLOCK
+) -> Iterator[list[Reuse]]:
+    """`iter_reuse` over texts already grouped: (group, its texts), one group at a time."""
+    for group, members in groups:
+        kept = [m for m in members if m.text and m.text.strip()]
+        yield from _group_reuse(group, kept, threshold, block)
 
 
 def _group_reuse(group: str, members: Sequence[ReuseText], threshold: float, block: int) -> Iterator[list[Reuse]]:
