@@ -10,6 +10,7 @@ test and adding one asks for a test.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -208,6 +209,34 @@ def test_nlp_loads_the_entity_recognizer_alone() -> None:
         ("Fondation Arcadie", "ORG"),
         ("Lyon", "LOC"),
     ]
+
+
+def test_nlp_join_alternatives() -> None:
+    """Alternatives that end alike share their end; the same strings match; other shapes are left alone."""
+    pattern = "(?i)(?:^ab[-]x[a-z]+$)|(?:^cd[-]y[a-z]+$)|(?:^e[-][a-z]+$)"
+    joined = nlp.join_alternatives(pattern)
+    assert joined == "(?i)(?:^(?:ab[-]x|cd[-]y|e[-])[a-z]+$)"
+    words = ["ab-xq", "AB-Xqq", "cd-yz", "e-z", "e-", "ab-x", "cd-x", "ab-xq-", "xab-xq", "e-z\n"]
+    assert [bool(re.match(joined, w)) for w in words] == [bool(re.match(pattern, w)) for w in words]
+    assert [w for w in words if re.match(joined, w)] == ["ab-xq", "AB-Xqq", "cd-yz", "e-z", "e-z\n"]
+    assert nlp.join_alternatives("(?:^(a)[-]x$)|(?:^b[-]x$)") is None  # a capturing group would be renumbered
+    assert nlp.join_alternatives("(?:^a[-]x$|^b[-]x$)") is None  # one group holding both
+    assert nlp.join_alternatives("(?:^ab$)|(?:^cd$)") is None  # no character class to cut at
+
+
+def test_nlp_token_match_is_the_models() -> None:
+    """The model's stored token pattern and the joined one accept the same words (hyphenated, elided, plain)."""
+    import srsly
+
+    model = nlp.load(nlp.model_name())
+    stored = srsly.msgpack_loads((model.path / "tokenizer").read_bytes())["token_match"]
+    words = "faux-vampire entr'abat saut-de-ski pet-en-l'air New-York ÉTATS-UNIS hip-hop co-production l’Institut"
+    words += " Aït-Kaci tiers-lieu aujourd'hui prud’hommes Anti-Système x-y mot grand'mère rock-n-roll"
+    original = re.compile(stored)
+    assert [bool(model.tokenizer.token_match(w)) for w in words.split()] == [
+        bool(original.match(w)) for w in words.split()
+    ]
+    assert sum(bool(original.match(w)) for w in words.split()) >= 6  # the words above do exercise the pattern
 
 
 def test_extract_is_interview() -> None:

@@ -12,6 +12,7 @@ The 5 MB figures themselves (< 20 s, < 300 MB) are bench/importer.py's.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,3 +46,30 @@ def test_a_page_four_times_as_long_costs_about_four_times_the_cpu(tmp_path: Path
     small_cpu = cpu_seconds(small, tmp_path / "out")
     large_cpu = cpu_seconds(large, tmp_path / "out")
     assert large_cpu / small_cpu < LINEAR_ENOUGH, f"{small_cpu:.2f} s then {large_cpu:.2f} s CPU for 4x the text"
+
+
+# Loads the model in a fresh process: the modules it imports, and what the model finds in one sentence
+LOAD_ALONE = """
+import sys
+from hubkb.importer import nlp
+model = nlp.load(nlp.model_name())
+doc = model("Selon Kofi Asante-Ribeiro, chercheuse à l’Observatoire de Lyon, le tiers-lieu d’aujourd’hui est ouvert.")
+print(sorted(m for m in sys.modules if m.startswith("spacy.lang.fr")))
+print([(e.text, e.label_) for e in doc.ents])
+print("|".join(t.text for t in doc))
+"""
+
+
+def test_the_model_loads_without_spacys_french_module() -> None:
+    """spacy.lang.fr compiles a 1.45 MB token pattern when imported (3 s CPU, most of a small page's import): the
+    model's tokenizer comes from its own files (tests/test_import_rules.py checks its token pattern is the model's),
+    with the language-neutral class; the entities and tokens are the French model's."""
+    out = subprocess.run([sys.executable, "-c", LOAD_ALONE], capture_output=True, text=True, check=True).stdout
+    modules, entities, tokens = out.splitlines()
+    assert modules == "[]"
+    # what spaCy's French class gives too (the import bench compares whole drafts and JSON with it)
+    assert entities == "[('Kofi Asante-Ribeiro', 'PER'), ('Observatoire', 'LOC'), ('Lyon', 'LOC')]"
+    assert (
+        tokens
+        == "Selon|Kofi|Asante|-|Ribeiro|,|chercheuse|à|l’|Observatoire|de|Lyon|,|le|tiers-lieu|d’|aujourd’hui|est|ouvert|."
+    )
