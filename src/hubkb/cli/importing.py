@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -79,8 +79,23 @@ def import_command(
         click.echo(message, err=True)
     for line in result.summary:
         click.echo(line, err=as_json)
-    if as_json:  # streamed: a 5 MB page's extraction is never one more string in memory (#12.7)
-        json.dump(result.extractions, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+    if as_json:
+        write_json(result.extractions)
     if result.exit_code:
         raise SystemExit(result.exit_code)
+
+
+def write_json(extractions: list[dict[str, Any]]) -> None:
+    """`json.dump(extractions, sys.stdout, ensure_ascii=False, indent=2)` and a newline, the same bytes, by orjson
+    (the standard encoder is pure Python when it indents: 0.7 s for a 5 MB page's 11 MB, #12.7), a file at a time:
+    an object indented by orjson is indented once more by putting two spaces after each of its line breaks (a JSON
+    string holds none)."""
+    import orjson  # the import extra
+
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    for i, item in enumerate(extractions):
+        out.write(b"[\n  " if i == 0 else b",\n  ")
+        out.write(orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  "))
+    out.write(b"\n]\n" if extractions else b"[]\n")
+    out.flush()

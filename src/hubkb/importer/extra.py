@@ -11,6 +11,7 @@ REQUIRED = {
     "htmldate": "htmldate",
     "lxml_html_clean": "lxml_html_clean",
     "spacy": "spacy",
+    "orjson": "orjson",
 }
 INSTALL = "pip install 'hubkb[import]'"
 
