@@ -16,6 +16,7 @@ nearest agent and term before.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -313,6 +314,7 @@ class PassageFinder:
         self.post_terms = self._post_terms()
         self.candidates = {_singular(fold(t)): t for t in self.post_terms}
         self.candidates.update({_singular(alias): label for alias, label in self.known_terms.items()})
+        self.ordered = _by_length(self.candidates)  # what `_add_scores` counts, sorted once (#12.7)
         self._post_subject: dict[str, float] | None = None  # term scores over the whole post, computed once
         self.works_in: dict[int, list[BodyWork]] = {}
         for w in works:
@@ -613,13 +615,14 @@ class PassageFinder:
             (text[at:], 1),
             (self.title, 1),
         ]
-        scores = term_scores(weighted[:4], candidates)  # the rest adds to these (each text counts on its own)
+        scores: dict[str, float] = {}  # `term_scores(weighted[:4], candidates)`: the rest adds to these
+        _add_scores(scores, weighted[:4], self.ordered)  # (each text counts on its own)
         more = weighted[4:]
         if not scores:  # nothing near: the givers' listed works name the term
             more.extend((t, 3) for k in by or [] for t in self.titles_by.get(k, []))
         if n > 0:
             more.append((self.paragraphs[n - 1], 1))
-        _add_scores(scores, more, candidates)
+        _add_scores(scores, more, self.ordered)
         for term in self.cue_terms:  # "le terme X": the post announces what it defines
             if self._label(term) in scores:
                 scores[self._label(term)] += 2
@@ -803,14 +806,23 @@ def _singular(folded: str) -> str:
 def term_scores(weighted: list[tuple[str, int]], candidates: dict[str, str]) -> dict[str, float]:
     """Weighted counts of terms in texts: [('l’innovation ouverte', 2)] -> {'innovation ouverte': 2}, nothing for 'innovation'."""
     scores: dict[str, float] = {}
-    _add_scores(scores, weighted, candidates)
+    _add_scores(scores, weighted, _by_length(candidates))
     return scores
 
 
-def _add_scores(scores: dict[str, float], weighted: list[tuple[str, int]], candidates: dict[str, str]) -> None:
-    ordered = sorted(candidates.items(), key=lambda kv: -len(kv[0].split()))
+def _by_length(candidates: dict[str, str]) -> list[tuple[str, str]]:
+    """(folded alias, label), the aliases of more words first."""
+    return sorted(candidates.items(), key=lambda kv: -len(kv[0].split()))
+
+
+@functools.lru_cache(maxsize=256)  # the title and the paragraph before come back for each definition (#12.7)
+def _spaced_words(chunk: str) -> str:
+    return f" {_singular(fold(chunk))} "
+
+
+def _add_scores(scores: dict[str, float], weighted: list[tuple[str, int]], ordered: list[tuple[str, str]]) -> None:
     for chunk, weight in weighted:
-        folded = f" {_singular(fold(chunk))} "
+        folded = _spaced_words(chunk)
         for alias, label in ordered:
             count = folded.count(f" {alias} ") if alias else 0
             if count:
