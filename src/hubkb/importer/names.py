@@ -105,6 +105,7 @@ _CAPITALISED_WORD = re.compile(rf"(?:^|\s)[{UP}0-9]")
 _AND_LOWER = re.compile(rf"\s+et\s+(?=[{LOW}])")
 _COMMA = re.compile(r",\s*")
 _NOT_NAMES_OR_HEADS = FOLDED_NOT_NAMES | FOLDED_ORG_HEADS  # once, not at every word tested
+_JOINED = re.compile(r"\s*(?:,|et|&|and|,\s*et)\s*(?:(?:la|le|les)\s+|l['’])?")  # what joins a group's names
 _TWO_CAPITALS = re.compile(rf"[{UP}][\w-]*[{UP}]")  # _ACRONYM_SLOT's name holds them
 
 
@@ -548,11 +549,7 @@ class Names:
         ms = self.mentions[n]
         for i in range(1, len(ms)):
             between = text[ms[i - 1].end : ms[i].start]
-            if (
-                re.fullmatch(r"\s*(?:,|et|&|and|,\s*et)\s*(?:(?:la|le|les)\s+|l['’])?", between)
-                and not ms[i].affiliation
-                and not ms[i - 1].affiliation
-            ):
+            if _JOINED.fullmatch(between) and not ms[i].affiliation and not ms[i - 1].affiliation:
                 ms[i] = Mention(ms[i].start, ms[i].end, ms[i].key, ms[i - 1].group, ms[i].affiliation)
 
     def block(self, n: int, start: int, end: int) -> None:

@@ -271,7 +271,7 @@ def sentence_starts(text: str, quotes: list[Quote]) -> list[int]:
             and ((len(word.group(1)) == 1 and word.group(1).isupper()) or word.group(1).lower() in _ABBREVIATIONS)
         ):
             continue
-        if m.group(0) == "." and not re.match(r"\s", text[m.end() : m.end() + 1]):
+        if m.group(0) == "." and not _SPACE.match(text, m.end()):
             continue  # "3.5", "ex.Nous": no space after a single stop
         starts.append(_SPACES.match(text, m.end()).end())  # type: ignore[union-attr]  # \s* always matches
     return starts
@@ -554,9 +554,7 @@ class PassageFinder:
         a pronoun's antecedent brings ("Il la définit …" after "X, cité par Z")."""
         lead = text[start:end]
         via = self._via(n, start, end)
-        for m in re.finditer(
-            r"\b(?:donn|propos|formul|avanc|retenu|fourni|élabor|énonc|rappel)\w*\s+par\s+", lead, re.IGNORECASE
-        ):
+        for m in _GIVEN_BY.finditer(lead):
             group = self._first_group(n, start + m.end(), end, exclude=via)
             if group:
                 return Agents(group, None)
@@ -577,9 +575,7 @@ class PassageFinder:
             found = list(pattern.finditer(lead))
             if found:
                 term = tidy_term(found[-1].group("term"))
-                if term and not re.fullmatch(
-                    r"(?:la|le|les|celle|celui|ce|cette|suivante|suivant)", term, re.IGNORECASE
-                ):
+                if term and not _NO_TERM.fullmatch(term):
                     return self._label(term)
         subject = _QUOTED_SUBJECT.match(quoted)
         if subject and len(subject.group("term").split()) <= 3:
@@ -591,11 +587,7 @@ class PassageFinder:
     ) -> str | None:
         """The term the surrounding text is about: weighted counts of known, introduced and defined terms."""
         candidates = self.candidates
-        pronoun = re.search(
-            r"\b(la|le|les|l['’])\s*(?:en\s+)?(?:d[ée]fini|désign|qualifi|décri|présent|résum)\w*\s*\S*\s*$",
-            lead,
-            re.IGNORECASE,
-        ) or re.search(r"\b(la|le|les|l['’])\s*d[ée]fini", lead, re.IGNORECASE)
+        pronoun = _PRONOUN_OBJECT.search(lead) or _PRONOUN_DEFINES.search(lead)
         if pronoun:  # "Il la définit ainsi": the last noun with that article before the sentence
             before = text[: at - len(lead)]
             article = pronoun.group(1).lower().replace("’", "'")
@@ -794,8 +786,8 @@ def in_relative_clause(text: str, start: int, pos: int) -> bool:
 
 def _parenthetical(text: str, pos: int) -> tuple[str, int]:
     """'(Antonin Leonard, Ouishare)' right after a quotation, and where its content starts."""
-    m = re.match(r"\s*\(([^()]{2,120})\)", text[pos:])
-    return (m.group(0), m.start(1)) if m else ("", 0)
+    m = _PARENTHESES.match(text, pos)  # (matched in place: the pattern looks neither behind nor for an end)
+    return (m.group(0), m.start(1) - pos) if m else ("", 0)
 
 
 def _singular(folded: str) -> str:
@@ -830,13 +822,28 @@ def _add_scores(scores: dict[str, float], weighted: list[tuple[str, int]], order
                 folded = folded.replace(f" {alias} ", " \0 ")
 
 
+# The patterns of the functions here, compiled once (#12.7: looked up at every call, tens of thousands a page)
+_SPACE = re.compile(r"\s")
+_PRONOUN_OBJECT = re.compile(
+    r"\b(la|le|les|l['’])\s*(?:en\s+)?(?:d[ée]fini|désign|qualifi|décri|présent|résum)\w*\s*\S*\s*$", re.IGNORECASE
+)
+_PRONOUN_DEFINES = re.compile(r"\b(la|le|les|l['’])\s*d[ée]fini", re.IGNORECASE)
+_NO_TERM = re.compile(r"(?:la|le|les|celle|celui|ce|cette|suivante|suivant)", re.IGNORECASE)
+_GIVEN_BY = re.compile(r"\b(?:donn|propos|formul|avanc|retenu|fourni|élabor|énonc|rappel)\w*\s+par\s+", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\s*\(([^()]{2,120})\)")
+_SEMICOLON = re.compile(r"\s*;\s")
+_OPENING_ADVERB = re.compile(r"^(?:ici|donc|plutôt|simplement|ainsi|généralement|précisément)\s+", re.IGNORECASE)
+_TERM_ARTICLE = re.compile(
+    r"^(?:(?:les|la|le|des|du|de la|de|un|une|ce|cet|cette|ces)\s+|(?:de l|l|d)['’]\s*)", re.IGNORECASE
+)
+_TERM_NOUN = re.compile(r"^(?:terme|mot|notion|concept|expression)\s*(?:de\s+|d['’]\s*)?", re.IGNORECASE)
+
+
 @rule
 def tidy_text(text: str) -> str:
     """An unquoted definition tidied: 'ainsi un lieu ouvert ; il …' -> 'un lieu ouvert'."""
-    text = re.split(r"\s*;\s", text)[0]
-    text = re.sub(
-        r"^(?:ici|donc|plutôt|simplement|ainsi|généralement|précisément)\s+", "", text.strip(), flags=re.IGNORECASE
-    )
+    text = _SEMICOLON.split(text)[0]
+    text = _OPENING_ADVERB.sub("", text.strip())
     return text.rstrip(".!?…;: ").strip()
 
 
@@ -847,11 +854,6 @@ def tidy_term(term: str | None) -> str:
         return ""
     term = term.strip(" «»“”\"',:;.")
     for _ in range(2):  # "le terme de coproduction" -> "coproduction"
-        term = re.sub(
-            r"^(?:(?:les|la|le|des|du|de la|de|un|une|ce|cet|cette|ces)\s+|(?:de l|l|d)['’]\s*)",
-            "",
-            term,
-            flags=re.IGNORECASE,
-        )
-        term = re.sub(r"^(?:terme|mot|notion|concept|expression)\s*(?:de\s+|d['’]\s*)?", "", term, flags=re.IGNORECASE)
+        term = _TERM_ARTICLE.sub("", term)
+        term = _TERM_NOUN.sub("", term)
     return term.strip(" «»“”\"',:;.")

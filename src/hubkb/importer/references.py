@@ -364,14 +364,18 @@ def _opens_longer_quote(text: str, start: int, end: int) -> bool:
     return bool(re.search(r"[«“\"]\s*$", text[:start])) and not re.match(r"\s*[»”\"]", text[end:])
 
 
+_POSSESSIVE = re.compile(rf"\b(?:son|sa|ses)\s+(?:{_NOUN})\b[^.;:!?]{{0,40}}$", re.IGNORECASE)
+_SUBJECT_AFTER = re.compile(r"(?:^|[.!?]\s+)(?:dans|avec|par|pour|selon|en)\s+$", re.IGNORECASE)
+
+
 def _possessor(work: BodyWork, paragraphs: list[str], names: Names) -> list[str]:
     """'Sa conférence Nobel, W' / 'son livre W': the author is the person the text last named."""
     text = paragraphs[work.n]
     before = text[: work.start]
-    m = re.search(rf"\b(?:son|sa|ses)\s+(?:{_NOUN})\b[^.;:!?]{{0,40}}$", before, re.IGNORECASE)
+    m = _POSSESSIVE.search(before)
     if not m:
         return []
-    if re.search(r"(?:^|[.!?]\s+)(?:dans|avec|par|pour|selon|en)\s+$", before[: m.start()], re.IGNORECASE):
+    if _SUBJECT_AFTER.search(before[: m.start()]):
         # "Dans son rapport W, la Fondation X recense…": the owner is the subject that follows
         end = re.search(r"[.!?](?:\s|$)", text[work.end :])
         after = names.groups_in(work.n, work.end, work.end + (end.start() if end else len(text)))

@@ -68,11 +68,21 @@ AGENT_AFTER = re.compile(
 )
 
 
+# The patterns of the functions below, compiled once (#12.7: they were formatted and looked up at every call)
+_INITIAL_END = re.compile(rf"(?:^|\s)[{UP}]\.$")
+_INTRO_NOUN = re.compile(rf"(?:{ORG_INTRO})\s+(?=[{UP}])")
+_ARTICLE = re.compile(r"^(?:(?:les|la|le)\s+|l['’]\s*)(?=\w)")
+_LINK_WORD = re.compile(r"(?:de|du|des|la|le|les|pour|et|en|sur|aux?)|[dl]['’]\S*")
+_ANY_ARTICLE = re.compile(r"^(?i:(?:les|la|le)\s+|l['’]\s*)")
+_WORD = re.compile(r"\S+")
+_PARTICLE = re.compile(PARTICLE, re.IGNORECASE)
+
+
 @rule
 def clean_name(text: str) -> str:
     """A written name tidied: ' (Laura Prandelle), ' -> 'Laura Prandelle'; 'E. Ostrom.' keeps no stop, 'Ostrom E.' keeps its initial."""
     text = " ".join(text.split()).strip(" ,;:()")
-    if not re.search(rf"(?:^|\s)[{UP}]\.$", text):
+    if not _INITIAL_END.search(text):
         text = text.rstrip(".")
     return text
 
@@ -80,14 +90,14 @@ def clean_name(text: str) -> str:
 @rule
 def strip_intro_noun(text: str) -> str:
     """'mission Lab’Action' -> 'Lab’Action': a lowercase noun before a proper name is no part of it."""
-    m = re.match(rf"(?:{ORG_INTRO})\s+(?=[{UP}])", text)
+    m = _INTRO_NOUN.match(text)
     return text[m.end() :] if m else text
 
 
 @rule
 def strip_article(text: str) -> str:
     """'la Fing' -> 'Fing'; a capitalised article belongs to the name ('La 27e Région', 'Les Liens qui Libèrent')."""
-    return re.sub(r"^(?:(?:les|la|le)\s+|l['’]\s*)(?=\w)", "", text)
+    return _ARTICLE.sub("", text)
 
 
 @rule
@@ -95,10 +105,7 @@ def trim_adjectives(name: str) -> str:
     """'MindLab danois' -> 'MindLab'; 'Agence nationale de la recherche' keeps its words after 'de la'."""
     words = name.split()
     while (
-        len(words) > 1
-        and words[-1][0].islower()
-        and not re.fullmatch(r"(?:de|du|des|la|le|les|pour|et|en|sur|aux?)|[dl]['’]\S*", words[-2])
-        and not words[-2][0].islower()
+        len(words) > 1 and words[-1][0].islower() and not _LINK_WORD.fullmatch(words[-2]) and not words[-2][0].islower()
     ):
         words.pop()
     return " ".join(words)
@@ -106,7 +113,7 @@ def trim_adjectives(name: str) -> str:
 
 @functools.lru_cache(maxsize=65536)  # called for every agent of the post each time an organisation is written
 def org_key(name: str) -> str:
-    return fold(re.sub(r"^(?i:(?:les|la|le)\s+|l['’]\s*)", "", name))
+    return fold(_ANY_ARTICLE.sub("", name))
 
 
 @rule
@@ -140,10 +147,10 @@ def fullness(parts: tuple[str, str]) -> int:
 @rule
 def trim_run(start: int, run: str) -> tuple[int, str | None]:
     """Sentence-initial words and dangling particles dropped from a capitalised run: 'Selon Elinor Ostrom' -> 'Elinor Ostrom'."""
-    words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+", run)]
-    while words and (fold(words[0][2]) in FOLDED_NOT_NAMES or re.fullmatch(PARTICLE, words[0][2], re.IGNORECASE)):
+    words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(run)]
+    while words and (fold(words[0][2]) in FOLDED_NOT_NAMES or _PARTICLE.fullmatch(words[0][2])):
         words.pop(0)
-    while words and re.fullmatch(PARTICLE, words[-1][2], re.IGNORECASE):
+    while words and _PARTICLE.fullmatch(words[-1][2]):
         words.pop()
     if len(words) < 2:
         return start, None
@@ -153,6 +160,11 @@ def trim_run(start: int, run: str) -> tuple[int, str | None]:
 CONNECTOR = re.compile(
     r"\s+(?:(?:et\s+)?(?:de la|de l['’]|des|du|de|d['’]|pour la|pour le|pour les|pour l['’]|en|aux|à la|au)\s*)"
 )
+_CONNECTED_WORD = re.compile(r"[\w’'-]+")
+_NEXT_WORD = re.compile(  # a capitalised word, or an adjective by its ending
+    rf"\s+([{UP}][\w’'-]*|[{LOW}]+(?:ale?s?|aux|ique|iques|if|ive|ifs|ives|elle|el|aire|aires|ien|ienne|é|ée|és|ées"
+    rf"|éen|éenne|éens|éennes|ain|aine|ains|aines|ais|aise|ois|oise|ale|ales))(?![\w’'])"
+)
 
 
 @rule
@@ -161,21 +173,22 @@ def org_extent(text: str, pos: int) -> int:
     end = pos
     while True:
         m = CONNECTOR.match(text, end)
-        if m:
-            w = re.match(r"[\w’'-]+", text[m.end() :])
+        if m:  # (the patterns match in place: no pattern here looks behind where it starts)
+            w = _CONNECTED_WORD.match(text, m.end())
             if not w or (fold(w.group(0)) in FOLDED_STOPWORDS and not w.group(0)[0].isupper()):
                 return end
-            end = m.end() + w.end()
+            end = w.end()
             continue
-        w = re.match(
-            rf"\s+([{UP}][\w’'-]*|[{LOW}]+(?:ale?s?|aux|ique|iques|if|ive|ifs|ives|elle|el|aire|aires|ien|ienne|é|ée|és|ées"
-            rf"|éen|éenne|éens|éennes|ain|aine|ains|aines|ais|aise|ois|oise|ale|ales))(?![\w’'])",
-            text[end:],
-        )
+        w = _NEXT_WORD.match(text, end)
         if w and fold(w.group(1)) not in FOLDED_STOPWORDS:
-            end += w.end()
+            end = w.end()
             continue
         return end
+
+
+_INNER_CAPITAL = re.compile(r"[a-z]+[A-Z]")
+_NO_AFFILIATION = re.compile(r"[\d\s/.,-]+|(?:p|pp|vol|n°|dir|éd|ed|eds)(?:\.|\s).*|vostf|vf|pdf|en|fr", re.IGNORECASE)
+_CAPITALISED_WORDS = re.compile(rf"{CAP}(?:\s+{CAP})+")
 
 
 @rule
@@ -187,11 +200,11 @@ def org_shaped(text: str, listed: bool = False, person: bool = False) -> bool:
         text[0].isupper()
         or text[0].isdigit()
         or fold(text.split()[0]) in FOLDED_ORG_HEADS
-        or re.match(r"[a-z]+[A-Z]", text)
+        or _INNER_CAPITAL.match(text)
     ):  # "iMinds"
         return False
-    if re.fullmatch(r"[\d\s/.,-]+|(?:p|pp|vol|n°|dir|éd|ed|eds)(?:\.|\s).*|vostf|vf|pdf|en|fr", text, re.IGNORECASE):
+    if _NO_AFFILIATION.fullmatch(text):
         return False
     if listed and not person:
         return True
-    return not re.fullmatch(rf"{CAP}(?:\s+{CAP})+", text) or any(fold(w) in FOLDED_ORG_HEADS for w in text.split())
+    return not _CAPITALISED_WORDS.fullmatch(text) or any(fold(w) in FOLDED_ORG_HEADS for w in text.split())
