@@ -459,32 +459,39 @@ def test_a_local_corpus_that_cannot_be_read_never_falls_back_to_the_embedded_one
 
 # --- an update's share of the work (#14.4) -----------------------------------------
 
+# Reuse as the pages read it (pairs by text ids), and both tables with their integer keys.
+PAIRS = (
+    "SELECT t.text_id, o.text_id, r.score, r.wording FROM reused_texts t JOIN reuse r ON r.text = t.id "
+    "JOIN reused_texts o ON o.id = r.other ORDER BY 1, 2"
+)
+REUSE_TABLES = [PAIRS, "SELECT * FROM reused_texts ORDER BY id", "SELECT * FROM reuse ORDER BY text, other"]
+
+
+def reuse_site(site: Path) -> tuple[Path, list[Path], Path, Path]:
+    """The database, the post files, a post with definitions, and where its copy goes."""
+    db, posts = site / "hubkb.db", sorted((site / "corpus" / "posts").glob("*.md"))
+    original = next(p for p in posts if "\ndefinitions:\n" in p.read_text(encoding="utf-8"))
+    return db, posts, original, site / "corpus" / "posts" / "une-copie.md"
+
 
 def test_an_update_finds_the_same_reuse_as_a_full_build(site: Path) -> None:
     """An update looks for reused wording again only in the groups whose texts changed: the same rows as a full build."""
-    db, posts = site / "hubkb.db", sorted((site / "corpus" / "posts").glob("*.md"))
-    original = next(p for p in posts if "\ndefinitions:\n" in p.read_text(encoding="utf-8"))
-    copy = site / "corpus" / "posts" / "une-copie.md"
-    pairs = (
-        "SELECT t.text_id, o.text_id, r.score, r.wording FROM reused_texts t JOIN reuse r ON r.text = t.id "
-        "JOIN reused_texts o ON o.id = r.other ORDER BY 1, 2"
-    )
-    tables = [pairs, "SELECT * FROM reused_texts ORDER BY id", "SELECT * FROM reuse ORDER BY text, other"]
+    db, _posts, original, copy = reuse_site(site)
 
     copy.write_text(original.read_text(encoding="utf-8").replace("---\n", "---\nid: une-copie\n", 1), "utf-8")
     assert run("build", cwd=site).startswith(f"updated: {POSTS + 1} posts (1 changed, 0 removed)")
-    copies = [r for r in rows(db, pairs) if r[0].startswith(f"{original.stem}#") and r[1].startswith("une-copie#")]
+    copies = [r for r in rows(db, PAIRS) if r[0].startswith(f"{original.stem}#") and r[1].startswith("une-copie#")]
     assert copies and all(r[2] == 100.0 and r[3] == "same" for r in copies)  # the copy's texts: the same wording
-    updated = [rows(db, sql) for sql in tables]
+    updated = [rows(db, sql) for sql in REUSE_TABLES]
     run("build", "--full", cwd=site)
-    assert [rows(db, sql) for sql in tables] == updated  # the same pairs, and the same integer keys
+    assert [rows(db, sql) for sql in REUSE_TABLES] == updated  # the same pairs, and the same integer keys
 
     copy.unlink()
     assert run("build", cwd=site).startswith(f"updated: {POSTS} posts (0 changed, 1 removed)")
-    assert not [r for r in rows(db, pairs) if "une-copie#" in r[1]]
-    updated = [rows(db, sql) for sql in tables]
+    assert not [r for r in rows(db, PAIRS) if "une-copie#" in r[1]]
+    updated = [rows(db, sql) for sql in REUSE_TABLES]
     run("build", "--full", cwd=site)
-    assert [rows(db, sql) for sql in tables] == updated
+    assert [rows(db, sql) for sql in REUSE_TABLES] == updated
 
 
 def rows(db: Path, sql: str) -> list[tuple]:
@@ -498,18 +505,11 @@ def rows(db: Path, sql: str) -> list[tuple]:
 def test_updates_that_keep_the_reused_texts_write_the_same_reuse_as_a_full_build(site: Path) -> None:
     """An update whose changed groups keep the same reused texts rewrites only those groups' pairs in place
     (their integer keys stay); an edit outside any definition or quote leaves reuse as it was."""
-    db, posts = site / "hubkb.db", sorted((site / "corpus" / "posts").glob("*.md"))
-    original = next(p for p in posts if "\ndefinitions:\n" in p.read_text(encoding="utf-8"))
-    copy = site / "corpus" / "posts" / "une-copie.md"
-    pairs = (
-        "SELECT t.text_id, o.text_id, r.score, r.wording FROM reused_texts t JOIN reuse r ON r.text = t.id "
-        "JOIN reused_texts o ON o.id = r.other ORDER BY 1, 2"
-    )
-    tables = [pairs, "SELECT * FROM reused_texts ORDER BY id", "SELECT * FROM reuse ORDER BY text, other"]
+    db, posts, original, copy = reuse_site(site)
     text = original.read_text(encoding="utf-8")
     copy.write_text(text.replace("---\n", "---\nid: une-copie\n", 1), "utf-8")
     run("build", cwd=site)
-    before = [rows(db, sql) for sql in tables]
+    before = [rows(db, sql) for sql in REUSE_TABLES]
     copied = [r for r in before[0] if r[0].startswith(f"{original.stem}#d1") and r[1].startswith("une-copie#d1")]
     assert copied and copied[0][2] == 100.0
 
@@ -517,7 +517,7 @@ def test_updates_that_keep_the_reused_texts_write_the_same_reuse_as_a_full_build
     other = next(p for p in posts if p != original)
     other.write_text(other.read_text(encoding="utf-8").rstrip("\n") + " Une phrase de plus.\n", "utf-8")
     assert run("build", cwd=site).startswith(f"updated: {POSTS + 1} posts (1 changed, 0 removed)")
-    assert [rows(db, sql) for sql in tables] == before
+    assert [rows(db, sql) for sql in REUSE_TABLES] == before
 
     # The copy's first definition loses its last word: still reused, with a lower score, by the same texts.
     definition = text.split("\ndefinitions:\n", 1)[1].split("  text: ", 1)[1].split("\n", 1)[0]
@@ -525,9 +525,9 @@ def test_updates_that_keep_the_reused_texts_write_the_same_reuse_as_a_full_build
     assert copy.read_text(encoding="utf-8").count(definition) == 2  # the front matter and the body
     copy.write_text(copy.read_text(encoding="utf-8").replace(definition, shorter), "utf-8")
     assert run("build", cwd=site).startswith(f"updated: {POSTS + 1} posts (1 changed, 0 removed)")
-    updated = [rows(db, sql) for sql in tables]
+    updated = [rows(db, sql) for sql in REUSE_TABLES]
     assert updated[1] == before[1]  # the same reused texts, under the same keys
     now = [r for r in updated[0] if r[:2] == copied[0][:2]]
     assert now and 75 <= now[0][2] < 100.0
     run("build", "--full", cwd=site)
-    assert [rows(db, sql) for sql in tables] == updated
+    assert [rows(db, sql) for sql in REUSE_TABLES] == updated

@@ -512,15 +512,7 @@ WHERE r.text IS NOT NULL AND r.kind IN ('definition', 'quote')
 """
 _REUSE_TEXTS = _REUSE_TEXTS_UNSORTED + "ORDER BY 1\n"
 # The same texts' ids and groups (kind, term or speakers) alone.
-_REUSE_GROUPS = """
-SELECT id, 'definition', term_id FROM definitions
-UNION ALL
-SELECT id, 'quote', by FROM quotes
-UNION ALL
-SELECT r.id, r.kind, COALESCE(d.term_id, q.by)
-FROM relays r LEFT JOIN definitions d ON d.id = r.passage_id LEFT JOIN quotes q ON q.id = r.passage_id
-WHERE r.text IS NOT NULL AND r.kind IN ('definition', 'quote')
-"""
+_REUSE_GROUPS = f"SELECT text_id, kind, raw_group FROM ({_REUSE_TEXTS_UNSORTED})"
 
 
 def texts_to_compare(conn: sqlite3.Connection, grouped: _Groups | None = None) -> Iterator[Any]:
