@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hubkb.mentions import tokens
@@ -38,6 +40,50 @@ def test_search_variants_hold_the_other_spellings() -> None:
     assert search_variants("la 27e Région, la 27ème, la 1ère") == "27eme 27e 1e 1eme"
     assert search_variants("la coproduction et la co-production") == "co production coproduction"
     assert normalise_query("27ème co-production") == "27e coproduction"
+
+
+def _variants_by_the_plain_patterns(text: str) -> str:
+    """search_variants as first written: two patterns over the text as it is, every match checked in Python."""
+    import re
+
+    from hubkb.text import _CO_STEMS, strip_accents
+
+    found: dict[str, None] = {}
+    for m in re.finditer(r"(\d+)(?:i[eè]me|[eè]me|[eè]re|er|[eè])\b", text):
+        if not (m.start() > 0 and text[m.start() - 1].isalnum()):
+            written = strip_accents(m.group().lower())
+            for spelling in (f"{m.group(1)}e", f"{m.group(1)}eme"):
+                if spelling != written:
+                    found[spelling] = None
+    for m in re.finditer(r"[Cc][Oo]([-‐‑])?(\w{4,})", text):
+        rest = strip_accents(m.group(2).lower())
+        if (m.group(1) or rest in _CO_STEMS) and not (m.start() > 0 and text[m.start() - 1].isalnum()):
+            found[f"co{rest}" if m.group(1) else f"co {rest}"] = None
+    return " ".join(found)
+
+
+VARIANT_CASES = [
+    "la 27ème Région, la 27e et la co-production",
+    "Co-Production, CO-CONSTRUCTION, Coopération, COPRODUCTION, cOproduction",
+    "2027e 12ÈME 1ère 1er x1er a27e 3e-4e 10eme,11ieme 5è 6é ²7e ٣e 27e_ 7ème\u00a0",
+    "écoproduction la_coproduction co-co-production coconstruction cocréation coéducation Coélaboration",
+    "İco-production İcoproduction ßco-design co‐production co‑gestion co_opération 42co-gestion",
+    "co-opératives co-développement codesign co-design cogestion coopérative compte comme coût",
+]
+
+
+@pytest.mark.parametrize("text", VARIANT_CASES)
+def test_search_variants_agree_with_the_plain_patterns(text: str) -> None:
+    assert search_variants(text) == _variants_by_the_plain_patterns(text)
+
+
+def test_search_variants_agree_with_the_plain_patterns_on_every_line_of_two_corpora(generated_200: Path) -> None:
+    from conftest import CORPUS
+
+    posts = [*sorted((CORPUS / "posts").glob("*.md")), *sorted((generated_200 / "corpus" / "posts").glob("*.md"))]
+    paragraphs = [line for path in posts for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(paragraphs) > 5000
+    assert [search_variants(p) for p in paragraphs] == [_variants_by_the_plain_patterns(p) for p in paragraphs]
 
 
 def test_fuzzy_lookup_guards() -> None:

@@ -105,17 +105,31 @@ def search_variants(text: str) -> str:
     '27e 27eme coproduction'
     """
     found: dict[str, None] = {}
-    for m in _ORDINAL_LOWER.finditer(text):
-        if not _word_before(text, m.start()):
-            written = strip_accents(m.group().lower())
-            for spelling in (f"{m.group(1)}e", f"{m.group(1)}eme"):
+    for m in _ORDINAL_END.finditer(text):  # the number's last digit and the suffix: its first digit is found back
+        start = m.start()
+        while start and text[start - 1].isdecimal():  # what `\d` matches
+            start -= 1
+        if not _word_before(text, start):
+            number = text[start : m.start() + 1]
+            written = strip_accents(text[start : m.end()].lower())
+            for spelling in (f"{number}e", f"{number}eme"):
                 if spelling != written:
                     found[spelling] = None
-    for m in _CO_ANY.finditer(text):
-        rest = strip_accents(m.group(2).lower())
+    lowered = text.lower()
+    if len(lowered) != len(text):  # rare letters that lower-case into two: the offsets would move
+        lowered, co_words = text, _CO_ANY
+    else:
+        co_words = _CO_LOWER
+    for m in co_words.finditer(lowered):
+        hyphen, rest = m.groups()
+        if not hyphen and rest[0] in _NOT_CO_STEM:  # most words ("comme", "économie"): no other spelling
+            continue
+        if _word_before(text, m.start()):
+            continue
+        rest = strip_accents(rest.lower())
         # "coproduction" must also match "co-production", and the other way round
-        if (m.group(1) or rest in _CO_STEMS) and not _word_before(text, m.start()):
-            found[f"co{rest}" if m.group(1) else f"co {rest}"] = None
+        if hyphen or rest in _CO_STEMS:
+            found[f"co{rest}" if hyphen else f"co {rest}"] = None
     return " ".join(found)
 
 
@@ -124,9 +138,13 @@ def _word_before(text: str, start: int) -> bool:
 
 
 # No leading \b and no IGNORECASE: both make a scan of every body several
-# times slower; the word start is checked on the few matches instead.
+# times slower; the word start is checked on the few matches instead. A pattern
+# that opens with a literal ("co" in the lower-cased text) is searched for as a
+# string, and one that opens with the last digit of a number tries the suffix at
+# digits only: each scan is two to three times faster than with `[Cc][Oo]` or `(\d+)`.
 _CO_ANY = re.compile(r"[Cc][Oo]([-‐‑])?(\w{4,})")
-_ORDINAL_LOWER = re.compile(r"(\d+)(?:i[eè]me|[eè]me|[eè]re|er|[eè])\b")
+_CO_LOWER = re.compile(r"co([-‐‑])?(\w{4,})")
+_ORDINAL_END = re.compile(r"\d(?:i[eè]me|[eè]me|[eè]re|er|[eè])\b")
 
 
 # Words that French writes both "co-X" and "coX"; only these get the split form.
@@ -135,6 +153,9 @@ _CO_STEMS = frozenset(
     "construction construire construit conception concevoir creation creer design "
     "developpement gestion operation operative operatives".split()
 )
+# The ASCII letters and digits no stem starts with (a letter with an accent may fold to one that does).
+_NOT_CO_STEM = frozenset(c for c in "abcdefghijklmnopqrstuvwxyz0123456789_" if not any(s[0] == c for s in _CO_STEMS))
+_NOT_CO_STEM |= {c.upper() for c in _NOT_CO_STEM}
 
 
 def normalise_query(text: str) -> str:
