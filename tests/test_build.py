@@ -245,3 +245,35 @@ def test_build_is_deterministic(tmp_path: Path, runner) -> None:
     for name in ("a.db", "b.db"):
         assert runner.invoke(cli, ["build", "--corpus", str(CORPUS), "--db", str(tmp_path / name)]).exit_code == 0
     assert (tmp_path / "a.db").read_bytes() == (tmp_path / "b.db").read_bytes()
+
+
+def every_row(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every table (FTS index data and ANALYZE's statistics included), rowids with them."""
+    with sqlite3.connect(db) as conn:
+        tables = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
+        found = {}
+        for name, sql in tables:
+            with_rowid = not sql.startswith("CREATE VIRTUAL") and "WITHOUT ROWID" not in sql
+            found[name] = conn.execute(f"SELECT {'rowid, ' if with_rowid else ''}* FROM [{name}] ORDER BY 1").fetchall()
+    return found
+
+
+def test_a_full_build_is_the_same_whatever_its_chunks_and_workers(
+    generated_200: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers write runs of posts into chunk files (no keys there) that the parent merges: the rows, their
+    rowids, the full-text indexes and the statistics do not depend on where the runs were cut."""
+    from hubkb import build
+
+    corpus, schema = generated_200 / "corpus", Path(build.__file__).parents[2] / "schema.yaml"
+    found = []
+    for chunk_posts, cores in ((1000, 1), (7, 2), (64, 2)):
+        monkeypatch.setattr(build, "CHUNK_POSTS", chunk_posts)
+        monkeypatch.setattr(build, "_cores", lambda cores=cores: cores)
+        db = tmp_path / f"{chunk_posts}.db"
+        report = build.build(corpus, db, schema, full=True)
+        assert (report.posts, report.mentions) == (200, 21184)
+        found.append(every_row(db))
+    assert sum(map(len, found[0].values())) > 30_000
+    assert found[1] == found[0]
+    assert found[2] == found[0]

@@ -92,6 +92,7 @@ class _Stage:
     problems: list[Problem]
     shown_posts: str = ""  # corpus/posts as messages print it
     table_sql: list[str] | None = None  # an update's: its chunks' tables, made as the published file's are
+    entities: dict[tuple[str, str], tuple[int, str]] | None = None  # `entity_numbers`, once a process
 
 
 def _prepare(corpus: Path, schema_path: Path, published: Path | None = None, authority_digest: str = "") -> _Stage:
@@ -159,7 +160,9 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     if stage is None:
         raise RuntimeError("_run_chunk runs inside _process, which sets the stage")
     writer = Writer(chunk_db, stage.schema, chunk=True, table_sql=stage.table_sql) if chunk_db else None
-    entities = entity_numbers(stage.authorities) if writer else {}
+    if writer is not None and stage.entities is None:  # a worker numbers them once, for all its chunks
+        stage.entities = entity_numbers(stage.authorities)
+    entities = stage.entities or {}
     result = _Chunk(chunk_db, [], [], {"definitions": 0, "quotes": 0, "mentions": 0, "drafts": 0})
     written: set[str] = set()
     for path in paths:

@@ -162,11 +162,17 @@ def _anchor_key(text: str) -> str:
     return " ".join(_QUOTES.sub(" ", text).split())  # marks dropped: « x » and "x" are alike
 
 
-def anchor(text: str, paragraphs: list[str]) -> int | None:
-    """1-based number of the first paragraph holding `text`, tolerant of spacing and marks."""
+def anchor(text: str, paragraphs: list[str], keys: list[str] | None = None) -> int | None:
+    """1-based number of the first paragraph holding `text`, tolerant of spacing and marks.
+
+    `keys`: the paragraphs' keys made so far, kept by the caller for the post's next passages.
+    """
     needle = _anchor_key(text)
+    keys = [] if keys is None else keys
     for n, paragraph in enumerate(paragraphs, 1):
-        if needle in _anchor_key(paragraph):
+        if n > len(keys):
+            keys.append(_anchor_key(paragraph))
+        if needle in keys[n - 1]:
             return n
     return None
 
@@ -197,6 +203,7 @@ def resolve_post(post: Post, resolver: Resolver) -> tuple[ResolvedPost | None, l
             via_id = via.entry.id if via else None
             references[m.entry.id] = ResolvedReference(ref, f"{post.id}#r{ref.n}", m.entry.id, via_id, relays)
     paragraphs = split_paragraphs(post.body)
+    keys: list[str] = []  # the paragraphs' anchor keys, made once for all the passages
     passages = []
     for p in post.passages:
         givers = []
@@ -209,7 +216,7 @@ def resolve_post(post: Post, resolver: Resolver) -> tuple[ResolvedPost | None, l
         via = None
         for name in p.via:
             via = via or resolve(resolver.people, name, "person", p.line)
-        n = anchor(p.text, paragraphs)
+        n = anchor(p.text, paragraphs, keys)
         if n is None:
             shown = p.text if len(p.text) <= 80 else p.text[:77] + "..."
             problems.append(Problem(post.path, p.line, f'{p.kind} text not found in the body: "{shown}"'))

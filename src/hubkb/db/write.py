@@ -104,8 +104,10 @@ class Writer:
         if table_sql is not None:  # a chunk of an update: its tables made as the published file's are
             for sql in table_sql:
                 self.conn.execute(sql)
+        elif chunk:
+            self._create_chunk_tables()
         elif self.fresh:
-            self._create_tables(indexes=not chunk)
+            self._create_tables()
         # the rowid the next paragraph gets: mention rows point at paragraphs by rowid
         self.paragraph_rowid = 1 + self.conn.execute("SELECT coalesce(max(rowid), 0) FROM paragraphs").fetchone()[0]
 
@@ -118,7 +120,7 @@ class Writer:
             self._db = sqlite_utils.Database(self.conn)
         return self._db
 
-    def _create_tables(self, indexes: bool = True) -> None:
+    def _create_tables(self) -> None:
         for name, spec in self.schema.tables.items():
             columns = {col: _TYPES[kind] for col, kind in spec["columns"].items()}
             foreign_keys = [(col, other, self._pk(other)) for col, other in spec.get("foreign_keys", {}).items()]
@@ -128,9 +130,16 @@ class Writer:
                 self.conn.execute(sql.rstrip().rstrip(";") + " WITHOUT ROWID")
                 continue
             self.db.table(name).create(columns, pk=pk, foreign_keys=foreign_keys)
-        for table in self.schema.post_tables if indexes else ():
+        for table in self.schema.post_tables:
             if self._needs_post_index(table):
                 self.db.table(table).create_index(["post_id"], if_not_exists=True)
+
+    def _create_chunk_tables(self) -> None:
+        """A worker's chunk: the tables' columns and types only. No key, no constraint: `merge` copies the rows
+        into the database's own tables, which check them; a key's index here would be built only to be read once."""
+        for name, spec in self.schema.tables.items():
+            columns = ", ".join(f"[{col}] {kind.upper()}" for col, kind in spec["columns"].items())
+            self.conn.execute(f"CREATE TABLE [{name}] ({columns})")
 
     def _needs_post_index(self, table: str) -> bool:
         """A post's rows are deleted by post_id: an index, unless the table has no such column or its key leads with it."""
