@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .db.state import published_state
 from .errors import CorpusError, HubkbError, Problem, display_path
-from .files import authority_hash, find_posts, read_file
+from .files import AUTHORITY_FILES, authority_hash, find_post_names, find_posts, read_file
 from .publish import (
     BackgroundCopy,
     BuildLock,
@@ -95,16 +95,29 @@ class _Stage:
     entities: dict[tuple[str, str], tuple[int, str]] | None = None  # `entity_numbers`, once a process
 
 
-def _prepare(corpus: Path, schema_path: Path, published: Path | None = None, authority_digest: str = "") -> _Stage:
-    """Schema, authorities and indexes; from a `published` database built on the same authority files."""
+def _prepare(
+    corpus: Path, schema_path: Path, published: Path | None = None, authority_digest: str = "", cache_key: str = ""
+) -> _Stage:
+    """Schema, authorities and indexes; from a `published` database built on the same authority files.
+
+    With a `cache_key` (`stage_cache.stage_key`), an update takes the stage the build of those files
+    kept, and a build that made one without errors keeps it.
+    """
+    from . import stage_cache
+
+    if not corpus.is_dir():
+        raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
+    shown = display_path(corpus / "posts")
+    kept = stage_cache.load(cache_key) if published is not None and cache_key else None
+    if kept is not None:
+        return _Stage(corpus, *kept, [], shown)
+
     from .db.state import published_authorities
     from .mentions import MentionIndex
     from .read import authority_paths, missing_authorities, read_authorities
     from .resolve import Resolver, resolve_authorities
     from .schema import load_schema
 
-    if not corpus.is_dir():
-        raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
     schema = load_schema(schema_path)
     if published is not None:
         authorities, links = published_authorities(published, authority_paths(corpus), authority_digest, schema)
@@ -116,16 +129,10 @@ def _prepare(corpus: Path, schema_path: Path, published: Path | None = None, aut
         problems = missing_authorities(corpus) + problems
         resolver = Resolver(authorities)
         links, more = resolve_authorities(resolver)
-    return _Stage(
-        corpus,
-        schema,
-        authorities,
-        resolver,
-        links,
-        MentionIndex(authorities),
-        problems + more,
-        display_path(corpus / "posts"),
-    )
+    stage = _Stage(corpus, schema, authorities, resolver, links, MentionIndex(authorities), problems + more, shown)
+    if cache_key and not _errors(stage.problems):
+        stage_cache.save(cache_key, (schema, authorities, resolver, links, stage.mentions))
+    return stage
 
 
 @dataclass
@@ -266,16 +273,21 @@ def _process(
 
 
 def _relaying(
-    db_path: Path, published: dict[str, tuple[str, str]], todo: list[Path], gone: list[str], paths: list[Path]
+    db_path: Path,
+    published: dict[str, tuple[str, str]],
+    todo: list[Path],
+    gone: list[str],
+    folder: Path,
+    names: list[str],
 ) -> list[Path]:
     """Unchanged posts whose relays name a changed or removed post: read again, so their checks run as in a full build."""
     from .db.lineage import posts_relaying_through
 
     replaced = {_source(p, Path()) for p in todo} | set(gone)
     relaying = posts_relaying_through(db_path, {published[s][0] for s in replaced if s in published})
-    if not relaying:  # the usual case: no need to go through every path
+    if not relaying:  # the usual case: no need to go through every name
         return []
-    return [p for p in paths if _source(p, Path()) not in replaced and published.get(_source(p, Path()), ("",))[0] in relaying]  # fmt: skip
+    return [folder / n for n in names if f"posts/{n}" not in replaced and published.get(f"posts/{n}", ("",))[0] in relaying]  # fmt: skip
 
 
 def _take(result: _Chunk, stage: _Stage, known_ids: dict[str, str], counts: dict[str, int]) -> None:
@@ -310,12 +322,9 @@ RACY_NS = 2_000_000_000
 
 
 def _post_hashes(
-    paths: list[Path],
-    db_path: Path,
-    sources: list[str] | None = None,
-    stats: dict[str, os.stat_result] | None = None,
+    folder: Path, names: list[str], db_path: Path, stats: dict[str, os.stat_result] | None = None
 ) -> dict[str, str]:
-    """The content hash of every post, read again only for files whose size or time changed.
+    """The content hash of every post (by source, posts/NAME), read again only for files whose size or time changed.
 
     The hashes are remembered beside the database (not in it, so that the
     database does not depend on file times) and rewritten after each build.
@@ -335,14 +344,16 @@ def _post_hashes(
     entries, hashes = {}, {}
     racy = time.time_ns() - RACY_NS  # file times at or after this cannot vouch for a content
     stats = stats or {}
-    for path, source in zip(paths, sources or [_source(p, Path()) for p in paths], strict=True):
-        st = stats.get(path.name) or path.stat()  # taken before the file is hashed, as the racy rule needs
+    where = str(folder)
+    for name in names:
+        source, path = f"posts/{name}", f"{where}/{name}"  # a string: a Path a post costs more than the rest
         entry = cache.get(source)
         try:
+            st = stats.get(name) or os.stat(path)  # taken before the file is hashed, as the racy rule needs
             if not st.st_mode & stat.S_IROTH and not os.access(path, os.R_OK):
                 raise PermissionError  # unreadable, even if unchanged: say so, as check does
             if not (isinstance(entry, list) and len(entry) == 3 and entry[:2] == [st.st_size, st.st_mtime_ns]):
-                entry = [st.st_size, st.st_mtime_ns if st.st_mtime_ns < racy else None, _file_hash(path)]
+                entry = [st.st_size, st.st_mtime_ns if st.st_mtime_ns < racy else None, _file_hash(folder / name)]
         except OSError:  # not remembered: read again as a changed post, which then says what is wrong
             hashes[source] = "unreadable"  # never a content hash
             continue
@@ -420,39 +431,45 @@ def _build(
     corpus: Path, db_path: Path, schema_path: Path, progress: Progress | None, full: bool, allow_shrink: bool
 ) -> Report:
     start = time.perf_counter()
-    stats: dict[str, os.stat_result] = {}
-    paths, found = find_posts(corpus, stats)
     meta = {
         "schema_hash": _schema_hash(schema_path),
         "authority_hash": authority_hash(corpus),
         "hubkb_version": __version__,
     }
     old_meta, published = published_state(db_path)
-    sources = [_source(p, corpus) for p in paths]
+    incremental = bool(not full and published and all(old_meta.get(k) == v for k, v in meta.items()))
+    # Names, not paths: an update makes paths of the posts it reads; only an update needs the files' stat.
+    stats: dict[str, os.stat_result] | None = {} if incremental else None
+    names, found = find_post_names(corpus, stats)
+    sources = [f"posts/{name}" for name in names]  # _source of each: every post is corpus/posts/NAME
     if not _errors(found):  # else the build stops on those, and says why
         _refuse_to_shrink(db_path, corpus, published, sources, allow_shrink)
-    incremental = bool(not full and published and all(old_meta.get(k) == v for k, v in meta.items()))
-    todo, gone = paths, []
+    folder = corpus / "posts"
     if incremental:
         # Unchanged files are not even parsed: their rows stay as published.
-        hashes = _post_hashes(paths, db_path, sources, stats)  # also remembers them for the next build
-        todo = [p for p, src in zip(paths, sources, strict=True) if published.get(src, ("", ""))[1] != hashes[src]]
+        hashes = _post_hashes(folder, names, db_path, stats)  # also remembers them for the next build
+        todo = [folder / n for n, src in zip(names, sources, strict=True) if published.get(src, ("", ""))[1] != hashes[src]]  # fmt: skip
         gone = [src for src in published if src not in hashes]
         if not todo and not gone and not found:
             return Report("up to date", posts=len(published), seconds=time.perf_counter() - start)
-        todo = sorted(todo + _relaying(db_path, published, todo, gone, paths))
+        todo = sorted(todo + _relaying(db_path, published, todo, gone, folder, names))
+    else:
+        todo, gone = [folder / name for name in names], []
     report = Report("incremental" if incremental else "full")
     tmp = temporary_path(db_path)
     # An update starts from a copy of the published file: the kernel makes it while the stages load.
     copy = BackgroundCopy(db_path, tmp) if incremental else None
     try:
         # The writer (sqlite-utils) loads only now: "up to date" answers without it.
+        from . import stage_cache
         from .db.inspect import write_inspect_data
         from .db.lineage import refresh_lineage, reuse_snapshot
         from .db.rows import authority_rows
         from .db.write import Writer, storage_errors, table_sql
 
-        stage = _prepare(corpus, schema_path, db_path if incremental else None, meta["authority_hash"])
+        shown_files = (display_path(corpus / name) for name in AUTHORITY_FILES.values())  # the messages' paths
+        key = stage_cache.stage_key(meta["authority_hash"], meta["schema_hash"], *shown_files)
+        stage = _prepare(corpus, schema_path, db_path if incremental else None, meta["authority_hash"], key)
         stage.problems.extend(found)
         if incremental:
             stage.table_sql = table_sql(db_path, stage.schema)
@@ -497,7 +514,7 @@ def _build(
         shown = display_path(db_path.with_name("inspect-data.json"))
         report.warnings.append(Problem(shown, 0, f"not updated: {exc.strerror or exc}", "warning"))
     if not incremental:
-        _post_hashes(paths, db_path, sources)  # remembered for the next build
+        _post_hashes(folder, names, db_path)  # remembered for the next build
     return report
 
 

@@ -103,39 +103,48 @@ def list_posts(
     post and no problem (the caller decides). `stats`, if given, gets each
     listed file's `stat` by its name (an update compares them with the ones it remembers).
     """
+    names, problems = list_post_names(folder, where, stats)
+    return [folder / name for name in names], problems
+
+
+def list_post_names(
+    folder: Path, where: str, stats: dict[str, os.stat_result] | None = None
+) -> tuple[list[str], list[Problem]]:
+    """`list_posts`, as the files' names: an update makes paths of the few it reads."""
     try:
         with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
+            entries = sorted((e for e in scan if e.name.endswith(".md")), key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
         return [], []
     except OSError as exc:
         return [], [os_problem(folder, where, exc, folder=True)]
-    seen: dict[tuple[int, int], Path] = {}
+    seen: dict[tuple[int, int], str] = {}
     problems: list[Problem] = []
     for entry in entries:
-        if not entry.name.endswith(".md"):
-            continue
-        name_problem = _name_problem(entry.name)
-        if name_problem:
-            problems.append(Problem(f"{where}/{_printable(entry.name)}", 0, name_problem))
-            continue
-        path, shown_path = folder / entry.name, f"{where}/{entry.name}"
+        name = entry.name
+        if not (name.isascii() and name.isprintable()):  # the usual names need no closer look
+            name_problem = _name_problem(name)
+            if name_problem:
+                problems.append(Problem(f"{where}/{_printable(name)}", 0, name_problem))
+                continue
         try:
             st = entry.stat()  # follows a link to what it names
         except OSError as exc:
-            problems.append(os_problem(path, shown_path, exc))
+            problems.append(os_problem(folder / name, f"{where}/{name}", exc))
             continue
         if stat.S_ISDIR(st.st_mode):
             problems.append(
                 Problem(
-                    shown_path, 0, f"a folder named like a post; posts are files: rename it or move it out of {where}"
+                    f"{where}/{name}",
+                    0,
+                    f"a folder named like a post; posts are files: rename it or move it out of {where}",
                 )
             )
         elif not stat.S_ISREG(st.st_mode):
             kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
-            problems.append(Problem(shown_path, 0, f"{kind}, not a post file; remove it or rename it"))
-        elif seen.setdefault((st.st_dev, st.st_ino), path) is path and stats is not None:
-            stats[entry.name] = st
+            problems.append(Problem(f"{where}/{name}", 0, f"{kind}, not a post file; remove it or rename it"))
+        elif seen.setdefault((st.st_dev, st.st_ino), name) is name and stats is not None:
+            stats[name] = st
     return list(seen.values()), problems  # in the order of their names, as the entries are
 
 
@@ -161,15 +170,22 @@ def find_posts(corpus: Path, stats: dict[str, os.stat_result] | None = None) -> 
     A missing posts/ folder is an error, never "0 posts": published, it would empty the site.
     """
     folder = corpus / "posts"
+    names, problems = find_post_names(corpus, stats)
+    return [folder / name for name in names], problems
+
+
+def find_post_names(corpus: Path, stats: dict[str, os.stat_result] | None = None) -> tuple[list[str], list[Problem]]:
+    """`find_posts`, as the names of the files in corpus/posts."""
+    folder = corpus / "posts"
     where = display_path(folder)
-    paths, problems = list_posts(folder, where, stats)
-    if not paths and not problems and not folder.is_dir():
+    names, problems = list_post_names(folder, where, stats)
+    if not names and not problems and not folder.is_dir():
         if folder.exists() or folder.is_symlink():
             message = "not a folder; the posts live in a folder posts/ of the corpus (one Markdown file a post)"
         else:
             message = "no such folder; the posts live in a folder posts/ of the corpus (one Markdown file a post)"
         problems = [Problem(where, 0, message)]
-    return paths, problems
+    return names, problems
 
 
 def authority_hash(corpus: Path) -> str:
