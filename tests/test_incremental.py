@@ -342,3 +342,83 @@ def test_an_update_and_a_no_change_build_load_neither_sqlite_utils_nor_numpy(cor
     said = loaded("build", "--corpus", str(corpus_copy), "--db", str(db))
     assert said.startswith("up to date: 2 posts, nothing changed")
     assert said.splitlines()[-1] == "[]"
+
+
+def _aged(corpus: Path, seconds: int = 3600) -> None:
+    """Every file of the corpus (posts and authority files) written `seconds` ago: their times vouch for them."""
+    then = time.time_ns() - seconds * 10**9
+    for path in (*corpus.glob("posts/*.md"), *corpus.glob("*.yaml")):
+        os.utime(path, ns=(then, then))
+
+
+def test_no_change_is_answered_from_file_times_before_the_command_line_loads(
+    runner, corpus_copy: Path, tmp_path: Path
+) -> None:
+    """`hubkb` enters at uptodate.main: when every file looks as the published build saw it, it says
+    "up to date" (the same line) without click, SQLite or the build's modules; anything else goes the long way."""
+    import subprocess
+    import sys
+
+    from hubkb.publish import BuildLock
+    from hubkb.uptodate import quick_answer
+
+    db = tmp_path / "hubkb.db"
+    args = ["build", "--corpus", str(corpus_copy), "--db", str(db)]
+    note = corpus_copy / "posts" / "2015-03-03-note.md"
+    note.write_text(NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8")
+    assert quick_answer(args) is None  # nothing published yet
+    assert build(runner, corpus_copy, db).startswith("built: 2 posts")
+    said = quick_answer(args)  # the note was written a moment ago: its time cannot vouch, its content does
+    assert said is not None and said.startswith("up to date: 2 posts, nothing changed; 0 warnings; ")
+    stat = note.stat()
+    note.write_text(NOTE.format(title="Note", body="Le mot lapins."), encoding="utf-8")  # the same size and time
+    os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert note.stat().st_size == stat.st_size
+    assert quick_answer(args) is None
+    assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed)")
+    _aged(corpus_copy)
+    assert build(runner, corpus_copy, db).startswith("up to date: 2 posts, nothing changed")  # the long way
+    said = quick_answer(args)
+    assert said is not None and said.startswith("up to date: 2 posts, nothing changed; 0 warnings; ")
+    assert (quick_answer([*args[:3], f"--db={db}"]) or "").startswith("up to date: 2 posts, nothing changed")
+    assert quick_answer([*args, "--full"]) is None
+    assert quick_answer(["check", "--corpus", str(corpus_copy)]) is None
+
+    show = "import sys, atexit; atexit.register(lambda: print(sorted(m for m in {} if m in sys.modules)))"
+    watched = ("click", "sqlite3", "hashlib", "pathlib", "hubkb.cli", "hubkb.build")
+    code = show.format(watched) + "; from hubkb.uptodate import main; main()"
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[0].startswith("up to date: 2 posts, nothing changed; 0 warnings; ")
+    assert done.stdout.splitlines()[-1] == "[]"
+
+    with BuildLock(db):  # another build runs: the command line says so
+        assert quick_answer(args) is None
+    leftover = tmp_path / ".hubkb.db.0123456789ab.tmp"
+    leftover.write_bytes(b"")
+    assert quick_answer(args) is None  # a killed build's leftover: the next build removes it
+    assert build(runner, corpus_copy, db).startswith("up to date: 2 posts, nothing changed")
+    assert not leftover.exists()
+    assert quick_answer(args) is not None
+
+    then = note.stat().st_mtime_ns
+    changes = {"edit": "updated", "touch authority": "up to date", "new post": "updated", "removed post": "updated"}
+    for change, long_way in {**changes, "other database": "up to date"}.items():
+        if change == "edit":  # the same size, another time
+            note.write_text(NOTE.format(title="Note", body="Le mot zebres."), encoding="utf-8")
+        elif change == "touch authority":
+            os.utime(corpus_copy / "works.yaml", ns=(then, then + 1))
+        elif change == "new post":
+            (corpus_copy / "posts" / "2015-03-04-new.md").write_text(
+                NOTE.format(title="New", body="Neuf."), encoding="utf-8"
+            )
+        elif change == "removed post":
+            (corpus_copy / "posts" / "2015-03-04-new.md").unlink()
+        else:
+            db.write_bytes(db.read_bytes())
+        assert quick_answer(args) is None, change
+        assert build(runner, corpus_copy, db).startswith(long_way), change  # the same content: up to date
+        _aged(corpus_copy)
+        build(runner, corpus_copy, db)  # the long way once more: it remembers the new times
+        assert quick_answer(args) is not None, change
+    assert fts_ids(db, "zebres") == ["2015-03-03-note#p1"]
+    assert query(db, "SELECT count(*) FROM posts") == [(2,)]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import stat
 import time
@@ -31,6 +30,7 @@ from .publish import (
     temporary_path,
     terminate_as_exit,
 )
+from .uptodate import RACY_NS, file_hash, input_stamps, read_files, remember
 
 # The pipeline's modules (YAML, rapidfuzz, the automaton, sqlite-utils) load when a post is read:
 # a build that finds nothing changed answers from file times and the published file alone.
@@ -110,7 +110,8 @@ def _prepare(
     shown = display_path(corpus / "posts")
     kept = stage_cache.load(cache_key) if published is not None and cache_key else None
     if kept is not None:
-        return _Stage(corpus, *kept, [], shown)
+        schema, authorities, resolver, links, mentions = kept
+        return _Stage(corpus, schema, authorities, resolver, links, mentions, [], shown)
 
     from .db.state import published_authorities
     from .mentions import MentionIndex
@@ -316,31 +317,25 @@ def _source(path: Path, corpus: Path) -> str:
     return f"{os.path.basename(folder)}/{name}"  # every post is corpus/posts/NAME
 
 
-# A file whose time is this close to the start of the scan that hashed it may change again within the same
-# timestamp (file times are coarse, and lag the clock): its size and time cannot vouch for its content.
-RACY_NS = 2_000_000_000
-
-
 def _post_hashes(
-    folder: Path, names: list[str], db_path: Path, stats: dict[str, os.stat_result] | None = None
-) -> dict[str, str]:
+    folder: Path,
+    names: list[str],
+    db_path: Path,
+    stats: dict[str, os.stat_result] | None = None,
+    remember_now: bool = True,
+) -> tuple[dict[str, str], dict[str, list]]:
     """The content hash of every post (by source, posts/NAME), read again only for files whose size or time changed.
 
     The hashes are remembered beside the database (not in it, so that the
-    database does not depend on file times) and rewritten after each build.
+    database does not depend on file times) and rewritten after each build
+    (`uptodate.remember`). Returns the hashes and the entries to remember.
     Like git's index, an entry is trusted only if its file's time was older
     than the scan that hashed it by more than `RACY_NS`: a "racily clean"
     file (written just before or during the scan, so that an edit in the same
     timestamp tick keeps its size and time) is remembered without its time,
     and hashed again by the next build.
     """
-    cache_path = db_path.with_name(f".{db_path.name}.files.json")
-    try:
-        cache = json.loads(cache_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        cache = {}
-    if not isinstance(cache, dict):
-        cache = {}
+    cache = read_files(db_path)
     entries, hashes = {}, {}
     racy = time.time_ns() - RACY_NS  # file times at or after this cannot vouch for a content
     stats = stats or {}
@@ -358,19 +353,26 @@ def _post_hashes(
             hashes[source] = "unreadable"  # never a content hash
             continue
         entries[source], hashes[source] = entry, entry[2]
-    if entries != cache:  # a cache: a file that cannot be written is read again next time
-        with contextlib.suppress(OSError):
-            tmp = temporary_path(db_path, "files-")
-            try:
-                tmp.write_text(json.dumps(entries), encoding="utf-8")
-                os.replace(tmp, cache_path)
-            finally:
-                tmp.unlink(missing_ok=True)
-    return hashes
+    if entries != cache and remember_now:
+        _remember(db_path, entries)
+    return hashes, entries
+
+
+def _remember(
+    db_path: Path,
+    entries: dict[str, list],
+    published: dict[str, tuple[str, str]] | None = None,
+    inputs: list[list[int]] | None = None,
+    since: int = 0,
+) -> None:
+    """The hash cache, and with `published` and `inputs` (`uptodate.remember`) what lets the next build answer
+    "up to date" from file times; a cache: a file that cannot be written is read again next time."""
+    with contextlib.suppress(OSError):
+        remember(db_path, entries, published, inputs or [], since)
 
 
 def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return file_hash(str(path))
 
 
 def _errors(problems: list[Problem]) -> list[Problem]:
@@ -430,7 +432,7 @@ def build(
 def _build(
     corpus: Path, db_path: Path, schema_path: Path, progress: Progress | None, full: bool, allow_shrink: bool
 ) -> Report:
-    start = time.perf_counter()
+    start, since = time.perf_counter(), time.time_ns()
     meta = {
         "schema_hash": _schema_hash(schema_path),
         "authority_hash": authority_hash(corpus),
@@ -447,10 +449,11 @@ def _build(
     folder = corpus / "posts"
     if incremental:
         # Unchanged files are not even parsed: their rows stay as published.
-        hashes = _post_hashes(folder, names, db_path, stats)  # also remembers them for the next build
+        hashes, entries = _post_hashes(folder, names, db_path, stats)  # also remembers them for the next build
         todo = [folder / n for n, src in zip(names, sources, strict=True) if published.get(src, ("", ""))[1] != hashes[src]]  # fmt: skip
         gone = [src for src in published if src not in hashes]
         if not todo and not gone and not found:
+            _remember(db_path, entries, published, input_stamps(schema_path, corpus), since)
             return Report("up to date", posts=len(published), seconds=time.perf_counter() - start)
         todo = sorted(todo + _relaying(db_path, published, todo, gone, folder, names))
     else:
@@ -513,8 +516,9 @@ def _build(
     except OSError as exc:  # published already: a server counts the tables itself
         shown = display_path(db_path.with_name("inspect-data.json"))
         report.warnings.append(Problem(shown, 0, f"not updated: {exc.strerror or exc}", "warning"))
-    if not incremental:
-        _post_hashes(folder, names, db_path)  # remembered for the next build
+    if not incremental:  # remembered for the next build
+        entries = _post_hashes(folder, names, db_path, remember_now=False)[1]
+    _remember(db_path, entries, published_state(db_path)[1], input_stamps(schema_path, corpus), since)
     return report
 
 

@@ -18,13 +18,10 @@ from pathlib import Path
 
 from .errors import Problem, display_path
 from .invisible import escape_invisible, invisible_problem
+from .uptodate import AUTHORITY_FILES
 
-AUTHORITY_FILES = {
-    "people": "people.yaml",
-    "organisations": "organisations.yaml",
-    "works": "works.yaml",
-    "terms": "terms.yaml",
-}
+__all__ = ["AUTHORITY_FILES", "authority_hash", "find_post_names", "find_posts", "list_posts", "read_file"]
+
 
 _KINDS = {
     stat.S_IFDIR: "a folder",

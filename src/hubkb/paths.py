@@ -17,16 +17,12 @@ from pathlib import Path
 
 from .errors import HubkbError
 from .files import os_problem
-
-_PACKAGE = Path(__file__).resolve().parent
+from .uptodate import embedded_folder, locate
 
 
 def embedded_root() -> Path:
     """The folder holding the shipped corpus/, schema.yaml and metadata.json."""
-    data = _PACKAGE / "data"
-    if (data / "schema.yaml").exists():
-        return data
-    return _PACKAGE.parents[1]  # src/hubkb -> repository root (editable install)
+    return Path(embedded_folder())
 
 
 @dataclass(frozen=True)
@@ -37,27 +33,16 @@ class Resources:
 
 
 def resources(corpus: Path | None = None, cwd: Path | None = None) -> Resources:
-    """The corpus to read and the schema and metadata that go with it."""
+    """The corpus to read and the schema and metadata that go with it (see `uptodate.locate`)."""
     here = cwd or Path.cwd()
-    embedded = embedded_root()
     if corpus is None:
         local_corpus = here / "corpus"
         if os.path.lexists(local_corpus):
             usable_folder(local_corpus, "./corpus")
-            corpus = local_corpus
-        else:
-            corpus = embedded / "corpus"
     elif os.path.lexists(corpus):
         usable_folder(corpus, str(corpus))  # a missing one: the command says "no such corpus folder"
-    local = here if corpus.resolve().parent == here.resolve() else corpus.resolve().parent
-
-    def pick(name: str) -> Path:
-        for folder in (local, here):
-            if (folder / name).exists():
-                return folder / name
-        return embedded / name
-
-    return Resources(corpus=corpus, schema=pick("schema.yaml"), metadata=pick("metadata.json"))
+    found, schema, metadata = locate(None if corpus is None else str(corpus), str(here))
+    return Resources(corpus=corpus if corpus is not None else Path(found), schema=Path(schema), metadata=Path(metadata))
 
 
 def usable_folder(path: Path, shown: str) -> None:

@@ -20,69 +20,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import signal
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import HubkbError, display_path
+from .uptodate import BuildLock, leftovers
+
+__all__ = ["BuildLock"]  # here too: it lives with the no-change answer, which takes it before anything loads
 
 _SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
-
-
-class BuildLock:
-    """Held while a build of `db_path` runs; a second one stops with the first one's pid."""
-
-    def __init__(self, db_path: Path):
-        self.db_path = db_path
-        self.path = db_path.with_name(f".{db_path.name}.lock")
-        self.fd: int | None = None
-
-    def __enter__(self) -> BuildLock:
-        while True:
-            try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            except OSError as exc:  # a read-only or closed folder: nothing can be written beside the database
-                raise not_written(self.db_path, os_error_message(exc)) from None
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                pid = _holder(fd)
-                os.close(fd)
-                raise HubkbError(
-                    f"another build of {display_path(self.db_path)} is running (pid {pid}); "
-                    "wait for it to finish, then build again"
-                ) from None
-            try:  # the file may have been removed by the holder we waited for: lock the one at the path
-                if os.stat(self.path).st_ino == os.fstat(fd).st_ino:
-                    break
-            except FileNotFoundError:
-                pass
-            os.close(fd)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}.\n".encode(), 0)
-        self.fd = fd
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fd is not None:
-            with contextlib.suppress(OSError):
-                self.path.unlink()  # while still locked: a newcomer then locks a fresh file
-            os.close(self.fd)
-            self.fd = None
-
-
-def _holder(fd: int) -> str:
-    """The pid the lock's holder wrote; it writes it just after locking, so wait a moment for it."""
-    for _ in range(50):
-        pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-        if pid.endswith("."):  # written whole (the holder writes "pid." in one call)
-            return pid[:-1]
-        time.sleep(0.02)
-    return "unknown"
 
 
 def _prefix(db_path: Path) -> str:
@@ -136,22 +85,13 @@ def _remove_tree(folder: Path) -> None:
 def clean_leftovers(db_path: Path) -> list[Path]:
     """Remove what killed builds of `db_path` left beside it; call only while holding its `BuildLock`."""
     removed = []
-    folder = db_path.parent if str(db_path.parent) else Path(".")
-    prefix = _prefix(db_path)
-    with contextlib.suppress(FileNotFoundError):
-        for entry in os.scandir(folder):
-            name = entry.name
-            if not name.startswith(prefix) or name == f"{prefix[:-1]}.lock":
-                continue
-            rest = name[len(prefix) :]
-            path = folder / name
-            if rest.startswith("chunks-") and entry.is_dir(follow_symlinks=False):
-                _remove_tree(path)
-            elif ".tmp" in rest and entry.is_file(follow_symlinks=False):
-                path.unlink(missing_ok=True)
-            else:
-                continue
-            removed.append(path)
+    for found in leftovers(db_path):
+        path = Path(found)
+        if path.is_dir():
+            _remove_tree(path)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
     return removed
 
 
