@@ -272,6 +272,12 @@ def test_a_draft_is_checked_but_never_published(runner, corpus_copy: Path, tmp_p
     ]
     assert build(runner, corpus_copy, db).startswith("built: 1 posts and 1 draft (not published), ")
     assert fts_ids(db, "hippocampe") == []
+    again = build(runner, corpus_copy, db)  # an unchanged draft changes nothing in the database
+    assert again.startswith("up to date: 1 posts and 1 draft (not published), nothing changed; 0 warnings; ")
+    from hubkb.uptodate import quick_answer
+
+    said = quick_answer(["build", "--corpus", str(corpus_copy), "--db", str(db)])
+    assert said is not None and said.startswith("up to date: 1 posts and 1 draft (not published), nothing changed")
 
     note.write_text(NOTE.format(title="Note", body="Le mot hippocampe."), encoding="utf-8")  # reviewed: published
     assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed), ")

@@ -30,7 +30,7 @@ from .publish import (
     temporary_path,
     terminate_as_exit,
 )
-from .uptodate import RACY_NS, file_hash, input_stamps, read_files, remember
+from .uptodate import RACY_NS, drafts_note, file_hash, input_stamps, read_files, remember, up_to_date_line
 
 # The pipeline's modules (YAML, rapidfuzz, the automaton, sqlite-utils) load when a post is read:
 # a build that finds nothing changed answers from file times and the published file alone.
@@ -66,12 +66,9 @@ class Report:
     def summary(self) -> str:
         what = {"full": "built", "incremental": "updated", "up to date": "up to date", "check": "checked"}[self.mode]
         change = f" ({self.changed} changed, {self.removed} removed)" if self.mode == "incremental" else ""
-        if self.drafts:
-            change += f" and {self.drafts} draft{'s' if self.drafts != 1 else ''} (not published)"
+        change += drafts_note(self.drafts)
         if self.mode == "up to date":
-            return (
-                f"up to date: {self.posts} posts, nothing changed; {len(self.warnings)} warnings; {self.seconds:.2f} s"
-            )
+            return up_to_date_line(self.posts, self.drafts, len(self.warnings), self.seconds)
         return (
             f"{what}: {self.posts} posts{change}, {self.people} people, {self.organisations} organisations, "
             f"{self.works} works, {self.terms} terms, {self.definitions} definitions, {self.quotes} quotes, "
@@ -93,6 +90,11 @@ class _Stage:
     shown_posts: str = ""  # corpus/posts as messages print it
     table_sql: list[str] | None = None  # an update's: its chunks' tables, made as the published file's are
     entities: dict[tuple[str, str], tuple[int, str]] | None = None  # `entity_numbers`, once a process
+
+    def release(self) -> None:
+        """Drop what only reading the posts needs (tens of MB at 50,000 posts): the cross-post work at the
+        end of a build then reuses that memory instead of adding to it."""
+        del self.resolver, self.mentions, self.links
 
 
 def _prepare(
@@ -322,20 +324,20 @@ def _post_hashes(
     names: list[str],
     db_path: Path,
     stats: dict[str, os.stat_result] | None = None,
-    remember_now: bool = True,
+    remembered: dict[str, list] | None = None,
 ) -> tuple[dict[str, str], dict[str, list]]:
     """The content hash of every post (by source, posts/NAME), read again only for files whose size or time changed.
 
     The hashes are remembered beside the database (not in it, so that the
-    database does not depend on file times) and rewritten after each build
-    (`uptodate.remember`). Returns the hashes and the entries to remember.
+    database does not depend on file times) and rewritten after each build that
+    publishes or finds nothing changed (`_remember`). Returns the hashes and the entries to remember.
     Like git's index, an entry is trusted only if its file's time was older
     than the scan that hashed it by more than `RACY_NS`: a "racily clean"
     file (written just before or during the scan, so that an edit in the same
     timestamp tick keeps its size and time) is remembered without its time,
     and hashed again by the next build.
     """
-    cache = read_files(db_path)
+    cache = read_files(db_path)[0] if remembered is None else remembered
     entries, hashes = {}, {}
     racy = time.time_ns() - RACY_NS  # file times at or after this cannot vouch for a content
     stats = stats or {}
@@ -353,22 +355,25 @@ def _post_hashes(
             hashes[source] = "unreadable"  # never a content hash
             continue
         entries[source], hashes[source] = entry, entry[2]
-    if entries != cache and remember_now:
-        _remember(db_path, entries)
     return hashes, entries
+
+
+def _unchanged_draft(source: str, drafts: set[str], remembered: dict[str, list], hashes: dict[str, str]) -> bool:
+    return source in drafts and remembered.get(source, [0, 0, ""])[2] == hashes[source]
 
 
 def _remember(
     db_path: Path,
     entries: dict[str, list],
-    published: dict[str, tuple[str, str]] | None = None,
-    inputs: list[list[int]] | None = None,
-    since: int = 0,
+    published: dict[str, tuple[str, str]],
+    schema_path: Path,
+    corpus: Path,
+    since: int,
 ) -> None:
-    """The hash cache, and with `published` and `inputs` (`uptodate.remember`) what lets the next build answer
-    "up to date" from file times; a cache: a file that cannot be written is read again next time."""
+    """The hash cache, and what lets the next build answer "up to date" from file times (`uptodate.remember`);
+    a cache: a file that cannot be written is read again next time."""
     with contextlib.suppress(OSError):
-        remember(db_path, entries, published, inputs or [], since)
+        remember(db_path, entries, published, input_stamps(schema_path, corpus), since)
 
 
 def _file_hash(path: Path) -> str:
@@ -449,12 +454,20 @@ def _build(
     folder = corpus / "posts"
     if incremental:
         # Unchanged files are not even parsed: their rows stay as published.
-        hashes, entries = _post_hashes(folder, names, db_path, stats)  # also remembers them for the next build
+        # Remembered at the end (a failed update leaves the old entries: only the changed files are hashed again).
+        remembered, drafts = read_files(db_path)
+        hashes, entries = _post_hashes(folder, names, db_path, stats, remembered)
         todo = [folder / n for n, src in zip(names, sources, strict=True) if published.get(src, ("", ""))[1] != hashes[src]]  # fmt: skip
         gone = [src for src in published if src not in hashes]
-        if not todo and not gone and not found:
-            _remember(db_path, entries, published, input_stamps(schema_path, corpus), since)
-            return Report("up to date", posts=len(published), seconds=time.perf_counter() - start)
+        # Drafts are never published, so always to do; unchanged ones alone leave the database as it is.
+        if (
+            not gone
+            and not found
+            and all(_unchanged_draft(_source(p, corpus), drafts, remembered, hashes) for p in todo)
+        ):
+            _remember(db_path, entries, published, schema_path, corpus, since)
+            seconds = time.perf_counter() - start
+            return Report("up to date", posts=len(published), drafts=len(todo), seconds=seconds)
         todo = sorted(todo + _relaying(db_path, published, todo, gone, folder, names))
     else:
         todo, gone = [folder / name for name in names], []
@@ -496,6 +509,9 @@ def _build(
                 report.drafts = _process(stage, todo, known_ids, progress, writer, db_path)["drafts"]
                 if _errors(stage.problems):
                     raise CorpusError(stage.problems)
+                stage.release()
+                known_ids.clear()
+                del todo[:], sources[:]
                 refresh_lineage(writer.conn, before)  # relay posts' facts and reuse cross posts
                 writer.set_meta(meta)
                 writer.finish()
@@ -517,8 +533,8 @@ def _build(
         shown = display_path(db_path.with_name("inspect-data.json"))
         report.warnings.append(Problem(shown, 0, f"not updated: {exc.strerror or exc}", "warning"))
     if not incremental:  # remembered for the next build
-        entries = _post_hashes(folder, names, db_path, remember_now=False)[1]
-    _remember(db_path, entries, published_state(db_path)[1], input_stamps(schema_path, corpus), since)
+        entries = _post_hashes(folder, names, db_path)[1]
+    _remember(db_path, entries, published_state(db_path)[1], schema_path, corpus, since)
     return report
 
 

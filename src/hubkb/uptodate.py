@@ -80,11 +80,21 @@ def quick_answer(args: Sequence[str]) -> str | None:
         return None  # anything unexpected: the build decides
     if posts is None:
         return None
-    return f"up to date: {posts} posts, nothing changed; 0 warnings; {time.perf_counter() - start:.2f} s"
+    return up_to_date_line(*posts, 0, time.perf_counter() - start)
 
 
-def _unchanged(corpus_arg: str | None, db: str) -> int | None:
-    """How many posts are published, if every file looks as the build that published them saw it."""
+def up_to_date_line(posts: int, drafts: int, warnings: int, seconds: float) -> str:
+    """What `hubkb build` says when nothing changed."""
+    return f"up to date: {posts} posts{drafts_note(drafts)}, nothing changed; {warnings} warnings; {seconds:.2f} s"
+
+
+def drafts_note(drafts: int) -> str:
+    return f" and {drafts} draft{'s' if drafts != 1 else ''} (not published)" if drafts else ""
+
+
+def _unchanged(corpus_arg: str | None, db: str) -> tuple[int, int] | None:
+    """How many posts are published and how many drafts are left out, if every file looks as the build
+    that published them saw it."""
     corpus, schema, _metadata = locate(corpus_arg, os.getcwd())
     with open(cache_path(db), "rb") as f:
         cache = json.load(f)
@@ -124,7 +134,7 @@ def _unchanged(corpus_arg: str | None, db: str) -> int | None:
                 count += 1
         if count != len(files) or len(inodes) != count:
             return None
-        return count
+        return count - len(published["drafts"]), len(published["drafts"])
     finally:
         lock.release()
 
@@ -160,22 +170,23 @@ def input_stamps(schema: str | os.PathLike[str], corpus: str | os.PathLike[str])
 def remember(
     db: str | os.PathLike[str],
     files: dict[str, list[Any]],
-    published: dict[str, tuple[str, str]] | None,
+    published: dict[str, tuple[str, str]],
     inputs: list[list[int]],
     since_ns: int,
 ) -> None:
     """Write the hash cache `files`; with the `published` database's posts ({source: (id, hash)}) when
-    they are exactly these files' (and the inputs' times older than `since_ns` - RACY_NS), the stat
-    that lets the next build answer "up to date" at once."""
+    they are these files' (the others being drafts, left out) and the inputs' times are older than
+    `since_ns` - RACY_NS, the stat that lets the next build answer "up to date" at once.
+
+    Call it only after a build that published, or found nothing changed: any file it listed that
+    is not published is then a draft."""
     record: dict[str, Any] = {"files": files}
     racy = since_ns - RACY_NS
-    if (
-        published is not None
-        and len(published) == len(files)
-        and all(published.get(source, ("", ""))[1] == entry[2] for source, entry in files.items())
-        and all(stamp and stamp[3] < racy for stamp in inputs)
+    if all(files.get(source, [0, 0, ""])[2] == digest for source, (_id, digest) in published.items()) and all(
+        stamp and stamp[3] < racy for stamp in inputs
     ):
-        record["published"] = {"version": __version__, "db": _stamp(os.stat(db)), "inputs": inputs}
+        drafts = sorted(files.keys() - published.keys())
+        record["published"] = {"version": __version__, "db": _stamp(os.stat(db)), "inputs": inputs, "drafts": drafts}
     path = cache_path(db)
     tmp = f"{path[: -len('.files.json')]}.files-{os.urandom(6).hex()}.tmp"
     try:
@@ -187,14 +198,15 @@ def remember(
             os.unlink(tmp)
 
 
-def read_files(db: str | os.PathLike[str]) -> dict[str, list[Any]]:
-    """The remembered hash cache: {source: [size, time or None, hash]}."""
+def read_files(db: str | os.PathLike[str]) -> tuple[dict[str, list[Any]], set[str]]:
+    """The remembered hash cache ({source: [size, time or None, hash]}) and the drafts among them."""
     try:
         with open(cache_path(db), "rb") as f:
-            files = json.load(f).get("files")
-    except (OSError, ValueError, AttributeError):
-        return {}
-    return files if isinstance(files, dict) else {}
+            record = json.load(f)
+        files, drafts = record["files"], set((record.get("published") or {}).get("drafts", ()))
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return {}, set()
+    return (files, drafts) if isinstance(files, dict) else ({}, set())
 
 
 def locate(corpus: str | None, here: str) -> tuple[str, str, str]:
