@@ -495,24 +495,29 @@ def _build(
             writer = Writer(tmp, stage.schema, start_from=db_path if incremental else None, copied=incremental)
             try:
                 known_ids: dict[str, str] = {}
-                before = None
+                before, changed = None, set()
                 if incremental:
-                    before = reuse_snapshot(writer.conn)  # reuse is then found again where texts changed
                     replaced = {_source(p, corpus) for p in todo} | set(gone)
-                    writer.delete_posts(published[src][0] for src in replaced if src in published)
+                    changed = {published[src][0] for src in replaced if src in published}
+                    before = reuse_snapshot(writer.conn, changed)  # reuse is then found again where texts changed
+                    writer.delete_posts(changed)
                     shown = display_path(corpus)  # once: resolving a path costs more than joining names
                     known_ids = {pid: f"{shown}/{src}" for src, (pid, _h) in published.items() if src not in replaced}
                     report.changed, report.removed = len(todo), len(gone)
                     report.posts = len(known_ids)
                 else:
                     writer.insert(authority_rows(stage.authorities, stage.links, stage.schema))
+                kept = set(known_ids)
                 report.drafts = _process(stage, todo, known_ids, progress, writer, db_path)["drafts"]
                 if _errors(stage.problems):
                     raise CorpusError(stage.problems)
+                if incremental:
+                    changed |= known_ids.keys() - kept  # and the posts it wrote
                 stage.release()
                 known_ids.clear()
                 del todo[:], sources[:]
-                refresh_lineage(writer.conn, before)  # relay posts' facts and reuse cross posts
+                # relay posts' facts and reuse cross posts; an update compares only the texts of the posts it changed
+                refresh_lineage(writer.conn, before, changed if incremental else None)
                 writer.set_meta(meta)
                 writer.finish()
             except BaseException:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -314,27 +314,35 @@ def term_label(conn: sqlite3.Connection, term_id: str) -> str | None:
 # --- reuse ------------------------------------------------------------------------
 
 
-def refresh_lineage(conn: sqlite3.Connection, before: ReuseSnapshot | None = None) -> int:
+def refresh_lineage(
+    conn: sqlite3.Connection, before: ReuseSnapshot | None = None, post_ids: Collection[str] | None = None
+) -> int:
     """What crosses posts, done again at every build; returns the reuse pairs found.
 
     `before`: an update's `reuse_snapshot` of the database it started from
-    (reuse is then looked for again only in the groups whose texts changed).
+    (reuse is then looked for again only in the groups whose texts changed);
+    `post_ids`: the posts it was taken of, and those the update wrote.
     """
     refresh_relays(conn)
-    return refresh_reuse(conn, before)
+    return refresh_reuse(conn, before, post_ids)
 
 
-# An update's view of reuse before it changes anything: every text to compare as its row of _REUSE_TEXTS
-# (id, text, source, kind, raw group, chain); the pairs stay in `reuse` until `refresh_reuse` rewrites them.
+# An update's view of reuse before it changes anything: every text to compare (or the texts of some posts) as its
+# row of _REUSE_TEXTS (id, text, source, kind, raw group, chain); the pairs stay in `reuse` until `refresh_reuse`
+# rewrites them.
 ReuseSnapshot = set[tuple[Any, ...]]
 
 
-def reuse_snapshot(conn: sqlite3.Connection) -> ReuseSnapshot:
-    """The texts of reuse as they are now, for `refresh_reuse` after an update (about 20 ms at 10,000 posts)."""
-    return set(conn.execute(_REUSE_TEXTS_UNSORTED))
+def reuse_snapshot(conn: sqlite3.Connection, post_ids: Collection[str] | None = None) -> ReuseSnapshot:
+    """The texts of reuse as they are now, those of `post_ids` only if given, for `refresh_reuse` after an update."""
+    if post_ids is None:
+        return set(conn.execute(_REUSE_TEXTS_UNSORTED))
+    return set(conn.execute(_REUSE_TEXTS_OF_POSTS, [json.dumps(sorted(post_ids))]))
 
 
-def refresh_reuse(conn: sqlite3.Connection, before: ReuseSnapshot | None = None) -> int:
+def refresh_reuse(
+    conn: sqlite3.Connection, before: ReuseSnapshot | None = None, post_ids: Collection[str] | None = None
+) -> int:
     """Find reused wording again; returns the pairs found.
 
     Definitions are compared within their term, quotes within their speaker(s),
@@ -346,17 +354,26 @@ def refresh_reuse(conn: sqlite3.Connection, before: ReuseSnapshot | None = None)
     texts are the same set as before (their integer keys then stay), only the
     changed groups' pairs are deleted and inserted again; otherwise both
     tables are written whole, with the keys a full build gives.
+
+    With `post_ids` (the posts `before` was taken of, and those the update
+    wrote), only those posts' texts are compared to find the changed groups
+    (every other text is the same before and after); the changed groups' texts
+    are then read whole.
     """
     from ..lineage.reuse import Reuse, ReuseText, find_reuse, iter_reuse_grouped
 
     if before is None:
         group_of: dict[str, str] = {}
         return _write_reuse(conn, iter_reuse_grouped(_texts_by_group(conn, group_of)), group_of)
-    now = set(conn.execute(_REUSE_TEXTS_UNSORTED))
+    now = reuse_snapshot(conn, post_ids)
     grouped = _Groups()
     touched = {grouped(kind, raw) for _id, _text, _source, kind, raw, _chain in before ^ now}
     if not touched:
         return conn.execute("SELECT count(*) FROM reuse WHERE text < other").fetchone()[0]
+    if post_ids is not None:  # the touched groups whole: the other posts' texts are the same before and after
+        ids = [text_id for text_id, kind, raw in conn.execute(_REUSE_GROUPS) if grouped(kind, raw) in touched]
+        whole = set(conn.execute(_REUSE_TEXTS_WITH_IDS, [json.dumps(ids)]))
+        before, now = (whole - now) | before, whole
     was_touched = {text_id for text_id, _text, _source, kind, raw, _chain in before if grouped(kind, raw) in touched}
     changed_texts = [
         ReuseText(text_id, text, source, group, chain)
@@ -513,6 +530,10 @@ WHERE r.text IS NOT NULL AND r.kind IN ('definition', 'quote')
 _REUSE_TEXTS = _REUSE_TEXTS_UNSORTED + "ORDER BY 1\n"
 # The same texts' ids and groups (kind, term or speakers) alone.
 _REUSE_GROUPS = f"SELECT text_id, kind, raw_group FROM ({_REUSE_TEXTS_UNSORTED})"
+# The texts of some posts (a JSON array of post ids): each text's chain is its passage's id, post#d1 or post#q1.
+_REUSE_TEXTS_OF_POSTS = f"SELECT * FROM ({_REUSE_TEXTS_UNSORTED}) WHERE substr(chain, 1, instr(chain, '#') - 1) IN (SELECT value FROM json_each(?))"
+# Some texts (a JSON array of their ids).
+_REUSE_TEXTS_WITH_IDS = f"SELECT * FROM ({_REUSE_TEXTS_UNSORTED}) WHERE text_id IN (SELECT value FROM json_each(?))"
 
 
 def texts_to_compare(conn: sqlite3.Connection, grouped: _Groups | None = None) -> Iterator[Any]:
