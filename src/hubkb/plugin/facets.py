@@ -1,4 +1,5 @@
-"""Facets: array facets fast on tables with long texts, and counted from memory on immutable files."""
+"""Facets: array facets fast on tables with long texts; array and column facets counted from memory
+on immutable files, from one read of the matching rows' keys a page."""
 
 from __future__ import annotations
 
@@ -9,14 +10,27 @@ from typing import Any
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
-from datasette.facets import ArrayFacet
+from datasette.facets import ArrayFacet, ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args, sqlite_timelimit
 
-from ..db.arrays import CountInterrupted, RowArrays, json_arrays, matching_counts
+from ..db.arrays import (
+    CountInterrupted,
+    RowArrays,
+    array_counts,
+    column_values,
+    json_arrays,
+    matching_keys,
+    value_counts,
+)
 
 # database -> (table, key, column) -> each row's array, read once (the file is immutable)
 _arrays: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str], RowArrays | None]] = weakref.WeakKeyDictionary()
+# database -> (table, key, column) -> each row's value, read once (the file is immutable)
+_values: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str], dict | None]] = weakref.WeakKeyDictionary()
 _reading = threading.Lock()
+# request -> (rows SQL, parameters, key) -> the keys of the matching rows: one read for all the page's facets
+_keys: weakref.WeakKeyDictionary[Any, dict[tuple, Any]] = weakref.WeakKeyDictionary()
+_INTERRUPTED = object()
 
 
 class FastArrayFacet(ArrayFacet):
@@ -68,23 +82,11 @@ class FastArrayFacet(ArrayFacet):
         usable = {column: found for column, found in arrays.items() if found is not None}
         if not usable:
             return {}
-        limit_ms = self.ds.setting("facet_time_limit_ms")
-
-        def count(conn: Any) -> dict[str, list] | None:
-            return matching_counts(
-                conn,
-                self.sql,
-                pks[0],
-                self.params or {},
-                usable,
-                self.get_facet_size() + 1,
-                lambda c: sqlite_timelimit(c, limit_ms),
-            )
-
-        try:
-            return await db.execute_fn(count) or {}
-        except CountInterrupted:
-            raise QueryInterrupted(None, self.sql, self.params) from None
+        keys = await _matching_keys(self, db, pks[0])
+        if keys is None:
+            return {}
+        limit = self.get_facet_size() + 1
+        return {column: array_counts(rows, keys, limit) for column, rows in usable.items()}
 
     async def _facet_sql(self, column: str, pks: list[str]) -> list | None:
         """The top values counted by SQLite, reading only the key and the faceted column; None past the time limit."""
@@ -135,6 +137,74 @@ class FastArrayFacet(ArrayFacet):
         }
 
 
+class FastColumnFacet(ColumnFacet):
+    """Datasette's column facet (`year`, `?_facet=`), the same results, counted in memory on an immutable file.
+
+    Datasette counts with a GROUP BY over the page's rows, which runs the
+    page's search again (5 ms at 10,000 posts for a word most posts hold).
+    Here each row's value is read once per server and a request counts the
+    keys of its rows, read once for all the page's facets (`_matching_keys`).
+    Foreign-key columns (their labels), mutable files, compound keys and
+    columns holding other than integers or text are counted by Datasette.
+    """
+
+    async def facet_results(self):
+        configs = self.get_configs()
+        db = self.ds.get_database(self.database)
+        if not configs or not self.table or db.is_mutable:
+            return await super().facet_results()
+        pks = await db.primary_keys(self.table)
+        columns = [c["config"].get("column") or c["config"]["simple"] for c in configs]
+        linked = {fk["column"] for fk in await db.foreign_keys_for_table(self.table)}
+        if len(pks) != 1 or linked.intersection(columns):
+            return await super().facet_results()
+        found_values = [await _row_values(db, self.table, pks[0], column) for column in columns]
+        values = [found for found in found_values if found is not None]
+        if len(values) < len(columns):
+            return await super().facet_results()
+        try:
+            keys = await _matching_keys(self, db, pks[0])
+        except QueryInterrupted:
+            return [], columns
+        if keys is None:
+            return await super().facet_results()
+        size = self.get_facet_size()
+        results = [
+            self._result(column, config["source"], value_counts(found, keys, size + 1), size)
+            for column, config, found in zip(columns, configs, values, strict=True)
+        ]
+        return results, []
+
+    def _result(self, column: str, source: str, rows: list, size: int) -> dict[str, Any]:
+        """What Datasette's ColumnFacet gives for these (value, count) rows (no labels: not a foreign key)."""
+        pairs = self.get_querystring_pairs()
+        column_qs = f"{column}__exact" if column.startswith("_") else column
+        values = []
+        for value, count in rows[:size]:
+            selected = (column_qs, str(value)) in pairs
+            if selected:
+                toggle = path_with_removed_args(self.request, {column_qs: str(value)})
+            else:
+                toggle = path_with_added_args(self.request, {column_qs: value})
+            values.append(
+                {
+                    "value": value,
+                    "label": value,
+                    "count": count,
+                    "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle)),
+                    "selected": selected,
+                }
+            )
+        return {
+            "name": column,
+            "type": self.type,
+            "hideable": source != "metadata",
+            "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column})),
+            "results": values,
+            "truncated": len(rows) > size,
+        }
+
+
 class JsonArrayFacet(FastArrayFacet):
     """The same facet under a name of hubkb's own, for metadata: `{"json_array": "tags"}`."""
 
@@ -164,6 +234,44 @@ async def _row_arrays(db: Any, table: str, key: str, column: str) -> RowArrays |
     return await db.execute_fn(read)
 
 
+async def _matching_keys(facet: Any, db: Any, key: str) -> list | None:
+    """The `key` of the facet's rows, read once a request for all its facets; QueryInterrupted past the
+    facet time limit. None when a key cannot be put in JSON."""
+    params = facet.params or {}
+    frozen = tuple(sorted(params.items())) if isinstance(params, dict) else tuple(params)
+    entry = (facet.sql, frozen, key)
+    known = _keys.setdefault(facet.request, {})
+    if entry not in known:
+        limit_ms = facet.ds.setting("facet_time_limit_ms")
+
+        def read(conn: Any) -> list | None:
+            return matching_keys(conn, facet.sql, key, params, lambda c: sqlite_timelimit(c, limit_ms))
+
+        try:
+            known[entry] = await db.execute_fn(read)
+        except CountInterrupted:
+            known[entry] = _INTERRUPTED
+    if known[entry] is _INTERRUPTED:
+        raise QueryInterrupted(None, facet.sql, params)
+    return known[entry]
+
+
+async def _row_values(db: Any, table: str, key: str, column: str) -> dict | None:
+    """The rows' values of `table.column`, read once per database (a first read that runs makes others wait)."""
+    known = _values.setdefault(db, {})
+    entry = (table, key, column)
+    if entry in known:
+        return known[entry]
+
+    def read(conn: Any) -> dict | None:
+        with _reading:
+            if entry not in known:
+                known[entry] = column_values(conn, table, key, column)
+            return known[entry]
+
+    return await db.execute_fn(read)
+
+
 @hookimpl(specname="register_facet_classes")
 def json_array_facet():
     return [JsonArrayFacet]
@@ -171,8 +279,7 @@ def json_array_facet():
 
 @hookimpl(specname="register_facet_classes", hookwrapper=True)
 def fast_array_facet() -> Any:
-    """`?_facet_array=` counted by FastArrayFacet instead of Datasette's ArrayFacet (same counts)."""
+    """Datasette's ArrayFacet and ColumnFacet replaced by FastArrayFacet and FastColumnFacet (same counts)."""
     outcome = yield
-    outcome.force_result(
-        [[FastArrayFacet if klass is ArrayFacet else klass for klass in classes] for classes in outcome.get_result()]
-    )
+    faster = {ArrayFacet: FastArrayFacet, ColumnFacet: FastColumnFacet}
+    outcome.force_result([[faster.get(klass, klass) for klass in classes] for classes in outcome.get_result()])
