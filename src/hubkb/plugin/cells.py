@@ -11,6 +11,7 @@ Only the HTML changes: `.json` and `.csv` keep the stored values.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import weakref
@@ -19,12 +20,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from datasette import hookimpl
-from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
 from ..db.entities import name_index
 from ..snippets import parse_forms, snippet_html
-from .common import anchor_url, entity_url, is_hubkb, when_hubkb
+from .common import anchor_url, entity_url, is_hubkb, known_hubkb, table_url, when_hubkb
 
 _ANCHOR = re.compile(r"^(?P<post>[^#\s/]+)(?:#p(?P<n>\d+))?$")
 _EMPTY = Markup('<span class="hubkb-empty"></span>')  # truthy, so Datasette shows it instead of "[]"
@@ -137,34 +137,48 @@ def _join(links: Sequence[tuple[str, str | None]]) -> Markup:
 
 
 def _tag_links(tags: list[str], database: str, datasette: Any) -> Markup:
-    base = datasette.urls.table(database, "posts")
-    return _join([(t, f"{base}?{urlencode({'tags__arraycontains': t, '_facet_array': 'tags'})}") for t in tags])
+    base = table_url(datasette, database, "posts")
+    return Markup(", ").join(_tag_link(base, t) for t in tags)
+
+
+@functools.lru_cache(maxsize=8192)
+def _tag_link(base: str, tag: str) -> Markup:
+    """A tag as a link to the posts that carry it (the same tags come back on every page)."""
+    return _join([(tag, f"{base}?{urlencode({'tags__arraycontains': tag, '_facet_array': 'tags'})}")])
 
 
 def _name_links(datasette: Any, database: str, value: str, types: tuple[str, ...], row: Any) -> Any:
     """The names in `value` (a JSON array, one name, or names joined by " & " or ", ") as links."""
+    db = datasette.databases.get(database)
+    if known_hubkb(datasette, database) and db in _indexes:  # known already: no coroutine per cell
+        return _links_of_names(datasette, database, value, types, row, _indexes[db])
 
     async def inner() -> Markup | None:
         if not await is_hubkb(datasette, database):
             return None
-        index = await _names(datasette, database)
-        names = _json_names(value)
-        if names is not None and not names:
-            return _EMPTY
-        if names is None:
-            names = [value] if _find(index, types, value) else _SEPARATORS.split(value)
-        found = [(name, _find(index, types, name)) for name in names]
-        if not any(ref for _, ref in found):
-            return None
-        post_from_anchor = _post_of_anchor(row) if types == ("post",) else None
-        links = []
-        for name, ref in found:
-            if post_from_anchor:
-                ref = ("post", post_from_anchor)
-            links.append((name, entity_url(datasette, database, _TABLE_OF[ref[0]], ref[1]) if ref else None))
-        return _join(links)
+        return _links_of_names(datasette, database, value, types, row, await _names(datasette, database))
 
     return inner()
+
+
+def _links_of_names(
+    datasette: Any, database: str, value: str, types: tuple[str, ...], row: Any, index: dict[str, dict[str, str]]
+) -> Markup | None:
+    names = _json_names(value)
+    if names is not None and not names:
+        return _EMPTY
+    if names is None:
+        names = [value] if _find(index, types, value) else _SEPARATORS.split(value)
+    found = [(name, _find(index, types, name)) for name in names]
+    if not any(ref for _, ref in found):
+        return None
+    post_from_anchor = _post_of_anchor(row) if types == ("post",) else None
+    links = []
+    for name, ref in found:
+        if post_from_anchor:
+            ref = ("post", post_from_anchor)
+        links.append((name, entity_url(datasette, database, _TABLE_OF[ref[0]], ref[1]) if ref else None))
+    return _join(links)
 
 
 _TABLE_OF = {"person": "people", "organisation": "organisations", "work": "works", "term": "terms", "post": "posts"}
@@ -189,14 +203,14 @@ def _post_of_anchor(row: Any) -> str | None:
 
 
 def _body_link(row, database: str, datasette):
-    async def inner() -> Markup | None:
-        if not await is_hubkb(datasette, database) or "id" not in row.keys():  # noqa: SIM118 - a sqlite3.Row
+    def make() -> Markup | None:
+        if "id" not in row.keys():  # noqa: SIM118 - a sqlite3.Row
             return None
-        url = datasette.urls.row(database, "posts", tilde_encode(row["id"])) + "#text"
+        url = entity_url(datasette, database, "posts", row["id"]) + "#text"
         words = f" ({row['word_count']:,} words)".replace(",", "\u202f") if "word_count" in row.keys() else ""  # noqa: SIM118 - a sqlite3.Row
         return Markup(f'<a href="{escape(url)}">Read the text{words}</a>')
 
-    return inner()
+    return when_hubkb(datasette, database, make)
 
 
 def _anchor_link(value: str, database: str, datasette: Any) -> Markup:

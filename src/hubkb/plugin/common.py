@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from datasette.utils import tilde_encode
+from datasette.utils import PrefixedUrlString
+from datasette.utils import tilde_encode as _tilde_encode
 from markupsafe import Markup
 
 from ..db.entities import TABLES
@@ -26,8 +28,21 @@ async def is_hubkb(datasette: Any, database: str | None) -> bool:
     return _is_hubkb_cache[db]
 
 
-def when_hubkb(datasette: Any, database: str, make: Callable[[], Markup]) -> Awaitable[Markup | None]:
-    """`make()` on hubkb's databases, None (Datasette's default) elsewhere: for `render_cell`."""
+def known_hubkb(datasette: Any, database: str | None) -> bool | None:
+    """`is_hubkb` without waiting, when it is known already; None when not known yet."""
+    db = datasette.databases.get(database) if database is not None else None
+    return _is_hubkb_cache.get(db) if db is not None else False
+
+
+def when_hubkb(
+    datasette: Any, database: str, make: Callable[[], Markup | None]
+) -> Markup | Awaitable[Markup | None] | None:
+    """`make()` on hubkb's databases, None (Datasette's default) elsewhere: for `render_cell`, which
+    awaits an awaitable. Once the database is known (the first cell), the answer comes at once:
+    a page renders hundreds of cells, each a coroutine otherwise."""
+    known = known_hubkb(datasette, database)
+    if known is not None:
+        return make() if known else None
 
     async def inner() -> Markup | None:
         return make() if await is_hubkb(datasette, database) else None
@@ -35,9 +50,28 @@ def when_hubkb(datasette: Any, database: str, make: Callable[[], Markup]) -> Awa
     return inner()
 
 
+# database -> table -> /db/table: Datasette's URL builder encodes every name character by character
+_table_urls: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def table_url(datasette: Any, database: str, table: str) -> str:
+    """`datasette.urls.table(database, table)`, built once per database and table."""
+    urls = _table_urls.setdefault(datasette.get_database(database), {})
+    found = urls.get(table)
+    if found is None:
+        found = urls[table] = datasette.urls.table(database, table)
+    return found
+
+
+@functools.lru_cache(maxsize=65_536)
+def tilde_encode(key: str) -> str:
+    """Datasette's `tilde_encode`, remembered: the same ids come back on every page."""
+    return _tilde_encode(key)
+
+
 def anchor_url(datasette: Any, database: str, post_id: str, n: Any = None) -> str:
     """/hubkb/posts/<post_id>#pN: the paragraph on the post's page."""
-    url = datasette.urls.row(database, "posts", tilde_encode(post_id))
+    url = entity_url(datasette, database, "posts", post_id)
     return f"{url}#p{n}" if n else url
 
 
@@ -47,7 +81,8 @@ def cite_url(datasette: Any, database: str, key: str, table: str = "works") -> s
 
 
 def entity_url(datasette: Any, database: str, table: str, key: str) -> str:
-    return datasette.urls.row(database, table, tilde_encode(str(key)))
+    """`datasette.urls.row(database, table, tilde_encode(key))`, from remembered parts."""
+    return PrefixedUrlString(f"{table_url(datasette, database, table)}/{tilde_encode(str(key))}")
 
 
 def with_urls(value: Any, datasette: Any, database: str) -> Any:
