@@ -19,7 +19,7 @@ from hubkb.build import build
 from hubkb.cli import cli
 from hubkb.db.inspect import inspect_path, read_inspect_data
 from hubkb.paths import resources
-from hubkb.serve import ensure_built, is_stale, make_datasette
+from hubkb.serve import default_workers, ensure_built, is_stale, make_datasette
 from serving import Server, wait_for_log
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -168,8 +168,10 @@ def test_a_rebuild_is_picked_up_without_an_error(server: Server) -> None:
         (folder / "corpus" / "posts" / "2016-05-05-note.md").write_text(NEW_POST, encoding="utf-8")
         report = build(folder / "corpus", folder / "hubkb.db", SCHEMA)
         assert report.summary().startswith("updated: 2 posts (1 changed, 0 removed)")
-        # logged as the new version takes the requests: from then on every answer comes from it
-        wait_for_log(server, r"hubkb: hubkb\.db( and metadata\.json)? changed; now serving the new version")
+        # logged by each worker process as the new version takes its requests: from then on every answer
+        # comes from it
+        pattern = r"hubkb: hubkb\.db( and metadata\.json)? changed; now serving the new version"
+        wait_for_log(server, pattern, count=default_workers())
         posts = httpx.get(server.url + "/hubkb/posts.json", params={"_shape": "array", "_col": "title"}).json()
         deadline = time.monotonic() + 30
         while len(statuses) <= 20 and time.monotonic() < deadline:  # the clients go on asking meanwhile

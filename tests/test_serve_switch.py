@@ -1,4 +1,8 @@
-"""hubkb serve switches only to a file fit to serve: a damaged or foreign file is refused, and logged."""
+"""hubkb serve switches only to a file fit to serve: a damaged or foreign file is refused, and logged.
+
+The servers here run one worker process (`--workers 1`): each switch is then one log line and
+every answer comes from the process that logged it (tests/test_serve_workers.py runs several).
+"""
 
 from __future__ import annotations
 
@@ -117,7 +121,7 @@ def test_serve_refuses_to_start_on_a_damaged_file(runner, folder: Path) -> None:
 def test_a_bad_file_renamed_over_the_database_is_refused_and_the_old_one_served(folder: Path) -> None:
     db = folder / "hubkb.db"
     good = db.read_bytes()
-    server = Server(folder, "--corpus", str(folder / "corpus"), "--db", str(db))
+    server = Server(folder, "--corpus", str(folder / "corpus"), "--db", str(db), "--workers", "1")
     try:
         assert titles(server) == ["Vous avez dit coproduction ?"]
         reasons = [
@@ -147,7 +151,7 @@ def test_every_sql_thread_keeps_the_checked_file_when_a_bad_one_replaces_it(fold
     """Datasette opens the file in a SQL thread on that thread's first query: threads first used after
     a bad file took its name must still read the file that was checked (all opened at start)."""
     db = folder / "hubkb.db"
-    server = Server(folder, "--corpus", str(folder / "corpus"), "--db", str(db))
+    server = Server(folder, "--corpus", str(folder / "corpus"), "--db", str(db), "--workers", "1")
     try:
         replace_with(db, bytes(db.stat().st_size))  # before any page asked for a query
         wait_for_log(server, r"hubkb: not reloaded, still serving the previous database: hubkb\.db: cannot serve it: ")
@@ -166,7 +170,7 @@ def test_every_sql_thread_keeps_the_checked_file_when_a_bad_one_replaces_it(fold
 
 def test_a_database_damaged_in_place_answers_503_until_a_good_file_replaces_it(folder: Path) -> None:
     db = folder / "hubkb.db"
-    server = Server(folder, "--corpus", str(folder / "corpus"), "--db", str(db))
+    server = Server(folder, "--corpus", str(folder / "corpus"), "--db", str(db), "--workers", "1")
     try:
         assert titles(server) == ["Vous avez dit coproduction ?"]
         assert httpx.get(server.url + "/hubkb/posts").headers["x-content-type-options"] == "nosniff"

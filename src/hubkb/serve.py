@@ -14,13 +14,23 @@ passes `PRAGMA quick_check` and holds every table the metadata publishes
 (`hubkb.db.integrity`). An empty, truncated or overwritten file is refused with
 a log line saying why, and the previous Datasette keeps serving. The check and
 the new Datasette's setup run in a thread, so requests go on meanwhile.
+
+With `workers` > 1 (the default: one a CPU), that many worker processes
+listen on the same address (SO_REUSEPORT: the kernel spreads connections over
+them), each a uvicorn with its own ReloadingApp on the same immutable file
+(each watches the file and switches on its own). Ctrl-C or SIGTERM to the
+parent stops them all, each finishing the requests it is answering; a worker
+that exits stops the others and the server. A Python process renders pages on
+one core at a time (the GIL): one worker a CPU serves more requests at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -316,17 +326,117 @@ def _check_port(host: str, port: int) -> None:
         ) from None
 
 
+def default_workers() -> int:
+    """One worker process a CPU this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+STOP_SECONDS = 30.0  # how long stopped workers may take to finish the requests they are answering
+
+
 def serve(
-    db_path: Path, metadata_path: Path, host: str = "127.0.0.1", port: int = 8001, log: Callable[[str], None] = print
+    db_path: Path,
+    metadata_path: Path,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    log: Callable[[str], None] = print,
+    workers: int | None = None,
 ) -> None:
-    """Serve the database until interrupted; a rebuilt file is picked up without a restart."""
+    """Serve the database until interrupted; a rebuilt file is picked up without a restart.
+
+    `workers` processes (default: one a CPU) answer on the same address.
+    """
     import uvicorn
 
+    workers = workers or default_workers()
+    if workers > 1 and not hasattr(socket, "SO_REUSEPORT"):
+        workers = 1  # no way to spread connections over processes here
     make_datasette(db_path, metadata_path)  # fail here, with a clean message, rather than in the server
     _check_port(host, port)
-    app = ReloadingApp(lambda: make_datasette(db_path, metadata_path), [db_path, metadata_path], log=log)
+    processes = f", {workers} worker processes" if workers > 1 else ""
     log(
         f"hubkb: serving {display_path(db_path)} (immutable, as /{DATABASE_NAME}) with "
-        f"{display_path(metadata_path)} on http://{host}:{port}/"
+        f"{display_path(metadata_path)} on http://{host}:{port}/{processes}"
     )
-    uvicorn.run(app, host=host, port=port, lifespan="on", log_level="warning")
+    if workers == 1:
+        app = ReloadingApp(lambda: make_datasette(db_path, metadata_path), [db_path, metadata_path], log=log)
+        uvicorn.run(app, host=host, port=port, lifespan="on", log_level="warning")
+        return
+    _supervise(workers, (str(db_path.resolve()), str(metadata_path.resolve()), host, port), log)
+
+
+def _supervise(workers: int, args: tuple[str, str, str, int], log: Callable[[str], None]) -> None:
+    """Start `workers` processes of `_worker`; stop them all on SIGINT or SIGTERM, or when one exits.
+
+    Each worker listens on the address with SO_REUSEPORT, so the kernel spreads
+    the connections over them (a socket shared by all would leave each
+    connection to whichever process wakes first: one took all 20 of a load test's).
+    """
+    import multiprocessing
+    import signal
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("spawn")  # fresh interpreters: no threads or open files inherited
+    children = [context.Process(target=_worker, args=args, name=f"hubkb-serve-{n + 1}") for n in range(workers)]
+    stopping: list[int] = []
+
+    def stop(signum: int, _frame: Any) -> None:
+        stopping.append(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        # a worker starts with Ctrl-C ignored (an ignored signal stays so in a new program), so a Ctrl-C
+        # while it imports leaves no traceback: the parent stops it; uvicorn handles SIGINT once it runs
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for child in children:
+            child.start()
+        signal.signal(signal.SIGINT, stop)
+        while not stopping:
+            ended = wait([child.sentinel for child in children], timeout=0.5)
+            if ended and not stopping:
+                gone = next(child for child in children if child.sentinel in ended)
+                gone.join()
+                log(f"hubkb: worker process {gone.pid} exited with status {gone.exitcode}; stopping the others")
+                break
+    finally:
+        for child in children:
+            if child.is_alive():
+                os.kill(child.pid, signal.SIGTERM)  # type: ignore[arg-type]  # started: it has a pid
+        for child in children:
+            child.join(STOP_SECONDS)
+            if child.is_alive():
+                child.kill()
+                child.join()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if not stopping:
+        raise HubkbError("a worker process of hubkb serve stopped; the server stopped with it")
+
+
+def _worker(db: str, metadata: str, host: str, port: int) -> None:
+    """One worker process: uvicorn on its own socket bound with SO_REUSEPORT, a ReloadingApp of its own."""
+    import uvicorn
+
+    db_path, metadata_path = Path(db), Path(metadata)
+    app = ReloadingApp(lambda: make_datasette(db_path, metadata_path), [db_path, metadata_path], log=_log_to_stderr)
+    # IPPROTO_TCP named: asyncio sets TCP_NODELAY only on sockets that say so (else Nagle's algorithm
+    # holds a response's second write until the client's delayed ACK, 40 ms)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)  # uvicorn's backlog
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="on", log_level="warning"))
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        return  # Ctrl-C: uvicorn stopped the server, finishing its requests, then raised the signal again
+    if not server.started:
+        sys.exit(3)  # its app did not start (uvicorn's own status for that)
+
+
+def _log_to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
