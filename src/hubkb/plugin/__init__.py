@@ -8,7 +8,7 @@ of its own, and this file only re-exports them: two areas may implement the
 same hook (Datasette calls them all and, for `render_cell`, takes the first
 answer that is not None).
 
-- `sql_functions`: `prepare_connection` (SQL functions)
+- `sql_functions`: `prepare_connection` (SQL functions; text decoded in C on hubkb's files)
 - `pages`: `extra_template_vars` (the `hubkb` flag; entity, passage and paragraph pages),
   `prepare_jinja2_environment` (the `hubkb_work_type` filter)
 - `cells`: `render_cell`
@@ -49,7 +49,7 @@ from .search import (
     search_sql_functions,
 )
 from .serving import search_through_the_sort_index, security_headers, streamed_csv_in_full_pages
-from .sql_functions import hubkb_sql_functions
+from .sql_functions import hubkb_sql_functions, hubkb_text_in_c
 
 __all__ = [
     "citation_formats",
@@ -59,6 +59,7 @@ __all__ = [
     "hubkb_jinja_filters",
     "hubkb_page_vars",
     "hubkb_sql_functions",
+    "hubkb_text_in_c",
     "json_array_facet",
     "lineage_filters",
     "lineage_routes",
