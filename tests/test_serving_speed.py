@@ -4,7 +4,9 @@ On the generated 200-post corpus (long facets, 1,800 citations): the array
 facets counted from memory equal Datasette 0.65's own array-facet SQL, on a
 search and a filter, immutable and mutable; who cites whom walks the posts in
 date order and gives every citation, sorted; the posts page shows 50 rows;
-a streamed CSV is read in pages of max_returned_rows and sent 64 KB at a time.
+a streamed CSV is read in pages of max_returned_rows and sent 64 KB at a time;
+column facets counted in memory give Datasette's JSON; text is decoded in C on
+hubkb's file only; a table's `allow` rules, worked out once, hold.
 """
 
 from __future__ import annotations
@@ -113,6 +115,7 @@ def test_a_mutable_file_counts_in_sql_the_same(client: Client, mutable: Client) 
         {"_search": "coproduction", "_facet": "language"},
         {"_search": "services", "_facet": "word_count", "_facet_size": "3"},
         {"tags__arraycontains": "coproduction", "_facet": "site"},
+        {"_where": "year > 2012", "_facet": "language"},
     ],
 )
 def test_column_facets_counted_in_memory_give_what_datasette_gives(
@@ -261,3 +264,42 @@ def test_a_streamed_csv_goes_out_in_64_kb_chunks(client: Client) -> None:
     assert 1 < len(bodies) <= -(-len(data) // CHUNK_BYTES)
     assert all(len(m["body"]) >= CHUNK_BYTES and m["more_body"] for m in bodies[:-1])
     assert bodies[-1]["more_body"] is False
+
+
+def test_hubkb_s_text_is_decoded_in_c_and_other_files_keep_datasette_s_decoder(client: Client, tmp_path: Path) -> None:
+    """On hubkb's file every text is valid UTF-8 (written from Python): sqlite3 decodes it; a file of
+    someone else's, which may hold bytes that are not UTF-8, keeps Datasette's replacing decoder."""
+    ours = client.loop.run_until_complete(client.datasette.get_database("hubkb").execute_fn(lambda c: c.text_factory))
+    assert ours is str
+    title = client.get("/hubkb/posts.json", params={"_shape": "array", "_col": "title", "_size": 1}).json()
+    assert title and all(isinstance(row["title"], str) for row in title)
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("create table t (id integer primary key, name text)")
+    conn.execute("insert into t values (1, cast(x'4361c3a9ff' as text))")  # "Caé" and a byte that is not UTF-8
+    conn.commit()
+    conn.close()
+    plain = Client(Datasette([str(other)]))
+    try:
+        rows = plain.get("/other/t.json", params={"_shape": "array"}).json()
+        assert rows == [{"id": 1, "name": "Caé\ufffd"}]
+    finally:
+        plain.close()
+
+
+def test_a_table_s_allow_rules_hold_on_every_request(db: Path, tmp_path: Path) -> None:
+    """hubkb serve works out a table's `allow` rules once (serve.HubkbDatasette): they still apply,
+    on every request, and to that table only."""
+    import json
+
+    metadata = json.loads(METADATA.read_text(encoding="utf-8"))
+    metadata["databases"]["hubkb"]["tables"]["works"]["allow"] = {"id": "someone"}
+    path = tmp_path / "metadata.json"
+    path.write_text(json.dumps(metadata), encoding="utf-8")
+    c = Client.serving(db, path)
+    try:
+        assert [c.get("/hubkb/works.json").status_code for _ in range(3)] == [403, 403, 403]
+        assert [c.get("/hubkb/posts.json").status_code for _ in range(2)] == [200, 200]
+        assert c.datasette.__dict__["_hubkb_table_allows"][("hubkb", "works")] == [{"id": "someone"}]
+    finally:
+        c.close()
