@@ -2,8 +2,9 @@
 
     python bench/load.py [--requests 2000] [--clients 20] [--url URL | --corpus DIR [--db FILE]]
 
-With `--url`, the server at URL is loaded; otherwise a `hubkb serve` is started
-on a free loopback port and stopped afterwards: on the corpus DIR (a generated
+With `--url`, the server at URL is loaded; otherwise a `hubkb serve` (one
+worker process a CPU, its default) is started on a free loopback port and
+stopped afterwards: on the corpus DIR (a generated
 one: `python bench/generate.py 10000 OUT`, then `--corpus OUT/corpus`), built
 into FILE or a temporary folder, or on a copy of the default corpus. The mix
 is bench/locustfile.py's: ranked passage search, table search, faceted table

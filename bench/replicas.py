@@ -4,7 +4,8 @@
 
 What the README tells an operator to run, on this machine: each replica is
 `datasette serve -i DB --inspect-file inspect-data.json -m metadata.json` with
-hubkb's settings (those of `hubkb serve`), on a loopback port; nginx (Debian's
+hubkb's settings (those of `hubkb serve`), one process (as `hubkb serve
+--workers 1`; `hubkb serve` alone runs one worker a CPU), on a loopback port; nginx (Debian's
 /usr/sbin/nginx, started here with a config of its own, not as a daemon)
 spreads the requests over them (`least_conn`, keep-alive connections). The
 same locust run (bench/locustfile.py) is sent to one replica behind nginx and

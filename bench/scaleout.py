@@ -4,9 +4,10 @@
 
 On the largest generated database: locust (bench/locustfile.py's mixed
 workload: search, facets, row pages, CSV, .bib) with 20 users against one
-`hubkb serve` (targets: 0 errors, p95 <= 500 ms); then the same workload
-against one and against two `datasette serve -i` replicas of the file behind
-nginx (bench/replicas.py), rounds alternating (target: two give >= 1.6x the
+`hubkb serve` (its default: one worker process a CPU; targets: 0 errors, p95
+<= 500 ms); then the same workload against one and against two `datasette
+serve -i` replicas of the file behind nginx (bench/replicas.py; one process
+each), rounds alternating (target: two give >= 1.6x the
 throughput of one, at a p95 no worse). The machine's load average is taken
 at both ends: on a shared machine, only ratios measured in the same run mean
 something.

@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -100,8 +101,8 @@ def test_ctrl_c_stops_every_process(folder: Path, when: str) -> None:
     log = (folder / "serve.log").open("w")
     port = free_port()
     process = subprocess.Popen(
-        ["hubkb", "serve", "--corpus", str(folder / "corpus"), "--db", str(folder / "hubkb.db"), "--workers", "2"]
-        + ["--port", str(port)],
+        [sys.executable, "-c", "from hubkb.cli import cli; cli()", "serve", "--workers", "2", "--port", str(port)]
+        + ["--corpus", str(folder / "corpus"), "--db", str(folder / "hubkb.db")],
         cwd=folder,
         stdout=log,
         stderr=subprocess.STDOUT,
