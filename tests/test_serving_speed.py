@@ -303,3 +303,24 @@ def test_a_table_s_allow_rules_hold_on_every_request(db: Path, tmp_path: Path) -
         assert c.datasette.__dict__["_hubkb_table_allows"][("hubkb", "works")] == [{"id": "someone"}]
     finally:
         c.close()
+
+
+def test_reference_links_are_what_the_template_macro_wrote() -> None:
+    """`ref|hubkb_link` and `refs|hubkb_names` replace the row pages' Jinja macros: the same HTML,
+    escaped, for a linked name, a name without a page, an empty url, a missing name, None and nothing."""
+    from hubkb.plugin.common import link_html, names_html
+
+    refs = [
+        {"name": "Élise <b>", "url": "/hubkb/people/a&b"},
+        {"name": "Sans lien"},
+        {"name": "Vide", "url": ""},
+        {"url": "/x"},
+        {"name": None, "url": "/y"},
+        None,
+        {},
+    ]
+    expected = ['<a href="/hubkb/people/a&amp;b">Élise &lt;b&gt;</a>', "Sans lien", "Vide", '<a href="/x"></a>']
+    expected += ['<a href="/y">None</a>', "", ""]
+    assert [str(link_html(ref)) for ref in refs] == expected
+    assert str(names_html(refs[:3])) == ", ".join(expected[:3])
+    assert str(names_html(None)) == ""

@@ -25,7 +25,7 @@ from ..db import entities, lookup
 from ..lineage.trace import citable_passage
 from ..memo import computed
 from ..render import context_snippet, render_paragraphs
-from .common import cite_url, column_word, is_hubkb, with_urls, work_type_word
+from .common import cite_url, column_word, is_hubkb, link_html, names_html, with_urls, work_type_word
 
 ENTITY_TABLES = ("people", "organisations", "works", "terms", "posts")
 PASSAGE_KINDS = {"definitions": "definition", "quotes": "quote"}
@@ -39,9 +39,12 @@ async def _any_hubkb(datasette: Any, database: str | None) -> bool:
 
 @hookimpl(specname="prepare_jinja2_environment")
 def hubkb_jinja_filters(env: Any) -> None:
-    """`{{ work.work_type|hubkb_work_type }}`: `blogpost` as "blog post"; `hubkb_column_word`: `term_id` as "term"."""
+    """`{{ work.work_type|hubkb_work_type }}`: `blogpost` as "blog post"; `hubkb_column_word`: `term_id` as "term";
+    `hubkb_link` and `hubkb_names`: references as links (common.link_html, names_html)."""
     env.filters["hubkb_work_type"] = work_type_word
     env.filters["hubkb_column_word"] = column_word
+    env.filters["hubkb_link"] = link_html
+    env.filters["hubkb_names"] = names_html
 
 
 @hookimpl(specname="extra_template_vars")
