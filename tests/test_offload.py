@@ -98,7 +98,8 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     front = "---\ntitle: Un billet très long\ndate: 2020-01-01\nauthors: []\n---\n"
     (folder / "corpus" / "posts" / f"{LONG_POST}.md").write_text(front + body + "\n", encoding="utf-8")
     build(folder / "corpus", folder / "hubkb.db", SCHEMA)
-    s = Server(folder, "--corpus", str(folder / "corpus"), "--db", str(folder / "hubkb.db"))
+    # one worker process: these tests follow one process's event loop and its cache of rendered posts
+    s = Server(folder, "--corpus", str(folder / "corpus"), "--db", str(folder / "hubkb.db"), "--workers", "1")
     yield s
     s.stop()
 
