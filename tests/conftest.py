@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from hubkb.cli import cli
+
+# Builds keep their stage in the user's cache folder (hubkb.stage_cache): the tests, and the hubkb processes
+# they start, keep theirs in a folder of their own, removed at the end, not in the runner's ~/.cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="hubkb-tests-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

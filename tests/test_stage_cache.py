@@ -1,0 +1,100 @@
+"""The stage an update takes from the user's cache folder: kept by a build, ignored when unreadable."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED_POST
+from hubkb import stage_cache
+from hubkb.cli import cli
+
+# What an update writes, compared with a full build's (the tables test_incremental compares, mentions by name)
+CHECKED = {
+    "posts": "SELECT * FROM posts ORDER BY 1",
+    "paragraphs": "SELECT * FROM paragraphs ORDER BY 1",
+    "definitions": "SELECT * FROM definitions ORDER BY 1",
+    "quotes": "SELECT * FROM quotes ORDER BY 1",
+    "citations": "SELECT post_id, work_id, paragraph_id, in_references, via_person_id FROM citations ORDER BY 1, 2, 3",
+    "mentions": (
+        "SELECT p.id, e.type, e.entity_id, m.count FROM mentions m JOIN paragraphs p ON p.rowid = m.paragraph "
+        "JOIN entities e ON e.id = m.entity ORDER BY 1, 2, 3"
+    ),
+}
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder / "hubkb"
+
+
+def build(runner, corpus: Path, db: Path, *extra: str) -> str:
+    result = runner.invoke(cli, ["build", "--corpus", str(corpus), "--db", str(db), *extra])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def rows(db: Path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(db) as conn:
+        return {table: conn.execute(sql).fetchall() for table, sql in CHECKED.items()}
+
+
+def edit_seed(corpus: Path, line: str) -> None:
+    seed = corpus / "posts" / f"{SEED_POST}.md"
+    seed.write_text(seed.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+
+
+def pickles(cache: Path) -> list[str]:
+    return sorted(p.name for p in cache.glob("stage-*.pickle"))
+
+
+@pytest.mark.parametrize("spoil", ["kept", "truncated", "garbage", "removed"])
+def test_an_update_gives_a_full_builds_rows_whatever_the_cache_holds(
+    runner, corpus_copy: Path, tmp_path: Path, cache: Path, spoil: str
+) -> None:
+    db, full = tmp_path / "hubkb.db", tmp_path / "full.db"
+    assert build(runner, corpus_copy, db).startswith("built: 1 posts")
+    [kept] = pickles(cache)  # the full build kept its stage, one file
+    good = (cache / kept).read_bytes()
+    if spoil == "truncated":
+        (cache / kept).write_bytes(good[: len(good) // 2])
+    elif spoil == "garbage":
+        (cache / kept).write_bytes(b"not a pickle")
+    elif spoil == "removed":
+        (cache / kept).unlink()
+    edit_seed(corpus_copy, "Nesta et la 27e Région, vus par Ivo Gormley.")
+    assert build(runner, corpus_copy, db).startswith("updated: 1 posts (1 changed, 0 removed)")
+    # a stage that could not be read was built again and kept again, whole
+    assert pickles(cache) == [kept] and stage_cache.load(kept[len("stage-") : -len(".pickle")]) is not None
+    assert ((cache / kept).read_bytes() == good) is (spoil == "kept")  # a good one is taken, not written again
+    build(runner, corpus_copy, full, "--full")
+    assert rows(db) == rows(full)
+    assert rows(db)["mentions"] != []
+
+
+def test_an_authority_change_makes_another_stage(runner, corpus_copy: Path, tmp_path: Path, cache: Path) -> None:
+    db = tmp_path / "hubkb.db"
+    build(runner, corpus_copy, db)
+    [first] = pickles(cache)
+    people = corpus_copy / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "\n- id: zoe-test\n  name: Zoé Test\n", encoding="utf-8")
+    edit_seed(corpus_copy, "Zoé Test en parle.")
+    build(runner, corpus_copy, db)
+    assert len(pickles(cache)) == 2 and first in pickles(cache)
+    with sqlite3.connect(db) as conn:
+        found = conn.execute(
+            "SELECT count(*) FROM mentions m JOIN entities e ON e.id = m.entity WHERE e.entity_id = 'zoe-test'"
+        ).fetchone()
+    assert found == (1,)
+
+
+def test_only_the_newest_stages_are_kept(cache: Path) -> None:
+    for n in range(stage_cache.KEEP + 3):
+        stage_cache.save(f"key{n:02d}", ("stage", n))
+    assert pickles(cache) == [f"stage-key{n:02d}.pickle" for n in range(3, stage_cache.KEEP + 3)]
+    assert stage_cache.load("key10") == ("stage", 10) and stage_cache.load("key00") is None
+    assert [p.name for p in cache.iterdir() if p.name.startswith(".")] == []  # no temporary file left
