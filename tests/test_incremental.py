@@ -399,6 +399,16 @@ def test_no_change_is_answered_from_file_times_before_the_command_line_loads(
 
     with BuildLock(db):  # another build runs: the command line says so
         assert quick_answer(args) is None
+    lock = tmp_path / ".hubkb.db.lock"
+    lock.mkdir()  # a lock that cannot be made: the command line's one-line error, no traceback
+    failed = subprocess.run([sys.executable, "-c", "from hubkb.uptodate import main; main()", *args], capture_output=True, text=True)  # fmt: skip
+    assert (failed.returncode, failed.stdout, failed.stderr) == (
+        1,
+        "",
+        f"Error: {db}: cannot write the new database: is a directory; "
+        "nothing was published, the previous database is unchanged\n",
+    )
+    lock.rmdir()
     leftover = tmp_path / ".hubkb.db.0123456789ab.tmp"
     leftover.write_bytes(b"")
     assert quick_answer(args) is None  # a killed build's leftover: the next build removes it

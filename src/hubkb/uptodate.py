@@ -76,8 +76,8 @@ def quick_answer(args: Sequence[str]) -> str | None:
         options[name] = value
     try:
         posts = _unchanged(options.get("--corpus"), options.get("--db", "hubkb.db"))
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return None  # anything unexpected: the build decides
+    except Exception:  # anything unexpected (a lock that cannot be made...): the build decides, and says why
+        return None
     if posts is None:
         return None
     return up_to_date_line(*posts, 0, time.perf_counter() - start)

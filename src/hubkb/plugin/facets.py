@@ -78,7 +78,7 @@ class FastArrayFacet(ArrayFacet):
         """Each column's top values from the rows' arrays in memory; {} on a mutable file or a compound key."""
         if db.is_mutable or len(pks) != 1:
             return {}
-        arrays = {column: await _row_arrays(db, self.table, pks[0], column) for column in columns}
+        arrays = {column: await _read_once(_arrays, db, json_arrays, self.table, pks[0], column) for column in columns}
         usable = {column: found for column, found in arrays.items() if found is not None}
         if not usable:
             return {}
@@ -161,7 +161,7 @@ class FastColumnFacet(ColumnFacet):
         linked = {fk["column"] for fk in await db.foreign_keys_for_table(self.table)}
         if len(pks) != 1 or linked.intersection(columns):
             return await super().facet_results()
-        found_values = [await _row_values(db, self.table, pks[0], column) for column in columns]
+        found_values = [await _read_once(_values, db, column_values, self.table, pks[0], column) for column in columns]
         values = [found for found in found_values if found is not None]
         if len(values) < len(columns):
             return await super().facet_results()
@@ -225,17 +225,18 @@ async def _done(rows: list) -> list:
     return rows
 
 
-async def _row_arrays(db: Any, table: str, key: str, column: str) -> RowArrays | None:
-    """The rows' arrays of `table.column`, read once per database (a first read that runs makes others wait)."""
-    known = _arrays.setdefault(db, {})
+async def _read_once(cache: weakref.WeakKeyDictionary, db: Any, reader: Any, table: str, key: str, column: str) -> Any:
+    """`reader(conn, table, key, column)` (the rows' arrays or values of `table.column`), read once per
+    database into `cache` (a first read that runs makes others wait)."""
+    known = cache.setdefault(db, {})
     entry = (table, key, column)
     if entry in known:
         return known[entry]
 
-    def read(conn: Any) -> RowArrays | None:
+    def read(conn: Any) -> Any:
         with _reading:
             if entry not in known:
-                known[entry] = json_arrays(conn, table, key, column)
+                known[entry] = reader(conn, table, key, column)
             return known[entry]
 
     return await db.execute_fn(read)
@@ -267,22 +268,6 @@ async def _matching_keys(facet: Any, db: Any, key: str) -> list | None:
     if known[entry] is _INTERRUPTED:
         raise QueryInterrupted(None, facet.sql, params)
     return known[entry]
-
-
-async def _row_values(db: Any, table: str, key: str, column: str) -> dict | None:
-    """The rows' values of `table.column`, read once per database (a first read that runs makes others wait)."""
-    known = _values.setdefault(db, {})
-    entry = (table, key, column)
-    if entry in known:
-        return known[entry]
-
-    def read(conn: Any) -> dict | None:
-        with _reading:
-            if entry not in known:
-                known[entry] = column_values(conn, table, key, column)
-            return known[entry]
-
-    return await db.execute_fn(read)
 
 
 @hookimpl(specname="register_facet_classes")
