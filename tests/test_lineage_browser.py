@@ -140,3 +140,22 @@ def test_a_trimmed_network_draws_what_its_legend_counts(browser: Browser, genera
     page.wait_for_function("window.hubkbNetwork !== undefined")
     assert 0 < page.evaluate("hubkbNetwork.nodes") < total
     assert page.errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_reuse_table_shows_texts_not_its_integer_key(browser: Browser, generated_server: Server, width: int) -> None:  # fmt: skip
+    """The reuse table's key is a pair of integers: Datasette's link column ("38,369") is hidden, and on a phone
+    each cell's label still names its own column."""
+    page = open_page(browser, width)
+    page.goto(f"{generated_server.url}/hubkb/reuse")
+    headers = page.locator("table.rows-and-columns th")
+    visible = [h.inner_text().strip() for h in headers.all() if h.is_visible()]
+    assert visible == ["text", "other", "score\xa0▲", "wording"]
+    first = page.locator("table.rows-and-columns tbody tr").first
+    cells = [c for c in first.locator("td").all() if c.is_visible()]
+    assert len(cells) == 4 and not any(c.inner_text().strip().replace(",", "").isdigit() for c in cells)
+    assert cells[0].locator("a").get_attribute("href", timeout=1000).startswith("/hubkb/-/lineage/")
+    if width == 390:  # the labels the phone layout writes before each cell
+        labels = [c.evaluate("e => getComputedStyle(e, '::before').content") for c in cells]
+        assert labels == ['"text"', '"other"', '"score"', '"wording"']
+    assert page.errors == []  # type: ignore[attr-defined]
