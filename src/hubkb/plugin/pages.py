@@ -26,6 +26,7 @@ from ..lineage.trace import citable_passage
 from ..memo import computed
 from ..render import context_snippet, render_paragraphs
 from .common import cite_url, column_word, is_hubkb, link_html, names_html, with_urls, work_type_word
+from .fragments import FILTERS
 
 ENTITY_TABLES = ("people", "organisations", "works", "terms", "posts")
 PASSAGE_KINDS = {"definitions": "definition", "quotes": "quote"}
@@ -45,6 +46,7 @@ def hubkb_jinja_filters(env: Any) -> None:
     env.filters["hubkb_column_word"] = column_word
     env.filters["hubkb_link"] = link_html
     env.filters["hubkb_names"] = names_html
+    env.filters.update(FILTERS)  # places, passages, citations, mention lists: plugin/fragments.py
 
 
 @hookimpl(specname="extra_template_vars")

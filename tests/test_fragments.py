@@ -1,0 +1,76 @@
+"""The entity pages' pieces written in Python (plugin/fragments.py): the HTML the macros wrote, escaped alike."""
+
+from __future__ import annotations
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from hubkb.plugin.fragments import FILTERS
+
+ENV = Environment(autoescape=True)
+ENV.filters.update(FILTERS)
+POST = {"title": "Tiers-lieux <& co>", "date": "2014-06-02", "url": "/hubkb/posts/p"}
+
+
+def test_a_place_escapes_its_title_and_leaves_out_what_is_missing() -> None:
+    place = FILTERS["hubkb_place"]
+    assert place({"anchor": "/hubkb/posts/p#p3", "post": POST, "n": 3}) == Markup(
+        '<a href="/hubkb/posts/p#p3">Tiers-lieux &lt;&amp; co&gt;</a>, ¶3 (2014-06-02)'
+    )
+    assert place({"anchor": "/hubkb/posts/p", "post": {"title": "T"}, "n": None}) == Markup(
+        '<a href="/hubkb/posts/p">T</a>'
+    )
+    assert place({}) == Markup('<a href=""></a>')  # as Jinja wrote a missing value: nothing
+
+
+def test_a_passage_says_who_where_and_links_its_citation() -> None:
+    quote = {
+        "kind": "quote",
+        "text": "La coproduction n’est pas une méthode : c’est une relation entre égaux.",
+        "givers": [{"name": "Ana <B>", "url": "/hubkb/people/ana"}],
+        "via": {"name": "Laura Prandelle", "url": "/hubkb/people/laura-prandelle"},
+        "url": "/hubkb/quotes/q1",
+        "anchor": "/hubkb/posts/p#p2",
+        "post": POST,
+        "n": 2,
+    }
+    html = ENV.from_string("{{ items|hubkb_passages(show_via=false) }}").render(items=[quote, quote])
+    one = (
+        '<li class="hubkb-passage">\n<blockquote lang="fr">La coproduction n’est pas une méthode : c’est une relation '
+        'entre égaux.</blockquote>\n<p class="hubkb-meta">Said by <a href="/hubkb/people/ana">Ana &lt;B&gt;</a>. In '
+        '<a href="/hubkb/posts/p#p2">Tiers-lieux &lt;&amp; co&gt;</a>, ¶2 (2014-06-02).\n'
+        '<a href="/hubkb/quotes/q1" aria-label="Cite this quote: La coproduction n’est pas une...">Cite</a></p>\n</li>'
+    )
+    assert html == one + one
+    relayed = ENV.from_string("{{ q|hubkb_passage(show_givers=false) }}").render(q=quote)
+    assert (
+        '<p class="hubkb-meta">; relayed by <a href="/hubkb/people/laura-prandelle">Laura Prandelle</a>. In ' in relayed
+    )
+
+
+def test_a_citation_in_the_reference_list_says_so() -> None:
+    cited = {"work": {"name": "Us Now", "url": "/hubkb/works/us-now"}, "work_year": 2009, "n": None,
+             "anchor": "/hubkb/posts/p", "post": POST}  # fmt: skip
+    assert ENV.from_string("{{ c|hubkb_citation }}").render(c=cited) == (
+        '<li><a href="/hubkb/works/us-now">Us Now</a> (2009), cited in <a href="/hubkb/posts/p">Tiers-lieux '
+        "&lt;&amp; co&gt;</a> (2014-06-02) (reference list)</li>"
+    )
+    del cited["n"]  # no paragraph number at all: not the reference list either (`c.n is none` is false)
+    assert ENV.from_string("{{ [c]|hubkb_citations(show_work=false) }}").render(c=cited) == (
+        '<li><a href="/hubkb/posts/p">Tiers-lieux &lt;&amp; co&gt;</a> (2014-06-02)</li>'
+    )
+
+
+def test_lists_of_mentions_count_their_paragraphs() -> None:
+    people = [{"name": "A", "url": "/a", "paragraphs": 1, "first_n": 4}, {"name": "B", "paragraphs": 3, "first_n": 1}]
+    assert FILTERS["hubkb_co_mentioned"](people) == Markup(
+        '<a href="/a">A</a> <span class="hubkb-count">(1 paragraph)</span>, B <span class="hubkb-count">(3 paragraphs)</span>'
+    )
+    assert FILTERS["hubkb_mentioned"](people) == Markup(
+        '<a href="/a">A</a> (<a href="#p4">¶4</a>), B (<a href="#p1">¶1</a>, 3 paragraphs)'
+    )
+    rows = [{"anchor": "/p#p1", "post": POST, "n": 1, "snippet": "un <b> brut"}]
+    assert FILTERS["hubkb_mention_rows"](rows) == Markup(
+        '\n<li><a href="/p#p1">Tiers-lieux &lt;&amp; co&gt;</a>, ¶1 (2014-06-02)<p class="hubkb-snippet">un &lt;b&gt; '
+        "brut</p></li>\n"
+    )
