@@ -477,9 +477,11 @@ def _build(
     copy = BackgroundCopy(db_path, tmp) if incremental else None
     try:
         # The writer (sqlite-utils) loads only now: "up to date" answers without it.
+        from concurrent.futures import ThreadPoolExecutor
+
         from . import stage_cache
         from .db.inspect import write_inspect_data
-        from .db.lineage import refresh_lineage, reuse_snapshot
+        from .db.lineage import ReuseAside, refresh_lineage, reuse_snapshot
         from .db.rows import authority_rows
         from .db.write import Writer, storage_errors, table_sql
 
@@ -516,10 +518,17 @@ def _build(
                 stage.release()
                 known_ids.clear()
                 del todo[:], sources[:]
-                # relay posts' facts and reuse cross posts; an update compares only the texts of the posts it changed
-                refresh_lineage(writer.conn, before, changed if incremental else None)
                 writer.set_meta(meta)
-                writer.finish()
+                # relay posts' facts and reuse cross posts; an update compares only the texts of the posts it changed
+                if incremental:
+                    refresh_lineage(writer.conn, before, changed)
+                    writer.finish()
+                else:  # a thread finds reuse and hashes the post files while SQLite builds the full-text indexes
+                    with temporary_folder(db_path) as aside, ThreadPoolExecutor(1) as thread:
+                        reuse = ReuseAside(writer.conn, aside / "reuse.db", thread)
+                        hashed = thread.submit(_post_hashes, folder, names, db_path)
+                        writer.finish(reuse.write)
+                        entries = hashed.result()[1]  # remembered for the next build
             except BaseException:
                 writer.discard()
                 raise
@@ -537,8 +546,6 @@ def _build(
     except OSError as exc:  # published already: a server counts the tables itself
         shown = display_path(db_path.with_name("inspect-data.json"))
         report.warnings.append(Problem(shown, 0, f"not updated: {exc.strerror or exc}", "warning"))
-    if not incremental:  # remembered for the next build
-        entries = _post_hashes(folder, names, db_path)[1]
     _remember(db_path, entries, published_state(db_path)[1], schema_path, corpus, since)
     return report
 

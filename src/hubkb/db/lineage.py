@@ -12,9 +12,12 @@ import json
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .lookup import load_passage, load_post, load_work
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 KINDS = {"d": "definition", "q": "quote", "r": "citation"}  # post_id#d2, post_id#q1, post_id#r1
 
@@ -406,25 +409,29 @@ def refresh_reuse(
     return _write_reuse(conn, [found], group_of)
 
 
-def _texts_by_group(conn: sqlite3.Connection, group_of: dict[str, str]) -> Iterator[tuple[str, list[Any]]]:
+def _texts_by_group(
+    conn: sqlite3.Connection, group_of: dict[str, str], texts: str | None = None
+) -> Iterator[tuple[str, list[Any]]]:
     """The texts to compare, one group at a time in the order of its name, each group's in the order of its ids.
 
     Only one group's texts are held at a time (100,000 texts at 50,000
     generated posts): each text's group goes to a temporary table first, and
     SQLite returns the texts sorted by it. `group_of` gets each text's group.
+    `texts`: the query giving them (the columns of _REUSE_TEXTS_UNSORTED).
     """
     from ..lineage.reuse import ReuseText
 
+    texts = texts or _REUSE_TEXTS_UNSORTED
     grouped = _Groups()
     names: dict[str, str] = {}  # each group's name held once
-    for text_id, kind, raw in conn.execute(_REUSE_GROUPS):
+    for text_id, kind, raw in conn.execute(f"SELECT text_id, kind, raw_group FROM ({texts})"):
         group = grouped(kind, raw)
         group_of[text_id] = names.setdefault(group, group)
     conn.execute("CREATE TEMP TABLE hubkb_text_groups (text_id TEXT PRIMARY KEY, grp TEXT) WITHOUT ROWID")
     try:
         conn.executemany("INSERT OR REPLACE INTO temp.hubkb_text_groups VALUES (?, ?)", group_of.items())
         rows = conn.execute(
-            f"SELECT t.*, g.grp FROM ({_REUSE_TEXTS_UNSORTED}) t "
+            f"SELECT t.*, g.grp FROM ({texts}) t "
             "JOIN temp.hubkb_text_groups g ON g.text_id = t.text_id ORDER BY g.grp, t.text_id"
         )
         for group, members in itertools.groupby(rows, key=lambda row: row[-1]):
@@ -456,20 +463,35 @@ def _write_reuse(conn: sqlite3.Connection, batches: Iterable[list[Any]], group_o
     temporary table a batch at a time, and SQLite numbers the texts and sorts
     the rows: memory stays that of one batch. Returns the pairs written.
     """
-    conn.execute("CREATE TEMP TABLE hubkb_found_reuse (a TEXT, b TEXT, score REAL, wording TEXT)")
+    conn.execute(f"CREATE TEMP TABLE hubkb_found_reuse {_FOUND_COLUMNS}")
+    try:
+        found = _insert_pairs(conn, "temp.hubkb_found_reuse", batches)
+        _number_reuse(conn, "temp.hubkb_found_reuse", group_of)
+    finally:
+        conn.execute("DROP TABLE temp.hubkb_found_reuse")
+    return found
+
+
+_FOUND_COLUMNS = "(a TEXT, b TEXT, score REAL, wording TEXT)"  # a pair of texts (a < b), as `Reuse` has it
+
+
+def _insert_pairs(conn: sqlite3.Connection, table: str, batches: Iterable[list[Any]]) -> int:
+    found = 0
+    for batch in batches:
+        conn.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)", [(r.a, r.b, r.score, r.kind) for r in batch])
+        found += len(batch)
+    return found
+
+
+def _number_reuse(conn: sqlite3.Connection, found: str, group_of: dict[str, str]) -> None:
+    """`reused_texts` and `reuse` written again from the pairs in the table `found`."""
     conn.execute("CREATE TEMP TABLE hubkb_reused (text_id TEXT PRIMARY KEY, id INTEGER) WITHOUT ROWID")
     try:
-        found = 0
-        for batch in batches:
-            conn.executemany(
-                "INSERT INTO temp.hubkb_found_reuse VALUES (?, ?, ?, ?)", [(r.a, r.b, r.score, r.kind) for r in batch]
-            )
-            found += len(batch)
         conn.execute("DELETE FROM reuse")
         conn.execute("DELETE FROM reused_texts")
         conn.execute(  # the texts of some pair, numbered in the order of their ids
             "INSERT INTO temp.hubkb_reused SELECT text_id, row_number() OVER (ORDER BY text_id) FROM "
-            "(SELECT a AS text_id FROM temp.hubkb_found_reuse UNION SELECT b FROM temp.hubkb_found_reuse)"
+            f"(SELECT a AS text_id FROM {found} UNION SELECT b FROM {found})"
         )
         conn.executemany(
             "INSERT INTO reused_texts (id, text_id, kind, term_id) VALUES (?, ?, ?, ?)",
@@ -478,21 +500,69 @@ def _write_reuse(conn: sqlite3.Connection, batches: Iterable[list[Any]], group_o
                 for text_id, n in conn.execute("SELECT text_id, id FROM temp.hubkb_reused ORDER BY id").fetchall()
             ],
         )
-        conn.execute(_REUSE_ROWS)
+        conn.execute(_REUSE_ROWS.format(found=found))
     finally:
-        conn.execute("DROP TABLE temp.hubkb_found_reuse")
         conn.execute("DROP TABLE temp.hubkb_reused")
-    return found
+
+
+class ReuseAside:
+    """A full build's reuse, found in a thread while the full-text indexes are built; `write` puts it in.
+
+    The texts to compare go to a scratch file of their own (one INSERT ... SELECT), where the thread
+    reads them and writes the pairs it finds through a connection of its own: SQLite lets one
+    connection write a file at a time, and the database's is building the indexes. sqlite3 lets go of
+    the GIL while SQLite works, so on two cores the indexes and the pairs (rapidfuzz and Python) are
+    made at once; the rows are those `refresh_lineage` writes.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, scratch: Path, pool: Executor) -> None:
+        refresh_relays(conn)
+        conn.commit()  # ATTACH cannot run inside a transaction
+        conn.execute("ATTACH DATABASE ? AS hubkb_aside", [str(scratch)])
+        try:
+            conn.execute(f"CREATE TABLE hubkb_aside.texts AS {_REUSE_TEXTS_UNSORTED}")
+        finally:
+            conn.execute("DETACH DATABASE hubkb_aside")
+        self.scratch = scratch
+        self._found = pool.submit(_find_reuse_aside, scratch)
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        """Wait for the pairs, then write both tables as `refresh_reuse` does."""
+        group_of = self._found.result()
+        conn.commit()
+        conn.execute("ATTACH DATABASE ? AS hubkb_aside", [str(self.scratch)])
+        try:
+            with conn:
+                _number_reuse(conn, "hubkb_aside.found", group_of)
+        finally:
+            conn.execute("DETACH DATABASE hubkb_aside")
+
+
+def _find_reuse_aside(scratch: Path) -> dict[str, str]:
+    """The pairs of the texts in `scratch` into its table `found`; each text's group (a thread's work)."""
+    from ..lineage.reuse import iter_reuse_grouped
+
+    conn = sqlite3.connect(str(scratch))
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute(f"CREATE TABLE found {_FOUND_COLUMNS}")
+        group_of: dict[str, str] = {}
+        _insert_pairs(conn, "found", iter_reuse_grouped(_texts_by_group(conn, group_of, "SELECT * FROM texts")))
+        conn.commit()
+        return group_of
+    finally:
+        conn.close()
 
 
 # Each pair both ways, by the texts' numbers: `reuse` is WITHOUT ROWID, so rows go in in key order.
 _REUSE_ROWS = """
 INSERT INTO reuse (text, other, score, wording)
 SELECT * FROM (
-  SELECT t.id, o.id, f.score, f.wording FROM temp.hubkb_found_reuse f
+  SELECT t.id, o.id, f.score, f.wording FROM {found} f
   JOIN temp.hubkb_reused t ON t.text_id = f.a JOIN temp.hubkb_reused o ON o.text_id = f.b
   UNION ALL
-  SELECT o.id, t.id, f.score, f.wording FROM temp.hubkb_found_reuse f
+  SELECT o.id, t.id, f.score, f.wording FROM {found} f
   JOIN temp.hubkb_reused t ON t.text_id = f.a JOIN temp.hubkb_reused o ON o.text_id = f.b
 ) ORDER BY 1, 2
 """

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -288,13 +288,19 @@ class Writer:
 
     # --- finishing -------------------------------------------------------------
 
-    def finish(self) -> None:
-        """Flush, build full-text indexes on a fresh file, index foreign keys."""
+    def finish(self, after_fts: Callable[[sqlite3.Connection], object] | None = None) -> None:
+        """Flush, build full-text indexes on a fresh file, index foreign keys.
+
+        `after_fts`: rows written once the full-text indexes are built (what a thread found meanwhile).
+        """
         self.flush()
         if self.fresh:
             for table, columns in self.schema.fts_tables().items():
                 spec = self.schema.tables[table]
                 self._enable_fts(table, columns, spec.get("fts_prefix"), spec.get("fts_detail"))
+        if after_fts is not None:
+            after_fts(self.conn)
+        if self.fresh:
             self._index_foreign_keys()
         # every new word stemmed once: all of them on a fresh file, the added posts' on an update
         refresh_stems(self.conn, None if self.fresh else self._added_texts)
