@@ -7,6 +7,7 @@ them into a temporary file and publishes it only when no error remains.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import stat
@@ -90,6 +91,7 @@ class _Stage:
     shown_posts: str = ""  # corpus/posts as messages print it
     table_sql: list[str] | None = None  # an update's: its chunks' tables, made as the published file's are
     entities: dict[tuple[str, str], tuple[int, str]] | None = None  # `entity_numbers`, once a process
+    keep: Callable[[], None] | None = None  # saves the stage for the next update, once the workers are started
 
     def release(self) -> None:
         """Drop what only reading the posts needs (tens of MB at 50,000 posts): the cross-post work at the
@@ -134,7 +136,9 @@ def _prepare(
         links, more = resolve_authorities(resolver)
     stage = _Stage(corpus, schema, authorities, resolver, links, MentionIndex(authorities), problems + more, shown)
     if cache_key and not _errors(stage.problems):
-        stage_cache.save(cache_key, (schema, authorities, resolver, links, stage.mentions))
+        stage.keep = functools.partial(
+            stage_cache.save, cache_key, (schema, authorities, resolver, links, stage.mentions)
+        )
     return stage
 
 
@@ -232,12 +236,15 @@ def _process(
     progress: Progress | None,
     writer: Writer | None = None,
     db_path: Path | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, int]:
     """Run every post through the stages, on every core, merging chunks in order.
 
     Chunks are merged in the order of the sorted paths, so the database is the
     same whatever the number of workers; their files live in a temporary
-    folder beside `db_path` (none for a check). Returns the counts for the report.
+    folder beside `db_path` (none for a check). `meanwhile`: what this process
+    does while the workers read their first posts (before any merge), and
+    `stage.keep`. Returns the counts for the report.
     """
     global _STAGE
     _STAGE = stage
@@ -254,6 +261,10 @@ def _process(
                 pool = multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),))
         try:
             results = pool.imap(_run_chunk, jobs) if pool else map(_run_chunk, jobs)
+            for step in (meanwhile, stage.keep):
+                if step is not None:
+                    step()
+            stage.keep = None
             done = 0
             relays = _relay_checks()
             for result in results:
@@ -507,10 +518,13 @@ def _build(
                     known_ids = {pid: f"{shown}/{src}" for src, (pid, _h) in published.items() if src not in replaced}
                     report.changed, report.removed = len(todo), len(gone)
                     report.posts = len(known_ids)
-                else:
-                    writer.insert(authority_rows(stage.authorities, stage.links, stage.schema))
                 kept = set(known_ids)
-                report.drafts = _process(stage, todo, known_ids, progress, writer, db_path)["drafts"]
+
+                def authorities() -> None:  # a full build's, written while the workers read the first posts
+                    writer.insert(authority_rows(stage.authorities, stage.links, stage.schema))
+
+                meanwhile = None if incremental else authorities
+                report.drafts = _process(stage, todo, known_ids, progress, writer, db_path, meanwhile)["drafts"]
                 if _errors(stage.problems):
                     raise CorpusError(stage.problems)
                 if incremental:
