@@ -277,10 +277,7 @@ class Writer:
         return f"[{column}] IN (SELECT rowid FROM [{other}] WHERE post_id IN ({marks}))"
 
     def set_meta(self, values: dict[str, str]) -> None:
-        with self.conn:
-            if self.fresh:  # sqlite-utils makes the table
-                self.db.table("hubkb_build").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
-                return
+        with self.conn:  # SQL, not sqlite-utils' upsert_all: that looks at every table first (0.13 s at 10,000 posts)
             self.conn.executemany(
                 "INSERT INTO hubkb_build (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 list(values.items()),
