@@ -42,7 +42,7 @@ def stage_targets() -> dict[str, tuple[Any, str]]:
         "list and hash post files": (build, "find_posts"),
         "read posts (front matter, body)": (read, "read_post"),  # build imports them when it reads posts
         "resolve names": (resolve, "resolve_post"),
-        "find mentions": (MentionIndex, "find"),
+        "find mentions": (MentionIndex, "find_posts" if hasattr(MentionIndex, "find_posts") else "find"),
         "make rows (variants included)": (rows, "post_rows"),
         "write chunk files": (write.Writer, "add_post"),
         "close chunk files": (write.Writer, "close"),

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .db.write import Writer
     from .lineage.relays import RelayChecks
     from .mentions import MentionIndex
-    from .records import Authorities, Post
+    from .records import Authorities, Post, ResolvedPost
     from .resolve import AuthorityLinks, Resolver
     from .schema import Schema
 
@@ -179,6 +179,7 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     entities = stage.entities or {}
     result = _Chunk(chunk_db, [], [], {"definitions": 0, "quotes": 0, "mentions": 0, "drafts": 0})
     written: set[str] = set()
+    good: list[tuple[Path, Post, ResolvedPost]] = []
     for path in paths:
         post, problems = read_post(path, stage.schema, shown=f"{stage.shown_posts}/{path.name}")
         resolved = None
@@ -194,7 +195,11 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
         if post is None or resolved is None or any(p.severity == "error" for p in problems):
             continue
         result.relays.add(resolved, stage.resolver.work_records)
-        mentions = tuple(stage.mentions.find(resolved.paragraphs))
+        good.append((path, post, resolved))
+    # Mentions in one scan of the chunk's posts: the work on arrays is then done once, not once a post.
+    found = stage.mentions.find_posts([resolved.paragraphs for _path, _post, resolved in good])
+    for (path, post, resolved), post_mentions in zip(good, found):
+        mentions = tuple(post_mentions)
         result.counts["mentions"] += len(mentions)
         result.counts["definitions"] += sum(p.passage.kind == "definition" for p in resolved.passages)
         result.counts["quotes"] += sum(p.passage.kind == "quote" for p in resolved.passages)
