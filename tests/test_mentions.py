@@ -18,6 +18,7 @@ from hubkb.read import post_paths, read_authorities, read_post
 from hubkb.records import Authorities, Organisation, Person, Term, Work
 from hubkb.resolve import Resolver, split_paragraphs
 from hubkb.schema import load_schema
+from hubkb.text import search_variants
 from reference_mentions import ReferenceIndex, reference_tokens
 
 
@@ -53,6 +54,12 @@ def test_same_mention_rows_as_the_reference_on_the_seed_and_generated_corpora(ge
         for paragraphs in posts:
             assert new.find(paragraphs) == reference.find(paragraphs)
         totals.append(sum(len(new.find(p)) for p in posts))
+        # A build's chunk of posts in one scan: the same rows, and each paragraph's search variants
+        for start in range(0, len(posts), 64):
+            chunk = posts[start : start + 64]
+            found = new.find_posts(chunk)
+            assert [f.mentions for f in found] == [reference.find(p) for p in chunk]
+            assert [f.variants for f in found] == [[search_variants(t) for t in p] for p in chunk]
     assert totals[0] == 37
     assert min(totals[1:]) > 100 * 90  # about 110 mentions a post
 
@@ -136,7 +143,7 @@ PIECES = [
     "la", "La", "27e", "27ème", "17e", "Région", "region", "l’", "L'", "qu’", "d’", "co-production",
     "co‑production", "Co-production", "coproduction", "co-", "co", "ILS", "Ils", "ils", "Nesta", "NESTA",
     "David", "Boyle", "D.", "Hélène", "Bézier", "Bezier", "œuvre", "Œuvre", "commune", "Us", "Now", "now",
-    "le", "film", "communs", "½", "x",
+    "le", "film", "communs", "½", "x", "co-construction", "COPRODUCTION", "1er", "3ème", "İ", "co_design",
 ]  # fmt: skip
 SEPARATORS = [" ", "  ", ", ", " (", ") ", "\n", "\u00a0", "-", "’", "'", " « ", " » ", ".", "", "/"]
 
@@ -148,3 +155,8 @@ def test_any_text_matches_like_the_reference(parts: list[tuple[str, str]]) -> No
     new = [((a.kind, a.id), s, e) for a, s, e in MentionIndex(AUTHORITIES).spans(text)]
     assert new == ReferenceIndex(AUTHORITIES).matches(text)
     assert MentionIndex(AUTHORITIES).find([text]) == ReferenceIndex(AUTHORITIES).find([text])
+    # several paragraphs (an empty one too) in one scan: no match spans two; variants as the text's own
+    paragraphs = [text, "", text[: len(text) // 2], "27ème co-production"]
+    (found,) = MentionIndex(AUTHORITIES).find_posts([paragraphs])
+    assert found.mentions == ReferenceIndex(AUTHORITIES).find(paragraphs)
+    assert found.variants == [search_variants(p) for p in paragraphs]

@@ -196,10 +196,11 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
             continue
         result.relays.add(resolved, stage.resolver.work_records)
         good.append((path, post, resolved))
-    # Mentions in one scan of the chunk's posts: the work on arrays is then done once, not once a post.
+    # Mentions (and the paragraphs' search variants) in one scan of the chunk's posts: the work on arrays is
+    # then done once, not once a post.
     found = stage.mentions.find_posts([resolved.paragraphs for _path, _post, resolved in good])
-    for (path, post, resolved), post_mentions in zip(good, found):
-        mentions = tuple(post_mentions)
+    for (path, post, resolved), post_found in zip(good, found):
+        mentions = tuple(post_found.mentions)
         result.counts["mentions"] += len(mentions)
         result.counts["definitions"] += sum(p.passage.kind == "definition" for p in resolved.passages)
         result.counts["quotes"] += sum(p.passage.kind == "quote" for p in resolved.passages)
@@ -211,6 +212,7 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
                 stage.schema,
                 entities,
                 writer.paragraph_rowid,
+                post_found.variants,
             )
             writer.add_post(rows)
     if writer is not None:

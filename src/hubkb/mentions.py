@@ -41,7 +41,7 @@ import ahocorasick
 import numpy as np
 
 from .records import Authorities, Mention, Work
-from .text import fold
+from .text import fold, variant_parts
 
 _ELISIONS = frozenset("l d qu j n s c m t jusqu lorsqu puisqu".split())
 _WORD = re.compile(r"co[-‐‑]\w+|\w+['’]?")  # a word, with the apostrophe that may elide it
@@ -59,6 +59,9 @@ class Piece(NamedTuple):
     size: int  # how many words
     words: tuple[tuple[int, int, str], ...]  # (start, end, as written) of each, in the piece
     line: str  # `folded` and a space, as the scanned line holds it ("" for none)
+    tally: int  # 2 * size, plus 1 when the piece has search variants
+    ordinals: tuple[str, ...]  # its search variants (`text.variant_parts`)
+    co_words: tuple[str, ...]
 
 
 def read_piece(piece: str) -> Piece:
@@ -73,14 +76,30 @@ def read_piece(piece: str) -> Piece:
         words.append((fold(word).replace(" ", "\x00"), (m.start(), m.start() + len(word), m.group())))
     # A word never folds to two ("½" would): "\x00" keeps it one word that matches no alias.
     folded = " ".join(w for w, _ in words)
-    return Piece(folded, len(words), tuple(span for _, span in words), f"{folded} " if words else "")
+    ordinals, co_words = variant_parts(piece)
+    return Piece(
+        folded,
+        len(words),
+        tuple(span for _, span in words),
+        f"{folded} " if words else "",
+        2 * len(words) + bool(ordinals or co_words),
+        tuple(ordinals),
+        tuple(co_words),
+    )
 
 
-_LINE, _COUNT = attrgetter("line"), itemgetter(1)
+_LINE, _TALLY = attrgetter("line"), attrgetter("tally")
 _KIND, _ID = itemgetter(0), itemgetter(1)
 # After each paragraph's pieces: one word ("\x01") that no alias holds, so that no match spans two paragraphs.
 # Keyed by a string `str.split` never gives.
-_BETWEEN, _BETWEEN_PIECE = "\n", Piece("\x01", 1, ((0, 0, ""),), "\x01 ")
+_BETWEEN, _BETWEEN_PIECE = "\n", Piece("\x01", 1, ((0, 0, ""),), "\x01 ", 2, (), ())
+
+
+class Found(NamedTuple):
+    """What `MentionIndex.find_posts` gives for a post."""
+
+    mentions: list[Mention]
+    variants: list[str]  # each paragraph's search variants
 
 
 class Alias(NamedTuple):
@@ -111,6 +130,7 @@ class Text:
         "pieces",
         "read",
         "sizes",
+        "tally",
         "texts",
         "word_ends",
     )
@@ -133,7 +153,8 @@ class Text:
             read = [cache[p] if p in cache else cache.setdefault(p, read_piece(p)) for p in pieces]
         self.read: list[Piece] = read
         self.line = f" {''.join(map(_LINE, read))}"
-        self.sizes = np.fromiter(map(_COUNT, read), np.int64, len(read))
+        self.tally = np.fromiter(map(_TALLY, read), np.int64, len(read))
+        self.sizes = self.tally >> 1
         self.word_ends = np.cumsum(self.sizes)  # words up to each piece, that one included
         self.first_piece = np.array(first_piece, np.int64)
         # the number of each paragraph's closing word but the last: how many stand before a word is its paragraph
@@ -144,6 +165,20 @@ class Text:
         """(piece, word within the piece) of each word number."""
         piece = np.searchsorted(self.word_ends, words, "right")
         return piece, words - (self.word_ends[piece] - self.sizes[piece])
+
+    def variants(self) -> list[str]:
+        """Each paragraph's search variants, as `text.search_variants` gives them, from its pieces' parts."""
+        ordinals: dict[int, list[str]] = {}
+        co_words: dict[int, list[str]] = {}
+        flagged = np.flatnonzero(self.tally & 1)
+        for p, i in zip((np.searchsorted(self.first_piece, flagged, "right") - 1).tolist(), flagged.tolist()):
+            piece = self.read[i]
+            ordinals.setdefault(p, []).extend(piece.ordinals)
+            co_words.setdefault(p, []).extend(piece.co_words)
+        out = [""] * len(self.texts)
+        for p, found in ordinals.items():
+            out[p] = " ".join(dict.fromkeys(found + co_words[p]))
+        return out
 
     def written(self, words: np.ndarray) -> list[str]:
         """Each word as written."""
@@ -228,20 +263,26 @@ class MentionIndex:
 
     def find(self, paragraphs: Sequence[str]) -> list[Mention]:
         """The mention rows of a post: per paragraph (numbered from 1), one per entity, in order of appearance."""
-        return self.find_posts([paragraphs])[0]
+        return self._find([paragraphs], variants=False)[0].mentions
 
-    def find_posts(self, posts: Sequence[Sequence[str]]) -> list[list[Mention]]:
-        """The mention rows of each post (as `find` gives them), found in one scan of them all.
+    def find_posts(self, posts: Sequence[Sequence[str]]) -> list[Found]:
+        """The mention rows of each post (as `find` gives them), and its paragraphs' search variants (as
+        `text.search_variants` gives them), found in one scan of them all.
 
-        The work per call is done on arrays (NumPy): a build gives a worker's hundred posts at once.
+        The work per call is done on arrays (NumPy): a build gives a worker's hundred posts at once, and
+        the pieces each paragraph is cut into are read once for both.
         """
+        return self._find(posts, variants=True)
+
+    def _find(self, posts: Sequence[Sequence[str]], variants: bool) -> list[Found]:
         paragraphs = [p for post in posts for p in post]
         opens = np.cumsum([0] + [len(post) for post in posts])  # each post's first paragraph
-        found: list[list[Mention]] = [[] for _ in posts]
         text = Text(paragraphs, self._pieces)
+        shown_variants = text.variants() if variants else []
+        by_post = [shown_variants[a:b] for a, b in pairwise(opens.tolist())] if variants else [[] for _ in posts]
         aliases, first = self._scan(text)
         if not len(aliases):
-            return found
+            return [Found([], v) for v in by_post]
         # Within a paragraph, an entity's first occurrence and its count: one key per (paragraph, entity)
         targets = self._target[aliases]
         keys = np.searchsorted(text.paragraph, first) * len(self.targets) + targets
@@ -260,7 +301,7 @@ class MentionIndex:
             )
         )
         cuts = np.searchsorted(post, np.arange(len(posts) + 1)).tolist()
-        return [rows[a:b] for a, b in pairwise(cuts)]
+        return [Found(rows[a:b], v) for (a, b), v in zip(pairwise(cuts), by_post)]
 
     def spans(self, text: str) -> list[tuple[Alias, int, int]]:
         """Every match in `text` as (alias, start, end) offsets into `text`, in order."""

@@ -104,7 +104,18 @@ def search_variants(text: str) -> str:
     >>> search_variants("la 27ème Région, la 27e et la co-production")
     '27e 27eme coproduction'
     """
-    found: dict[str, None] = {}
+    ordinals, co_words = variant_parts(text)
+    return " ".join(dict.fromkeys(ordinals + co_words))
+
+
+def variant_parts(text: str) -> tuple[list[str], list[str]]:
+    """The spellings `search_variants` gives for `text`: the ordinals' and the co- words', in text order, repeats kept.
+
+    No pattern reaches over white space: the parts of a text are those of its
+    pieces (`str.split`) one after the other, and `hubkb.mentions` keeps them
+    for each piece it reads.
+    """
+    ordinals: list[str] = []
     for m in _ORDINAL_END.finditer(text):  # the number's last digit and the suffix: its first digit is found back
         start = m.start()
         while start and text[start - 1].isdecimal():  # what `\d` matches
@@ -114,13 +125,14 @@ def search_variants(text: str) -> str:
             written = strip_accents(text[start : m.end()].lower())
             for spelling in (f"{number}e", f"{number}eme"):
                 if spelling != written:
-                    found[spelling] = None
+                    ordinals.append(spelling)
+    co_words: list[str] = []
     lowered = text.lower()
     if len(lowered) != len(text):  # rare letters that lower-case into two: the offsets would move
-        lowered, co_words = text, _CO_ANY
+        lowered, pattern = text, _CO_ANY
     else:
-        co_words = _CO_LOWER
-    for m in co_words.finditer(lowered):
+        pattern = _CO_LOWER
+    for m in pattern.finditer(lowered):
         hyphen, rest = m.groups()
         if not hyphen and rest[0] in _NOT_CO_STEM:  # most words ("comme", "économie"): no other spelling
             continue
@@ -129,8 +141,8 @@ def search_variants(text: str) -> str:
         rest = strip_accents(rest.lower())
         # "coproduction" must also match "co-production", and the other way round
         if hyphen or rest in _CO_STEMS:
-            found[f"co{rest}" if hyphen else f"co {rest}"] = None
-    return " ".join(found)
+            co_words.append(f"co{rest}" if hyphen else f"co {rest}")
+    return ordinals, co_words
 
 
 def _word_before(text: str, start: int) -> bool:

@@ -137,12 +137,18 @@ def _entity_columns(entity: Entity) -> dict:
 
 
 def post_rows(
-    rp: ResolvedPost, source_path: str, schema: Schema, entities: EntityNumbers, paragraph_rowid: int
+    rp: ResolvedPost,
+    source_path: str,
+    schema: Schema,
+    entities: EntityNumbers,
+    paragraph_rowid: int,
+    paragraph_variants: Sequence[str] | None = None,
 ) -> dict[str, list[Any]]:
     """Rows of one post; `source_path` (relative to the corpus) keys incremental builds.
 
     `paragraph_rowid` is the rowid the post's first paragraph gets in the file
-    written: mention rows point at paragraphs by rowid.
+    written: mention rows point at paragraphs by rowid. `paragraph_variants`, when
+    given, are the paragraphs' `search_variants` (`MentionIndex.find_posts` gives them).
     """
     post = rp.post
     pid = post.id
@@ -178,8 +184,9 @@ def post_rows(
     )
     rows["post_files"].append({"post_id": pid, "source_path": source_path, "content_hash": post.content_hash})
     variants = dict.fromkeys(search_variants(post.title).split(" "))
-    for n, text in enumerate(rp.paragraphs, 1):
-        found = search_variants(text)
+    if paragraph_variants is None:
+        paragraph_variants = list(map(search_variants, rp.paragraphs))
+    for n, (text, found) in enumerate(zip(rp.paragraphs, paragraph_variants, strict=True), 1):
         rows["paragraphs"].append({"id": f"{pid}#p{n}", "post_id": pid, "n": n, "text": text})
         _variants_row(rows, f"{pid}#p{n}", found)
         variants.update(dict.fromkeys(found.split(" ")))
