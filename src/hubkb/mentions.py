@@ -88,7 +88,12 @@ def read_piece(piece: str) -> Piece:
     )
 
 
-_LINE, _TALLY = attrgetter("line"), attrgetter("tally")
+_LINE, _TALLY, _ORDINALS, _CO_WORDS = (
+    attrgetter("line"),
+    attrgetter("tally"),
+    attrgetter("ordinals"),
+    attrgetter("co_words"),
+)
 _KIND, _ID = itemgetter(0), itemgetter(1)
 # After each paragraph's pieces: one word ("\x01") that no alias holds, so that no match spans two paragraphs.
 # Keyed by a string `str.split` never gives.
@@ -150,7 +155,9 @@ class Text:
             if len(cache) > _CACHE_LIMIT:
                 cache.clear()
             cache[_BETWEEN] = _BETWEEN_PIECE
-            read = [cache[p] if p in cache else cache.setdefault(p, read_piece(p)) for p in pieces]
+            for piece in set(pieces).difference(cache):
+                cache[piece] = read_piece(piece)
+            read = list(map(cache.__getitem__, pieces))
         self.read: list[Piece] = read
         self.line = f" {''.join(map(_LINE, read))}"
         self.tally = np.fromiter(map(_TALLY, read), np.int64, len(read))
@@ -168,16 +175,17 @@ class Text:
 
     def variants(self) -> list[str]:
         """Each paragraph's search variants, as `text.search_variants` gives them, from its pieces' parts."""
-        ordinals: dict[int, list[str]] = {}
-        co_words: dict[int, list[str]] = {}
-        flagged = np.flatnonzero(self.tally & 1)
-        for p, i in zip((np.searchsorted(self.first_piece, flagged, "right") - 1).tolist(), flagged.tolist()):
-            piece = self.read[i]
-            ordinals.setdefault(p, []).extend(piece.ordinals)
-            co_words.setdefault(p, []).extend(piece.co_words)
         out = [""] * len(self.texts)
-        for p, found in ordinals.items():
-            out[p] = " ".join(dict.fromkeys(found + co_words[p]))
+        flagged = np.flatnonzero(self.tally & 1)
+        if not len(flagged):
+            return out
+        paragraphs = np.searchsorted(self.first_piece, flagged, "right") - 1
+        cuts = np.flatnonzero(np.diff(paragraphs)) + 1  # where the next paragraph's pieces start
+        read = list(map(self.read.__getitem__, flagged.tolist()))
+        for p, a, b in zip(paragraphs[np.append(0, cuts)].tolist(), [0, *cuts.tolist()], [*cuts.tolist(), len(read)]):
+            pieces = read[a:b]
+            found = [*chain.from_iterable(map(_ORDINALS, pieces)), *chain.from_iterable(map(_CO_WORDS, pieces))]
+            out[p] = " ".join(dict.fromkeys(found))
         return out
 
     def written(self, words: np.ndarray) -> list[str]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from ..lineage.relays import relay_rows
@@ -183,13 +185,13 @@ def post_rows(
         }
     )
     rows["post_files"].append({"post_id": pid, "source_path": source_path, "content_hash": post.content_hash})
-    variants = dict.fromkeys(search_variants(post.title).split(" "))
     if paragraph_variants is None:
         paragraph_variants = list(map(search_variants, rp.paragraphs))
     for n, (text, found) in enumerate(zip(rp.paragraphs, paragraph_variants, strict=True), 1):
         rows["paragraphs"].append({"id": f"{pid}#p{n}", "post_id": pid, "n": n, "text": text})
         _variants_row(rows, f"{pid}#p{n}", found)
-        variants.update(dict.fromkeys(found.split(" ")))
+    # the post's: its title's, then its paragraphs', each once
+    variants = dict.fromkeys(f"{search_variants(post.title)} {' '.join(paragraph_variants)}".split(" "))
     _variants_row(rows, pid, " ".join(v for v in variants if v))
     rows["post_authors"].extend({"post_id": pid, "position": i, "person_id": a.id} for i, a in enumerate(rp.authors, 1))
     for rpass in rp.passages:
@@ -198,12 +200,22 @@ def post_rows(
     hops = schema.sections["post.references.relays"]
     for ref in rp.references:  # a reference met second-hand: its relays, keyed by its id (post_id#rN)
         rows["relays"].extend(relay_rows(ref.id, "citation", pid, ref.relays, lambda f: stored(hops, f)))
-    mentions = rows["mentions"]
-    first = paragraph_rowid - 1
-    for m in rp.mentions:  # a million rows in a large corpus: tuples in MENTION_COLUMNS order
-        number, name = entities[m.entity_type, m.entity_id]
-        mentions.append((first + m.paragraph_n, number, None if m.surface == name else m.surface, m.occurrences))
+    # A million rows in a large corpus: tuples in MENTION_COLUMNS order, made a column at a time
+    ms = rp.mentions
+    numbered = list(map(entities.__getitem__, zip(map(_KIND, ms), map(_ENTITY, ms))))  # (number, name) of each
+    rows["mentions"] = list(
+        zip(
+            map((paragraph_rowid - 1).__add__, map(_PARAGRAPH, ms)),
+            map(_NUMBER, numbered),
+            [None if surface == name else surface for surface, (_number, name) in zip(map(_SURFACE, ms), numbered)],
+            map(_OCCURRENCES, ms),
+        )
+    )
     return rows
+
+
+_PARAGRAPH, _KIND, _ENTITY, _SURFACE, _OCCURRENCES = map(itemgetter, range(5))  # of a Mention
+_NUMBER = itemgetter(0)
 
 
 def _passage_rows(rpass: ResolvedPassage, pid: str, rows: dict[str, list[Any]], schema: Schema) -> None:
@@ -242,9 +254,9 @@ def _citations(rp: ResolvedPost) -> list[dict]:
     """One row per (work, paragraph) the post cites it in; a null paragraph when only listed."""
     pid = rp.post.id
     cited: dict[tuple[str, int | None], str | None] = {}
-    for m in rp.mentions:
-        if m.entity_type == "work":
-            cited.setdefault((m.entity_id, m.paragraph_n), None)
+    ms = rp.mentions
+    for m in compress(ms, map("work".__eq__, map(_KIND, ms))):
+        cited.setdefault((m.entity_id, m.paragraph_n), None)
     for rpass in rp.passages:
         if rpass.work_id:
             key = (rpass.work_id, rpass.paragraph_n)
