@@ -5,12 +5,12 @@ Every alias of every person, organisation, work and term is folded
 C extension). A paragraph is cut at white space (`str.split`); each distinct
 piece is folded into its words once and remembered (a corpus repeats its
 pieces: "l’agence", "(Nesta),"); the folded words are joined by single spaces
-and scanned once, ten thousand aliases costing what three hundred do. What
-follows the scan is done on arrays (NumPy) for many posts at once: word
-numbers from the matches' ends, the choice between overlapping matches (in
-Python only for the rare groups of three or more), first occurrences and
-counts; Python then works per mention row, to cut its surface. The build's
-mention rows and the importer's known-name spans both come from here.
+and scanned once, ten thousand aliases costing what three hundred do. Python
+work is then per match, not per word; a full build's chunks of posts go to
+`hubkb.mention_arrays`, which does that work on arrays (NumPy) for many posts
+at once. The pieces also keep their search variants (`text.variant_parts`), so
+a paragraph's regex scans are not run again for its rows. The build's mention
+rows and the importer's known-name spans both come from here.
 
 The rules:
 
@@ -30,22 +30,25 @@ The rules:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import partial
-from itertools import chain, pairwise
-from operator import attrgetter, itemgetter
-from typing import NamedTuple
+from itertools import accumulate
+from operator import add, attrgetter, itemgetter
+from typing import TYPE_CHECKING, NamedTuple
 
 import ahocorasick
-import numpy as np
 
 from .records import Authorities, Mention, Work
 from .text import fold, variant_parts
 
+if TYPE_CHECKING:
+    from .mention_arrays import Arrays
+
 _ELISIONS = frozenset("l d qu j n s c m t jusqu lorsqu puisqu".split())
 _WORD = re.compile(r"co[-‐‑]\w+|\w+['’]?")  # a word, with the apostrophe that may elide it
 _APOSTROPHES = "'’"
+_BULK_PARAGRAPHS = 200  # from so many paragraphs a scan is done on arrays
 _CACHE_LIMIT = 200_000  # pieces remembered; a large corpus starts over rather than grow without end
 
 # Words too common to anchor an alias on: "La 27e Région" is anchored on "27e".
@@ -95,6 +98,7 @@ _LINE, _TALLY, _ORDINALS, _CO_WORDS = (
     attrgetter("co_words"),
 )
 _KIND, _ID = itemgetter(0), itemgetter(1)
+_FOLDED, _COUNT = itemgetter(0), itemgetter(1)
 # After each paragraph's pieces: one word ("\x01") that no alias holds, so that no match spans two paragraphs.
 # Keyed by a string `str.split` never gives.
 _BETWEEN, _BETWEEN_PIECE = "\n", Piece("\x01", 1, ((0, 0, ""),), "\x01 ", 2, (), ())
@@ -104,7 +108,7 @@ class Found(NamedTuple):
     """What `MentionIndex.find_posts` gives for a post."""
 
     mentions: list[Mention]
-    variants: list[str]  # each paragraph's search variants
+    variants: list[str] | None  # each paragraph's search variants, when found with the mentions
 
 
 class Alias(NamedTuple):
@@ -120,107 +124,47 @@ class Alias(NamedTuple):
 
 
 class Text:
-    """Paragraphs cut into pieces at white space, their folded line, and the way back from word numbers to offsets.
+    """A text cut into pieces at white space, and the way back from word numbers to offsets."""
 
-    The line holds the folded words between single spaces, with a space at
-    each end, and after each paragraph a word no alias holds. Words are
-    numbered from 0 in the line; arrays of them map back in bulk (NumPy).
-    """
+    __slots__ = ("_counts", "_starts", "pieces", "read", "text")
 
-    __slots__ = (
-        "_starts",
-        "first_piece",
-        "line",
-        "paragraph",
-        "pieces",
-        "read",
-        "sizes",
-        "tally",
-        "texts",
-        "word_ends",
-    )
-
-    def __init__(self, texts: Sequence[str], cache: dict[str, Piece]):
-        self.texts = texts
-        pieces: list[str] = []
-        first_piece = []  # each paragraph's first piece
-        for text in texts:
-            first_piece.append(len(pieces))
-            pieces += text.split()
-            pieces.append(_BETWEEN)
-        self.pieces = pieces
+    def __init__(self, text: str, cache: dict[str, Piece]):
+        self.text = text
+        self.pieces = pieces = text.split()
         try:
             read = list(map(cache.__getitem__, pieces))
         except KeyError:
             if len(cache) > _CACHE_LIMIT:
                 cache.clear()
-            cache[_BETWEEN] = _BETWEEN_PIECE
-            for piece in set(pieces).difference(cache):
-                cache[piece] = read_piece(piece)
-            read = list(map(cache.__getitem__, pieces))
-        self.read: list[Piece] = read
-        self.line = f" {''.join(map(_LINE, read))}"
-        self.tally = np.fromiter(map(_TALLY, read), np.int64, len(read))
-        self.sizes = self.tally >> 1
-        self.word_ends = np.cumsum(self.sizes)  # words up to each piece, that one included
-        self.first_piece = np.array(first_piece, np.int64)
-        # the number of each paragraph's closing word but the last: how many stand before a word is its paragraph
-        self.paragraph = self.word_ends[self.first_piece[1:] - 1] - 1
-        self._starts: np.ndarray | None = None
+            read = [cache[p] if p in cache else cache.setdefault(p, read_piece(p)) for p in pieces]
+        self.read: list[Piece] = read  # type: ignore[assignment]
+        self._counts: list[int] = []
+        self._starts: list[int] = []
 
-    def pieces_of(self, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(piece, word within the piece) of each word number."""
-        piece = np.searchsorted(self.word_ends, words, "right")
-        return piece, words - (self.word_ends[piece] - self.sizes[piece])
+    def line(self) -> str:
+        """The folded words between single spaces, with a space at each end."""
+        return f" {' '.join(filter(None, map(_FOLDED, self.read)))} "
 
-    def variants(self) -> list[str]:
-        """Each paragraph's search variants, as `text.search_variants` gives them, from its pieces' parts."""
-        out = [""] * len(self.texts)
-        flagged = np.flatnonzero(self.tally & 1)
-        if not len(flagged):
-            return out
-        paragraphs = np.searchsorted(self.first_piece, flagged, "right") - 1
-        cuts = np.flatnonzero(np.diff(paragraphs)) + 1  # where the next paragraph's pieces start
-        read = list(map(self.read.__getitem__, flagged.tolist()))
-        for p, a, b in zip(paragraphs[np.append(0, cuts)].tolist(), [0, *cuts.tolist()], [*cuts.tolist(), len(read)]):
-            pieces = read[a:b]
-            found = [*chain.from_iterable(map(_ORDINALS, pieces)), *chain.from_iterable(map(_CO_WORDS, pieces))]
-            out[p] = " ".join(dict.fromkeys(found))
-        return out
+    def word(self, n: int) -> tuple[int, int, str]:
+        """(start, end, as written) of word number n (of those that count) in the text."""
+        if not self._counts:
+            self._counts = list(accumulate(map(_COUNT, self.read)))
+            self._starts = self._offsets()
+        i = bisect_right(self._counts, n)
+        start, end, written = self.read[i].words[n - (self._counts[i - 1] if i else 0)]
+        return self._starts[i] + start, self._starts[i] + end, written
 
-    def written(self, words: np.ndarray) -> list[str]:
-        """Each word as written."""
-        read = self.read
-        return [read[p].words[k][2] for p, k in zip(*(a.tolist() for a in self.pieces_of(words)))]
-
-    def bounds(self, first: np.ndarray, last: np.ndarray) -> tuple[list[int], list[int], list[int]]:
-        """(paragraph index, start, end) in that paragraph of the words from `first` to `last`, for each pair."""
-        if self._starts is None:
-            self._starts = self._piece_starts()
-        read, starts = self.read, self._starts
-        piece_f, k_f = self.pieces_of(first)
-        piece_l, k_l = self.pieces_of(last)
-        return (
-            np.searchsorted(self.paragraph, first).tolist(),
-            [s + read[p].words[k][0] for s, p, k in zip(starts[piece_f].tolist(), piece_f.tolist(), k_f.tolist())],
-            [s + read[p].words[k][1] for s, p, k in zip(starts[piece_l].tolist(), piece_l.tolist(), k_l.tolist())],
-        )
-
-    def _piece_starts(self) -> np.ndarray:
-        """Where each piece starts in its paragraph."""
-        lengths = np.fromiter(map(len, self.pieces), np.int64, len(self.pieces))
-        at = np.cumsum(lengths + 1) - lengths - 1  # in the pieces joined by single spaces
-        closing = np.append(self.first_piece[1:], len(self.pieces)) - 1
-        opens = at[self.first_piece]
-        starts = at - np.repeat(opens, closing - self.first_piece + 1)
-        texts = self.texts
-        spaced = at[closing] - opens - 1  # a paragraph's length with one space between pieces
-        for p in np.flatnonzero(spaced != np.fromiter(map(len, texts), np.int64, len(texts))).tolist():
-            text, at_piece = texts[p], 0
-            for i in range(int(self.first_piece[p]), int(closing[p])):
-                at_piece = text.index(self.pieces[i], at_piece)
-                starts[i] = at_piece
-                at_piece += len(self.pieces[i])
+    def _offsets(self) -> list[int]:
+        """Where each piece starts in the text."""
+        pieces, text = self.pieces, self.text
+        lengths = list(map(len, pieces))
+        if pieces and sum(lengths) + len(pieces) - 1 == len(text) and not text[0].isspace():
+            return list(map(add, accumulate(lengths, initial=0), range(len(lengths))))  # one space between pieces
+        starts, at = [], 0
+        for piece in pieces:
+            at = text.index(piece, at)
+            starts.append(at)
+            at += len(piece)
         return starts
 
 
@@ -250,129 +194,81 @@ class MentionIndex:
         acronyms = {word for word, caps in spelled.items() if caps == {True}}
         self.automaton = ahocorasick.Automaton()
         self.aliases: list[Alias] = []  # the automaton holds the number of the alias in this list
-        self.targets: list[tuple[str, str]] = []  # (kind, id) of each entity an alias names
-        numbers: dict[tuple[str, str], int] = {}
         for words, (kind, entity_id, name) in targets.items():
             offset = next((i for i, w in enumerate(words) if w not in _STOPWORDS), 0)
             acronym = len(words) == 1 and words[0] in acronyms
             alias = Alias(kind, entity_id, name, len(words), offset, acronym, (kind, entity_id))
             self.automaton.add_word(f" {' '.join(words)} ", len(self.aliases))
             self.aliases.append(alias)
-            numbers.setdefault(alias.target, len(numbers))
         if targets:
             self.automaton.make_automaton()
-        self.targets = list(numbers)
-        # Per alias number, what the scan needs, as arrays
-        self._length = np.array([a.length for a in self.aliases], np.int64)
-        self._offset = np.array([a.offset for a in self.aliases], np.int64)
-        self._acronym = np.array([a.acronym for a in self.aliases], np.bool_)
-        self._target = np.array([numbers[a.target] for a in self.aliases], np.int64)
-        self._pieces: dict[str, Piece] = {}
+        self.pieces: dict[str, Piece] = {}  # read pieces, by their text
+        self.arrays: Arrays | None = None  # made by the first large scan
 
     def find(self, paragraphs: Sequence[str]) -> list[Mention]:
         """The mention rows of a post: per paragraph (numbered from 1), one per entity, in order of appearance."""
-        return self._find([paragraphs], variants=False)[0].mentions
+        mentions: list[Mention] = []
+        for n, paragraph in enumerate(paragraphs, 1):
+            text = Text(paragraph, self.pieces)
+            found: dict[tuple[str, str], list[int]] = {}  # (kind, id) -> [first word, last word, count]
+            for alias, first, last in self._scan(text):
+                seen = found.get(alias.target)
+                if seen is None:
+                    found[alias.target] = [first, last, 1]
+                else:
+                    seen[2] += 1
+            for (kind, entity_id), (first, last, count) in found.items():  # the surface of a first occurrence
+                surface = paragraph[text.word(first)[0] : text.word(last)[1]]
+                mentions.append(Mention(n, kind, entity_id, surface, count))
+        return mentions
 
     def find_posts(self, posts: Sequence[Sequence[str]]) -> list[Found]:
         """The mention rows of each post (as `find` gives them), and its paragraphs' search variants (as
-        `text.search_variants` gives them), found in one scan of them all.
+        `text.search_variants` gives them; None when not found here).
 
-        The work per call is done on arrays (NumPy): a build gives a worker's hundred posts at once, and
-        the pieces each paragraph is cut into are read once for both.
+        A build's chunk of posts is scanned at once, on arrays (`hubkb.mention_arrays`), and the pieces
+        each paragraph is cut into are read once for both; a few posts (an update) one at a time, in Python.
         """
-        return self._find(posts, variants=True)
+        if sum(map(len, posts)) < _BULK_PARAGRAPHS:
+            return [Found(self.find(paragraphs), None) for paragraphs in posts]
+        from .mention_arrays import find_posts
 
-    def _find(self, posts: Sequence[Sequence[str]], variants: bool) -> list[Found]:
-        paragraphs = [p for post in posts for p in post]
-        opens = np.cumsum([0] + [len(post) for post in posts])  # each post's first paragraph
-        text = Text(paragraphs, self._pieces)
-        shown_variants = text.variants() if variants else []
-        by_post = [shown_variants[a:b] for a, b in pairwise(opens.tolist())] if variants else [[] for _ in posts]
-        aliases, first = self._scan(text)
-        if not len(aliases):
-            return [Found([], v) for v in by_post]
-        # Within a paragraph, an entity's first occurrence and its count: one key per (paragraph, entity)
-        targets = self._target[aliases]
-        keys = np.searchsorted(text.paragraph, first) * len(self.targets) + targets
-        _keys, firsts, counts = np.unique(keys, return_index=True, return_counts=True)
-        order = np.argsort(firsts)
-        firsts = firsts[order]
-        shown, starts, ends = text.bounds(first[firsts], first[firsts] + self._length[aliases[firsts]] - 1)
-        post = np.searchsorted(opens, shown, "right") - 1
-        numbers = (np.array(shown, np.int64) - opens[post] + 1).tolist()
-        names = list(map(self.targets.__getitem__, targets[firsts].tolist()))
-        surfaces = [paragraphs[p][s:e] for p, s, e in zip(shown, starts, ends)]
-        rows = list(
-            map(
-                partial(tuple.__new__, Mention),
-                zip(numbers, map(_KIND, names), map(_ID, names), surfaces, counts[order].tolist()),
-            )
-        )
-        cuts = np.searchsorted(post, np.arange(len(posts) + 1)).tolist()
-        return [Found(rows[a:b], v) for (a, b), v in zip(pairwise(cuts), by_post)]
+        return find_posts(self, posts)
 
     def spans(self, text: str) -> list[tuple[Alias, int, int]]:
         """Every match in `text` as (alias, start, end) offsets into `text`, in order."""
-        cut = Text([text], self._pieces)
-        aliases, first = self._scan(cut)
-        _shown, starts, ends = cut.bounds(first, first + self._length[aliases] - 1)
-        return [(self.aliases[a], s, e) for a, s, e in zip(aliases.tolist(), starts, ends)]
+        cut = Text(text, self.pieces)
+        return [(alias, cut.word(first)[0], cut.word(last)[1]) for alias, first, last in self._scan(cut)]
 
-    def _scan(self, text: Text) -> tuple[np.ndarray, np.ndarray]:
-        """(alias numbers, first words) of the matches kept: the longest at each anchor, never overlapping."""
-        found = list(self.automaton.iter(text.line)) if self.automaton.kind else []
-        if not found:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        at = np.fromiter(chain.from_iterable(found), np.int64, 2 * len(found)).reshape(-1, 2)
-        aliases = at[:, 1]
-        line = text.line
-        codes = (
-            np.frombuffer(line.encode("ascii"), np.uint8)
-            if line.isascii()
-            else np.frombuffer(line.encode("utf-32-le"), np.uint32)
-        )
-        # A key of n words holds n + 1 spaces, the last at its end: the spaces before it number its words
-        stop = np.searchsorted(np.flatnonzero(codes == 32), at[:, 0])
-        first = stop - self._length[aliases]
-        acronyms = np.flatnonzero(self._acronym[aliases])
-        if len(acronyms):  # an acronym matches only a word written in capitals
-            lower = [not w.isupper() for w in text.written(first[acronyms])]
-            if any(lower):
-                keep = np.ones(len(aliases), np.bool_)
-                keep[acronyms[lower]] = False
-                aliases, first, stop = aliases[keep], first[keep], stop[keep]
-        if not (first[1:] < stop[:-1]).any():  # by end, in order, each after the one before: all stand
-            return aliases, first
-        # By first word: a match overlaps one before it when it starts before the furthest end so far
-        order = np.lexsort((stop, first))
-        aliases, first, stop = aliases[order], first[order], stop[order]
-        overlap = first[1:] < np.maximum.accumulate(stop)[:-1]
-        # Matches that overlap make groups; a group of one stands. In a group, the anchors' order decides
-        # (the anchor, then the longest, then the latest anchor word in the alias): of two, the first wins.
-        keep = np.ones(len(aliases), np.bool_)
-        starts = np.flatnonzero(np.concatenate(([True], ~overlap)))
-        sizes = np.diff(np.append(starts, len(aliases)))
-        anchor = first + self._offset[aliases]
-        length, offset = self._length[aliases], self._offset[aliases]
-        pairs = starts[sizes == 2]
-        if len(pairs):
-            a, b = pairs, pairs + 1
-            first_wins = (anchor[a] < anchor[b]) | (
-                (anchor[a] == anchor[b])
-                & ((length[a] > length[b]) | ((length[a] == length[b]) & (offset[a] > offset[b])))
-            )
-            keep[np.where(first_wins, b, a)] = False
-        for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-            group = sorted(
-                (int(anchor[i]), -int(length[i]), -int(offset[i]), int(first[i]), i) for i in range(start, start + size)
-            )
-            resume, taken = 0, -1
-            for at_anchor, minus_length, _offset, word, i in group:
-                if at_anchor == taken or word < resume:
-                    keep[i] = False
-                    continue
-                resume, taken = word - minus_length, at_anchor
-        return aliases[keep], first[keep]
+    def _scan(self, text: Text) -> list[tuple[Alias, int, int]]:
+        """(alias, first word, last word) of each match: the longest at each anchor, never overlapping."""
+        if not self.automaton.kind:
+            return []
+        line = text.line()
+        candidates = []
+        count, spaces, at, overlap, resume = line.count, 0, 0, False, 0
+        aliases = self.aliases
+        for end, number in self.automaton.iter(line):  # by end, in order
+            alias = aliases[number]
+            length, offset = alias.length, alias.offset
+            spaces += count(" ", at, end)
+            at = end
+            first = spaces - length  # a key of n words holds n + 1 spaces, the last at `end`
+            overlap = overlap or first < resume
+            resume = spaces
+            candidates.append((first + offset, -length, -offset, first, alias))
+        if overlap:  # the anchors' order decides; else every match stands, in order
+            candidates.sort()
+        spans = []
+        resume, taken = 0, -1
+        for anchor, length, _offset, first, alias in candidates:
+            if anchor == taken or first < resume:
+                continue
+            if alias.acronym and not text.word(first)[2].isupper():
+                continue
+            spans.append((alias, first, first - length - 1))
+            resume, taken = first - length, anchor
+        return spans
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -381,8 +277,6 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     Elided articles ("l’", "qu’") are dropped, ordinals come out as "27e" and
     "co-production" as one word "coproduction", matching `fold`.
     """
-    cut = Text([text], {})
-    folded = cut.line.split()[:-1]  # the last is the paragraph's closing word
-    words = np.arange(len(folded), dtype=np.int64)
-    _shown, starts, ends = cut.bounds(words, words)
-    return list(zip(folded, starts, ends))
+    cut = Text(text, {})
+    folded = cut.line().split()
+    return [(word, *cut.word(n)[:2]) for n, word in enumerate(folded)]

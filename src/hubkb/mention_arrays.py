@@ -1,0 +1,249 @@
+"""The mention scan on arrays (NumPy): a full build's chunk of posts at once.
+
+`hubkb.mentions` finds the same rows one paragraph at a time in Python; this
+module does what follows the automaton's scan for many posts at once, where
+the work per call is paid once: word numbers from the matches' ends
+(searchsorted over the line's spaces), the choice between overlapping matches
+(in bulk for pairs, in Python only for the rare groups of three or more),
+first occurrences and counts (np.unique). Python then works per mention row,
+to cut its surface. Loaded only by a large scan: NumPy takes a fifth of a
+second to load, which an update of one post does not pay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from itertools import chain, pairwise
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .mentions import (
+    _BETWEEN,
+    _BETWEEN_PIECE,
+    _CACHE_LIMIT,
+    _CO_WORDS,
+    _ID,
+    _KIND,
+    _LINE,
+    _ORDINALS,
+    _TALLY,
+    Found,
+    Piece,
+    read_piece,
+)
+from .records import Mention
+
+if TYPE_CHECKING:
+    from .mentions import MentionIndex
+
+
+class Arrays:
+    """What the scan needs of each alias (by its number in the automaton), as arrays."""
+
+    def __init__(self, index: MentionIndex):
+        aliases = index.aliases
+        numbers: dict[tuple[str, str], int] = {}
+        for alias in aliases:
+            numbers.setdefault(alias.target, len(numbers))
+        self.targets = list(numbers)  # (kind, id) of each entity an alias names
+        self.length = np.array([a.length for a in aliases], np.int64)
+        self.offset = np.array([a.offset for a in aliases], np.int64)
+        self.acronym = np.array([a.acronym for a in aliases], np.bool_)
+        self.target = np.array([numbers[a.target] for a in aliases], np.int64)
+
+
+class Batch:
+    """Paragraphs (of many posts) cut into pieces at white space, their folded line, and the way back from word numbers to offsets.
+
+    The line holds the folded words between single spaces, with a space at
+    each end, and after each paragraph a word no alias holds. Words are
+    numbered from 0 in the line; arrays of them map back in bulk (NumPy).
+    """
+
+    __slots__ = (
+        "_starts",
+        "first_piece",
+        "line",
+        "paragraph",
+        "pieces",
+        "read",
+        "sizes",
+        "tally",
+        "texts",
+        "word_ends",
+    )
+
+    def __init__(self, texts: Sequence[str], cache: dict[str, Piece]):
+        self.texts = texts
+        pieces: list[str] = []
+        first_piece = []  # each paragraph's first piece
+        for text in texts:
+            first_piece.append(len(pieces))
+            pieces += text.split()
+            pieces.append(_BETWEEN)
+        self.pieces = pieces
+        try:
+            read = list(map(cache.__getitem__, pieces))
+        except KeyError:
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+            cache[_BETWEEN] = _BETWEEN_PIECE
+            for piece in set(pieces).difference(cache):
+                cache[piece] = read_piece(piece)
+            read = list(map(cache.__getitem__, pieces))
+        self.read: list[Piece] = read
+        self.line = f" {''.join(map(_LINE, read))}"
+        self.tally = np.fromiter(map(_TALLY, read), np.int64, len(read))
+        self.sizes = self.tally >> 1
+        self.word_ends = np.cumsum(self.sizes)  # words up to each piece, that one included
+        self.first_piece = np.array(first_piece, np.int64)
+        # the number of each paragraph's closing word but the last: how many stand before a word is its paragraph
+        self.paragraph = self.word_ends[self.first_piece[1:] - 1] - 1
+        self._starts: np.ndarray | None = None
+
+    def pieces_of(self, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(piece, word within the piece) of each word number."""
+        piece = np.searchsorted(self.word_ends, words, "right")
+        return piece, words - (self.word_ends[piece] - self.sizes[piece])
+
+    def variants(self) -> list[str]:
+        """Each paragraph's search variants, as `text.search_variants` gives them, from its pieces' parts."""
+        out = [""] * len(self.texts)
+        flagged = np.flatnonzero(self.tally & 1)
+        if not len(flagged):
+            return out
+        paragraphs = np.searchsorted(self.first_piece, flagged, "right") - 1
+        cuts = np.flatnonzero(np.diff(paragraphs)) + 1  # where the next paragraph's pieces start
+        read = list(map(self.read.__getitem__, flagged.tolist()))
+        for p, a, b in zip(paragraphs[np.append(0, cuts)].tolist(), [0, *cuts.tolist()], [*cuts.tolist(), len(read)]):
+            pieces = read[a:b]
+            found = [*chain.from_iterable(map(_ORDINALS, pieces)), *chain.from_iterable(map(_CO_WORDS, pieces))]
+            out[p] = " ".join(dict.fromkeys(found))
+        return out
+
+    def written(self, words: np.ndarray) -> list[str]:
+        """Each word as written."""
+        read = self.read
+        return [read[p].words[k][2] for p, k in zip(*(a.tolist() for a in self.pieces_of(words)))]
+
+    def bounds(self, first: np.ndarray, last: np.ndarray) -> tuple[list[int], list[int], list[int]]:
+        """(paragraph index, start, end) in that paragraph of the words from `first` to `last`, for each pair."""
+        if self._starts is None:
+            self._starts = self._piece_starts()
+        read, starts = self.read, self._starts
+        piece_f, k_f = self.pieces_of(first)
+        piece_l, k_l = self.pieces_of(last)
+        return (
+            np.searchsorted(self.paragraph, first).tolist(),
+            [s + read[p].words[k][0] for s, p, k in zip(starts[piece_f].tolist(), piece_f.tolist(), k_f.tolist())],
+            [s + read[p].words[k][1] for s, p, k in zip(starts[piece_l].tolist(), piece_l.tolist(), k_l.tolist())],
+        )
+
+    def _piece_starts(self) -> np.ndarray:
+        """Where each piece starts in its paragraph."""
+        lengths = np.fromiter(map(len, self.pieces), np.int64, len(self.pieces))
+        at = np.cumsum(lengths + 1) - lengths - 1  # in the pieces joined by single spaces
+        closing = np.append(self.first_piece[1:], len(self.pieces)) - 1
+        opens = at[self.first_piece]
+        starts = at - np.repeat(opens, closing - self.first_piece + 1)
+        texts = self.texts
+        spaced = at[closing] - opens - 1  # a paragraph's length with one space between pieces
+        for p in np.flatnonzero(spaced != np.fromiter(map(len, texts), np.int64, len(texts))).tolist():
+            text, at_piece = texts[p], 0
+            for i in range(int(self.first_piece[p]), int(closing[p])):
+                at_piece = text.index(self.pieces[i], at_piece)
+                starts[i] = at_piece
+                at_piece += len(self.pieces[i])
+        return starts
+
+
+def find_posts(index: MentionIndex, posts: Sequence[Sequence[str]]) -> list[Found]:
+    """`MentionIndex.find_posts` on arrays: the mention rows of each post, and its paragraphs' search variants."""
+    if index.arrays is None:
+        index.arrays = Arrays(index)
+    arrays = index.arrays
+    paragraphs = [p for post in posts for p in post]
+    opens = np.cumsum([0] + [len(post) for post in posts])  # each post's first paragraph
+    text = Batch(paragraphs, index.pieces)
+    shown_variants = text.variants()
+    by_post = [shown_variants[a:b] for a, b in pairwise(opens.tolist())]
+    aliases, first = _scan(index, arrays, text)
+    if not len(aliases):
+        return [Found([], v) for v in by_post]
+    # Within a paragraph, an entity's first occurrence and its count: one key per (paragraph, entity)
+    targets = arrays.target[aliases]
+    keys = np.searchsorted(text.paragraph, first) * len(arrays.targets) + targets
+    _keys, firsts, counts = np.unique(keys, return_index=True, return_counts=True)
+    order = np.argsort(firsts)
+    firsts = firsts[order]
+    shown, starts, ends = text.bounds(first[firsts], first[firsts] + arrays.length[aliases[firsts]] - 1)
+    post = np.searchsorted(opens, shown, "right") - 1
+    numbers = (np.array(shown, np.int64) - opens[post] + 1).tolist()
+    names = list(map(arrays.targets.__getitem__, targets[firsts].tolist()))
+    surfaces = [paragraphs[p][s:e] for p, s, e in zip(shown, starts, ends)]
+    rows = list(
+        map(
+            partial(tuple.__new__, Mention),
+            zip(numbers, map(_KIND, names), map(_ID, names), surfaces, counts[order].tolist()),
+        )
+    )
+    cuts = np.searchsorted(post, np.arange(len(posts) + 1)).tolist()
+    return [Found(rows[a:b], v) for (a, b), v in zip(pairwise(cuts), by_post)]
+
+
+def _scan(index: MentionIndex, arrays: Arrays, text: Batch) -> tuple[np.ndarray, np.ndarray]:
+    """(alias numbers, first words) of the matches kept: the longest at each anchor, never overlapping."""
+    found = list(index.automaton.iter(text.line)) if index.automaton.kind else []
+    if not found:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    at = np.fromiter(chain.from_iterable(found), np.int64, 2 * len(found)).reshape(-1, 2)
+    aliases = at[:, 1]
+    line = text.line
+    codes = (
+        np.frombuffer(line.encode("ascii"), np.uint8)
+        if line.isascii()
+        else np.frombuffer(line.encode("utf-32-le"), np.uint32)
+    )
+    # A key of n words holds n + 1 spaces, the last at its end: the spaces before it number its words
+    stop = np.searchsorted(np.flatnonzero(codes == 32), at[:, 0])
+    first = stop - arrays.length[aliases]
+    acronyms = np.flatnonzero(arrays.acronym[aliases])
+    if len(acronyms):  # an acronym matches only a word written in capitals
+        lower = [not w.isupper() for w in text.written(first[acronyms])]
+        if any(lower):
+            keep = np.ones(len(aliases), np.bool_)
+            keep[acronyms[lower]] = False
+            aliases, first, stop = aliases[keep], first[keep], stop[keep]
+    if not (first[1:] < stop[:-1]).any():  # by end, in order, each after the one before: all stand
+        return aliases, first
+    # By first word: a match overlaps one before it when it starts before the furthest end so far
+    order = np.lexsort((stop, first))
+    aliases, first, stop = aliases[order], first[order], stop[order]
+    overlap = first[1:] < np.maximum.accumulate(stop)[:-1]
+    # Matches that overlap make groups; a group of one stands. In a group, the anchors' order decides
+    # (the anchor, then the longest, then the latest anchor word in the alias): of two, the first wins.
+    keep = np.ones(len(aliases), np.bool_)
+    starts = np.flatnonzero(np.concatenate(([True], ~overlap)))
+    sizes = np.diff(np.append(starts, len(aliases)))
+    anchor = first + arrays.offset[aliases]
+    length, offset = arrays.length[aliases], arrays.offset[aliases]
+    pairs = starts[sizes == 2]
+    if len(pairs):
+        a, b = pairs, pairs + 1
+        first_wins = (anchor[a] < anchor[b]) | (
+            (anchor[a] == anchor[b]) & ((length[a] > length[b]) | ((length[a] == length[b]) & (offset[a] > offset[b])))
+        )
+        keep[np.where(first_wins, b, a)] = False
+    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+        group = sorted(
+            (int(anchor[i]), -int(length[i]), -int(offset[i]), int(first[i]), i) for i in range(start, start + size)
+        )
+        resume, taken = 0, -1
+        for at_anchor, minus_length, _offset, word, i in group:
+            if at_anchor == taken or word < resume:
+                keep[i] = False
+                continue
+            resume, taken = word - minus_length, at_anchor
+    return aliases[keep], first[keep]
