@@ -163,7 +163,23 @@ _STAGE: _Stage | None = None  # set before workers fork, so they inherit it
 
 
 def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
-    """Read, resolve and index a run of posts; write their rows into a chunk file."""
+    """Read, resolve and index a run of posts; write their rows into a chunk file.
+
+    A chunk makes about a million small objects (pieces, mentions, row tuples) that live until its rows
+    are written: at the default 700 allocations the collector traces them again and again (a tenth of a
+    worker's time at 10,000 posts). It runs less often while a chunk is made, as it was after.
+    """
+    import gc
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(50_000, 50, 100)
+    try:
+        return _chunk(job)
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     from .db.rows import entity_numbers, post_rows
     from .db.write import Writer
     from .read import read_post
