@@ -19,7 +19,7 @@ its content: it is hashed again (the one post a rebuild just changed); an
 authority file or schema that recent sends the build the long way.
 
 Only the standard library's cheapest modules load here (no pathlib, no
-dataclasses: each costs more than the whole answer).
+dataclasses, no typing: each costs more than the whole answer).
 """
 
 from __future__ import annotations
@@ -30,10 +30,13 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Sequence
-from typing import Any
 
 from . import __version__
+
+TYPE_CHECKING = False  # typing itself costs a tenth of the answer: its names only for the type checker
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 AUTHORITY_FILES = {
     "people": "people.yaml",
