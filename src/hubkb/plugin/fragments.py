@@ -22,16 +22,8 @@ from jinja2 import pass_environment
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
-from .common import link_html, names_html
-
-_MISSING = object()
-
-
-def _get(item: Any, name: str) -> Any:
-    """`item.name` as Jinja reads it; _MISSING when neither a key nor an attribute."""
-    if isinstance(item, dict):
-        return item.get(name, _MISSING)
-    return getattr(item, name, _MISSING)
+from .common import _MISSING, link_html, names_html
+from .common import _field as _get  # `item.name` as Jinja reads it; _MISSING when neither key nor attribute
 
 
 def _text(value: Any) -> Markup:
@@ -47,8 +39,7 @@ def _true(value: Any) -> bool:
 def place_html(item: Any) -> Markup:
     """`{{ item|hubkb_place }}`: the post a passage or mention is in, linked to its paragraph, and its date."""
     post, n = _get(item, "post"), _get(item, "n")
-    title = _get(post, "title") if post is not _MISSING and post is not None else _MISSING
-    date = _get(post, "date") if post is not _MISSING and post is not None else _MISSING
+    title, date = _get(post, "title"), _get(post, "date")  # a missing or None post has neither
     out = f'<a href="{_text(_get(item, "anchor"))}">{_text(title)}</a>'
     if _true(n):
         out += f", ¶{escape(n)}"
