@@ -193,8 +193,8 @@ def remember(
     path = cache_path(db)
     tmp = f"{path[: -len('.files.json')]}.files-{os.urandom(6).hex()}.tmp"
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(record, f)
+        with open(tmp, "w", encoding="utf-8") as f:  # dumps: C's encoder (dump's is Python's: 10 times slower)
+            f.write(json.dumps(record))
         os.replace(tmp, path)
     finally:
         if os.path.lexists(tmp):
