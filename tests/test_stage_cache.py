@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -98,3 +99,61 @@ def test_only_the_newest_stages_are_kept(cache: Path) -> None:
     assert pickles(cache) == [f"stage-key{n:02d}.pickle" for n in range(3, stage_cache.KEEP + 3)]
     assert stage_cache.load("key10") == ("stage", 10) and stage_cache.load("key00") is None
     assert [p.name for p in cache.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+def add_person_with_unknown_key(corpus: Path) -> None:
+    people = corpus / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "- name: Zoé Test\n  xyzzy: Zozo\n", encoding="utf-8")
+
+
+def full_build(runner, corpus: Path, db: Path) -> tuple[str, list[str]]:
+    result = runner.invoke(cli, ["build", "--corpus", str(corpus), "--db", str(db), "--full"])
+    assert result.exit_code == 0, result.output
+    return result.stdout, [line for line in result.stderr.splitlines() if ": warning: " in line]
+
+
+def test_a_full_build_takes_the_stage_a_full_build_kept_with_its_warnings(
+    runner, corpus_copy: Path, tmp_path: Path, cache: Path
+) -> None:
+    add_person_with_unknown_key(corpus_copy)
+    first_db, second_db = tmp_path / "first.db", tmp_path / "second.db"
+    out, warnings = full_build(runner, corpus_copy, first_db)
+    assert warnings == [f"{corpus_copy}/people.yaml:{warning_line(corpus_copy)}: warning: unknown key 'xyzzy'"]
+    [kept] = pickles(cache)
+    key = kept[len("stage-") : -len(".pickle")]
+    schema, authorities, resolver, links, mentions, found = stage_cache.load(key)
+    assert [p.message for p in found] == ["unknown key 'xyzzy'"]
+    # what the second build reports comes from the kept stage: a message changed there is the one printed
+    found[0] = dataclasses.replace(found[0], message="unknown key 'xyzzy' (kept)")
+    stage_cache.save(key, (schema, authorities, resolver, links, mentions, found))
+    kept_bytes = (cache / kept).read_bytes()
+    out2, warnings2 = full_build(runner, corpus_copy, second_db)
+    assert warnings2 == [warnings[0] + " (kept)"]
+    assert (cache / kept).read_bytes() == kept_bytes  # taken, not made and written again
+    assert out2.split("; 1 warnings;")[0] == out.split("; 1 warnings;")[0]
+    assert rows(second_db) == rows(first_db)
+    # an update takes the same stage, and reports none of the authority files' warnings (as before)
+    edit_seed(corpus_copy, "Zoé Test en parle.")
+    update = runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(second_db)])
+    assert update.exit_code == 0 and update.stdout.startswith("updated: 1 posts (1 changed, 0 removed)")
+    assert "; 0 warnings;" in update.stdout and ": warning: " not in update.stderr
+
+
+def test_a_full_build_makes_its_stage_again_rather_than_take_an_updates(
+    runner, corpus_copy: Path, tmp_path: Path, cache: Path
+) -> None:
+    add_person_with_unknown_key(corpus_copy)
+    db = tmp_path / "hubkb.db"
+    _out, warnings = full_build(runner, corpus_copy, db)
+    [kept] = pickles(cache)
+    key = kept[len("stage-") : -len(".pickle")]
+    *made, _found = stage_cache.load(key)
+    stage_cache.save(key, (*made, None))  # as an update that made the stage keeps it: without the file's warnings
+    _out, again = full_build(runner, corpus_copy, db)
+    assert again == warnings and len(again) == 1
+    assert [p.message for p in stage_cache.load(key)[5]] == ["unknown key 'xyzzy'"]  # kept again, whole
+
+
+def warning_line(corpus: Path) -> int:
+    lines = (corpus / "people.yaml").read_text(encoding="utf-8").splitlines()
+    return lines.index("  xyzzy: Zozo") + 1

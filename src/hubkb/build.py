@@ -104,18 +104,22 @@ def _prepare(
 ) -> _Stage:
     """Schema, authorities and indexes; from a `published` database built on the same authority files.
 
-    With a `cache_key` (`stage_cache.stage_key`), an update takes the stage the build of those files
-    kept, and a build that made one without errors keeps it.
+    With a `cache_key` (`stage_cache.stage_key`), a build takes the stage a build of those files kept
+    (a full build only one a full build made: it reports the authority files' warnings, which an
+    update's stage lacks), and a build that made one without errors keeps it.
     """
     from . import stage_cache
 
     if not corpus.is_dir():
         raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
     shown = display_path(corpus / "posts")
-    kept = stage_cache.load(cache_key) if published is not None and cache_key else None
-    if kept is not None:
-        schema, authorities, resolver, links, mentions = kept
-        return _Stage(corpus, schema, authorities, resolver, links, mentions, [], shown)
+    kept = stage_cache.load(cache_key) if cache_key else None
+    # An update's stage has no authority problems (its authorities come from the published file, checked by
+    # the build that wrote it): a full build, which reports them, takes only a stage a full build kept.
+    if isinstance(kept, tuple) and len(kept) == 6 and (published is not None or kept[5] is not None):
+        schema, authorities, resolver, links, mentions, found = kept
+        reported = [] if published is not None else list(found)
+        return _Stage(corpus, schema, authorities, resolver, links, mentions, reported, shown)
 
     from .db.state import published_authorities
     from .mentions import MentionIndex
@@ -136,8 +140,9 @@ def _prepare(
         links, more = resolve_authorities(resolver)
     stage = _Stage(corpus, schema, authorities, resolver, links, MentionIndex(authorities), problems + more, shown)
     if cache_key and not _errors(stage.problems):
+        found = None if published is not None else list(stage.problems)
         stage.keep = functools.partial(
-            stage_cache.save, cache_key, (schema, authorities, resolver, links, stage.mentions)
+            stage_cache.save, cache_key, (schema, authorities, resolver, links, stage.mentions, found)
         )
     return stage
 

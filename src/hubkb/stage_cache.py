@@ -1,11 +1,14 @@
-"""The indexes an update needs, kept from the build that made them.
+"""The indexes every post needs, kept from the build that made them.
 
-An update runs only when the authority files and the schema are the ones the
-published database was built from; its stage (the schema, the authority
-records and their links, the resolver's name indexes and the mention
-automaton) is then the same as that build's. Building it again takes half a
-second at 10,000 posts (reading the records back, folding 20,000 names,
-making the automaton); a pickle of it loads in a tenth of that.
+A build's stage (the schema, the authority records and their links, the
+resolver's name indexes and the mention automaton) depends only on the
+authority files and the schema: an update runs only when they are the ones the
+published database was built from, and a full build of the same files makes
+the same stage. Building it takes half a second at 10,000 posts (reading the
+records, folding 20,000 names, making the automaton), before any worker can
+start; a pickle of it loads in a fifth of that. A full build's pickle also
+holds the authority files' warnings, which the build reports again; an
+update's has none (None), and a full build makes its own instead.
 
 The pickles live in the user's cache folder (`$XDG_CACHE_HOME/hubkb`, else
 `~/.cache/hubkb`), named by a hash of what the stage is made from: the
