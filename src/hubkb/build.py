@@ -567,6 +567,8 @@ def _build(
                     writer.finish()
                 else:  # a thread finds reuse and hashes the post files while SQLite builds the full-text indexes
                     with temporary_folder(db_path) as aside, ThreadPoolExecutor(1) as thread:
+                        if _cores() > 1:  # and another process builds the largest index (before any thread)
+                            writer.index_aside(aside)
                         reuse = ReuseAside(writer.conn, aside / "reuse.db", thread)
                         hashed = thread.submit(_post_hashes, folder, names, db_path)
                         writer.finish(reuse.write)

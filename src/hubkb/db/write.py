@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import HubkbError
 from ..publish import copy_file, not_written, os_error_message
 from ..schema import Schema
+from .fts_aside import FtsAside, FtsParts, largest
 from .rows import TUPLE_COLUMNS
 from .stems import refresh_stems
 
@@ -101,6 +102,8 @@ class Writer:
         self._pending: dict[str, list[Any]] = {}
         self._pending_posts = 0
         self._added_texts: list[str] = []  # an update's new titles and paragraphs, for their stems
+        self._fts: list[FtsParts] | None = None  # a fresh file's full-text indexes, made by `finish`
+        self._side: FtsAside | None = None  # the one another process makes (`index_aside`)
         if table_sql is not None:  # a chunk of an update: its tables made as the published file's are
             for sql in table_sql:
                 self.conn.execute(sql)
@@ -285,30 +288,56 @@ class Writer:
 
     # --- finishing -------------------------------------------------------------
 
+    def index_aside(self, folder: Path) -> None:
+        """Have another process build a fresh file's largest full-text index in `folder` while `finish`
+        makes the rest. Call it before this process starts a thread: a fork copies no thread, and a
+        lock another thread held (SQLite's, the allocator's) would stay held in the child forever."""
+        self.flush()
+        self._fts = [self._fts_parts(table, columns) for table, columns in self.schema.fts_tables().items()]
+        self._side = FtsAside.start(self.conn, self.path, self._fts, folder)
+
     def finish(self, after_fts: Callable[[sqlite3.Connection], object] | None = None) -> None:
         """Flush, build full-text indexes on a fresh file, index foreign keys.
 
         `after_fts`: rows written once the full-text indexes are built (what a thread found meanwhile).
         """
         self.flush()
-        if self.fresh:
-            for table, columns in self.schema.fts_tables().items():
-                spec = self.schema.tables[table]
-                self._enable_fts(table, columns, spec.get("fts_prefix"), spec.get("fts_detail"))
-        if after_fts is not None:
-            after_fts(self.conn)
-        if self.fresh:
-            self._index_foreign_keys()
+        side = self._side
+        try:
+            last = None
+            if self.fresh:
+                if self._fts is None:
+                    self._fts = [self._fts_parts(t, columns) for t, columns in self.schema.fts_tables().items()]
+                last = side.parts if side is not None else largest(self.conn, self._fts)
+                if side is None and last is not None and last.view:  # made first, as FtsAside.start makes it
+                    self.conn.execute(last.view)
+                for parts in self._fts:
+                    if parts is not last:
+                        self._enable_fts(parts)
+            if after_fts is not None:
+                after_fts(self.conn)
+            if self.fresh:
+                self._index_foreign_keys()
+            if side is not None:
+                side.finish()
+            elif last is not None:
+                self._enable_fts(last, with_view=False)
+        finally:
+            if side is not None:
+                side.close()
         # every new word stemmed once: all of them on a fresh file, the added posts' on an update
         refresh_stems(self.conn, None if self.fresh else self._added_texts)
         if self.fresh:
-            self.conn.execute("PRAGMA journal_mode = DELETE")
+            self.conn.commit()  # out of WAL (an index built aside) only between transactions
+            mode = self.conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+            if mode != "delete":  # a file published in WAL mode would need its -wal beside it
+                raise sqlite3.OperationalError(f"the journal mode stayed {mode}")
             self.conn.execute("ANALYZE")  # an update keeps the statistics: one post moves nothing
         self.conn.commit()
         self.counts = {t: self.conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in self.schema.tables}
         self.conn.close()
 
-    def _enable_fts(self, table: str, columns: list[str], prefix: str | None, detail: str | None = None) -> None:
+    def _fts_parts(self, table: str, columns: list[str]) -> FtsParts:
         """FTS5 over `table` with the triggers that keep it in step, as `enable_fts()` makes.
 
         Written out because `enable_fts()` has no `prefix` option (prefix
@@ -317,34 +346,24 @@ class Writer:
         table: `search_variants` comes from the hidden table of that name,
         through a view that is the index's content.
         """
-        own = self.schema.tables[table]["columns"]
+        spec = self.schema.tables[table]
+        prefix, detail = spec.get("fts_prefix"), spec.get("fts_detail")
+        own = spec["columns"]
         if not prefix and not detail and all(c in own for c in columns):
-            self.db.table(table).enable_fts(
-                columns, fts_version="FTS5", tokenize=self.schema.fts_tokenize, create_triggers=True
-            )
-            return
-        fts = f"[{table}_fts]"
-        content = f"[{table}]"
+            return FtsParts(table, columns)  # sqlite-utils' enable_fts() makes it
+        fts, content, view = f"[{table}_fts]", f"[{table}]", ""
         if not all(c in own for c in columns):
             content = f"[{table}_fts_source]"
             values = ", ".join(f"t.[{c}]" if c in own else f"{_variants_of('t')} AS [{c}]" for c in columns)
-            self.conn.execute(f"CREATE VIEW {content} AS SELECT t.rowid AS rowid, {values} FROM [{table}] t")
+            view = f"CREATE VIEW {content} AS SELECT t.rowid AS rowid, {values} FROM [{table}] t"
         cols = ", ".join(f"[{c}]" for c in columns)
         old = ", ".join(f"old.[{c}]" if c in own else _variants_of("old") for c in columns)
         new = ", ".join(f"new.[{c}]" if c in own else _variants_of("new") for c in columns)
         options = f", prefix={self.db.quote(str(prefix))}" if prefix else ""
         options += f", detail={self.db.quote(detail)}" if detail else ""
-        # One segment per index: 'rebuild' leaves several (at 10,000 posts, 8 for the paragraphs), each of
-        # which every MATCH seeks for every word; merged once ('optimize') after a rebuild that merges
-        # nothing on the way (automerge 0, then back to FTS5's default of 4 for updates), the build costs
-        # the same and searches cost 10-20% less.
-        self.conn.executescript(f"""
-            CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize={self.db.quote(self.schema.fts_tokenize)}{options},
-                content={content});
-            INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 0);
-            INSERT INTO {fts} ({fts}) VALUES ('rebuild');
-            INSERT INTO {fts} ({fts}) VALUES ('optimize');
-            INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 4);
+        create = f"""CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize={self.db.quote(self.schema.fts_tokenize)}{options},
+                content={content})"""
+        triggers = f"""
             CREATE TRIGGER [{table}_ai] AFTER INSERT ON [{table}] BEGIN
               INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
             END;
@@ -355,6 +374,28 @@ class Writer:
               INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old});
               INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
             END;
+        """
+        return FtsParts(table, columns, fts, content, view, create, triggers)
+
+    def _enable_fts(self, parts: FtsParts, with_view: bool = True) -> None:
+        if not parts.create:
+            self.db.table(parts.table).enable_fts(
+                parts.columns, fts_version="FTS5", tokenize=self.schema.fts_tokenize, create_triggers=True
+            )
+            return
+        if parts.view and with_view:
+            self.conn.execute(parts.view)
+        # One segment per index: 'rebuild' leaves several (at 10,000 posts, 8 for the paragraphs), each of
+        # which every MATCH seeks for every word; merged once ('optimize') after a rebuild that merges
+        # nothing on the way (automerge 0, then back to FTS5's default of 4 for updates), the build costs
+        # the same and searches cost 10-20% less.
+        self.conn.executescript(f"""
+            {parts.create};
+            INSERT INTO {parts.fts} ({parts.fts}, rank) VALUES ('automerge', 0);
+            INSERT INTO {parts.fts} ({parts.fts}) VALUES ('rebuild');
+            INSERT INTO {parts.fts} ({parts.fts}) VALUES ('optimize');
+            INSERT INTO {parts.fts} ({parts.fts}, rank) VALUES ('automerge', 4);
+            {parts.triggers}
         """)
 
     def _index_foreign_keys(self) -> None:
@@ -383,6 +424,8 @@ class Writer:
         os.replace(self.path, published)
 
     def discard(self) -> None:
+        if self._side is not None:
+            self._side.close()
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
         self.path.unlink(missing_ok=True)
