@@ -64,8 +64,67 @@ class _SafeLoader(yaml.CSafeLoader):
                 None, None, f"impossible date '{node.value}' ({exc})", node.start_mark
             ) from None
 
+    # A post's front matter is a few dozen nodes; PyYAML's generic machinery (a resolver call, a constructor
+    # lookup, a generator per mapping) is most of the cost of reading it. The shortcuts below give the same
+    # tags and the same data as that machinery does for the safe loader's resolvers, which hold no path
+    # resolver and none for every first character (checked below, where the class is made).
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> Any:
+        """A quoted scalar, or a plain one whose first character no implicit resolver starts with, is text;
+        another plain one's tag depends on its text only (remembered); a list's and a mapping's is the default."""
+        if kind is yaml.ScalarNode:
+            if not implicit[0] or value[:1] not in _RESOLVED_FIRSTS:
+                return self.DEFAULT_SCALAR_TAG
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                if len(_RESOLVED) > 10_000:
+                    _RESOLVED.clear()
+                tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
+            return tag
+        return self.DEFAULT_MAPPING_TAG if kind is yaml.MappingNode else self.DEFAULT_SEQUENCE_TAG
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """Nothing to do without path resolvers (PyYAML's own returns at once then)."""
+
+    def ascend_resolver(self) -> None:
+        """Nothing to do without path resolvers."""
+
+    def construct_plain(self, node: yaml.Node) -> Any:
+        """What `construct_document` gives for plain data (text, numbers, booleans, null, dates, lists and
+        mappings of them), without its per-node machinery; `_NotPlain` for anything else (a tag, a merge key,
+        a key given twice, a complex key), which the caller gives to `construct_document` instead."""
+        tag = node.tag
+        if node.__class__ is yaml.ScalarNode:
+            if tag == _STR:
+                return node.value
+            if tag in _PLAIN_SCALARS:
+                return self.yaml_constructors[tag](self, node)
+        elif node.__class__ is yaml.SequenceNode:
+            if tag == _SEQ:
+                return [self.construct_plain(item) for item in node.value]
+        elif node.__class__ is yaml.MappingNode and tag == _MAP:
+            mapping = {}
+            for key_node, value_node in node.value:
+                if key_node.__class__ is not yaml.ScalarNode:
+                    raise _NotPlain
+                mapping[self.construct_plain(key_node)] = self.construct_plain(value_node)
+            if len(mapping) < len(node.value):  # a key given twice: `construct_mapping` notes it
+                raise _NotPlain
+            return mapping
+        raise _NotPlain
+
+
+class _NotPlain(Exception):
+    """A node `_SafeLoader.construct_plain` leaves to PyYAML's constructor."""
+
 
 _SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_PLAIN_SCALARS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float", "timestamp"))
+_RESOLVED_FIRSTS = frozenset(_SafeLoader.yaml_implicit_resolvers)
+_RESOLVED: dict[str, str] = {}  # a plain scalar's tag, by its text (keys and dates repeat from post to post)
+if _SafeLoader.yaml_path_resolvers or None in _RESOLVED_FIRSTS:  # PyYAML's safe loader has neither
+    raise ImportError("hubkb.read: the YAML loader's shortcuts assume no path resolver and no resolver for any text")
 
 
 @dataclass
@@ -109,7 +168,12 @@ def parse_yaml(text: str, path: str, first_line: int) -> tuple[_Document | None,
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data = None
+        if node is not None:
+            try:
+                data = loader.construct_plain(node)
+            except Exception:  # anything but plain data: PyYAML's constructor gives it, or its error, as before
+                data = loader.construct_document(node)
         duplicates = [
             Problem(
                 path,
