@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from conftest import CORPUS, ROOT, SCHEMA
 from hubkb.importer.aliases import AliasTable
 from hubkb.mention_arrays import find_posts as bulk_find_posts
-from hubkb.mentions import MentionIndex, tokens
+from hubkb.mentions import Found, MentionIndex, tokens
 from hubkb.read import post_paths, read_authorities, read_post
 from hubkb.records import Authorities, Organisation, Person, Term, Work
 from hubkb.resolve import Resolver, split_paragraphs
@@ -61,8 +61,9 @@ def test_same_mention_rows_as_the_reference_on_the_seed_and_generated_corpora(ge
             found = bulk_find_posts(new, chunk)
             assert [f.mentions for f in found] == [reference.find(p) for p in chunk]
             assert [f.variants for f in found] == [[search_variants(t) for t in p] for p in chunk]
+            assert [f.words for f in found] == [sum(len(t.split()) for t in p) for p in chunk]
             assert new.find_posts(chunk) == (
-                found if sum(map(len, chunk)) >= 200 else [(f.mentions, None) for f in found]
+                found if sum(map(len, chunk)) >= 200 else [Found(f.mentions, None) for f in found]
             )
     assert totals[0] == 37
     assert min(totals[1:]) > 100 * 90  # about 110 mentions a post

@@ -234,6 +234,7 @@ def _chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
                 entities,
                 writer.paragraph_rowid,
                 post_found.variants,
+                post_found.words,
             )
             writer.add_post(rows)
     if writer is not None:

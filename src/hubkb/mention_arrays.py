@@ -169,9 +169,11 @@ def find_posts(index: MentionIndex, posts: Sequence[Sequence[str]]) -> list[Foun
     text = Batch(paragraphs, index.pieces)
     shown_variants = text.variants()
     by_post = [shown_variants[a:b] for a, b in pairwise(opens.tolist())]
+    # a post's pieces, less the word closing each of its paragraphs: its body's words, as `str.split` cuts them
+    words = (np.diff(np.append(text.first_piece, len(text.pieces))[opens]) - np.diff(opens)).tolist()
     aliases, first = _scan(index, arrays, text)
     if not len(aliases):
-        return [Found([], v) for v in by_post]
+        return [Found([], v, w) for v, w in zip(by_post, words)]
     # Within a paragraph, an entity's first occurrence and its count: one key per (paragraph, entity)
     targets = arrays.target[aliases]
     keys = np.searchsorted(text.paragraph, first) * len(arrays.targets) + targets
@@ -190,7 +192,7 @@ def find_posts(index: MentionIndex, posts: Sequence[Sequence[str]]) -> list[Foun
         )
     )
     cuts = np.searchsorted(post, np.arange(len(posts) + 1)).tolist()
-    return [Found(rows[a:b], v) for (a, b), v in zip(pairwise(cuts), by_post)]
+    return [Found(rows[a:b], v, w) for (a, b), v, w in zip(pairwise(cuts), by_post, words)]
 
 
 def _scan(index: MentionIndex, arrays: Arrays, text: Batch) -> tuple[np.ndarray, np.ndarray]:

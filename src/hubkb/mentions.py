@@ -109,6 +109,7 @@ class Found(NamedTuple):
 
     mentions: list[Mention]
     variants: list[str] | None  # each paragraph's search variants, when found with the mentions
+    words: int | None = None  # the words of its paragraphs (as `str.split` cuts them), when counted with them
 
 
 class Alias(NamedTuple):

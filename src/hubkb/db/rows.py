@@ -61,7 +61,11 @@ def from_column(kind: str, value: Any) -> Any:
 
 
 def summarise(text: str) -> str:
-    text = " ".join(text.split())
+    # White space folded in a prefix of the text is a prefix of the whole text folded: a long paragraph's
+    # summary needs no more of it than gives over SUMMARY_CHARS characters
+    start = text[: 2 * SUMMARY_CHARS]
+    folded = " ".join(start.split())
+    text = folded if len(folded) > SUMMARY_CHARS else " ".join(text.split())
     if len(text) <= SUMMARY_CHARS:
         return text
     return text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
@@ -145,12 +149,14 @@ def post_rows(
     entities: EntityNumbers,
     paragraph_rowid: int,
     paragraph_variants: Sequence[str] | None = None,
+    word_count: int | None = None,
 ) -> dict[str, list[Any]]:
     """Rows of one post; `source_path` (relative to the corpus) keys incremental builds.
 
     `paragraph_rowid` is the rowid the post's first paragraph gets in the file
     written: mention rows point at paragraphs by rowid. `paragraph_variants`, when
-    given, are the paragraphs' `search_variants` (`MentionIndex.find_posts` gives them).
+    given, are the paragraphs' `search_variants` (`MentionIndex.find_posts` gives them), and `word_count`
+    the words of the body (its paragraphs hold them all: blank lines are white space).
     """
     post = rp.post
     pid = post.id
@@ -181,7 +187,7 @@ def post_rows(
             "authors": as_json(a.name for a in rp.authors),
             "summary": post.fields.get("summary") or summarise(rp.paragraphs[0] if rp.paragraphs else ""),
             "body": post.body,
-            "word_count": len(post.body.split()),
+            "word_count": len(post.body.split()) if word_count is None else word_count,
         }
     )
     rows["post_files"].append({"post_id": pid, "source_path": source_path, "content_hash": post.content_hash})
