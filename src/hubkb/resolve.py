@@ -155,6 +155,8 @@ def split_paragraphs(body: str) -> list[str]:
 
 
 _QUOTES = re.compile(r"[«»“”„‟\"″]")
+# What a key holds that a paragraph may not hold as such: a mark made an apostrophe, a space or dots
+_MADE = re.compile(r"[ '.]+")
 
 
 def _anchor_key(text: str) -> str:
@@ -162,17 +164,23 @@ def _anchor_key(text: str) -> str:
     return " ".join(_QUOTES.sub(" ", text).split())  # marks dropped: « x » and "x" are alike
 
 
-def anchor(text: str, paragraphs: list[str], keys: list[str] | None = None) -> int | None:
+def anchor(text: str, paragraphs: list[str], keys: dict[int, str] | None = None) -> int | None:
     """1-based number of the first paragraph holding `text`, tolerant of spacing and marks.
 
-    `keys`: the paragraphs' keys made so far, kept by the caller for the post's next passages.
+    `keys`: the paragraphs' keys made so far (by number), kept by the caller for the post's next passages.
     """
     needle = _anchor_key(text)
-    keys = [] if keys is None else keys
+    # The needle's longest run of characters a key takes from the text as they are: a paragraph without it
+    # cannot hold the needle, and its key is not made
+    probe = max(_MADE.split(needle), key=len)
+    keys = {} if keys is None else keys
     for n, paragraph in enumerate(paragraphs, 1):
-        if n > len(keys):
-            keys.append(_anchor_key(paragraph))
-        if needle in keys[n - 1]:
+        if probe not in paragraph:
+            continue
+        key = keys.get(n)
+        if key is None:
+            key = keys[n] = _anchor_key(paragraph)
+        if needle in key:
             return n
     return None
 
@@ -203,7 +211,7 @@ def resolve_post(post: Post, resolver: Resolver) -> tuple[ResolvedPost | None, l
             via_id = via.entry.id if via else None
             references[m.entry.id] = ResolvedReference(ref, f"{post.id}#r{ref.n}", m.entry.id, via_id, relays)
     paragraphs = split_paragraphs(post.body)
-    keys: list[str] = []  # the paragraphs' anchor keys, made once for all the passages
+    keys: dict[int, str] = {}  # the paragraphs' anchor keys, made once for all the passages
     passages = []
     for p in post.passages:
         givers = []
