@@ -52,6 +52,47 @@ class Arrays:
         self.offset = np.array([a.offset for a in aliases], np.int64)
         self.acronym = np.array([a.acronym for a in aliases], np.bool_)
         self.target = np.array([numbers[a.target] for a in aliases], np.int64)
+        self.pieces = PieceTable()  # the pieces of the paragraphs scanned on arrays
+
+
+class PieceTable:
+    """The pieces read so far, numbered: each one's `Piece`, its line, and its tally and length as arrays.
+
+    A batch maps its pieces to numbers once (a dict lookup a piece); what it then needs of every piece
+    comes from these lists and arrays by number, in bulk, instead of from the pieces' attributes one by one.
+    """
+
+    def __init__(self) -> None:
+        self.number: dict[str, int] = {}
+        self.read: list[Piece] = []
+        self.line: list[str] = []
+        self.tally = np.zeros(0, np.int64)
+        self.length = np.zeros(0, np.int64)
+        self.clear()
+
+    def clear(self) -> None:
+        """Start over (a large corpus, rather than grow without end)."""
+        self.number, self.read, self.line = {}, [], []
+        self.tally, self.length = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        self.add([_BETWEEN], [_BETWEEN_PIECE])
+
+    def numbers(self, pieces: list[str]) -> list[int]:
+        """The number of each piece, reading those not met yet."""
+        try:
+            return list(map(self.number.__getitem__, pieces))
+        except KeyError:
+            if len(self.number) > _CACHE_LIMIT:
+                self.clear()
+            new = list(set(pieces).difference(self.number))
+            self.add(new, list(map(read_piece, new)))
+            return list(map(self.number.__getitem__, pieces))
+
+    def add(self, pieces: list[str], read: list[Piece]) -> None:
+        self.number.update(zip(pieces, range(len(self.read), len(self.read) + len(pieces))))
+        self.read += read
+        self.line += map(_LINE, read)
+        self.tally = np.append(self.tally, np.fromiter(map(_TALLY, read), np.int64, len(read)))
+        self.length = np.append(self.length, np.fromiter(map(len, pieces), np.int64, len(pieces)))
 
 
 class Batch:
@@ -65,17 +106,19 @@ class Batch:
     __slots__ = (
         "_starts",
         "first_piece",
+        "ids",
         "line",
         "paragraph",
         "pieces",
         "read",
         "sizes",
+        "table",
         "tally",
         "texts",
         "word_ends",
     )
 
-    def __init__(self, texts: Sequence[str], cache: dict[str, Piece]):
+    def __init__(self, texts: Sequence[str], table: PieceTable):
         self.texts = texts
         pieces: list[str] = []
         first_piece = []  # each paragraph's first piece
@@ -84,18 +127,12 @@ class Batch:
             pieces += text.split()
             pieces.append(_BETWEEN)
         self.pieces = pieces
-        try:
-            read = list(map(cache.__getitem__, pieces))
-        except KeyError:
-            if len(cache) > _CACHE_LIMIT:
-                cache.clear()
-            cache[_BETWEEN] = _BETWEEN_PIECE
-            for piece in set(pieces).difference(cache):
-                cache[piece] = read_piece(piece)
-            read = list(map(cache.__getitem__, pieces))
-        self.read: list[Piece] = read
-        self.line = f" {''.join(map(_LINE, read))}"
-        self.tally = np.fromiter(map(_TALLY, read), np.int64, len(read))
+        numbers = table.numbers(pieces)
+        self.table = table
+        self.read = table.read  # a piece's `Piece`: read[ids[i]]
+        self.ids = np.array(numbers, np.int64)
+        self.line = f" {''.join(map(table.line.__getitem__, numbers))}"
+        self.tally = table.tally[self.ids]
         self.sizes = self.tally >> 1
         self.word_ends = np.cumsum(self.sizes)  # words up to each piece, that one included
         self.first_piece = np.array(first_piece, np.int64)
@@ -116,7 +153,7 @@ class Batch:
             return out
         paragraphs = np.searchsorted(self.first_piece, flagged, "right") - 1
         cuts = np.flatnonzero(np.diff(paragraphs)) + 1  # where the next paragraph's pieces start
-        read = list(map(self.read.__getitem__, flagged.tolist()))
+        read = list(map(self.read.__getitem__, self.ids[flagged].tolist()))
         for p, a, b in zip(paragraphs[np.append(0, cuts)].tolist(), [0, *cuts.tolist()], [*cuts.tolist(), len(read)]):
             pieces = read[a:b]
             found = [*chain.from_iterable(map(_ORDINALS, pieces)), *chain.from_iterable(map(_CO_WORDS, pieces))]
@@ -126,24 +163,25 @@ class Batch:
     def written(self, words: np.ndarray) -> list[str]:
         """Each word as written."""
         read = self.read
-        return [read[p].words[k][2] for p, k in zip(*(a.tolist() for a in self.pieces_of(words)))]
+        piece, k = self.pieces_of(words)
+        return [read[p].words[k][2] for p, k in zip(self.ids[piece].tolist(), k.tolist())]
 
     def bounds(self, first: np.ndarray, last: np.ndarray) -> tuple[list[int], list[int], list[int]]:
         """(paragraph index, start, end) in that paragraph of the words from `first` to `last`, for each pair."""
         if self._starts is None:
             self._starts = self._piece_starts()
-        read, starts = self.read, self._starts
+        read, starts, ids = self.read, self._starts, self.ids
         piece_f, k_f = self.pieces_of(first)
         piece_l, k_l = self.pieces_of(last)
         return (
             np.searchsorted(self.paragraph, first).tolist(),
-            [s + read[p].words[k][0] for s, p, k in zip(starts[piece_f].tolist(), piece_f.tolist(), k_f.tolist())],
-            [s + read[p].words[k][1] for s, p, k in zip(starts[piece_l].tolist(), piece_l.tolist(), k_l.tolist())],
+            [s + read[p].words[k][0] for s, p, k in zip(starts[piece_f].tolist(), ids[piece_f].tolist(), k_f.tolist())],
+            [s + read[p].words[k][1] for s, p, k in zip(starts[piece_l].tolist(), ids[piece_l].tolist(), k_l.tolist())],
         )
 
     def _piece_starts(self) -> np.ndarray:
         """Where each piece starts in its paragraph."""
-        lengths = np.fromiter(map(len, self.pieces), np.int64, len(self.pieces))
+        lengths = self.table.length[self.ids]
         at = np.cumsum(lengths + 1) - lengths - 1  # in the pieces joined by single spaces
         closing = np.append(self.first_piece[1:], len(self.pieces)) - 1
         opens = at[self.first_piece]
@@ -166,7 +204,7 @@ def find_posts(index: MentionIndex, posts: Sequence[Sequence[str]]) -> list[Foun
     arrays = index.arrays
     paragraphs = [p for post in posts for p in post]
     opens = np.cumsum([0] + [len(post) for post in posts])  # each post's first paragraph
-    text = Batch(paragraphs, index.pieces)
+    text = Batch(paragraphs, arrays.pieces)
     shown_variants = text.variants()
     by_post = [shown_variants[a:b] for a, b in pairwise(opens.tolist())]
     # a post's pieces, less the word closing each of its paragraphs: its body's words, as `str.split` cuts them
