@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +134,7 @@ class _Document:
     data: Any
     node: yaml.Node | None
     first_line: int  # 1-based file line of the document's first line
+    _keys: dict[int, dict[str, tuple[yaml.Node, Any]]] = field(default_factory=dict, repr=False)
 
     def line_of(self, where: tuple) -> int:
         """The file line of the key (or list item) at `where`; its parent's when absent."""
@@ -141,23 +142,26 @@ class _Document:
         if node is not None:
             line = node.start_mark.line + self.first_line
         for step in where:
-            found = _child(node, step) if node is not None else None
+            found = self._child(node, step) if node is not None else None
             if found is None:
                 break
             node, mark = found
             line = mark.line + self.first_line
         return line
 
-
-def _child(node: yaml.Node, step: Any) -> tuple[yaml.Node, Any] | None:
-    """The node under `step` and the mark a person looks at: the key, or the list item."""
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if getattr(key, "value", None) == step:
-                return value, key.start_mark
-    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-        return node.value[step], node.value[step].start_mark
-    return None
+    def _child(self, node: yaml.Node, step: Any) -> tuple[yaml.Node, Any] | None:
+        """The node under `step` and the mark a person looks at: the key, or the list item."""
+        if isinstance(node, yaml.MappingNode):
+            keys = self._keys.get(id(node))
+            if keys is None:  # a mapping's keys by their text, the first of equal ones (a message names a key often)
+                keys = self._keys[id(node)] = {}
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode):
+                        keys.setdefault(key.value, (value, key.start_mark))
+            return keys.get(step) if isinstance(step, str) else None
+        if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            return node.value[step], node.value[step].start_mark
+        return None
 
 
 def parse_yaml(text: str, path: str, first_line: int) -> tuple[_Document | None, list[Problem]]:
