@@ -21,7 +21,7 @@ from rapidfuzz import process
 
 from .errors import HubkbError, display_path
 from .files import read_file
-from .invisible import INVISIBLE, escape_invisible, invisible_problem
+from .invisible import CONTROL, INVISIBLE, escape_invisible, invisible_problem
 from .records import SECTION_RECORDS, attributes
 
 LIST_TYPES = frozenset({"names", "ids", "strings"})
@@ -211,11 +211,11 @@ def _coerce(value: Any, spec: Any, report: Report, where: tuple) -> Any:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             report(where, f"'{key}' must be a piece of text, not {_describe(value)}")
             return None
-        invisible = invisible_problem(str(value), prose=kind == "text")
-        if invisible:
-            report(where, f"'{key}' {invisible}")
+        text = value if value.__class__ is str else str(value)
+        if (CONTROL if kind == "text" else INVISIBLE).search(text):  # rare: only then say what it is
+            report(where, f"'{key}' {invisible_problem(text, prose=kind == 'text')}")
             return None
-        text = str(value).strip()
+        text = text.strip()
         choices = spec.get("choices") if isinstance(spec, dict) else None
         if choices and text not in choices:
             report(where, f"'{key}' must be one of {', '.join(choices)}, not '{text}'{did_you_mean(text, choices)}")
