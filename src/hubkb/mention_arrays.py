@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 from itertools import chain, pairwise
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,6 +35,8 @@ from .mentions import (
     read_piece,
 )
 from .records import Mention
+
+_WORDS, _START, _END = attrgetter("words"), itemgetter(0), itemgetter(1)
 
 if TYPE_CHECKING:
     from .mentions import MentionIndex
@@ -74,6 +77,8 @@ class PieceTable:
         """Start over (a large corpus, rather than grow without end)."""
         self.number, self.read, self.line = {}, [], []
         self.tally, self.length = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        # every piece's words one after the other: where each starts and ends in its piece, and each piece's first
+        self.word_start, self.word_end, self.first_word = (np.zeros(0, np.int64) for _ in range(3))
         self.add([_BETWEEN], [_BETWEEN_PIECE])
 
     def numbers(self, pieces: list[str]) -> list[int]:
@@ -93,6 +98,11 @@ class PieceTable:
         self.line += map(_LINE, read)
         self.tally = np.append(self.tally, np.fromiter(map(_TALLY, read), np.int64, len(read)))
         self.length = np.append(self.length, np.fromiter(map(len, pieces), np.int64, len(pieces)))
+        counts = np.fromiter(map(len, map(_WORDS, read)), np.int64, len(read))
+        self.first_word = np.append(self.first_word, len(self.word_start) + np.cumsum(counts) - counts)
+        spans = list(chain.from_iterable(map(_WORDS, read)))
+        self.word_start = np.append(self.word_start, np.fromiter(map(_START, spans), np.int64, len(spans)))
+        self.word_end = np.append(self.word_end, np.fromiter(map(_END, spans), np.int64, len(spans)))
 
 
 class Batch:
@@ -170,13 +180,13 @@ class Batch:
         """(paragraph index, start, end) in that paragraph of the words from `first` to `last`, for each pair."""
         if self._starts is None:
             self._starts = self._piece_starts()
-        read, starts, ids = self.read, self._starts, self.ids
+        table, starts, ids = self.table, self._starts, self.ids
         piece_f, k_f = self.pieces_of(first)
         piece_l, k_l = self.pieces_of(last)
         return (
             np.searchsorted(self.paragraph, first).tolist(),
-            [s + read[p].words[k][0] for s, p, k in zip(starts[piece_f].tolist(), ids[piece_f].tolist(), k_f.tolist())],
-            [s + read[p].words[k][1] for s, p, k in zip(starts[piece_l].tolist(), ids[piece_l].tolist(), k_l.tolist())],
+            (starts[piece_f] + table.word_start[table.first_word[ids[piece_f]] + k_f]).tolist(),
+            (starts[piece_l] + table.word_end[table.first_word[ids[piece_l]] + k_l]).tolist(),
         )
 
     def _piece_starts(self) -> np.ndarray:
