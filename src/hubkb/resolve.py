@@ -170,12 +170,12 @@ def anchor(text: str, paragraphs: list[str], keys: dict[int, str] | None = None)
     `keys`: the paragraphs' keys made so far (by number), kept by the caller for the post's next passages.
     """
     needle = _anchor_key(text)
-    # The needle's longest run of characters a key takes from the text as they are: a paragraph without it
-    # cannot hold the needle, and its key is not made
-    probe = max(_MADE.split(needle), key=len)
+    # The needle's three longest runs of characters a key takes from the text as they are: a paragraph
+    # without one of them cannot hold the needle, and its key is not made
+    first, second, third = [*sorted(_MADE.split(needle), key=len, reverse=True)[:3], "", ""][:3]
     keys = {} if keys is None else keys
     for n, paragraph in enumerate(paragraphs, 1):
-        if probe not in paragraph:
+        if first not in paragraph or second not in paragraph or third not in paragraph:
             continue
         key = keys.get(n)
         if key is None:
