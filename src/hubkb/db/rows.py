@@ -5,7 +5,9 @@ by name; every other key of a record (its `fields`) goes to the column
 schema.yaml gives it, through `stored`, with no code per key. Mentions, a
 million rows at 10,000 posts, are tuples of integers in `MENTION_COLUMNS`
 order: the paragraph's rowid and the entity's number (`entities`), with the
-surface only where it differs from the entity's name.
+surface only where it differs from the entity's name. Paragraphs and search
+variants (as many rows as a post has paragraphs) are tuples too
+(`PARAGRAPH_COLUMNS`, `VARIANT_COLUMNS`): no dict is made and read back a row.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from itertools import compress
+from itertools import compress, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -23,13 +25,15 @@ from ..resolve import AuthorityLinks
 from ..schema import LIST_TYPES, Schema, Section
 from ..text import search_variants
 
-# The columns of a mention row, in the order `post_rows` writes them.
+# The columns of a mention row, a paragraph row and a search variants row, in the order `post_rows` writes them.
 MENTION_COLUMNS = ("paragraph", "entity", "surface", "count")
+PARAGRAPH_COLUMNS = ("id", "post_id", "n", "text")
+VARIANT_COLUMNS = ("id", "variants")
 # (kind, id) of an authority record -> (its number in `entities`, its name)
 EntityNumbers = dict[tuple[str, str], tuple[int, str]]
 _ENTITY_KINDS = ("person", "organisation", "work", "term")
 # Tables whose rows are tuples, with their columns.
-TUPLE_COLUMNS = {"mentions": MENTION_COLUMNS}
+TUPLE_COLUMNS = {"mentions": MENTION_COLUMNS, "paragraphs": PARAGRAPH_COLUMNS, "search_variants": VARIANT_COLUMNS}
 
 SUMMARY_CHARS = 280
 
@@ -193,9 +197,9 @@ def post_rows(
     rows["post_files"].append({"post_id": pid, "source_path": source_path, "content_hash": post.content_hash})
     if paragraph_variants is None:
         paragraph_variants = list(map(search_variants, rp.paragraphs))
-    for n, (text, found) in enumerate(zip(rp.paragraphs, paragraph_variants, strict=True), 1):
-        rows["paragraphs"].append({"id": f"{pid}#p{n}", "post_id": pid, "n": n, "text": text})
-        _variants_row(rows, f"{pid}#p{n}", found)
+    ids = [f"{pid}#p{n}" for n in range(1, len(rp.paragraphs) + 1)]
+    rows["paragraphs"] = list(zip(ids, repeat(pid), range(1, len(ids) + 1), rp.paragraphs))
+    rows["search_variants"] = [(row_id, found) for row_id, found in zip(ids, paragraph_variants, strict=True) if found]
     # the post's: its title's, then its paragraphs', each once
     variants = dict.fromkeys(f"{search_variants(post.title)} {' '.join(paragraph_variants)}".split(" "))
     _variants_row(rows, pid, " ".join(v for v in variants if v))
@@ -253,7 +257,7 @@ def _passage_rows(rpass: ResolvedPassage, pid: str, rows: dict[str, list[Any]], 
 def _variants_row(rows: dict[str, list[Any]], row_id: str, variants: str) -> None:
     """The other spellings of a row's words, kept out of its table (hidden; its FTS index reads them)."""
     if variants:
-        rows["search_variants"].append({"id": row_id, "variants": variants})
+        rows["search_variants"].append((row_id, variants))
 
 
 def _citations(rp: ResolvedPost) -> list[dict]:
