@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -82,6 +83,27 @@ def test_incremental_equals_full(runner, corpus_copy: Path, tmp_path: Path) -> N
     for table, sql in queries.items():
         assert query(db, sql) == query(full, sql), table
     assert fts_ids(db, "coproduisent") == fts_ids(full, "coproduisent") == ["2015-03-03-note#p1"]
+
+
+def test_an_update_of_more_posts_than_a_function_takes_arguments(runner, generated_200: Path, tmp_path: Path) -> None:
+    """150 changed posts: their ids go to SQL as one JSON text, not as 150 arguments of json_array (at most 127)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(generated_200 / "corpus", corpus)
+    db, full = tmp_path / "inc.db", tmp_path / "full.db"
+    build(runner, corpus, db)
+    changed = sorted((corpus / "posts").glob("*.md"))[:150]
+    for path in changed:
+        path.write_text(
+            path.read_text(encoding="utf-8") + "\nUne phrase de plus sur la coproduction.\n", encoding="utf-8"
+        )
+    assert build(runner, corpus, db).startswith("updated: 200 posts (150 changed, 0 removed)")
+    build(runner, corpus, full, "--full")
+    for table in ("posts", "paragraphs", "search_variants", "definitions", "quotes"):
+        sql = f"SELECT * FROM {table} ORDER BY 1"
+        assert query(db, sql) == query(full, sql), table
+    mentions = f"SELECT * FROM {MENTION_ROWS} ORDER BY paragraph_id, entity_type, entity_id"
+    assert query(db, mentions) == query(full, mentions)
+    assert len(fts_ids(db, '"une phrase de plus"')) == 150
 
 
 def test_authority_change_means_full_build(runner, corpus_copy: Path, tmp_path: Path) -> None:
