@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 _TYPES = {"text": str, "integer": int, "real": float}
 BATCH_POSTS = 200
+_ROWS_A_STATEMENT = 100  # tuple rows (mentions) inserted by one statement
 VARIANTS = "search_variants"  # the hidden table of other spellings, read by the full-text triggers
 _ADDED_TEXTS_SQL = "SELECT title FROM chunk.posts UNION ALL SELECT text FROM chunk.paragraphs"
 
@@ -158,7 +159,7 @@ class Writer:
     # --- rows ----------------------------------------------------------------
 
     def insert(self, rows: dict[str, list[Any]]) -> None:
-        """Insert rows with one prepared statement a table.
+        """Insert rows with one prepared statement a table (tuple rows: one for a hundred rows at a time).
 
         sqlite-utils created the tables; plain executemany here is about three
         times faster than `insert_all`, which inspects and converts every value.
@@ -176,10 +177,18 @@ class Writer:
                 columns = self._columns(table)
                 self._check_columns(table, columns, table_rows)
                 values = [tuple(map(row.get, columns)) for row in table_rows]
-            sql = "INSERT INTO [{}] ({}) VALUES ({})".format(
-                table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns))
-            )
-            self.conn.executemany(sql, values)
+            head = "INSERT INTO [{}] ({}) VALUES ".format(table, ", ".join(f"[{c}]" for c in columns))
+            marks = f"({', '.join('?' * len(columns))})"
+            if table in TUPLE_COLUMNS and len(table_rows) >= _ROWS_A_STATEMENT:
+                # A million mention rows: many a statement, so that SQLite runs a statement (and sqlite3 resets
+                # it) once per hundred rows, not once per row; the rows keep their order and rowids
+                whole = len(table_rows) - len(table_rows) % _ROWS_A_STATEMENT
+                flat = list(chain.from_iterable(table_rows[:whole]))
+                width = _ROWS_A_STATEMENT * len(columns)
+                many = head + ", ".join([marks] * _ROWS_A_STATEMENT)
+                self.conn.executemany(many, [flat[i : i + width] for i in range(0, len(flat), width)])
+                values = table_rows[whole:]
+            self.conn.executemany(head + marks, values)
 
     def _columns(self, table: str) -> list[str]:
         if table not in self.schema.tables:
