@@ -21,7 +21,7 @@ from rapidfuzz import process
 
 from .errors import HubkbError, display_path
 from .files import read_file
-from .invisible import CONTROL, INVISIBLE, escape_invisible, invisible_problem
+from .invisible import INVISIBLE, escape_invisible, invisible_problem
 from .records import SECTION_RECORDS, attributes
 
 LIST_TYPES = frozenset({"names", "ids", "strings"})
@@ -212,8 +212,9 @@ def _coerce(value: Any, spec: Any, report: Report, where: tuple) -> Any:
             report(where, f"'{key}' must be a piece of text, not {_describe(value)}")
             return None
         text = value if value.__class__ is str else str(value)
-        if (CONTROL if kind == "text" else INVISIBLE).search(text):  # rare: only then say what it is
-            report(where, f"'{key}' {invisible_problem(text, prose=kind == 'text')}")
+        invisible = invisible_problem(text, prose=kind == "text")  # which characters count: invisible.py's
+        if invisible:
+            report(where, f"'{key}' {invisible}")
             return None
         text = text.strip()
         choices = spec.get("choices") if isinstance(spec, dict) else None

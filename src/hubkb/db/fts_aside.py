@@ -66,11 +66,9 @@ class FtsAside:
         return cls(conn, parts, scratch, pool, pool.apply_async(_build, (path, scratch, parts)))
 
     def finish(self) -> None:
-        """Wait for the index, then make it in the build's file from the scratch file's shadow tables."""
-        try:
-            failed = self.built.get()
-        finally:
-            self.close()
+        """Wait for the index, then make it in the build's file from the scratch file's shadow tables.
+        The caller `close()`s the process however this ends."""
+        failed = self.built.get()
         if failed is not None:  # a storage error, given back with its code for `storage_errors`
             error = sqlite3.OperationalError(failed[1])
             error.sqlite_errorcode = failed[0]  # type: ignore[attr-defined]
