@@ -8,6 +8,7 @@ from hubkb.lineage.reuse import (
     Reuse,
     ReuseText,
     find_reuse,
+    iter_pair_rows,
     iter_reuse,
     iter_reuse_grouped,
     score_pair,
@@ -110,6 +111,19 @@ def test_pairs_come_a_block_of_one_group_at_a_time() -> None:
         groups.setdefault(text.group, []).append(text)
     grouped = [r for batch in iter_reuse_grouped(sorted(groups.items()), block=7) for r in batch]
     assert sorted(grouped) == sorted(flat)  # the build's way: texts read one group at a time
+
+
+def test_the_builds_rows_are_the_pairs_found() -> None:
+    """A build writes rows (a, b, score, kind), not `Reuse` objects: the same pairs, in the same order."""
+    planted = generate(seed=3, terms=2)
+    groups: dict[str, list[ReuseText]] = {}
+    for text in sorted(planted.texts, key=lambda t: t.id):
+        groups.setdefault(text.group, []).append(text)
+    rows = [row for batch in iter_pair_rows(sorted(groups.items()), block=7) for row in batch]
+    found = [r for batch in iter_reuse_grouped(sorted(groups.items()), block=7) for r in batch]
+    assert rows == [(r.a, r.b, r.score, r.kind) for r in found]
+    assert {kind for _a, _b, _score, kind in rows} == {"same", "close"}
+    assert all(a < b for a, b, _score, _kind in rows)
 
 
 def test_quotes_and_relay_wordings_are_found_too() -> None:

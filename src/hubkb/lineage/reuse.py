@@ -20,9 +20,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
-from ..text import fold
+from ..text import fold_text
 
 # Chosen on the generated corpus of tests/reuse_corpus.py (figures in the lineage note):
 # planted copies score 96-100, paraphrases 72-95, unrelated definitions of the same term 30-68.
@@ -67,7 +68,7 @@ class _Key:
 
 
 def _key(text: str) -> _Key:
-    words = fold(text).split()
+    words = fold_text(text).split()
     return _Key(" ".join(sorted(words)), tuple(sorted(_DIGITS.findall(" ".join(words)))), len(words) < SHORT_WORDS)
 
 
@@ -100,31 +101,74 @@ def iter_reuse_grouped(
         yield from _group_reuse(group, kept, threshold, block)
 
 
+def iter_pair_rows(
+    groups: Iterable[tuple[str, list[ReuseText]]], threshold: float = REUSE_THRESHOLD, block: int = BLOCK
+) -> Iterator[list[tuple[str, str, float, str]]]:
+    """The pairs of `iter_reuse_grouped` as rows (a, b, score, kind), what a build writes: no object a pair."""
+    for group, members in groups:
+        kept = [m for m in members if m.text and m.text.strip()]
+        for pairs in _group_pairs(group, kept, threshold, block):
+            yield [(a, b, score, "same" if score >= COPY_THRESHOLD else "close") for a, b, score in pairs]
+
+
 def _group_reuse(group: str, members: Sequence[ReuseText], threshold: float, block: int) -> Iterator[list[Reuse]]:
+    for rows in _group_pairs(group, members, threshold, block):
+        yield [Reuse(a, b, score, group) for a, b, score in rows]
+
+
+def _group_pairs(
+    group: str, members: Sequence[ReuseText], threshold: float, block: int
+) -> Iterator[list[tuple[str, str, float]]]:
+    """The pairs of one group as (a, b, score), a block at a time.
+
+    A large group gives hundreds of thousands of pairs (a term defined a
+    thousand times): the rules that skip a pair are tested on arrays of the
+    texts' sources, chains and numbers, not pair by pair in Python.
+    """
     if len(members) < 2:
         return
     keys = [_key(m.text) for m in members]
     choices = [k.words for k in keys]
+    ids = [m.id for m in members]
+    source = _codes([m.source for m in members])
+    # a text without a chain is in no chain with another: a code of its own
+    chain = np.where([bool(m.chain) for m in members], _codes([m.chain for m in members]), -1 - np.arange(len(members)))
+    digits = _codes([k.digits for k in keys])
+    short = np.array([k.short for k in keys])
+    order = np.argsort(np.array(ids, dtype=object)).argsort()  # each id's rank, to put a pair's ids in order
     for start in range(0, len(members), block):
         # only the texts from this block on: a pair is met once, from its first text (half the matrix)
         scores = process.cdist(
             choices[start : start + block], choices[start:], scorer=fuzz.ratio, score_cutoff=threshold, workers=1
         )
+        row, col = scores.nonzero()
+        i, j = row + start, col + start
+        keep = (j > i) & (source[i] != source[j]) & (chain[i] != chain[j]) & (digits[i] == digits[j])
+        # each pair once; a source is not compared with itself; a passage and the wording at one of its hops are
+        # declared, not found; texts whose numbers differ are different texts
+        row, col, i, j = row[keep], col[keep], i[keep], j[keep]
+        values = scores[row, col].tolist()
+        rounded = {v: round(v, 1) for v in set(values)}
         found = []
-        for row, col in zip(*scores.nonzero(), strict=True):
-            i, j = start + int(row), start + int(col)
-            if j <= i or members[i].source == members[j].source:
-                continue  # each pair once; a source is not compared with itself
-            if members[i].chain and members[i].chain == members[j].chain:
-                continue  # a passage and the wording at one of its hops: declared, not found
-            a, b = keys[i], keys[j]
-            score = round(float(scores[row, col]), 1)
-            if a.digits != b.digits or ((a.short or b.short) and score < 100):
-                continue
-            first, second = sorted((members[i].id, members[j].id))
-            found.append(Reuse(first, second, score, group))
+        for a, b, value, either_short in zip(
+            np.where(order[i] < order[j], i, j).tolist(),
+            np.where(order[i] < order[j], j, i).tolist(),
+            values,
+            (short[i] | short[j]).tolist(),
+            strict=True,
+        ):
+            score = rounded[value]
+            if either_short and score < 100:
+                continue  # very short texts count only when identical
+            found.append((ids[a], ids[b], score))
         if found:
             yield found
+
+
+def _codes(values: Sequence[object]) -> np.ndarray:
+    """Each value as an integer, equal values alike."""
+    seen: dict[object, int] = {}
+    return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
 
 
 def score_pair(a: str, b: str) -> float:
