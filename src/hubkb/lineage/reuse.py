@@ -19,11 +19,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from ..text import fold_text
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Chosen on the generated corpus of tests/reuse_corpus.py (figures in the lineage note):
 # planted copies score 96-100, paraphrases 72-95, unrelated definitions of the same term 30-68.
@@ -127,6 +130,8 @@ def _group_pairs(
     """
     if len(members) < 2:
         return
+    import numpy as np  # not at the top: a one-post update, which compares a few texts, starts without it
+
     keys = [_key(m.text) for m in members]
     choices = [k.words for k in keys]
     ids = [m.id for m in members]
@@ -167,6 +172,8 @@ def _group_pairs(
 
 def _codes(values: Sequence[object]) -> np.ndarray:
     """Each value as an integer, equal values alike."""
+    import numpy as np
+
     seen: dict[object, int] = {}
     return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
 
