@@ -12,7 +12,9 @@ import json
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from datasette.app import Datasette
 
@@ -416,3 +418,37 @@ def test_other_databases_are_left_alone(tmp_path: Path) -> None:
         assert c.get("/blog/posts.bib").status_code == 400
     finally:
         c.close()
+
+
+def test_the_passage_search_says_how_many_paragraphs_matched(generated_server: Any, generated_200: Path) -> None:
+    """Its page shows 20 rows: it says of how many, and that a very common word's are the best of the first 1,000."""
+    from hubkb.db.search import register_search_functions
+
+    conn = sqlite3.connect(generated_200 / "hubkb.db")
+    register_search_functions(conn)
+
+    def matching(q: str) -> int:
+        sql = "SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH hubkb_fts_query(?)"
+        return conn.execute(sql, [q]).fetchone()[0]
+
+    def said(q: str) -> list[str]:
+        html = httpx.get(f"{generated_server.url}/hubkb/search_passages", params={"q": q}).text
+        assert '<h2 class="hubkb-answers">' in html or "Nothing found." in html
+        return re.findall(r'<p class="hubkb-matched">([^<]*)</p>', html)
+
+    conn.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, paragraphs_fts, 'row')")
+    rare = conn.execute(
+        "SELECT term FROM temp.words WHERE doc BETWEEN 2 AND 10 AND length(term) >= 6 AND term GLOB '[a-z]*' "
+        "ORDER BY term LIMIT 1"
+    ).fetchone()[0]
+    common, some = "la", "Laura Prandelle"
+    assert matching(common) > 1000 and 20 < matching(some) < 1000 and matching(rare) <= 20
+    assert said(common) == [
+        "The 20 best of the first 1,000 matching paragraphs: a word this common is ranked among the index's "
+        "first 1,000 matches only. Add words to narrow the search."
+    ]
+    assert said(some) == [f"The 20 best of {matching(some):,} matching paragraphs."]
+    assert said(rare) == []  # every match shown: "N rows" says it all
+    assert said("zzzz") == []  # nothing found: the page says so itself
+    rows = httpx.get(f"{generated_server.url}/hubkb/search_passages.json", params={"q": some, "_shape": "array"})
+    assert len(rows.json()) == 20  # the JSON is the rows alone

@@ -152,10 +152,7 @@ def match_paragraphs(conn: sqlite3.Connection, query: str, limit: int = 10, cand
     params = {"q": query, "_hubkb_limit": limit, "_hubkb_candidates": candidates}
     try:
         rows = conn.execute(query_sql("search_passages"), params).fetchall()
-        if len(rows) < limit:
-            matched = len(rows)
-        else:
-            matched = conn.execute(_COUNT_SQL, params).fetchone()[0]
+        matched = len(rows) if len(rows) < limit else count_matches(conn, query, candidates)
         post_ids = dict(
             conn.execute(
                 f"SELECT id, post_id FROM paragraphs WHERE id IN ({', '.join('?' * len(rows))})",
@@ -177,6 +174,17 @@ def match_paragraphs(conn: sqlite3.Connection, query: str, limit: int = 10, cand
         for r in rows
     ]
     return Matches(matches, matched, capped=matched >= candidates)
+
+
+def count_matches(conn: sqlite3.Connection, query: str, candidates: int = CANDIDATES) -> int:
+    """How many paragraphs match what a user typed, counted up to `candidates` (the ones ranked).
+
+    QueryError if FTS5 rejects the expression (raw syntax only).
+    """
+    try:
+        return int(conn.execute(_COUNT_SQL, {"q": query, "_hubkb_candidates": candidates}).fetchone()[0])
+    except sqlite3.OperationalError as exc:
+        raise QueryError(_fts_message(exc)) from None
 
 
 def _fts_message(exc: sqlite3.Error) -> str:

@@ -19,7 +19,8 @@ answer that is not None).
 - `search`: `prepare_connection` (search SQL functions), `canned_queries` (hubkb/queries/*.sql),
   `render_cell` (a paragraph's definitions and quotes in search results), `register_routes`
   (/<db>/-/search, the global search behind the header box),
-  `register_magic_parameters` (`:_hubkb_limit`, `:_hubkb_candidates`)
+  `register_magic_parameters` (`:_hubkb_limit`, `:_hubkb_candidates`), `extra_template_vars` (how many
+  paragraphs the passage search matched)
 - `lineage_pages`: `register_routes` (lineage of a passage, citation network; Cytoscape.js in static/)
 - `serving`: `asgi_wrapper` (X-Content-Type-Options: nosniff on every response; a streamed CSV read in
   pages of max_returned_rows), `filters_from_request`
@@ -45,6 +46,7 @@ from .search import (
     hubkb_canned_queries,
     search_cells,
     search_magic_parameters,
+    search_matches_vars,
     search_routes,
     search_sql_functions,
 )
@@ -67,6 +69,7 @@ __all__ = [
     "reuse_cells",
     "search_cells",
     "search_magic_parameters",
+    "search_matches_vars",
     "search_routes",
     "search_sql_functions",
     "search_through_the_sort_index",

@@ -12,7 +12,8 @@ from markupsafe import Markup, escape
 
 from ..db.canned import canned_queries
 from ..db.everything import KINDS, PER_KIND, TABLES, Found, search_everything
-from ..db.search import magic_parameter, register_search_functions
+from ..db.search import count_matches, magic_parameter, register_search_functions
+from ..errors import QueryError
 from ..snippets import snippet_html
 from ..writer.search import MAX_QUERY_CHARS, describe_passage, suggest
 from .common import anchor_url, is_hubkb, when_hubkb
@@ -53,6 +54,33 @@ def hubkb_canned_queries(datasette: Any, database: str) -> Any:
 def search_magic_parameters() -> list[tuple[str, Any]]:
     """:_hubkb_limit and :_hubkb_candidates: the search SQL's bounds, never form fields."""
     return [("hubkb", lambda key, request: magic_parameter(key))]
+
+
+SEARCH_QUERY = "search_passages"  # the canned query whose page says how many paragraphs matched
+
+
+@hookimpl(specname="extra_template_vars")
+def search_matches_vars(database: str, view_name: str, request: Any, datasette: Any) -> Any:
+    """On the passage search's page, how many paragraphs matched (``hubkb_matched``), as `hubkb search` says it:
+    the page shows the best 20, and a very common word's are the best of the first 1,000 matches only."""
+    # Datasette 0.65 renders a canned query through its table view
+    if view_name not in ("table", "query") or request is None or request.url_vars.get("table") != SEARCH_QUERY:
+        return {}
+    q = request.args.get("q") or ""
+    if not q.strip():
+        return {}
+
+    async def inner() -> dict[str, Any]:
+        if not await is_hubkb(datasette, database):
+            return {}
+        candidates = magic_parameter("candidates")
+        try:
+            matched = await datasette.get_database(database).execute_fn(lambda conn: count_matches(conn, q, candidates))
+        except QueryError:  # the page shows the query's own error
+            return {}
+        return {"hubkb_matched": {"count": matched, "capped": matched >= candidates, "shown": magic_parameter("limit")}}
+
+    return inner
 
 
 @hookimpl(specname="render_cell")
