@@ -108,20 +108,18 @@ def iter_pair_rows(
     groups: Iterable[tuple[str, list[ReuseText]]], threshold: float = REUSE_THRESHOLD, block: int = BLOCK
 ) -> Iterator[list[tuple[str, str, float, str]]]:
     """The pairs of `iter_reuse_grouped` as rows (a, b, score, kind), what a build writes: no object a pair."""
-    for group, members in groups:
+    for _group, members in groups:
         kept = [m for m in members if m.text and m.text.strip()]
-        for pairs in _group_pairs(group, kept, threshold, block):
+        for pairs in _group_pairs(kept, threshold, block):
             yield [(a, b, score, "same" if score >= COPY_THRESHOLD else "close") for a, b, score in pairs]
 
 
 def _group_reuse(group: str, members: Sequence[ReuseText], threshold: float, block: int) -> Iterator[list[Reuse]]:
-    for rows in _group_pairs(group, members, threshold, block):
+    for rows in _group_pairs(members, threshold, block):
         yield [Reuse(a, b, score, group) for a, b, score in rows]
 
 
-def _group_pairs(
-    group: str, members: Sequence[ReuseText], threshold: float, block: int
-) -> Iterator[list[tuple[str, str, float]]]:
+def _group_pairs(members: Sequence[ReuseText], threshold: float, block: int) -> Iterator[list[tuple[str, str, float]]]:
     """The pairs of one group as (a, b, score), a block at a time.
 
     A large group gives hundreds of thousands of pairs (a term defined a

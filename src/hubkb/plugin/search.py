@@ -78,7 +78,7 @@ def search_matches_vars(database: str, view_name: str, request: Any, datasette: 
             matched = await datasette.get_database(database).execute_fn(lambda conn: count_matches(conn, q, candidates))
         except QueryError:  # the page shows the query's own error
             return {}
-        return {"hubkb_matched": {"count": matched, "capped": matched >= candidates, "shown": magic_parameter("limit")}}
+        return {"hubkb_matched": {"count": matched, "capped": matched >= candidates}}
 
     return inner
 
