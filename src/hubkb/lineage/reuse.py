@@ -60,7 +60,12 @@ class Reuse:
 
     @property
     def kind(self) -> str:
-        return "same" if self.score >= COPY_THRESHOLD else "close"
+        return wording_kind(self.score)
+
+
+def wording_kind(score: float) -> str:
+    """ "same" wording at or above COPY_THRESHOLD, else "close"."""
+    return "same" if score >= COPY_THRESHOLD else "close"
 
 
 @dataclass(frozen=True)
@@ -100,8 +105,8 @@ def iter_reuse_grouped(
 ) -> Iterator[list[Reuse]]:
     """`iter_reuse` over texts already grouped: (group, its texts), one group at a time."""
     for group, members in groups:
-        kept = [m for m in members if m.text and m.text.strip()]
-        yield from _group_reuse(group, kept, threshold, block)
+        for pairs in _group_pairs(members, threshold, block):
+            yield [Reuse(a, b, score, group) for a, b, score in pairs]
 
 
 def iter_pair_rows(
@@ -109,14 +114,8 @@ def iter_pair_rows(
 ) -> Iterator[list[tuple[str, str, float, str]]]:
     """The pairs of `iter_reuse_grouped` as rows (a, b, score, kind), what a build writes: no object a pair."""
     for _group, members in groups:
-        kept = [m for m in members if m.text and m.text.strip()]
-        for pairs in _group_pairs(kept, threshold, block):
-            yield [(a, b, score, "same" if score >= COPY_THRESHOLD else "close") for a, b, score in pairs]
-
-
-def _group_reuse(group: str, members: Sequence[ReuseText], threshold: float, block: int) -> Iterator[list[Reuse]]:
-    for rows in _group_pairs(members, threshold, block):
-        yield [Reuse(a, b, score, group) for a, b, score in rows]
+        for pairs in _group_pairs(members, threshold, block):
+            yield [(a, b, score, wording_kind(score)) for a, b, score in pairs]
 
 
 def _group_pairs(members: Sequence[ReuseText], threshold: float, block: int) -> Iterator[list[tuple[str, str, float]]]:
@@ -124,8 +123,10 @@ def _group_pairs(members: Sequence[ReuseText], threshold: float, block: int) -> 
 
     A large group gives hundreds of thousands of pairs (a term defined a
     thousand times): the rules that skip a pair are tested on arrays of the
-    texts' sources, chains and numbers, not pair by pair in Python.
+    texts' sources, chains and numbers, not pair by pair in Python. Blank
+    texts are left out.
     """
+    members = [m for m in members if m.text and m.text.strip()]
     if len(members) < 2:
         return
     import numpy as np  # not at the top: a one-post update, which compares a few texts, starts without it
@@ -153,9 +154,10 @@ def _group_pairs(members: Sequence[ReuseText], threshold: float, block: int) -> 
         values = scores[row, col].tolist()
         rounded = {v: round(v, 1) for v in set(values)}
         found = []
+        i_first = order[i] < order[j]
         for a, b, value, either_short in zip(
-            np.where(order[i] < order[j], i, j).tolist(),
-            np.where(order[i] < order[j], j, i).tolist(),
+            np.where(i_first, i, j).tolist(),
+            np.where(i_first, j, i).tolist(),
             values,
             (short[i] | short[j]).tolist(),
             strict=True,
