@@ -15,14 +15,17 @@ import csv
 import io
 import re
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
 from datasette.database import Database
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
-from hubkb.db.arrays import array_counts, json_arrays
+from hubkb.db.arrays import Tally, json_arrays, value_tally
 from hubkb.plugin.facets import _arrays, _values
 from hubkb.plugin.serving import CHUNK_BYTES
 from serving import Client
@@ -146,11 +149,53 @@ def test_row_arrays_are_read_once_each_value_once() -> None:
     )
     arrays = json_arrays(conn, "t", "id", "tags")
     assert arrays == {"a": ("x", "y"), "b": (), "c": (), "d": ("é",)}
-    assert array_counts(arrays, ["a", "b", "c", "d", "zzz"], 10) == [("x", 1), ("y", 1), ("é", 1)]
-    assert array_counts({1: ("B",), 2: ("a", "B"), 3: ("a",), 4: ("A",)}, [1, 2, 3, 4], 2) == [("B", 2), ("a", 2)]
+    assert Tally(arrays).top(["a", "b", "c", "d", "zzz"], 10) == [("x", 1), ("y", 1), ("é", 1)]
+    assert Tally(arrays).top(["b", "c"], 10) == []
+    tally = Tally({1: ("B",), 2: ("a", "B"), 3: ("a",), 4: ("A",), 5: ("é", "a")})
+    assert tally.top([1, 2, 3, 4], 2) == [("B", 2), ("a", 2)]  # ties by value, code point order
+    assert tally.top([4, 3, 4, 9], 10) == [("A", 1), ("a", 1)]  # a key given twice counts once
+    assert tally.top(None, 10) == [("a", 3), ("B", 2), ("A", 1), ("é", 1)]
+    assert tally.top(None, 1) == [("a", 3)]
+    conn.execute("create table n (id integer primary key, year integer)")
+    conn.executemany("insert into n values (?, ?)", [(1, 2012), (2, 2009), (3, None), (4, 2012), (5, 2010)])
+    years = value_tally(conn, "n", "id", "year")
+    assert years is not None and years.top([1, 2, 3, 4, 5], 10) == [(2012, 2), (2009, 1), (2010, 1)]
     for odd in ['{"x": 1}', "[1]", "not json", '"x"']:
         conn.execute("update t set tags = ? where id = 'c'", [odd])
         assert json_arrays(conn, "t", "id", "tags") is None, odd  # counted in SQL instead
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.dictionaries(st.integers(0, 30), st.lists(st.sampled_from(["a", "B", "é", "ab", "Z", "œ"]), max_size=4)),
+    keys=st.lists(st.integers(-2, 32), max_size=40),
+    limit=st.integers(1, 8),
+    spread=st.sampled_from([1, 3, 10**6]),
+)
+def test_a_tally_counts_as_a_counter_of_the_rows_would(rows: dict, keys: list, limit: int, spread: int) -> None:
+    """What each chosen row holds, once a row, counted: most first, then by value (code point order);
+    the rows chosen by key or by rowid (few and small rowids, read from an array; or sparse ones)."""
+    arrays = {key: tuple(dict.fromkeys(values)) for key, values in rows.items()}
+    counts = Counter(value for key in set(keys) for value in arrays.get(key, ()))
+    expected = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    tally = Tally(arrays, {key: key * spread + 7 for key in arrays})
+    assert tally.top(keys, limit) == expected
+    assert tally.top([key * spread + 7 for key in keys], limit, rowids=True) == expected
+    everyone = Counter(value for values in arrays.values() for value in values)
+    assert tally.top(None, limit) == sorted(everyone.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def test_a_page_that_only_searches_takes_its_rows_from_the_full_text_index() -> None:
+    """A search alone: the facets' rows are the rowids the index gives; with any other clause, the page's SQL."""
+    from hubkb.plugin.facets import _search_only
+
+    match = "select rowid from posts_fts where posts_fts match hubkb_fts_columns(escape_fts(:search))"
+    assert _search_only(f"select id, title from posts where +rowid in ({match}) ", "posts") == match
+    assert _search_only(f"select * from posts where rowid in ({match})", "posts") == match
+    assert _search_only(f"select * from posts where :p0 in (select 1) and +rowid in ({match}) ", "posts") is None
+    assert _search_only(f"select * from posts where +rowid in ({match}) and year = 2012 ", "posts") is None
+    assert _search_only(f"select * from posts where +rowid in ({match}) ", "people") is None
+    assert _search_only("select * from [odd table] where rowid in (select rowid from f where f match :q)", "odd table")
 
 
 def who_rows(db: Path) -> list[tuple]:

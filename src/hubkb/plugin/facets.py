@@ -4,6 +4,7 @@ on immutable files, from one read of the matching rows' keys a page."""
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import weakref
 from typing import Any
@@ -13,20 +14,12 @@ from datasette.database import QueryInterrupted
 from datasette.facets import ArrayFacet, ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args, sqlite_timelimit
 
-from ..db.arrays import (
-    CountInterrupted,
-    RowArrays,
-    array_counts,
-    column_values,
-    json_arrays,
-    matching_keys,
-    value_counts,
-)
+from ..db.arrays import CountInterrupted, Tally, array_tally, matching_keys, value_tally
 
 # database -> (table, key, column) -> each row's array, read once (the file is immutable)
-_arrays: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str], RowArrays | None]] = weakref.WeakKeyDictionary()
+_arrays: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str], Tally | None]] = weakref.WeakKeyDictionary()
 # database -> (table, key, column) -> each row's value, read once (the file is immutable)
-_values: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str], dict | None]] = weakref.WeakKeyDictionary()
+_values: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str], Tally | None]] = weakref.WeakKeyDictionary()
 _reading = threading.Lock()
 # request -> (rows SQL, parameters, key) -> the keys of the matching rows: one read for all the page's facets
 _keys: weakref.WeakKeyDictionary[Any, dict[tuple, Any]] = weakref.WeakKeyDictionary()
@@ -78,17 +71,18 @@ class FastArrayFacet(ArrayFacet):
         """Each column's top values from the rows' arrays in memory; {} on a mutable file or a compound key."""
         if db.is_mutable or len(pks) != 1:
             return {}
-        arrays = {column: await _read_once(_arrays, db, json_arrays, self.table, pks[0], column) for column in columns}
+        arrays = {column: await _read_once(_arrays, db, array_tally, self.table, pks[0], column) for column in columns}
         usable = {column: found for column, found in arrays.items() if found is not None}
         if not usable:
             return {}
         limit = self.get_facet_size() + 1
         if _whole_table(self):
-            return {column: array_counts(rows, rows.keys(), limit) for column, rows in usable.items()}
-        keys = await _matching_keys(self, db, pks[0])
-        if keys is None:
+            return {column: tally.top(None, limit) for column, tally in usable.items()}
+        found = await _matching_keys(self, db, pks[0], list(usable.values()))
+        if found is None:
             return {}
-        return {column: array_counts(rows, keys, limit) for column, rows in usable.items()}
+        keys, by_rowid = found
+        return {column: tally.top(keys, limit, rowids=by_rowid) for column, tally in usable.items()}
 
     async def _facet_sql(self, column: str, pks: list[str]) -> list | None:
         """The top values counted by SQLite, reading only the key and the faceted column; None past the time limit."""
@@ -161,23 +155,23 @@ class FastColumnFacet(ColumnFacet):
         linked = {fk["column"] for fk in await db.foreign_keys_for_table(self.table)}
         if len(pks) != 1 or linked.intersection(columns):
             return await super().facet_results()
-        found_values = [await _read_once(_values, db, column_values, self.table, pks[0], column) for column in columns]
+        found_values = [await _read_once(_values, db, value_tally, self.table, pks[0], column) for column in columns]
         values = [found for found in found_values if found is not None]
         if len(values) < len(columns):
             return await super().facet_results()
         keys: list | None = None
+        by_rowid = False
         if not _whole_table(self):
             try:
-                keys = await _matching_keys(self, db, pks[0])
+                matching = await _matching_keys(self, db, pks[0], values)
             except QueryInterrupted:
                 return [], columns
-            if keys is None:
+            if matching is None:
                 return await super().facet_results()
+            keys, by_rowid = matching
         size = self.get_facet_size()
         results = [
-            self._result(
-                column, config["source"], value_counts(found, found.keys() if keys is None else keys, size + 1), size
-            )
+            self._result(column, config["source"], found.top(keys, size + 1, rowids=by_rowid), size)
             for column, config, found in zip(columns, configs, values, strict=True)
         ]
         return results, []
@@ -248,18 +242,28 @@ def _whole_table(facet: Any) -> bool:
     return not facet.params and facet.sql.rstrip().endswith(f" from {escape_sqlite(facet.table)}")
 
 
-async def _matching_keys(facet: Any, db: Any, key: str) -> list | None:
-    """The `key` of the facet's rows, read once a request for all its facets; QueryInterrupted past the
-    facet time limit. None when a key cannot be put in JSON."""
+async def _matching_keys(facet: Any, db: Any, key: str, tallies: list[Tally]) -> tuple[list, bool] | None:
+    """The keys of the facet's rows, read once a request for all its facets, and whether they are rowids;
+    QueryInterrupted past the facet time limit. None when a key cannot be put in JSON.
+
+    A page that only searches (`where rowid in (select rowid from posts_fts
+    where posts_fts match ...)`, Datasette's search clause and nothing else)
+    holds the rows whose rowid the full-text index gives: those rowids are
+    read from the index alone (2 ms at 10,000 posts for a word most posts
+    hold), not by testing each row of the table against them (13 ms).
+    """
     params = facet.params or {}
     frozen = tuple(sorted(params.items())) if isinstance(params, dict) else tuple(params)
-    entry = (facet.sql, frozen, key)
+    search = _search_only(facet.sql, facet.table)
+    by_rowid = search is not None and all(tally.knows_rowids for tally in tallies)
+    rows_sql, key = (search, "rowid") if search is not None and by_rowid else (facet.sql, key)
+    entry = (rows_sql, frozen, key)
     known = _keys.setdefault(facet.request, {})
     if entry not in known:
         limit_ms = facet.ds.setting("facet_time_limit_ms")
 
         def read(conn: Any) -> list | None:
-            return matching_keys(conn, facet.sql, key, params, lambda c: sqlite_timelimit(c, limit_ms))
+            return matching_keys(conn, rows_sql, key, params, lambda c: sqlite_timelimit(c, limit_ms))
 
         try:
             known[entry] = await db.execute_fn(read)
@@ -267,7 +271,19 @@ async def _matching_keys(facet: Any, db: Any, key: str) -> list | None:
             known[entry] = _INTERRUPTED
     if known[entry] is _INTERRUPTED:
         raise QueryInterrupted(None, facet.sql, params)
-    return known[entry]
+    return None if known[entry] is None else (known[entry], by_rowid)
+
+
+def _search_only(sql: str, table: str) -> str | None:
+    """The full-text subquery of `sql` when `sql` is `select ... from table where rowid in (<subquery>)`
+    (with or without the `+` of `search_through_the_sort_index`), Datasette's search clause alone."""
+    tail = re.compile(rf" from {re.escape(escape_sqlite(table))} where \+?rowid in {_SEARCH_SUBQUERY}\s*$")
+    found = tail.search(sql)
+    return found.group(1) if found else None
+
+
+# Datasette's search subquery; the match argument as Datasette and serving.py write it (no space, no `and`)
+_SEARCH_SUBQUERY = r"\((select rowid from (\w+) where \2 match [\w():]+)\)"
 
 
 @hookimpl(specname="register_facet_classes")
