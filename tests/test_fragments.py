@@ -74,3 +74,38 @@ def test_lists_of_mentions_count_their_paragraphs() -> None:
         '\n<li><a href="/p#p1">Tiers-lieux &lt;&amp; co&gt;</a>, ¶1 (2014-06-02)<p class="hubkb-snippet">un &lt;b&gt; '
         "brut</p></li>\n"
     )
+
+
+def test_table_rows_are_the_cells_datasette_s_template_loop_wrote() -> None:
+    """`hubkb_table_rows` against the loop of Datasette 0.65's `_table.html`, run by Jinja on the same rows:
+    the same cells, classes and escaping (Markup kept, text escaped, None and numbers as Jinja prints them)."""
+    import re
+    from pathlib import Path
+
+    import datasette
+    from datasette.utils import to_css_class
+
+    from hubkb.plugin.fragments import table_rows_html
+
+    template = (Path(datasette.__file__).parent / "templates" / "_table.html").read_text(encoding="utf-8")
+    loop = re.search(r"\{% for row in display_rows %\}.*?\{% endfor %\}.*?\{% endfor %\}", template, re.S)
+    assert loop is not None  # Datasette's loop, as this filter copies it
+    env = Environment(autoescape=True)
+    env.filters["to_css_class"] = to_css_class
+    rows = [
+        [
+            {"column": "id", "value": "a&b", "value_type": "str"},
+            {"column": "word count", "value": 12, "value_type": "int"},
+            {"column": "body", "value": Markup('<a href="/x">Text</a>'), "value_type": "str"},
+            {"column": "summary", "value": None, "value_type": "none"},
+            {"column": "title", "value": "« l’hub » <b>", "value_type": "str"},
+        ],
+        [{"column": "id", "value": "", "value_type": "str"}],
+    ]
+
+    def squeezed(html: str) -> str:
+        return re.sub(r">\s+<", "><", html).strip()
+
+    assert squeezed(table_rows_html(rows)) == squeezed(env.from_string(loop.group(0)).render(display_rows=rows))
+    assert table_rows_html([]) == Markup("")
+    assert 'class="col-word-count-' in table_rows_html(rows)  # Datasette's class for a name with a space

@@ -15,9 +15,11 @@ missing one writes nothing, None writes "None") and escaped as autoescape does.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
+from datasette.utils import to_css_class
 from jinja2 import pass_environment
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
@@ -145,6 +147,24 @@ def mentioned_html(items: Iterable[Any] | None) -> Markup:
     return Markup(", ".join(parts))
 
 
+def table_rows_html(rows: Iterable[Any] | None) -> Markup:
+    """`{{ display_rows|hubkb_table_rows }}`: the body rows of Datasette's `_table.html`, a `<td>` a cell with
+    its `col-` and `type-` classes, in one call: the 600 cells of a posts page cost the template's loop 15-20 ms."""
+    out = []
+    for row in rows or ():
+        cells = "".join(
+            f'<td class="col-{_css_class(cell["column"])} type-{escape(cell["value_type"])}">{escape(cell["value"])}</td>'
+            for cell in row
+        )
+        out.append(f"<tr>{cells}</tr>\n")
+    return Markup("".join(out))
+
+
+@functools.lru_cache(maxsize=1024)
+def _css_class(column: str) -> Markup:
+    return escape(to_css_class(column))
+
+
 FILTERS = {
     "hubkb_place": place_html,
     "hubkb_passage": passage_html,
@@ -154,4 +174,5 @@ FILTERS = {
     "hubkb_mention_rows": mention_rows_html,
     "hubkb_co_mentioned": co_mentioned_html,
     "hubkb_mentioned": mentioned_html,
+    "hubkb_table_rows": table_rows_html,
 }
