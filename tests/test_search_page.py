@@ -115,3 +115,33 @@ def test_phrases_on_the_posts_page_match_posts_holding_their_words(
             assert "posts_fts match hubkb_fts_columns(escape_fts(:search))" in sql[0]
         finally:
             client.close()
+
+
+@pytest.mark.parametrize(("word", "walked"), [("coproduction", True), ("lefèvre", False)])
+def test_a_search_walks_the_sort_index_only_when_many_rows_match(
+    generated_server, generated_200: Path, word: str, walked: bool
+) -> None:
+    """Paragraphs in their default order (the primary key, which leads an index): a word one paragraph in
+    20 or more holds walks the index (`+rowid in`); a rarer one sorts its matches. The same rows either way."""
+    db = generated_200 / "hubkb.db"
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT count(*) FROM paragraphs").fetchone()[0]
+        matches = conn.execute("SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", [word]).fetchone()[0]
+        expected = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM paragraphs WHERE rowid IN (SELECT rowid FROM paragraphs_fts WHERE paragraphs_fts MATCH ?)"
+                " ORDER BY id LIMIT 30",
+                [word],
+            )
+        ]
+    assert matches and (matches * 20 >= rows) == walked, (matches, rows)
+    client = Client.serving(db, METADATA, settings={"trace_debug": True})
+    try:
+        sql = [s for s in traced(client, f"/hubkb/paragraphs?_search={word}") if s.startswith("select id, post_id")]
+        assert (" where +rowid in (select rowid from paragraphs_fts " in sql[0]) == walked, sql[0]
+        assert (" where rowid in (select rowid from paragraphs_fts " in sql[0]) != walked, sql[0]
+        found = client.get("/hubkb/paragraphs.json", params={"_search": word, "_shape": "array", "_size": 30})
+        assert [r["id"] for r in found.json()] == expected
+    finally:
+        client.close()

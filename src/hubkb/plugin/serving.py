@@ -4,10 +4,14 @@ A table search (`/hubkb/posts?_search=coproduction`) is, in Datasette,
 `select * from posts where rowid in (select rowid from posts_fts where ...)
 order by date desc limit 101`. SQLite looks up every matching row by rowid and
 sorts them all, bodies included: for a word most posts hold, 10,000 rows of
-7.7 KB to keep 101 (130 ms of CPU). When the sort column leads an index, the
+7.7 KB to keep 101 (130 ms of CPU). When the sort column (`_sort`,
+metadata's, or Datasette's default, the primary key) leads an index, the
 same clause written `+rowid in (...)` makes SQLite walk that index in order,
 test each row against the matches, and stop after 101 rows (5 ms); the
-result is the same rows in the same order. Only the search clauses Datasette
+result is the same rows in the same order. A walk costs more than the sort
+when few rows match (up to the whole index: a rare word among 90,000
+paragraphs, 19 ms against 1): the index is walked when one row in 20
+matches or more (`_worth_walking`). Only the search clauses Datasette
 writes are changed, and only on hubkb's databases.
 
 A full-text index built with `detail=column` (posts_fts: the bodies' word
@@ -26,7 +30,7 @@ from urllib.parse import parse_qs
 from datasette import hookimpl
 from datasette.utils import await_me_maybe
 
-from ..db.plans import column_detail_indexes, leading_index_columns
+from ..db.plans import column_detail_indexes, leading_index_columns, matches_at_least, row_count
 from ..headers import with_security_headers
 from .common import is_hubkb
 
@@ -34,6 +38,7 @@ _DATASETTE_SEARCH = re.compile(r"^rowid in \(select rowid from ")
 _DATASETTE_MATCH = re.compile(r"^(\+?rowid in \(select rowid from (\w+) where \w+ match )(escape_fts\(:\w+\)|:\w+)\)$")
 _indexed: weakref.WeakKeyDictionary[Any, dict[str, set[str]]] = weakref.WeakKeyDictionary()
 _column_detail: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+_rows: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()  # immutable files only
 
 
 @hookimpl(specname="asgi_wrapper")
@@ -112,7 +117,9 @@ def _through_index(found: Any, request: Any, database: str, table: str, datasett
         if not await is_hubkb(datasette, database):
             return arguments
         clauses = await _words_in_columns(arguments.where_clauses, database, datasette)
-        if await _sorted_on_an_index(request, database, table, datasette):
+        if await _sorted_on_an_index(request, database, table, datasette) and await _worth_walking(
+            clauses, arguments.params, database, table, datasette
+        ):
             clauses = [_DATASETTE_SEARCH.sub("+rowid in (select rowid from ", c) for c in clauses]
         arguments.where_clauses = clauses
         return arguments
@@ -135,12 +142,57 @@ async def _words_in_columns(clauses: list[str], database: str, datasette: Any) -
 
 
 async def _sorted_on_an_index(request: Any, database: str, table: str, datasette: Any) -> bool:
+    """Whether the page's order (`_sort`, metadata's, else Datasette's own: the primary key) leads an index."""
     meta = datasette.table_metadata(database, table)
+    db = datasette.get_database(database)
     column = request.args.get("_sort") or request.args.get("_sort_desc") or meta.get("sort") or meta.get("sort_desc")
     if not column:
-        return False  # rows in rowid order: the matches' own order, nothing to sort
-    db = datasette.get_database(database)
+        pks = await db.primary_keys(table)
+        if not pks:
+            return False  # rows in rowid order: the matches' own order, nothing to sort
+        column = pks[0]
     known = _indexed.setdefault(db, {})
     if table not in known:
         known[table] = await db.execute_fn(lambda conn: leading_index_columns(conn, table))
     return column in known[table]
+
+
+WALK_SHARE = 20  # the sort index is walked when one row in this many matches, or more
+
+
+async def _worth_walking(clauses: list[str], params: Any, database: str, table: str, datasette: Any) -> bool:
+    """Whether enough rows match for a walk of the sort index to beat sorting the matches.
+
+    Walking the index reads rows in order and stops at the page's end: it
+    costs about as many index entries as the page needs divided by the share
+    of rows that match, up to the whole table (19 ms for 90,000 paragraphs).
+    Sorting costs a lookup and a sort a match: 1 ms for 132 paragraphs, 60 ms
+    for 23,874, 157 for 79,576. So the index is walked when one row in
+    `WALK_SHARE` matches or more, which the search counts up to that many
+    rows only (under 0.5 ms). On a mutable file (rows not counted once for
+    all) it is always walked, the bounded cost.
+    """
+    db = datasette.get_database(database)
+    if db.is_mutable:
+        return True
+    known = _rows.setdefault(db, {})
+    if table not in known:
+        known[table] = await db.execute_fn(lambda conn: row_count(conn, table))
+    enough = max(1, -(-known[table] // WALK_SHARE))
+    for clause in clauses:
+        found = _SEARCH_QUERY.match(clause)
+        if found is None:
+            continue
+        fts, query = found.groups()
+        dense = await db.execute_fn(
+            lambda conn, fts=fts, query=query: matches_at_least(conn, fts, query, params, enough)
+        )
+        if dense is False:
+            return False
+    return True
+
+
+# a search clause as Datasette writes it, with its query wrapped by _words_in_columns or not
+_SEARCH_QUERY = re.compile(
+    r"^rowid in \(select rowid from (\w+) where \1 match ((?:hubkb_fts_columns\()?(?:escape_fts\(:\w+\)|:\w+)\)?)\)$"
+)
