@@ -369,3 +369,43 @@ def test_reference_links_are_what_the_template_macro_wrote() -> None:
     assert [str(link_html(ref)) for ref in refs] == expected
     assert str(names_html(refs[:3])) == ", ".join(expected[:3])
     assert str(names_html(None)) == ""
+
+
+def test_an_immutable_file_s_schema_is_asked_once(db: Path) -> None:
+    """A row page asks SQLite for the row and its counts; Datasette's own Database asks the schema again on
+    every page (sqlite_master, PRAGMA). The kept answers come back as copies a caller cannot change."""
+    import html
+    import json
+
+    from hubkb.serve import ImmutableDatabase
+
+    def asked(client: Client, path: str) -> list[str]:
+        page = client.get(path + "?_trace=1").text
+        trace = json.loads(html.unescape(re.search(r"<pre>(\{.*\})</pre></body>", page, re.S)[1]))
+        return [" ".join(t["sql"].split()) for t in trace["traces"]]
+
+    def schema(sql: str) -> bool:
+        return "sqlite_master" in sql or sql.startswith("PRAGMA")
+
+    metadata = json.loads(METADATA.read_text(encoding="utf-8"))
+    plain = Client(Datasette(immutables=[str(db)], metadata=metadata, settings={"trace_debug": True}))
+    client = Client.serving(db, METADATA, settings={"trace_debug": True})
+    try:
+        posts = client.get("/hubkb/posts.json?_shape=array&_size=3&_col=id").json()
+        for post in posts[:2]:
+            assert any(schema(sql) for sql in asked(plain, f"/hubkb/posts/{post['id']}"))
+        for post in posts[1:]:
+            ours = asked(client, f"/hubkb/posts/{post['id']}")
+            assert not any(schema(sql) for sql in ours), ours
+            assert ours[0] == 'select * from posts where "id"=:p0', ours
+        database = client.datasette.get_database("hubkb")
+        assert isinstance(database, ImmutableDatabase)
+        columns = client.loop.run_until_complete(database.table_columns("posts"))
+        columns.append("changed")
+        assert "changed" not in client.loop.run_until_complete(database.table_columns("posts"))
+        names = client.loop.run_until_complete(database.table_names())
+        names.clear()
+        assert "posts" in client.loop.run_until_complete(database.table_names())
+    finally:
+        client.close()
+        plain.close()

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from datasette.app import Datasette
-from datasette.database import Database
+from datasette.database import Database, Results
 from datasette.plugins import pm
 
 from .build import Progress, Report, build
@@ -143,6 +143,91 @@ class HubkbDatasette(Datasette):
             known[(database, table)] = super()._table_permission_allows(database, table)
         return known[(database, table)]
 
+    async def refresh_schemas(self) -> None:
+        """Datasette's schema refresh (two queries before every request), once per set of databases when every
+        file is immutable: their schemas cannot change, and a new file gets a new Datasette."""
+        served = frozenset((name, db.is_mutable) for name, db in self.databases.items() if name != "_internal")
+        if self.__dict__.get("_hubkb_schemas_read") == served:
+            return
+        await super().refresh_schemas()
+        if not any(mutable for _, mutable in served):
+            self.__dict__["_hubkb_schemas_read"] = served
+
+
+SCHEMA_ANSWERS = 4096  # answers an ImmutableDatabase keeps, at most
+_UNKNOWN = object()
+# Datasette 0.65's queries of sqlite_master (app.py, database.py); any other query is run each time
+DATASETTE_SCHEMA_QUERIES = frozenset(
+    {
+        "select name from sqlite_master where type in ('table', 'view') and name = ? collate nocase",
+        "select sql from sqlite_master where name = :n and type=:t",
+        "select sql from sqlite_master where tbl_name = :n and type='index' and sql is not null",
+        "select 1 from sqlite_master where type='table' and name=?",
+        "select name from sqlite_master where type='table'",
+        "select name from sqlite_master where type='view'",
+    }
+)
+
+
+class ImmutableDatabase(Database):
+    """Datasette's Database for a file that never changes: what it asks of the schema, asked once.
+
+    Datasette asks a file's schema (columns, keys, foreign keys, FTS tables,
+    `sqlite_master`) a dozen times a page, each a query in a SQL thread: 3-4
+    ms of a 15 ms row page. An immutable file's schema cannot change, so each
+    answer is kept. Lists and rows are returned as copies, so no caller can
+    change the kept answer.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schema: dict[tuple, Any] = {}
+
+    async def _once(self, key: tuple, ask: Any) -> Any:
+        found = self._schema.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = await ask()
+            if len(self._schema) < SCHEMA_ANSWERS:  # names come from URLs: a crawler's cannot fill memory
+                self._schema[key] = found
+        return list(found) if isinstance(found, list) else found
+
+    async def execute(self, sql, params=None, *args: Any, **kwargs: Any):
+        """Datasette's own queries of `sqlite_master` answered once (a table's name, its SQL, the tables)."""
+        if sql not in DATASETTE_SCHEMA_QUERIES:
+            return await super().execute(sql, params, *args, **kwargs)
+        frozen = tuple(sorted(params.items())) if isinstance(params, dict) else tuple(params or ())
+        found = await self._once(
+            ("execute", sql, frozen, args, tuple(sorted(kwargs.items()))),
+            lambda: super(ImmutableDatabase, self).execute(sql, params, *args, **kwargs),
+        )
+        return Results(list(found.rows), found.truncated, found.description)
+
+    async def hidden_table_names(self):
+        return await self._once(("hidden_table_names",), super().hidden_table_names)
+
+    async def table_columns(self, table):
+        return await self._once(("table_columns", table), lambda: super(ImmutableDatabase, self).table_columns(table))
+
+    async def table_column_details(self, table):
+        return await self._once(
+            ("table_column_details", table), lambda: super(ImmutableDatabase, self).table_column_details(table)
+        )
+
+    async def primary_keys(self, table):
+        return await self._once(("primary_keys", table), lambda: super(ImmutableDatabase, self).primary_keys(table))
+
+    async def fts_table(self, table):
+        return await self._once(("fts_table", table), lambda: super(ImmutableDatabase, self).fts_table(table))
+
+    async def foreign_keys_for_table(self, table):
+        return await self._once(
+            ("foreign_keys_for_table", table), lambda: super(ImmutableDatabase, self).foreign_keys_for_table(table)
+        )
+
+    async def get_all_foreign_keys(self):
+        found = await self._once(("get_all_foreign_keys",), super().get_all_foreign_keys)
+        return {table: {way: list(keys) for way, keys in ways.items()} for table, ways in found.items()}
+
 
 def make_datasette(db_path: Path, metadata_path: Path, settings: dict[str, Any] | None = None) -> Datasette:
     """A Datasette serving `db_path` immutable as `hubkb`, with hubkb's metadata and settings.
@@ -157,7 +242,7 @@ def make_datasette(db_path: Path, metadata_path: Path, settings: dict[str, Any] 
         settings={**SETTINGS, **(settings or {})},
         inspect_data=inspect_data(db_path),
     )
-    ds.add_database(Database(ds, path=str(db_path.resolve()), is_mutable=False), name=DATABASE_NAME)
+    ds.add_database(ImmutableDatabase(ds, path=str(db_path.resolve()), is_mutable=False), name=DATABASE_NAME)
     ds.remove_database("_memory")  # Datasette adds it when started without files; hubkb publishes one database
     return ds
 
