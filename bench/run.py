@@ -519,7 +519,9 @@ def git_version() -> str:
     return (git("rev-parse", "--short", "HEAD") or "?") + dirty
 
 
-def header(args: argparse.Namespace, load_start: tuple[float, ...], version_start: str, elapsed: float) -> list[str]:
+def header(
+    args: argparse.Namespace, load_start: tuple[float, ...], version_start: str, elapsed: float, compiled: str
+) -> list[str]:
     load_end, version = os.getloadavg(), git_version()
     if version != version_start:
         version = f"{version_start} (NOTE: {version} at the end, the code changed during the run)"
@@ -538,12 +540,26 @@ def header(args: argparse.Namespace, load_start: tuple[float, ...], version_star
         f"at start, {'/'.join(f'{x:.2f}' for x in load_end)} at end (1/5/15 min); {elapsed / 60:.1f} min in all.",
         f"Medians of {args.repeat} interleaved runs; generated corpora, seed 1, 300 aliases unless said. "
         "Peak RSS is the largest single process of the command (`wait4`; hubkb's build workers are forked "
-        "and share the parent's pages).",
+        f"and share the parent's pages). {compiled}",
         "",
     ]
 
 
 # -------------------------------------------------------------------- main ----
+
+
+def compile_hubkb() -> str:
+    """hubkb's modules compiled to bytecode before any timing, as `pip install` compiles a package (the
+    peer's were, at their install). An editable install leaves that to the first import, and a machine
+    that sets PYTHONDONTWRITEBYTECODE (this VM does) then compiles some thirty modules in every hubkb
+    process: about 0.1 s of each build and rebuild. Returns what the report says about it."""
+    import compileall
+
+    import hubkb
+
+    compileall.compile_dir(Path(hubkb.__file__).parent, quiet=1)
+    flag = " (PYTHONDONTWRITEBYTECODE is set here)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else ""
+    return f"hubkb's modules compiled to bytecode first, as `pip install` does{flag}."
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -569,6 +585,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     start, load_start, version_start = time.perf_counter(), os.getloadavg(), git_version()
+    compiled = compile_hubkb()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     runner = Runner(out / "run.log")
@@ -593,7 +610,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     m = {n: medians(raw[n]) for n in args.sizes}
     lines = [
-        *header(args, load_start, version_start, time.perf_counter() - start),
+        *header(args, load_start, version_start, time.perf_counter() - start, compiled),
         *build_table(args.sizes, m),
         "",
         *size_lines(args.sizes, sizes),
