@@ -147,8 +147,10 @@ class Tally:
             ids = np.asarray(keys if isinstance(keys, list) else list(keys), dtype=np.int64)
             chosen[self._rowid_lookup[ids[(ids >= 0) & (ids < len(self._rowid_lookup))]]] = True
         else:
-            assert not rowids or self._rowid_row is not None, "a tally made without rowids"
-            number = self._rowid_row if rowids and self._rowid_row is not None else self._row
+            number = self._row
+            if rowids:
+                assert self._rowid_row is not None, "a tally made without rowids"
+                number = self._rowid_row
             chosen[np.fromiter(map(number.get, keys, repeat(outside)), dtype=np.intp)] = True
         chosen[outside] = False
         return self._top(self._entry_code[chosen[self._entry_row]], limit)
