@@ -111,13 +111,16 @@ class Tally:
 
         self._np = np
         self._row = {key: number for number, key in enumerate(rows)}
-        self._rowid_row = None if rowids is None else {rowids[key]: number for key, number in self._row.items()}
-        self._rowid_lookup = None  # rowid -> row number as an array, when the rowids are few and small
-        if rowids is not None and rows:
+        # rowid -> row number: an array when the rowids are few and small (the usual case), else a dict
+        self._rowid_lookup = None
+        self._rowid_row = None
+        if rowids is not None:
             ids = np.fromiter(map(rowids.__getitem__, rows), dtype=np.int64, count=len(rows))
-            if ids.min() >= 0 and ids.max() < 4 * len(rows) + 1024:
+            if rows and ids.min() >= 0 and ids.max() < 4 * len(rows) + 1024:
                 self._rowid_lookup = np.full(int(ids.max()) + 1, len(rows), dtype=np.intp)
                 self._rowid_lookup[ids] = np.arange(len(rows), dtype=np.intp)
+            else:
+                self._rowid_row = dict(zip(ids.tolist(), range(len(rows)), strict=True))
         # values in SQLite's order (numbers, or text by code point as UTF-8 bytes are), so a value's code sorts it
         self._values = sorted({value for values in rows.values() for value in values})
         code = {value: number for number, value in enumerate(self._values)}
@@ -130,7 +133,7 @@ class Tally:
 
     @property
     def knows_rowids(self) -> bool:
-        return self._rowid_row is not None
+        return self._rowid_lookup is not None or self._rowid_row is not None
 
     def top(self, keys: Iterable[Any] | None, limit: int, *, rowids: bool = False) -> list[tuple[Any, int]]:
         """The `limit` values most rows of `keys` (None: every row) hold, with their counts: most first,

@@ -28,11 +28,6 @@ def column_detail_indexes(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
-def row_count(conn: sqlite3.Connection, table: str) -> int:
-    """The rows of `table`."""
-    return conn.execute(f"select count(*) from {quote_identifier(table)}").fetchone()[0]
-
-
 def matches_at_least(conn: sqlite3.Connection, fts: str, query: str, params: Any, enough: int) -> bool | None:
     """Whether the full-text search `<fts> match <query>` (SQL, with `params`) finds at least `enough` rows,
     counting no further than that; None when SQLite refuses the search (the page itself says why)."""

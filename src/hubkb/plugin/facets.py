@@ -15,6 +15,7 @@ from datasette.facets import ArrayFacet, ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args, sqlite_timelimit
 
 from ..db.arrays import CountInterrupted, Tally, array_tally, matching_keys, value_tally
+from .serving import SEARCH_CLAUSE
 
 # database -> (table, key, column) -> each row's array, read once (the file is immutable)
 _arrays: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str], Tally | None]] = weakref.WeakKeyDictionary()
@@ -277,13 +278,8 @@ async def _matching_keys(facet: Any, db: Any, key: str, tallies: list[Tally]) ->
 def _search_only(sql: str, table: str) -> str | None:
     """The full-text subquery of `sql` when `sql` is `select ... from table where rowid in (<subquery>)`
     (with or without the `+` of `search_through_the_sort_index`), Datasette's search clause alone."""
-    tail = re.compile(rf" from {re.escape(escape_sqlite(table))} where \+?rowid in {_SEARCH_SUBQUERY}\s*$")
-    found = tail.search(sql)
-    return found.group(1) if found else None
-
-
-# Datasette's search subquery; the match argument as Datasette and serving.py write it (no space, no `and`)
-_SEARCH_SUBQUERY = r"\((select rowid from (\w+) where \2 match [\w():]+)\)"
+    found = re.search(rf" from {re.escape(escape_sqlite(table))} where {SEARCH_CLAUSE}\s*$", sql)
+    return found.group("subquery") if found else None
 
 
 @hookimpl(specname="register_facet_classes")

@@ -30,15 +30,19 @@ from urllib.parse import parse_qs
 from datasette import hookimpl
 from datasette.utils import await_me_maybe
 
-from ..db.plans import column_detail_indexes, leading_index_columns, matches_at_least, row_count
+from ..db.plans import column_detail_indexes, leading_index_columns, matches_at_least
 from ..headers import with_security_headers
 from .common import is_hubkb
 
 _DATASETTE_SEARCH = re.compile(r"^rowid in \(select rowid from ")
+# Datasette's search clause, `+` or not, its query wrapped by `_words_in_columns` or not (facets.py reads it too)
+SEARCH_CLAUSE = (
+    r"\+?rowid in \((?P<subquery>select rowid from (?P<fts>\w+) where (?P=fts) match "
+    r"(?P<query>(?:hubkb_fts_columns\()?(?:escape_fts\(:\w+\)|:\w+)\)?))\)"
+)
 _DATASETTE_MATCH = re.compile(r"^(\+?rowid in \(select rowid from (\w+) where \w+ match )(escape_fts\(:\w+\)|:\w+)\)$")
 _indexed: weakref.WeakKeyDictionary[Any, dict[str, set[str]]] = weakref.WeakKeyDictionary()
 _column_detail: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
-_rows: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()  # immutable files only
 
 
 @hookimpl(specname="asgi_wrapper")
@@ -169,30 +173,23 @@ async def _worth_walking(clauses: list[str], params: Any, database: str, table: 
     Sorting costs a lookup and a sort a match: 1 ms for 132 paragraphs, 60 ms
     for 23,874, 157 for 79,576. So the index is walked when one row in
     `WALK_SHARE` matches or more, which the search counts up to that many
-    rows only (under 0.5 ms). On a mutable file (rows not counted once for
-    all) it is always walked, the bounded cost.
+    rows only (under 0.5 ms). The table's rows are Datasette's counts of an
+    immutable file, kept from its inspect data; on a mutable file (no kept
+    counts) the index is always walked, the bounded cost.
     """
     db = datasette.get_database(database)
-    if db.is_mutable:
+    rows = None if db.is_mutable else (await db.table_counts()).get(table)
+    if rows is None:
         return True
-    known = _rows.setdefault(db, {})
-    if table not in known:
-        known[table] = await db.execute_fn(lambda conn: row_count(conn, table))
-    enough = max(1, -(-known[table] // WALK_SHARE))
+    enough = max(1, -(-rows // WALK_SHARE))
     for clause in clauses:
-        found = _SEARCH_QUERY.match(clause)
+        found = re.fullmatch(SEARCH_CLAUSE, clause)
         if found is None:
             continue
-        fts, query = found.groups()
+        fts, query = found.group("fts", "query")
         dense = await db.execute_fn(
             lambda conn, fts=fts, query=query: matches_at_least(conn, fts, query, params, enough)
         )
         if dense is False:
             return False
     return True
-
-
-# a search clause as Datasette writes it, with its query wrapped by _words_in_columns or not
-_SEARCH_QUERY = re.compile(
-    r"^rowid in \(select rowid from (\w+) where \1 match ((?:hubkb_fts_columns\()?(?:escape_fts\(:\w+\)|:\w+)\)?)\)$"
-)
