@@ -166,11 +166,44 @@ def cpu_seconds(fn: Callable[[], T], limit: float, tries: int = 3) -> tuple[T, l
             return result, runs
 
 
-def test_a_5_mb_post_renders_in_under_a_second_as_each_paragraph_alone() -> None:
+def converted_in_one_call(body: str) -> str:
+    """The peer: python-markdown converting the whole body in one call and nh3 cleaning it: no
+    anchors, and not each paragraph's own HTML, but the same library's work on the same text."""
+    return sanitise(markdown.markdown(body, extensions=["sane_lists"], output_format="html"))
+
+
+def cpu_against(fn: Callable[[], T], peer: Callable[[], object], share: float, tries: int = 3) -> tuple[T, list[float], list[float]]:  # fmt: skip
+    """`fn()`, and the CPU time of this thread that it and `peer()` took, run in turns up to `tries`
+    times until the best of the one is under `share` of the best of the other.
+
+    On this 2-core host the same CPU work took 1.8 to 3.2 s within minutes on a quiet machine, so a
+    bound in seconds fails whenever the host is slow. The peer, run in the same turns, is slow then
+    too; the best of each leaves out the turns when it was slowest.
+    """
+    mine: list[float] = []
+    theirs: list[float] = []
+    while True:
+        start = time.thread_time()
+        result = fn()
+        mine.append(time.thread_time() - start)
+        start = time.thread_time()
+        peer()
+        theirs.append(time.thread_time() - start)
+        if min(mine) < share * min(theirs) or len(mine) == tries:
+            return result, mine, theirs
+
+
+# #12 asks for a 5 MB post rendered in under 1 s. On the 2-core host this project is measured on,
+# python-markdown converts this body in one call in 1.8 s at its best, and hubkb renders it in 0.6
+# to 0.85 s: 0.3 to 0.45 of the peer. Under 0.55 of the peer is under 1 s there, on any host's speed.
+SHARE = 0.55
+
+
+def test_a_5_mb_post_renders_in_well_under_one_python_markdown_call_as_each_paragraph_alone() -> None:
     body, unit = generated_post(MAX_POST_BYTES)
     assert MAX_POST_BYTES - len(unit.encode()) - 2 < len(body.encode()) <= MAX_POST_BYTES
-    html, runs = cpu_seconds(lambda: str(render_body(body)), 1.0)
-    assert min(runs) < 1.0, f"{runs} s of CPU for {len(body.encode()):,} bytes"
+    html, mine, theirs = cpu_against(lambda: str(render_body(body)), lambda: converted_in_one_call(body), SHARE)
+    assert min(mine) < SHARE * min(theirs), f"{mine} s of CPU against the peer's {theirs} s for {len(body.encode()):,} bytes"  # fmt: skip
     per_unit = len(split_paragraphs(unit))
     expected = one_block_at_a_time(unit)
     copies = len(split_paragraphs(body)) // per_unit
@@ -178,6 +211,8 @@ def test_a_5_mb_post_renders_in_under_a_second_as_each_paragraph_alone() -> None
 
 
 def test_a_5_mb_post_of_200_000_short_paragraphs_renders_in_under_a_second() -> None:
+    """About 0.25 s of CPU: a bound in seconds with room for a slow host (python-markdown takes
+    over 20 s on this body in one call, no peer to measure against)."""
     paragraphs = [f"Le paragraphe {n}." for n in range(1, 200_001)]
     body = "\n\n".join(paragraphs)
     assert len(body.encode()) <= MAX_POST_BYTES
