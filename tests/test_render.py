@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import random
 import re
+import sys
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -12,11 +12,19 @@ import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import ROOT
 from hubkb.render import render_body, sanitise
 from hubkb.resolve import split_paragraphs
 
+sys.path.insert(0, str(ROOT / "bench"))
+from render import (  # bench/render.py, on the path just above
+    MAX_POST_BYTES,
+    converted_in_one_call,
+    post_body,
+    short_paragraphs,
+)
+
 T = TypeVar("T")
-MAX_POST_BYTES = 5 * 1024 * 1024  # read.py's limit on a post file
 
 
 def one_block_at_a_time(body: str) -> str:
@@ -116,36 +124,6 @@ def test_render_body_on_mixed_blocks_in_one_body() -> None:
 
 # --- a post at the size limit --------------------------------------------------------------
 
-WORDS = (
-    "la coproduction des services publics associe les usagers aux agents et aux chercheurs "
-    "l’innovation ouverte passe par des laboratoires de terrain où les habitants prennent part "
-    "aux décisions la Région soutient les tiers-lieux et les communs numériques depuis 2014"
-).split()
-
-
-def generated_post(target_bytes: int, seed: int = 1) -> tuple[str, str]:
-    """A post body of about `target_bytes` (ours, generated): paragraphs of prose with emphasis,
-    links, lists, quotes and headings, as a unit of blocks repeated; and that unit."""
-    rng = random.Random(seed)
-    unit = []
-    for i in range(120):
-        words = [rng.choice(WORDS) for _ in range(rng.randint(20, 140))]
-        if i % 4 == 0:
-            words[rng.randrange(len(words))] = f"*{rng.choice(WORDS)}*"
-        if i % 7 == 0:
-            words[rng.randrange(len(words))] = f"[{rng.choice(WORDS)}](https://example.org/{i})"
-        text = " ".join(words).capitalize() + "."
-        if i % 17 == 0:
-            text = "- " + text + "\n- " + rng.choice(WORDS)
-        elif i % 19 == 0:
-            text = "> " + text
-        elif i % 23 == 0:
-            text = "## " + text[:40]
-        unit.append(text)
-    unit_text = "\n\n".join(unit)
-    copies = target_bytes // (len(unit_text.encode()) + 2)
-    return "\n\n".join([unit_text] * copies), unit_text
-
 
 def renumbered(html: str, offset: int) -> str:
     return re.sub(r' id="p(\d+)"', lambda m: f' id="p{int(m[1]) + offset}"', html)
@@ -164,12 +142,6 @@ def cpu_seconds(fn: Callable[[], T], limit: float, tries: int = 3) -> tuple[T, l
         runs.append(time.thread_time() - start)
         if runs[-1] < limit or len(runs) == tries:
             return result, runs
-
-
-def converted_in_one_call(body: str) -> str:
-    """The peer: python-markdown converting the whole body in one call and nh3 cleaning it: no
-    anchors, and not each paragraph's own HTML, but the same library's work on the same text."""
-    return sanitise(markdown.markdown(body, extensions=["sane_lists"], output_format="html"))
 
 
 def cpu_against(fn: Callable[[], T], peer: Callable[[], object], share: float, tries: int = 3) -> tuple[T, list[float], list[float]]:  # fmt: skip
@@ -200,7 +172,7 @@ SHARE = 0.55
 
 
 def test_a_5_mb_post_renders_in_well_under_one_python_markdown_call_as_each_paragraph_alone() -> None:
-    body, unit = generated_post(MAX_POST_BYTES)
+    body, unit = post_body(MAX_POST_BYTES)
     assert MAX_POST_BYTES - len(unit.encode()) - 2 < len(body.encode()) <= MAX_POST_BYTES
     html, mine, theirs = cpu_against(lambda: str(render_body(body)), lambda: converted_in_one_call(body), SHARE)
     assert min(mine) < SHARE * min(theirs), f"{mine} s of CPU against the peer's {theirs} s for {len(body.encode()):,} bytes"  # fmt: skip
@@ -213,8 +185,7 @@ def test_a_5_mb_post_renders_in_well_under_one_python_markdown_call_as_each_para
 def test_a_5_mb_post_of_200_000_short_paragraphs_renders_in_under_a_second() -> None:
     """About 0.25 s of CPU: a bound in seconds with room for a slow host (python-markdown takes
     over 20 s on this body in one call, no peer to measure against)."""
-    paragraphs = [f"Le paragraphe {n}." for n in range(1, 200_001)]
-    body = "\n\n".join(paragraphs)
+    body = short_paragraphs(200_000)
     assert len(body.encode()) <= MAX_POST_BYTES
     rendered, runs = cpu_seconds(lambda: str(render_body(body)), 1.0)
     assert min(runs) < 1.0, f"{runs} s of CPU for {len(body.encode()):,} bytes"
