@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
@@ -110,16 +110,24 @@ def iter_reuse_grouped(
 
 
 def iter_pair_rows(
-    groups: Iterable[tuple[str, list[ReuseText]]], threshold: float = REUSE_THRESHOLD, block: int = BLOCK
-) -> Iterator[list[tuple[str, str, float, str]]]:
-    """The pairs of `iter_reuse_grouped` as rows (a, b, score, kind), what a build writes: no object a pair."""
+    groups: Iterable[tuple[str, list[ReuseText]]],
+    threshold: float = REUSE_THRESHOLD,
+    block: int = BLOCK,
+    number: Callable[[str], Any] | None = None,
+) -> Iterator[list[tuple[Any, Any, float, str]]]:
+    """The pairs of `iter_reuse_grouped` as rows (a, b, score, kind), what a build writes: no object a pair.
+
+    `number`: what a row holds for a text instead of its id (the build's integer key), asked once a text;
+    it must keep the ids' order."""
     for _group, members in groups:
-        for pairs in _group_pairs(members, threshold, block):
+        for pairs in _group_pairs(members, threshold, block, number):
             yield [(a, b, score, wording_kind(score)) for a, b, score in pairs]
 
 
-def _group_pairs(members: Sequence[ReuseText], threshold: float, block: int) -> Iterator[list[tuple[str, str, float]]]:
-    """The pairs of one group as (a, b, score), a block at a time.
+def _group_pairs(
+    members: Sequence[ReuseText], threshold: float, block: int, number: Callable[[str], Any] | None = None
+) -> Iterator[list[tuple[Any, Any, float]]]:
+    """The pairs of one group as (a, b, score), a block at a time; each text by `number(id)` if given, else its id.
 
     A large group gives hundreds of thousands of pairs (a term defined a
     thousand times): the rules that skip a pair are tested on arrays of the
@@ -133,7 +141,7 @@ def _group_pairs(members: Sequence[ReuseText], threshold: float, block: int) -> 
 
     keys = [_key(m.text) for m in members]
     choices = [k.words for k in keys]
-    ids = [m.id for m in members]
+    ids: list[Any] = [m.id for m in members] if number is None else [number(m.id) for m in members]
     source = _codes([m.source for m in members])
     # a text without a chain is in no chain with another: a code of its own
     chain = np.where([bool(m.chain) for m in members], _codes([m.chain for m in members]), -1 - np.arange(len(members)))
