@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import sys
 import time
 
 import httpx
@@ -13,7 +14,9 @@ from conftest import ROOT, SCHEMA
 from hubkb.build import build
 from hubkb.memo import Memo
 from serving import Server
-from test_render import MAX_POST_BYTES, generated_post
+
+sys.path.insert(0, str(ROOT / "bench"))
+from render import MAX_POST_BYTES, post_body  # bench/render.py, on the path just above
 
 LONG_POST = "2020-01-01-un-billet-tres-long"
 TRIALS = 3  # cite-page timings on a shared machine: the best of three, each on works never formatted
@@ -94,7 +97,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(ROOT / "corpus", folder / "corpus")
     with (folder / "corpus" / "works.yaml").open("a", encoding="utf-8") as works:
         works.write(WORKS)
-    body, _ = generated_post(MAX_POST_BYTES - 1000)
+    body, _ = post_body(MAX_POST_BYTES - 1000)
     front = "---\ntitle: Un billet très long\ndate: 2020-01-01\nauthors: []\n---\n"
     (folder / "corpus" / "posts" / f"{LONG_POST}.md").write_text(front + body + "\n", encoding="utf-8")
     build(folder / "corpus", folder / "hubkb.db", SCHEMA)
