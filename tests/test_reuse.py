@@ -125,6 +125,11 @@ def test_the_builds_rows_are_the_pairs_found() -> None:
     assert {kind for _a, _b, _score, kind in rows} == {"same", "close"}
     assert all(a < b for a, b, _score, _kind in rows)
 
+    # As the build writes them: each text by its number, its rank among the ids (which keeps their order).
+    ids = sorted(t.id for t in planted.texts)
+    numbered = [row for batch in iter_pair_rows(sorted(groups.items()), block=7, number=ids.index) for row in batch]
+    assert numbered == [(ids.index(a), ids.index(b), score, kind) for a, b, score, kind in rows]
+
 
 def test_quotes_and_relay_wordings_are_found_too() -> None:
     """Eight terms and eight quoted speakers; a quarter of the families met through a relay whose wording
