@@ -367,8 +367,8 @@ def refresh_reuse(
 
     if before is None:
         group_of: dict[str, str] = {}
-        rows = iter_pair_rows(_texts_by_group(conn, group_of), number=_Numbers(group_of))
-        return _write_reuse(conn, rows, group_of)
+        numbers = _Numbers(group_of)
+        return _write_reuse(conn, iter_pair_rows(_texts_by_group(conn, group_of), number=numbers), numbers)
     now = reuse_snapshot(conn, post_ids)
     grouped = _Groups()
     touched = {grouped(kind, raw) for _id, _text, _source, kind, raw, _chain in before ^ now}
@@ -408,7 +408,7 @@ def refresh_reuse(
         if a in kept:  # a kept text's kind and term, as its group gives them
             group_of[a] = group_of[b] = f"{kind}:{term or ''}" if kind == "definition" else kind
     number = _Numbers(group_of)
-    return _write_reuse(conn, [[(number(r.a), number(r.b), r.score, r.kind) for r in found]], group_of)
+    return _write_reuse(conn, [[(number(r.a), number(r.b), r.score, r.kind) for r in found]], number)
 
 
 def _texts_by_group(
@@ -457,19 +457,19 @@ class _Groups:
         return f"{kind}:{raw or ''}"
 
 
-def _write_reuse(conn: sqlite3.Connection, batches: Iterable[list[Any]], group_of: dict[str, str]) -> int:
+def _write_reuse(conn: sqlite3.Connection, batches: Iterable[list[Any]], numbers: _Numbers) -> int:
     """Both tables whole: each reused text once, numbered in the order of its id, and each pair both ways.
 
     Pairs grow with the square of a group's size (at 50,000 generated posts, a
     term defined a thousand times gives 700,000 pairs), so they go to a
     temporary table a batch at a time, and SQLite numbers the texts and sorts
     the rows: memory stays that of one batch. Returns the pairs written.
-    `batches`: rows (a, b, score, kind), the texts by their numbers (`_Numbers(group_of)`).
+    `batches`: rows (a, b, score, kind), the texts by their `numbers`.
     """
     conn.execute(f"CREATE TEMP TABLE hubkb_found_reuse {_FOUND_COLUMNS}")
     try:
         found = _insert_pairs(conn, "temp.hubkb_found_reuse", batches)
-        _number_reuse(conn, "temp.hubkb_found_reuse", group_of)
+        _number_reuse(conn, "temp.hubkb_found_reuse", numbers)
     finally:
         conn.execute("DROP TABLE temp.hubkb_found_reuse")
     return found
@@ -489,12 +489,20 @@ class _Numbers:
 
     def __init__(self, group_of: dict[str, str]) -> None:
         self.group_of = group_of
-        self.numbers: dict[str, int] | None = None
+        self._ids: list[str] | None = None
+        self._numbers: dict[str, int] | None = None
+
+    @property
+    def ids(self) -> list[str]:
+        """The ids in order: number n is `ids[n]`."""
+        if self._ids is None:
+            self._ids = sorted(self.group_of)
+        return self._ids
 
     def __call__(self, text_id: str) -> int:
-        if self.numbers is None:
-            self.numbers = {text_id: n for n, text_id in enumerate(sorted(self.group_of))}
-        return self.numbers[text_id]
+        if self._numbers is None:
+            self._numbers = {text_id: n for n, text_id in enumerate(self.ids)}
+        return self._numbers[text_id]
 
 
 def _insert_pairs(conn: sqlite3.Connection, table: str, batches: Iterable[list[tuple[int, int, float, str]]]) -> int:
@@ -507,7 +515,7 @@ def _insert_pairs(conn: sqlite3.Connection, table: str, batches: Iterable[list[t
     return found
 
 
-def _number_reuse(conn: sqlite3.Connection, found: str, group_of: dict[str, str]) -> None:
+def _number_reuse(conn: sqlite3.Connection, found: str, numbers: _Numbers) -> None:
     """`reused_texts` and `reuse` written again from the pairs in the table `found` (texts by number)."""
     conn.execute("CREATE TEMP TABLE hubkb_reused (n INTEGER PRIMARY KEY, id INTEGER)")
     conn.execute("CREATE TEMP TABLE hubkb_reused_pairs (a INTEGER, b INTEGER, score REAL, wording TEXT)")
@@ -518,7 +526,7 @@ def _number_reuse(conn: sqlite3.Connection, found: str, group_of: dict[str, str]
             "INSERT INTO temp.hubkb_reused SELECT n, row_number() OVER (ORDER BY n) FROM "
             f"(SELECT a AS n FROM {found} UNION SELECT b FROM {found})"
         )
-        ids = sorted(group_of)
+        ids, group_of = numbers.ids, numbers.group_of
         conn.executemany(
             "INSERT INTO reused_texts (id, text_id, kind, term_id) VALUES (?, ?, ?, ?)",
             [
@@ -559,18 +567,18 @@ class ReuseAside:
 
     def write(self, conn: sqlite3.Connection) -> None:
         """Wait for the pairs, then write both tables as `refresh_reuse` does."""
-        group_of = self._found.result()
+        numbers = self._found.result()
         conn.commit()
         conn.execute("ATTACH DATABASE ? AS hubkb_aside", [str(self.scratch)])
         try:
             with conn:
-                _number_reuse(conn, "hubkb_aside.found", group_of)
+                _number_reuse(conn, "hubkb_aside.found", numbers)
         finally:
             conn.execute("DETACH DATABASE hubkb_aside")
 
 
-def _find_reuse_aside(scratch: Path) -> dict[str, str]:
-    """The pairs of the texts in `scratch` into its table `found`; each text's group (a thread's work)."""
+def _find_reuse_aside(scratch: Path) -> _Numbers:
+    """The pairs of the texts in `scratch` into its table `found`; the texts' groups and numbers (a thread's work)."""
     from ..lineage.reuse import iter_pair_rows
 
     conn = sqlite3.connect(str(scratch))
@@ -579,10 +587,11 @@ def _find_reuse_aside(scratch: Path) -> dict[str, str]:
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute(f"CREATE TABLE found {_FOUND_COLUMNS}")
         group_of: dict[str, str] = {}
+        numbers = _Numbers(group_of)
         texts = _texts_by_group(conn, group_of, "SELECT * FROM texts")
-        _insert_pairs(conn, "found", iter_pair_rows(texts, number=_Numbers(group_of)))
+        _insert_pairs(conn, "found", iter_pair_rows(texts, number=numbers))
         conn.commit()
-        return group_of
+        return numbers
     finally:
         conn.close()
 
