@@ -123,7 +123,7 @@ def test_a_search_walks_the_sort_index_only_when_many_rows_match(
 ) -> None:
     """Paragraphs in their default order (the primary key, which leads an index): a word one paragraph in
     20 or more holds walks the index (`+rowid in`); a rarer one sorts its matches. The same rows either way."""
-    db = generated_200 / "hubkb.db"
+    db = generated_200 / "hubkb.db"  # built by the `hubkb serve` of generated_server
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT count(*) FROM paragraphs").fetchone()[0]
         matches = conn.execute("SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", [word]).fetchone()[0]
