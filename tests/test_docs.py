@@ -241,7 +241,7 @@ def test_without_chromium_the_browser_tests_fail_in_one_line_saying_how_to_insta
     """A missing part is a failure, never a skip: .ci/run installs Chromium, a bare machine is told how."""
     test = "tests/test_browser.py::test_post_page_shows_the_rendered_paragraphs"
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", test],
         cwd=ROOT,
         capture_output=True,
         text=True,
