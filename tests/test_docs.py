@@ -201,6 +201,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     return {}
 
 
+@pytest.mark.xdist_group("readme-examples")  # one worker runs them in order: a block may continue the one before
 @pytest.mark.parametrize("block", EXAMPLES, ids=lambda b: f"README.md:{b.line}")
 def test_readme_example_prints_what_it_shows(block: Block, folders: dict[int, Path], tmp_path: Path) -> None:
     examples = block.examples()
