@@ -340,6 +340,65 @@ def test_the_background_copy_gives_the_bytes_or_the_error(tmp_path: Path) -> Non
     copy.wait()  # the error is given once
 
 
+def test_publishing_renames_at_once_and_frees_the_old_file_in_a_thread(tmp_path: Path) -> None:
+    from hubkb.publish import publish
+
+    published, new = tmp_path / "hubkb.db", tmp_path / ".hubkb.db.0123456789ab.tmp"
+    published.write_bytes(b"old")
+    new.write_bytes(b"new")
+    with published.open("rb") as reader:  # a server reading the old file keeps reading it
+        freeing = publish(new, published)
+        assert published.read_bytes() == b"new"
+        assert [p.name.startswith(".hubkb.db.old-") for p in tmp_path.iterdir() if p != published] in ([True], [])
+        freeing.wait()
+        assert reader.read() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hubkb.db"]
+    first = tmp_path / "first.db"  # nothing published yet: the rename alone
+    new.write_bytes(b"first")
+    publish(new, first).wait()
+    assert (first.read_bytes(), sorted(p.name for p in tmp_path.iterdir())) == (b"first", ["first.db", "hubkb.db"])
+
+
+def test_a_build_the_quick_check_sent_the_long_way_lists_the_posts_from_its_listing(
+    runner, corpus_copy: Path, tmp_path: Path
+) -> None:
+    """`hubkb build` reads the posts folder once: the build takes the entries (and the stat of each) the
+    quick check listed before it found a change; the update is the one a full build makes."""
+    import subprocess
+    import sys
+
+    from hubkb.uptodate import quick_answer, scanned
+
+    db, full = tmp_path / "hubkb.db", tmp_path / "full.db"
+    args = ["build", "--corpus", str(corpus_copy), "--db", str(db)]
+    build(runner, corpus_copy, db)
+    _aged(corpus_copy)
+    build(runner, corpus_copy, db)  # remembers the old times: the quick check trusts them
+    (corpus_copy / "posts" / "2015-03-03-note.md").write_text(
+        NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8"
+    )
+    count = (
+        "import os, atexit; real = os.scandir; seen = []; "
+        "os.scandir = lambda p='.': (seen.append(os.path.basename(os.fspath(p))), real(p))[1]; "
+        "atexit.register(lambda: print(seen.count('posts')))"
+    )
+    code = count + "; from hubkb.uptodate import main; main()"
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[0].startswith("updated: 2 posts (1 changed, 0 removed)")
+    assert done.stdout.splitlines()[-1] == "1"  # the quick check's listing, and no other
+    build(runner, corpus_copy, full, "--full")
+    for table in ("posts", "post_files", "paragraphs"):
+        assert query(db, f"SELECT * FROM {table} ORDER BY 1") == query(full, f"SELECT * FROM {table} ORDER BY 1")
+    # the listing goes only to the build of the same command: a quick check alone keeps nothing
+    (corpus_copy / "posts" / "2015-03-03-note.md").write_text(NOTE.format(title="Note", body="Zèbre."), "utf-8")
+    listing: list = []
+    assert quick_answer(args, listing) is None
+    assert [(folder, sorted(e.name for e in entries)) for folder, entries in listing] == [
+        (os.path.realpath(corpus_copy / "posts"), ["2014-08-27-vous-avez-dit-coproduction.md", "2015-03-03-note.md"])
+    ]
+    assert quick_answer(args) is None and scanned(corpus_copy / "posts") is None
+
+
 def test_an_update_and_a_no_change_build_load_neither_sqlite_utils_nor_numpy(corpus_copy: Path, tmp_path: Path) -> None:
     """sqlite-utils loads numpy and its plugins' entry points (a fifth of a second): an update makes its
     chunk tables from the published file's statements, and a no-change build loads no stage at all."""

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import sys
 import threading
 import time
@@ -80,6 +81,13 @@ def test_inspect_data_is_written_next_to_the_database_and_never_trusted_stale(bu
         "people": 9,
     }
     assert ds.inspect_data["hubkb"]["tables"]["mentions"]["count"] == 37
+    # every table as SQLite counts it; the full-text tables are taken from the tables they index, uncounted
+    conn = sqlite3.connect(f"file:{db}?immutable=1", uri=True)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    counted = {t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables}
+    conn.close()
+    assert {t: entry["tables"][t]["count"] for t in counted} == counted
+    assert {"paragraphs_fts", "posts_fts", "works_fts"} <= counted.keys()
     os.utime(db, ns=(db.stat().st_mtime_ns + 10**9,) * 2)  # the file changed after the entry was made
     assert read_inspect_data(db) is None
 

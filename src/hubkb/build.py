@@ -31,7 +31,7 @@ from .publish import (
     temporary_path,
     terminate_as_exit,
 )
-from .uptodate import RACY_NS, drafts_note, file_hash, input_stamps, read_files, remember, up_to_date_line
+from .uptodate import RACY_NS, drafts_note, file_hash, input_stamps, read_files, remember, scanned, up_to_date_line
 
 # The pipeline's modules (YAML, rapidfuzz, the automaton, sqlite-utils) load when a post is read:
 # a build that finds nothing changed answers from file times and the published file alone.
@@ -487,7 +487,7 @@ def _build(
     incremental = bool(not full and published and all(old_meta.get(k) == v for k, v in meta.items()))
     # Names, not paths: an update makes paths of the posts it reads; only an update needs the files' stat.
     stats: dict[str, os.stat_result] | None = {} if incremental else None
-    names, found = find_post_names(corpus, stats)
+    names, found = find_post_names(corpus, stats, scanned(corpus / "posts"))  # as the quick check listed them
     sources = [f"posts/{name}" for name in names]  # _source of each: every post is corpus/posts/NAME
     if not _errors(found):  # else the build stops on those, and says why
         _refuse_to_shrink(db_path, corpus, published, sources, allow_shrink)
@@ -580,18 +580,21 @@ def _build(
             for name in ("posts", "definitions", "quotes", "mentions"):
                 setattr(report, name, writer.counts[name])
             _finish_report(report, stage, start)
-            writer.commit_to(db_path)
+            freeing = writer.commit_to(db_path)  # the old file is freed in a thread while the small files are written
     finally:
         if copy is not None:
             with contextlib.suppress(OSError):
                 copy.wait()  # before the file it writes is removed
         remove_temporary(tmp)
     try:
-        write_inspect_data(db_path, writer.counts)  # immutable replicas start with their counts precomputed
-    except OSError as exc:  # published already: a server counts the tables itself
-        shown = display_path(db_path.with_name("inspect-data.json"))
-        report.warnings.append(Problem(shown, 0, f"not updated: {exc.strerror or exc}", "warning"))
-    _remember(db_path, entries, published_state(db_path)[1], schema_path, corpus, since)
+        try:
+            write_inspect_data(db_path, writer.counts)  # immutable replicas start with their counts precomputed
+        except OSError as exc:  # published already: a server counts the tables itself
+            shown = display_path(db_path.with_name("inspect-data.json"))
+            report.warnings.append(Problem(shown, 0, f"not updated: {exc.strerror or exc}", "warning"))
+        _remember(db_path, entries, published_state(db_path)[1], schema_path, corpus, since)
+    finally:
+        freeing.wait()
     return report
 
 

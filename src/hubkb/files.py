@@ -105,12 +105,18 @@ def list_posts(
 
 
 def list_post_names(
-    folder: Path, where: str, stats: dict[str, os.stat_result] | None = None
+    folder: Path,
+    where: str,
+    stats: dict[str, os.stat_result] | None = None,
+    listed: list[os.DirEntry[str]] | None = None,
 ) -> tuple[list[str], list[Problem]]:
-    """`list_posts`, as the files' names: an update makes paths of the few it reads."""
+    """`list_posts`, as the files' names: an update makes paths of the few it reads. `listed`: the folder's
+    `*.md` entries, listed already (`uptodate.scanned`)."""
     try:
-        with os.scandir(folder) as scan:
-            entries = sorted((e for e in scan if e.name.endswith(".md")), key=lambda e: e.name)
+        if listed is None:
+            with os.scandir(folder) as scan:
+                listed = [e for e in scan if e.name.endswith(".md")]
+        entries = sorted(listed, key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
         return [], []
     except OSError as exc:
@@ -171,11 +177,13 @@ def find_posts(corpus: Path, stats: dict[str, os.stat_result] | None = None) -> 
     return [folder / name for name in names], problems
 
 
-def find_post_names(corpus: Path, stats: dict[str, os.stat_result] | None = None) -> tuple[list[str], list[Problem]]:
-    """`find_posts`, as the names of the files in corpus/posts."""
+def find_post_names(
+    corpus: Path, stats: dict[str, os.stat_result] | None = None, listed: list[os.DirEntry[str]] | None = None
+) -> tuple[list[str], list[Problem]]:
+    """`find_posts`, as the names of the files in corpus/posts (`listed`: see `list_post_names`)."""
     folder = corpus / "posts"
     where = display_path(folder)
-    names, problems = list_post_names(folder, where, stats)
+    names, problems = list_post_names(folder, where, stats, listed)
     if not names and not problems and not folder.is_dir():
         if folder.exists() or folder.is_symlink():
             message = "not a folder; the posts live in a folder posts/ of the corpus (one Markdown file a post)"

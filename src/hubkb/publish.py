@@ -14,6 +14,8 @@
 - `die_with_parent`: pool workers end when the build that forked them dies.
 - `copy_file`, `BackgroundCopy`: the published file an update starts from,
   copied by the kernel, in a thread while the build loads its stages.
+- `publish`: the new file renamed over the published one, the old one's space
+  freed in a thread while the build writes its small files.
 """
 
 from __future__ import annotations
@@ -189,3 +191,47 @@ class BackgroundCopy:
         if self.error is not None:
             error, self.error = self.error, None
             raise error
+
+
+class Freeing:
+    """The old published file's last name, removed in a thread; `wait()` joins it (call it on every way out)."""
+
+    def __init__(self, old: Path | None):
+        self.thread = None
+        if old is not None:
+            self.thread = threading.Thread(target=remove_temporary, args=(old,), name="hubkb-free", daemon=True)
+            self.thread.start()
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+
+def publish(new: Path, published: Path) -> Freeing:
+    """`os.replace(new, published)`, without waiting for the old file's space to be freed.
+
+    A rename over a file frees that file's blocks before it returns: 0.2 s for a
+    300 MB database, a fifth of a one-post update. A hard link under a temporary
+    name keeps the old content alive across the rename, which then only moves a
+    name; the link goes in a thread. Killed in between, the link is a build's
+    leftover like any other (`clean_leftovers`); where hard links are refused,
+    the rename frees the file itself.
+    """
+    old = None
+    while True:
+        aside = published.parent / f"{_prefix(published)}old-{os.urandom(6).hex()}.tmp"
+        try:
+            os.link(published, aside)
+        except FileExistsError:
+            continue
+        except OSError:  # nothing published yet, or no hard links here: the rename frees the old file
+            break
+        old = aside
+        break
+    try:
+        os.replace(new, published)
+    except BaseException:
+        if old is not None:
+            remove_temporary(old)
+        raise
+    return Freeing(old)

@@ -34,18 +34,20 @@ def inspect_database(db_path: Path, known: dict[str, int] | None = None) -> dict
     try:
         digest = _fingerprint(conn)
         tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' order by name")]
-        counts = {}
-        for table in tables:
-            if known and (table in known or table.removesuffix("_fts") in known):
-                # counted by the build already; an external-content FTS table has its table's rows
-                counts[table] = {"count": known.get(table, known.get(table.removesuffix("_fts")))}
-                continue
-            try:
-                counts[table] = {"count": conn.execute(f"select count(*) from [{table}]").fetchone()[0]}
-            except sqlite3.Error:  # an FTS shadow table that cannot be counted on its own
-                counts[table] = {"count": 0}
+        rows = dict(known or {})
+        # an FTS table X_fts indexes X's rows (through a view that adds their other spellings): counted as X,
+        # for counting it would read every row through that view (190 ms for paragraphs at 10,000 posts)
+        for table in sorted(tables, key=lambda t: t.endswith("_fts") and t.removesuffix("_fts") in tables):
+            if table not in rows and table.removesuffix("_fts") in rows:
+                rows[table] = rows[table.removesuffix("_fts")]
+            if table not in rows:
+                try:
+                    rows[table] = conn.execute(f"select count(*) from [{table}]").fetchone()[0]
+                except sqlite3.Error:  # an FTS shadow table that cannot be counted on its own
+                    rows[table] = 0
     finally:
         conn.close()
+    counts = {table: {"count": rows[table]} for table in tables}
     return {"hash": digest, "size": stat.st_size, "file": db_path.name, "mtime_ns": stat.st_mtime_ns, "tables": counts}
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import HubkbError
-from ..publish import copy_file, not_written, os_error_message
+from ..publish import Freeing, copy_file, not_written, os_error_message, publish
 from ..schema import Schema
 from .fts_aside import FtsAside, FtsParts, largest
 from .rows import TUPLE_COLUMNS
@@ -432,8 +431,9 @@ class Writer:
                     f"CREATE INDEX IF NOT EXISTS [idx_{table}_{'_'.join(columns)}] ON [{table}] ({listed})"
                 )
 
-    def commit_to(self, published: Path) -> None:
-        os.replace(self.path, published)
+    def commit_to(self, published: Path) -> Freeing:
+        """Rename the new file over `published`; the old one is freed in a thread (`Freeing.wait()`)."""
+        return publish(self.path, published)
 
     def discard(self) -> None:
         if self._side is not None:
