@@ -340,6 +340,25 @@ def test_the_background_copy_gives_the_bytes_or_the_error(tmp_path: Path) -> Non
     copy.wait()  # the error is given once
 
 
+def test_a_copy_asked_to_stop_ends_at_the_next_piece(tmp_path: Path) -> None:
+    """An update that finds nothing changed stops the copy it started: no piece is copied once asked."""
+    import threading
+
+    from hubkb.publish import BackgroundCopy, CopyStopped, copy_file
+
+    source, target = tmp_path / "a.db", tmp_path / "b.db"
+    source.write_bytes(bytes(range(256)) * 4096)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(CopyStopped):
+        copy_file(source, target, stop)
+    assert target.stat().st_size == 0
+    copy = BackgroundCopy(source, target)
+    copy.cancel()  # wherever it was: the thread has ended, and stopping is no error
+    assert not copy.thread.is_alive()
+    copy.wait()
+
+
 def test_publishing_renames_at_once_and_frees_the_old_file_in_a_thread(tmp_path: Path) -> None:
     from hubkb.publish import publish
 

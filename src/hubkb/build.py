@@ -485,37 +485,40 @@ def _build(
     }
     old_meta, published = published_state(db_path)
     incremental = bool(not full and published and all(old_meta.get(k) == v for k, v in meta.items()))
-    # Names, not paths: an update makes paths of the posts it reads; only an update needs the files' stat.
-    stats: dict[str, os.stat_result] | None = {} if incremental else None
-    names, found = find_post_names(corpus, stats, scanned(corpus / "posts"))  # as the quick check listed them
-    sources = [f"posts/{name}" for name in names]  # _source of each: every post is corpus/posts/NAME
-    if not _errors(found):  # else the build stops on those, and says why
-        _refuse_to_shrink(db_path, corpus, published, sources, allow_shrink)
-    folder = corpus / "posts"
-    if incremental:
-        # Unchanged files are not even parsed: their rows stay as published.
-        # Remembered at the end (a failed update leaves the old entries: only the changed files are hashed again).
-        remembered, drafts = read_files(db_path)
-        hashes, entries = _post_hashes(folder, names, db_path, stats, remembered)
-        todo = [folder / n for n, src in zip(names, sources, strict=True) if published.get(src, ("", ""))[1] != hashes[src]]  # fmt: skip
-        gone = [src for src in published if src not in hashes]
-        # Drafts are never published, so always to do; unchanged ones alone leave the database as it is.
-        if (
-            not gone
-            and not found
-            and all(_unchanged_draft(_source(p, corpus), drafts, remembered, hashes) for p in todo)
-        ):
-            _remember(db_path, entries, published, schema_path, corpus, since)
-            seconds = time.perf_counter() - start
-            return Report("up to date", posts=len(published), drafts=len(todo), seconds=seconds)
-        todo = sorted(todo + _relaying(db_path, published, todo, gone, folder, names))
-    else:
-        todo, gone = [folder / name for name in names], []
-    report = Report("incremental" if incremental else "full")
     tmp = temporary_path(db_path)
-    # An update starts from a copy of the published file: the kernel makes it while the stages load.
+    # An update starts from a copy of the published file: the kernel makes it while the build lists and hashes
+    # the posts and loads its stages (stopped at once if nothing changed after all).
     copy = BackgroundCopy(db_path, tmp) if incremental else None
     try:
+        # Names, not paths: an update makes paths of the posts it reads; only an update needs the files' stat.
+        stats: dict[str, os.stat_result] | None = {} if incremental else None
+        names, found = find_post_names(corpus, stats, scanned(corpus / "posts"))  # as the quick check listed them
+        sources = [f"posts/{name}" for name in names]  # _source of each: every post is corpus/posts/NAME
+        if not _errors(found):  # else the build stops on those, and says why
+            _refuse_to_shrink(db_path, corpus, published, sources, allow_shrink)
+        folder = corpus / "posts"
+        if incremental:
+            # Unchanged files are not even parsed: their rows stay as published.
+            # Remembered at the end (a failed update leaves the old entries: only the changed files are hashed again).
+            remembered, drafts = read_files(db_path)
+            hashes, entries = _post_hashes(folder, names, db_path, stats, remembered)
+            todo = [folder / n for n, src in zip(names, sources, strict=True) if published.get(src, ("", ""))[1] != hashes[src]]  # fmt: skip
+            gone = [src for src in published if src not in hashes]
+            # Drafts are never published, so always to do; unchanged ones alone leave the database as it is.
+            if (
+                not gone
+                and not found
+                and all(_unchanged_draft(_source(p, corpus), drafts, remembered, hashes) for p in todo)
+            ):
+                if copy is not None:
+                    copy.cancel()
+                _remember(db_path, entries, published, schema_path, corpus, since)
+                seconds = time.perf_counter() - start
+                return Report("up to date", posts=len(published), drafts=len(todo), seconds=seconds)
+            todo = sorted(todo + _relaying(db_path, published, todo, gone, folder, names))
+        else:
+            todo, gone = [folder / name for name in names], []
+        report = Report("incremental" if incremental else "full")
         # The writer (sqlite-utils) loads only now: "up to date" answers without it.
         from concurrent.futures import ThreadPoolExecutor
 

@@ -148,14 +148,24 @@ def os_error_message(exc: OSError) -> str:
     return said[:1].lower() + said[1:]  # "read-only file system", as the rest of the line
 
 
-def copy_file(source: Path, target: Path) -> None:
+COPY_PIECE = 64 << 20  # bytes a copy_file_range call: a stopped copy ends within one piece
+
+
+class CopyStopped(Exception):
+    """`copy_file` was asked to stop (`BackgroundCopy.cancel`)."""
+
+
+def copy_file(source: Path, target: Path, stop: threading.Event | None = None) -> None:
     """Copy in the kernel (copy_file_range): 2.5 times faster than shutil's sendfile
-    for the database an update starts from; shutil where the kernel cannot."""
+    for the database an update starts from; shutil where the kernel cannot. `stop`, once set, ends
+    the copy (CopyStopped) at the end of the piece being copied."""
     try:
         with source.open("rb") as src, target.open("wb") as dst:
             remaining = os.fstat(src.fileno()).st_size
             while remaining > 0:
-                copied = os.copy_file_range(src.fileno(), dst.fileno(), remaining)
+                if stop is not None and stop.is_set():
+                    raise CopyStopped
+                copied = os.copy_file_range(src.fileno(), dst.fileno(), min(remaining, COPY_PIECE))
                 if copied == 0:
                     break
                 remaining -= copied
@@ -177,14 +187,21 @@ class BackgroundCopy:
 
     def __init__(self, source: Path, target: Path):
         self.error: BaseException | None = None
+        self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, args=(source, target), name="hubkb-copy", daemon=True)
         self.thread.start()
 
     def _run(self, source: Path, target: Path) -> None:
         try:
-            copy_file(source, target)
+            copy_file(source, target, self.stop)
         except BaseException as exc:  # given to the build's thread by wait()
             self.error = exc
+
+    def cancel(self) -> None:
+        """Stop the copy (the target is left part-copied, for the caller to remove) and wait for the thread."""
+        self.stop.set()
+        self.thread.join()
+        self.error = None
 
     def wait(self) -> None:
         self.thread.join()
