@@ -586,8 +586,7 @@ def _build(
             freeing = writer.commit_to(db_path)  # the old file is freed in a thread while the small files are written
     finally:
         if copy is not None:
-            with contextlib.suppress(OSError):
-                copy.wait()  # before the file it writes is removed
+            copy.cancel()  # done already, or stopped at its next piece: before the file it writes is removed
         remove_temporary(tmp)
     try:
         try:

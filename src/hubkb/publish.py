@@ -216,8 +216,13 @@ class Freeing:
     def __init__(self, old: Path | None):
         self.thread = None
         if old is not None:
-            self.thread = threading.Thread(target=remove_temporary, args=(old,), name="hubkb-free", daemon=True)
+            self.thread = threading.Thread(target=self._remove, args=(old,), name="hubkb-free", daemon=True)
             self.thread.start()
+
+    @staticmethod
+    def _remove(old: Path) -> None:
+        with contextlib.suppress(OSError):  # left behind, it is a leftover the next build removes
+            remove_temporary(old)
 
     def wait(self) -> None:
         if self.thread is not None:
