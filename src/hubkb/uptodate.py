@@ -162,8 +162,8 @@ def scanned(posts: str | os.PathLike[str]) -> list[os.DirEntry[str]] | None:
 
     A build that the quick check sent the long way lists its posts from them
     instead of reading the folder again, and takes the stat the check took of
-    each file it looked at (`os.DirEntry` keeps it): a tenth of a second of a
-    one-post update at 10,000 posts. The stats are older than the build's own
+    each file it looked at (`os.DirEntry` keeps it); its own listing took
+    about a tenth of a second of a one-post update at 10,000 posts. The stats are older than the build's own
     start, as if the build had listed the folder a moment earlier: any file
     they miss an edit of is built by the next build, as with an edit made just
     after the build's own listing.
