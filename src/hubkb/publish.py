@@ -40,6 +40,11 @@ def _prefix(db_path: Path) -> str:
     return f".{db_path.name}."
 
 
+def _temporary_name(db_path: Path, what: str, suffix: str = ".tmp") -> Path:
+    """A new random name beside `db_path` that `clean_leftovers` recognises (`.<db>.<what><random><suffix>`)."""
+    return db_path.parent / f"{_prefix(db_path)}{what}{os.urandom(6).hex()}{suffix}"
+
+
 def temporary_path(db_path: Path, what: str = "") -> Path:
     """A new, unique, empty file beside `db_path` for a build's temporary file.
 
@@ -47,7 +52,7 @@ def temporary_path(db_path: Path, what: str = "") -> Path:
     published file, it must stay readable by whoever served the old one.
     """
     while True:
-        path = db_path.parent / f"{_prefix(db_path)}{what}{os.urandom(6).hex()}.tmp"
+        path = _temporary_name(db_path, what)
         try:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         except FileExistsError:
@@ -66,7 +71,7 @@ def remove_temporary(path: Path) -> None:
 def temporary_folder(db_path: Path) -> Iterator[Path]:
     """A unique folder beside `db_path`, removed with what it holds however the block ends."""
     while True:
-        folder = db_path.parent / f"{_prefix(db_path)}chunks-{os.urandom(6).hex()}"
+        folder = _temporary_name(db_path, "chunks-", suffix="")
         try:
             folder.mkdir(mode=0o700)
             break
@@ -239,17 +244,15 @@ def publish(new: Path, published: Path) -> Freeing:
     leftover like any other (`clean_leftovers`); where hard links are refused,
     the rename frees the file itself.
     """
-    old = None
-    while True:
-        aside = published.parent / f"{_prefix(published)}old-{os.urandom(6).hex()}.tmp"
+    old: Path | None = _temporary_name(published, "old-")
+    while old is not None:
         try:
-            os.link(published, aside)
-        except FileExistsError:
-            continue
-        except OSError:  # nothing published yet, or no hard links here: the rename frees the old file
+            os.link(published, old)
             break
-        old = aside
-        break
+        except FileExistsError:
+            old = _temporary_name(published, "old-")
+        except OSError:  # nothing published yet, or no hard links here: the rename frees the old file
+            old = None
     try:
         os.replace(new, published)
     except BaseException:
