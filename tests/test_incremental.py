@@ -331,6 +331,7 @@ def test_the_background_copy_gives_the_bytes_or_the_error(tmp_path: Path) -> Non
 
     source, target = tmp_path / "a.db", tmp_path / "b.db"
     source.write_bytes(bytes(range(256)) * 4096)
+    target.write_bytes(b"longer than the source" * 100_000)  # a target that is not empty is emptied first
     copy = BackgroundCopy(source, target)
     copy.wait()
     assert target.read_bytes() == source.read_bytes()
@@ -359,9 +360,17 @@ def test_a_copy_asked_to_stop_ends_at_the_next_piece(tmp_path: Path) -> None:
     copy.wait()
 
 
-def test_publishing_renames_at_once_and_frees_the_old_file_in_a_thread(tmp_path: Path) -> None:
+@pytest.mark.parametrize("swap", [True, False], ids=["renameat2-exchange", "link-and-rename"])
+def test_publishing_renames_at_once_and_frees_the_old_file_in_a_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: bool
+) -> None:
+    """Linux swaps the two names in one step; elsewhere a hard link keeps the old file while the rename
+    moves the new one in. Either way the old file is freed in a thread, and a reader keeps reading it."""
+    from hubkb import publish as publishing
     from hubkb.publish import publish
 
+    if not swap:
+        monkeypatch.setattr(publishing, "_exchange", lambda a, b: False)
     published, new = tmp_path / "hubkb.db", tmp_path / ".hubkb.db.0123456789ab.tmp"
     published.write_bytes(b"old")
     new.write_bytes(b"new")
@@ -376,6 +385,54 @@ def test_publishing_renames_at_once_and_frees_the_old_file_in_a_thread(tmp_path:
     new.write_bytes(b"first")
     publish(new, first).wait()
     assert (first.read_bytes(), sorted(p.name for p in tmp_path.iterdir())) == (b"first", ["first.db", "hubkb.db"])
+
+
+def test_the_exchange_swaps_two_names_or_says_it_cannot(tmp_path: Path) -> None:
+    from hubkb.publish import _exchange
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.write_bytes(b"A")
+    b.write_bytes(b"B")
+    assert _exchange(a, b) is True  # Linux, ext4 or tmpfs: what CI runs on
+    assert (a.read_bytes(), b.read_bytes()) == (b"B", b"A")
+    assert _exchange(a, tmp_path / "missing") is False  # nothing to swap with: the caller renames
+    assert (a.read_bytes(), sorted(p.name for p in tmp_path.iterdir())) == (b"B", ["a", "b"])
+
+
+def test_an_update_remembers_what_the_new_file_says_of_its_posts(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    """An update knows its posts' sources and hashes before it publishes (those it kept, those it wrote):
+    the hash cache's record of them is the one the published file gives, post for post."""
+    import json
+
+    from hubkb.db.state import published_state
+
+    db = tmp_path / "hubkb.db"
+    posts = corpus_copy / "posts"
+    note, other = posts / "2015-03-03-note.md", posts / "2016-04-04-autre.md"
+    note.write_text(NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8")
+    build(runner, corpus_copy, db)
+    note.write_text(NOTE.format(title="Note", body="Le mot zèbre."), encoding="utf-8")  # changed
+    other.write_text(NOTE.format(title="Autre", body="Un autre mot."), encoding="utf-8")  # added
+    _aged(corpus_copy)  # times that vouch for the files: the cache then records what is published
+    assert build(runner, corpus_copy, db).startswith("updated: 3 posts (2 changed, 0 removed)")
+    cache = json.loads((tmp_path / ".hubkb.db.files.json").read_text("utf-8"))
+    published = published_state(db)[1]
+    assert sorted(published) == [
+        "posts/2014-08-27-vous-avez-dit-coproduction.md",
+        *sorted(f"posts/{p.name}" for p in (note, other)),
+    ]
+    assert {source: cache["files"][source][2] for source in published} == {s: h for s, (_id, h) in published.items()}
+    assert cache["published"]["drafts"] == []  # no published post taken for a draft
+    other.unlink()  # removed
+    _aged(corpus_copy)
+    assert build(runner, corpus_copy, db).startswith("updated: 2 posts (0 changed, 1 removed)")
+    cache = json.loads((tmp_path / ".hubkb.db.files.json").read_text("utf-8"))
+    assert (
+        sorted(cache["files"])
+        == sorted(published_state(db)[1])
+        == sorted(published.keys() - {"posts/2016-04-04-autre.md"})
+    )
+    assert cache["published"]["drafts"] == []
 
 
 def test_a_build_the_quick_check_sent_the_long_way_lists_the_posts_from_its_listing(

@@ -14,8 +14,8 @@
 - `die_with_parent`: pool workers end when the build that forked them dies.
 - `copy_file`, `BackgroundCopy`: the published file an update starts from,
   copied by the kernel, in a thread while the build loads its stages.
-- `publish`: the new file renamed over the published one, the old one's space
-  freed in a thread while the build writes its small files.
+- `publish`: the new file swapped with the published one in one step, the old
+  one's space freed in a thread while the build writes its small files.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import contextlib
 import errno
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -165,7 +166,11 @@ def copy_file(source: Path, target: Path, stop: threading.Event | None = None) -
     for the database an update starts from; shutil where the kernel cannot. `stop`, once set, ends
     the copy (CopyStopped) at the end of the piece being copied."""
     try:
-        with source.open("rb") as src, target.open("wb") as dst:
+        # Not opened with O_TRUNC (the target is new or empty): ext4 writes a file truncated to nothing to
+        # disk when it is closed (auto_da_alloc), and later renames then wait for those 300 MB to reach it.
+        with source.open("rb") as src, open(os.open(target, os.O_WRONLY | os.O_CREAT, 0o666), "wb") as dst:
+            if os.fstat(dst.fileno()).st_size:
+                os.ftruncate(dst.fileno(), 0)
             remaining = os.fstat(src.fileno()).st_size
             while remaining > 0:
                 if stop is not None and stop.is_set():
@@ -235,28 +240,61 @@ class Freeing:
 
 
 def publish(new: Path, published: Path) -> Freeing:
-    """`os.replace(new, published)`, without waiting for the old file's space to be freed.
+    """Put `new` in the place of `published` in one step, without waiting for the old file's space to be freed.
 
-    A rename over a file frees that file's blocks before it returns: 0.2 s for a
-    300 MB database, a fifth of a one-post update. A hard link under a temporary
-    name keeps the old content alive across the rename, which then only moves a
-    name; the link goes in a thread. Killed in between, the link is a build's
-    leftover like any other (`clean_leftovers`); where hard links are refused,
+    Readers see the old file or the new one, never neither. Where Linux can, the two names are swapped
+    (renameat2 RENAME_EXCHANGE) and the old content, now under the temporary name, moves to a name
+    of its own and is removed in a thread. A plain rename over a file (a) frees the old file's blocks
+    before it returns (0.2 s for a 300 MB database, a fifth of a one-post update) and (b) on ext4
+    writes the new file to disk first (auto_da_alloc), after which the build's next renames wait for
+    it: 0.1 to 0.2 s more. Else a hard link under a temporary name keeps the old content alive across the
+    rename, which then only moves a name; the link goes in a thread. Killed in between, what is
+    left is a build's leftover like any other (`clean_leftovers`). Where hard links are refused too,
     the rename frees the file itself.
     """
-    old: Path | None = _temporary_name(published, "old-")
-    while old is not None:
+    if _exchange(new, published):
+        old = _temporary_name(published, "old-")
         try:
-            os.link(published, old)
+            os.rename(new, old)  # no file under that name: a rename of a name only
+        except OSError:  # published all the same; the old content is removed under the temporary name
+            old = new
+        return Freeing(old)
+    old_link: Path | None = _temporary_name(published, "old-")
+    while old_link is not None:
+        try:
+            os.link(published, old_link)
             break
         except FileExistsError:
-            old = _temporary_name(published, "old-")
+            old_link = _temporary_name(published, "old-")
         except OSError:  # nothing published yet, or no hard links here: the rename frees the old file
-            old = None
+            old_link = None
     try:
         os.replace(new, published)
     except BaseException:
-        if old is not None:
-            remove_temporary(old)
+        if old_link is not None:
+            remove_temporary(old_link)
         raise
-    return Freeing(old)
+    return Freeing(old_link)
+
+
+_RENAME_EXCHANGE, _AT_FDCWD = 2, -100  # from <linux/fs.h> and <fcntl.h>
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the names `a` and `b` atomically (Linux's renameat2 with RENAME_EXCHANGE, through glibc); False,
+    having changed nothing, where `b` does not exist or the system or its file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes  # here: loaded only to publish, as the build's workers load it
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28 and later
+    except (AttributeError, OSError):
+        return False
+    renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOENT, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
+        return False  # nothing published yet, or no exchange here: the caller renames
+    raise OSError(error, os.strerror(error), str(b))

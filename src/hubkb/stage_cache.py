@@ -21,6 +21,7 @@ A cache that cannot be read or written is ignored: the stage is built again.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -55,12 +56,22 @@ def _path(key: str) -> str:
 
 
 def load(key: str) -> Any | None:
-    """The stage saved under `key`, or None."""
+    """The stage saved under `key`, or None.
+
+    Loaded with the cyclic garbage collector paused: the stage's objects live as long as the build,
+    and the collections their creation set off, each traversing them all again, took 60 of the
+    load's 140 ms at 10,000 posts.
+    """
+    paused = gc.isenabled()
+    gc.disable()
     try:
         with open(_path(key), "rb") as f:
             return pickle.load(f)
     except Exception:  # missing, truncated, or made by other code: built again
         return None
+    finally:
+        if paused:
+            gc.enable()
 
 
 def save(key: str, stage: Any) -> None:

@@ -6,6 +6,7 @@ without importing the writer at all.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,13 @@ def published_state(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, st
             conn.close()
     except sqlite3.Error:
         return {}, {}  # unreadable: a full build replaces it
+
+
+def written_posts(conn: sqlite3.Connection, post_ids: set[str]) -> dict[str, tuple[str, str]]:
+    """{source path: (post id, content hash)} of these posts in a database being written, as
+    `published_state` reads them once it is published."""
+    sql = "SELECT post_id, source_path, content_hash FROM post_files WHERE post_id IN (SELECT value FROM json_each(?))"
+    return {source: (post_id, digest) for post_id, source, digest in conn.execute(sql, [json.dumps(sorted(post_ids))])}
 
 
 def published_authorities(
