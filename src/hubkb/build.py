@@ -463,7 +463,7 @@ def build(
 
     One build of a file at a time (`BuildLock`); what killed builds left is
     removed first; the new file is written under a unique temporary name and
-    renamed over the published one only when no error remains. A build that
+    put in the published one's place (`publish.publish`) only when no error remains. A build that
     would remove more than half of the published posts stops unless
     `allow_shrink` is given.
     """

@@ -1,7 +1,7 @@
 """The database writer: the one module that creates tables and writes rows.
 
 A build writes into a temporary file next to the published database and
-renames it over at the end, so readers never see a half-written file. An
+puts it in its place at the end (`publish.publish`), so readers never see a half-written file. An
 incremental build starts from a copy of the published file and changes it only
 by deletes and inserts: FTS triggers keep the indexes in step, and no table is
 ever `transform()`ed (that would drop the triggers).
