@@ -157,3 +157,23 @@ def test_a_full_build_makes_its_stage_again_rather_than_take_an_updates(
 def warning_line(corpus: Path) -> int:
     lines = (corpus / "people.yaml").read_text(encoding="utf-8").splitlines()
     return lines.index("  xyzzy: Zozo") + 1
+
+
+def test_check_and_a_full_build_share_one_stage(runner, corpus_copy: Path, tmp_path: Path, cache: Path) -> None:
+    """`hubkb check` keeps the stage a full build of the same files makes, and takes it when kept: checking
+    again after editing posts reads and indexes the authority files once."""
+    add_person_with_unknown_key(corpus_copy)
+    warning = f"{corpus_copy}/people.yaml:{warning_line(corpus_copy)}: warning: unknown key 'xyzzy'"
+    checked = runner.invoke(cli, ["check", "--corpus", str(corpus_copy)])
+    assert checked.exit_code == 0 and warning in checked.stderr.splitlines()
+    [kept] = pickles(cache)
+    key = kept[len("stage-") : -len(".pickle")]
+    *made, found = stage_cache.load(key)
+    assert [p.message for p in found] == ["unknown key 'xyzzy'"]
+    stage_cache.save(key, (*made, [dataclasses.replace(found[0], message="unknown key 'xyzzy' (kept)")]))
+    edit_seed(corpus_copy, "Une phrase de plus.")
+    again = runner.invoke(cli, ["check", "--corpus", str(corpus_copy)])  # the kept stage: its message is printed
+    assert again.exit_code == 0 and f"{warning} (kept)" in again.stderr.splitlines()
+    assert again.stdout.split("; 1 warnings;")[0] == checked.stdout.split("; 1 warnings;")[0]
+    _out, warnings = full_build(runner, corpus_copy, tmp_path / "hubkb.db")  # and so does a full build
+    assert warnings == [f"{warning} (kept)"] and pickles(cache) == [kept]

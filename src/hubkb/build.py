@@ -430,9 +430,17 @@ def _authority_counts(report: Report, a: Authorities) -> None:
 
 
 def check(corpus: Path, schema_path: Path, progress: Progress | None = None) -> Report:
-    """Validate the whole corpus; raise CorpusError listing every error."""
+    """Validate the whole corpus; raise CorpusError listing every error.
+
+    The stage (records, name indexes, automaton) is the one a full build of the same authority files
+    and schema makes: taken from the cache when a check or a full build kept it, kept otherwise, so
+    that checking again after editing posts does not read and index the authority files again.
+    """
     start = time.perf_counter()
-    stage = _prepare(corpus, schema_path)
+    if not corpus.is_dir():
+        raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
+    key = _stage_key(corpus, authority_hash(corpus), _schema_hash(schema_path))
+    stage = _prepare(corpus, schema_path, cache_key=key)
     report = Report("check")
     paths, found = find_posts(corpus)
     stage.problems.extend(found)
@@ -521,15 +529,13 @@ def _build(
         report = Report("incremental" if incremental else "full")
         now_published: dict[str, tuple[str, str]] | None = None  # known by an update before it publishes
         # The writer (sqlite-utils) loads only now: "up to date" answers without it.
-        from . import stage_cache
         from .db.inspect import write_inspect_data
         from .db.lineage import ReuseAside, refresh_lineage, reuse_snapshot
         from .db.rows import authority_rows
         from .db.state import written_posts
         from .db.write import Writer, storage_errors, table_sql
 
-        shown_files = (display_path(corpus / name) for name in AUTHORITY_FILES.values())  # the messages' paths
-        key = stage_cache.stage_key(meta["authority_hash"], meta["schema_hash"], *shown_files)
+        key = _stage_key(corpus, meta["authority_hash"], meta["schema_hash"])
         stage = _prepare(corpus, schema_path, db_path if incremental else None, meta["authority_hash"], key)
         stage.problems.extend(found)
         if incremental:
@@ -605,6 +611,14 @@ def _build(
     finally:
         freeing.wait()
     return report
+
+
+def _stage_key(corpus: Path, authority_digest: str, schema_digest: str) -> str:
+    """The name of the stage made from these authority files and schema (`stage_cache.stage_key`)."""
+    from . import stage_cache
+
+    shown_files = (display_path(corpus / name) for name in AUTHORITY_FILES.values())  # the messages' paths
+    return stage_cache.stage_key(authority_digest, schema_digest, *shown_files)
 
 
 def _schema_hash(schema_path: Path) -> str:

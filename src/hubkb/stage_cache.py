@@ -4,11 +4,12 @@ A build's stage (the schema, the authority records and their links, the
 resolver's name indexes and the mention automaton) depends only on the
 authority files and the schema: an update runs only when they are the ones the
 published database was built from, and a full build of the same files makes
-the same stage. Building it takes half a second at 10,000 posts (reading the
-records, folding 20,000 names, making the automaton), before any worker can
-start; a pickle of it loads in a fifth of that. A full build's pickle also
-holds the authority files' warnings, which the build reports again; an
-update's has none (None), and a full build makes its own instead.
+the same stage, and so does `hubkb check`. Building it takes half a second at
+10,000 posts (reading the records, folding 20,000 names, making the
+automaton), before any worker can start; a pickle of it loads in a fifth of
+that. A full build's or a check's pickle also holds the authority files'
+warnings, which they report again; an update's has none (None), and a full
+build or a check makes its own instead.
 
 The pickles live in the user's cache folder (`$XDG_CACHE_HOME/hubkb`, else
 `~/.cache/hubkb`), named by a hash of what the stage is made from: the
