@@ -99,6 +99,11 @@ class _Stage:
         del self.resolver, self.mentions, self.links
 
 
+def _require_corpus(corpus: Path) -> None:
+    if not corpus.is_dir():
+        raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
+
+
 def _prepare(
     corpus: Path, schema_path: Path, published: Path | None = None, authority_digest: str = "", cache_key: str = ""
 ) -> _Stage:
@@ -110,8 +115,7 @@ def _prepare(
     """
     from . import stage_cache
 
-    if not corpus.is_dir():
-        raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
+    _require_corpus(corpus)
     shown = display_path(corpus / "posts")
     kept = stage_cache.load(cache_key) if cache_key else None
     # An update's stage has no authority problems (its authorities come from the published file, checked by
@@ -437,8 +441,7 @@ def check(corpus: Path, schema_path: Path, progress: Progress | None = None) -> 
     that checking again after editing posts does not read and index the authority files again.
     """
     start = time.perf_counter()
-    if not corpus.is_dir():
-        raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
+    _require_corpus(corpus)
     key = _stage_key(corpus, authority_hash(corpus), _schema_hash(schema_path))
     stage = _prepare(corpus, schema_path, cache_key=key)
     report = Report("check")
@@ -475,8 +478,7 @@ def build(
     would remove more than half of the published posts stops unless
     `allow_shrink` is given.
     """
-    if not corpus.is_dir():
-        raise HubkbError(f"{display_path(corpus)}: no such corpus folder (give one with --corpus)")
+    _require_corpus(corpus)
     with BuildLock(db_path), terminate_as_exit():
         clean_leftovers(db_path)
         return _build(corpus, db_path, schema_path, progress, full, allow_shrink)

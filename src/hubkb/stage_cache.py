@@ -63,7 +63,7 @@ def load(key: str) -> Any | None:
     and the collections their creation set off, each traversing them all again, took 60 of the
     load's 140 ms at 10,000 posts.
     """
-    paused = gc.isenabled()
+    enabled = gc.isenabled()
     gc.disable()
     try:
         with open(_path(key), "rb") as f:
@@ -71,7 +71,7 @@ def load(key: str) -> Any | None:
     except Exception:  # missing, truncated, or made by other code: built again
         return None
     finally:
-        if paused:
+        if enabled:
             gc.enable()
 
 
