@@ -529,7 +529,6 @@ def _build(
         else:
             todo, gone = [folder / name for name in names], []
         report = Report("incremental" if incremental else "full")
-        now_published: dict[str, tuple[str, str]] | None = None  # known by an update before it publishes
         # The writer (sqlite-utils) loads only now: "up to date" answers without it.
         from .db.inspect import write_inspect_data
         from .db.lineage import ReuseAside, refresh_lineage, reuse_snapshot
@@ -573,12 +572,14 @@ def _build(
                 known_ids.clear()
                 del todo[:], sources[:]
                 writer.set_meta(meta)
+                # What the new file says of its posts, for the hash cache: read before it is published (an update
+                # reads the posts it wrote; the others' rows are the old file's)
+                now_published = written_posts(writer.conn, changed if incremental else None)
+                if incremental:
+                    now_published.update((s, v) for s, v in published.items() if s not in replaced)
                 # relay posts' facts and reuse cross posts; an update compares only the texts of the posts it changed
                 if incremental:
                     refresh_lineage(writer.conn, before, changed)
-                    # What the new file will say of its posts: the rows this update left, and those it wrote
-                    now_published = {s: v for s, v in published.items() if s not in replaced}
-                    now_published.update(written_posts(writer.conn, changed))
                     writer.finish()
                 else:  # a thread finds reuse and hashes the post files while SQLite builds the full-text indexes
                     from concurrent.futures import ThreadPoolExecutor  # here: 11 ms an update does not need
@@ -607,8 +608,6 @@ def _build(
         except OSError as exc:  # published already: a server counts the tables itself
             shown = display_path(db_path.with_name("inspect-data.json"))
             report.warnings.append(Problem(shown, 0, f"not updated: {exc.strerror or exc}", "warning"))
-        if now_published is None:
-            now_published = published_state(db_path)[1]
         _remember(db_path, entries, now_published, schema_path, corpus, since)
     finally:
         freeing.wait()

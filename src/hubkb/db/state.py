@@ -45,11 +45,16 @@ def published_state(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, st
         return {}, {}  # unreadable: a full build replaces it
 
 
-def written_posts(conn: sqlite3.Connection, post_ids: set[str]) -> dict[str, tuple[str, str]]:
-    """{source path: (post id, content hash)} of these posts in a database being written, as
+def written_posts(conn: sqlite3.Connection, post_ids: set[str] | None = None) -> dict[str, tuple[str, str]]:
+    """{source path: (post id, content hash)} of these posts (None: all) in a database being written, as
     `published_state` reads them once it is published."""
-    sql = "SELECT post_id, source_path, content_hash FROM post_files WHERE post_id IN (SELECT value FROM json_each(?))"
-    return {source: (post_id, digest) for post_id, source, digest in conn.execute(sql, [json.dumps(sorted(post_ids))])}
+    sql = "SELECT post_id, source_path, content_hash FROM post_files"
+    rows = (
+        conn.execute(sql)
+        if post_ids is None
+        else conn.execute(f"{sql} WHERE post_id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(post_ids))])
+    )
+    return {source: (post_id, digest) for post_id, source, digest in rows}
 
 
 def published_authorities(

@@ -432,7 +432,8 @@ class Writer:
                 )
 
     def commit_to(self, published: Path) -> Freeing:
-        """Rename the new file over `published`; the old one is freed in a thread (`Freeing.wait()`)."""
+        """Put the new file in `published`'s place (`publish.publish`); the old one is freed in a thread
+        (`Freeing.wait()`)."""
         return publish(self.path, published)
 
     def discard(self) -> None:
