@@ -79,7 +79,7 @@ def test_bad_post_is_reported_and_database_untouched(case: str, workdir: Path, r
     assert "Traceback" not in result.output
     assert (workdir / "hubkb.db").read_bytes() == before
     assert sorted(p.name for p in workdir.iterdir()) == [
-        ".hubkb.db.files.json",
+        ".hubkb.db.files",
         "corpus",
         "hubkb.db",
         "inspect-data.json",

@@ -38,7 +38,7 @@ TRIALS = 20
 POSTS = 40  # small, so that 80 builds take a minute
 CHUNK = 20  # ... and the builds below take 20 posts a chunk: two chunks, so the build forks its worker pool
 # What a folder holds beside a published database once builds are done: nothing else.
-PUBLISHED = {"corpus", "hubkb.db", "inspect-data.json", ".hubkb.db.files.json"}
+PUBLISHED = {"corpus", "hubkb.db", "inspect-data.json", ".hubkb.db.files"}
 
 
 class Build:

@@ -123,7 +123,7 @@ def test_failed_incremental_build_keeps_database(runner, corpus_copy: Path, tmp_
     assert result.exit_code == 1
     assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".hubkb.db.files.json",
+        ".hubkb.db.files",
         "corpus",
         "hubkb.db",
         "inspect-data.json",
@@ -190,7 +190,7 @@ def test_an_edit_that_keeps_size_and_time_is_still_seen_after_the_cache_is_gone(
     note.write_text(NOTE.format(title="Note", body="Le mot zebres."), encoding="utf-8")  # same size
     os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert build(runner, corpus_copy, db).startswith("up to date")  # size and time say unchanged
-    (tmp_path / ".hubkb.db.files.json").unlink()
+    (tmp_path / ".hubkb.db.files").unlink()
     assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed)")
     assert fts_ids(db, "zebres") == ["2015-03-03-note#p1"]
 
@@ -402,9 +402,8 @@ def test_the_exchange_swaps_two_names_or_says_it_cannot(tmp_path: Path) -> None:
 def test_an_update_remembers_what_the_new_file_says_of_its_posts(runner, corpus_copy: Path, tmp_path: Path) -> None:
     """An update knows its posts' sources and hashes before it publishes (those it kept, those it wrote):
     the hash cache's record of them is the one the published file gives, post for post."""
-    import json
-
     from hubkb.db.state import published_state
+    from hubkb.uptodate import decode_record
 
     db = tmp_path / "hubkb.db"
     posts = corpus_copy / "posts"
@@ -415,24 +414,20 @@ def test_an_update_remembers_what_the_new_file_says_of_its_posts(runner, corpus_
     other.write_text(NOTE.format(title="Autre", body="Un autre mot."), encoding="utf-8")  # added
     _aged(corpus_copy)  # times that vouch for the files: the cache then records what is published
     assert build(runner, corpus_copy, db).startswith("updated: 3 posts (2 changed, 0 removed)")
-    cache = json.loads((tmp_path / ".hubkb.db.files.json").read_text("utf-8"))
+    files, record = decode_record((tmp_path / ".hubkb.db.files").read_text("utf-8"))
     published = published_state(db)[1]
     assert sorted(published) == [
         "posts/2014-08-27-vous-avez-dit-coproduction.md",
         *sorted(f"posts/{p.name}" for p in (note, other)),
     ]
-    assert {source: cache["files"][source][2] for source in published} == {s: h for s, (_id, h) in published.items()}
-    assert cache["published"]["drafts"] == []  # no published post taken for a draft
+    assert {source: files[source][2] for source in published} == {s: h for s, (_id, h) in published.items()}
+    assert record is not None and record["drafts"] == []  # no published post taken for a draft
     other.unlink()  # removed
     _aged(corpus_copy)
     assert build(runner, corpus_copy, db).startswith("updated: 2 posts (0 changed, 1 removed)")
-    cache = json.loads((tmp_path / ".hubkb.db.files.json").read_text("utf-8"))
-    assert (
-        sorted(cache["files"])
-        == sorted(published_state(db)[1])
-        == sorted(published.keys() - {"posts/2016-04-04-autre.md"})
-    )
-    assert cache["published"]["drafts"] == []
+    files, record = decode_record((tmp_path / ".hubkb.db.files").read_text("utf-8"))
+    assert sorted(files) == sorted(published_state(db)[1]) == sorted(published.keys() - {"posts/2016-04-04-autre.md"})
+    assert record is not None and record["drafts"] == []
 
 
 def test_a_build_the_quick_check_sent_the_long_way_lists_the_posts_from_its_listing(
@@ -508,6 +503,61 @@ def test_an_update_and_a_no_change_build_load_neither_sqlite_utils_nor_numpy(cor
     assert said.splitlines()[-1] == "[]"
 
 
+def test_the_hash_cache_reads_back_what_it_wrote(tmp_path: Path) -> None:
+    """The hash cache's own text format (read with str.split: json would load re): tabs and undecodable bytes
+    in names kept, a name with a line break left out (hashed again by each build), anything else refused."""
+    from hubkb.uptodate import decode_record, encode_record, read_files, remember
+
+    digest = "ab" * 32
+    files = {
+        "posts/a.md": [12, 1796163537959251959, digest],
+        "posts/b c.md": [0, None, digest],  # written just before its build: no time
+        "posts/caf\udce9.md": [3, 5, digest],  # a Latin-1 name, as os.scandir gives it on a UTF-8 system
+        "posts/tab\t.md": [1, 2, digest],
+        "posts/line\nbreak.md": [1, 2, digest],
+    }
+    kept = {k: v for k, v in files.items() if "\t" not in k and "\n" not in k}
+    published = {"version": "0.1.0", "db": [1, 2, 3, 4, 5], "inputs": [[6, 7, 8, 9, 10], []], "drafts": ["posts/b c.md"]}  # fmt: skip
+    text = encode_record(files, published)
+    assert text.split("\n")[:3] == ["hubkb files 1", "version\t0.1.0", "db\t1 2 3 4 5"]
+    assert text.split("files\n")[1].split("\n")[0] == f"12\t1796163537959251959\t{digest}\tposts/a.md"
+    assert decode_record(text) == (kept, published)
+    assert decode_record(encode_record(files, None)) == (kept, None)
+    assert decode_record(encode_record({}, None)) == ({}, None)
+    for bad in (
+        "",
+        '{"files": {}}',  # the json of earlier versions
+        "hubkb files 2\nfiles\n",
+        "hubkb files 1\nfiles\n1\t-\tff\n",  # no source
+        "hubkb files 1\nfiles\nx\t-\tff\tposts/a.md\n",
+        "hubkb files 1\nfiles\n1\t-\tff\tposts/a.md",  # cut short
+        "hubkb files 1\nversion\t0.1.0\nfile\t1\t-\tff\tposts/a.md\n",
+        "hubkb files 1\nfilez\nfiles\n",
+    ):
+        with pytest.raises(ValueError):
+            decode_record(bad)
+
+    db = tmp_path / "hubkb.db"
+    db.write_bytes(b"")
+    remember(db, files, {"posts/a.md": ("a", digest)}, [[1, 2, 3, 4, 5]], time.time_ns())
+    assert read_files(db) == (kept, {"posts/b c.md", "posts/caf\udce9.md"})  # the others are drafts
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".hubkb.db.files", "hubkb.db"]
+    (tmp_path / ".hubkb.db.files").write_text('{"files": {}}', "utf-8")
+    assert read_files(db) == ({}, set())  # not a record: every post is hashed again
+
+
+def test_the_quick_answer_hashes_as_a_build_does(tmp_path: Path) -> None:
+    """The quick answer hashes a post written just before the last build with CPython's own SHA-256 (hashlib
+    loads OpenSSL's: 7 ms), and gets the hash the build gave it."""
+    import hashlib
+
+    from hubkb.uptodate import _sha256, file_hash
+
+    post = tmp_path / "post.md"
+    post.write_bytes("Un café coproduit.\n".encode() * 500)
+    assert file_hash(str(post), _sha256()) == file_hash(str(post)) == hashlib.sha256(post.read_bytes()).hexdigest()
+
+
 def _aged(corpus: Path, seconds: int = 3600) -> None:
     """Every file of the corpus (posts and authority files) written `seconds` ago: their times vouch for them."""
     then = time.time_ns() - seconds * 10**9
@@ -534,6 +584,24 @@ def test_no_change_is_answered_from_file_times_before_the_command_line_loads(
     assert build(runner, corpus_copy, db).startswith("built: 2 posts")
     said = quick_answer(args)  # the note was written a moment ago: its time cannot vouch, its content does
     assert said is not None and said.startswith("up to date: 2 posts, nothing changed; 0 warnings; ")
+
+    watched = ("click", "sqlite3", "hashlib", "json", "re", "pathlib", "hubkb.cli", "hubkb.build")
+    listed = f"sorted(m for m in {watched} if m in sys.modules)"
+    # The interpreter's own start may load some of these already (a site-packages .pth file imports pathlib on
+    # some machines): what counts is that main() loads none beyond what a bare start has.
+    bare = subprocess.run([sys.executable, "-c", f"import sys; print({listed})"], capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    # main() ends its process with os._exit (no atexit handler runs): the listing is printed on the way out
+    code = f"import os, sys; end = os._exit; os._exit = lambda code: (print({listed}, flush=True), end(code)); from hubkb.uptodate import main; main()"  # fmt: skip
+
+    def main_loads() -> tuple[str, str]:
+        """`hubkb build`'s first line (without its time) and the watched modules it loaded."""
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+        lines = done.stdout.splitlines()
+        assert len(lines) == 2, done.stdout
+        return lines[0].rsplit(";", 1)[0], lines[1]
+
+    assert main_loads() == (said.rsplit(";", 1)[0], bare)  # the note hashed without hashlib's OpenSSL
+
     stat = note.stat()
     note.write_text(NOTE.format(title="Note", body="Le mot lapins."), encoding="utf-8")  # the same size and time
     os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
@@ -548,16 +616,11 @@ def test_no_change_is_answered_from_file_times_before_the_command_line_loads(
     assert quick_answer([*args, "--full"]) is None
     assert quick_answer(["check", "--corpus", str(corpus_copy)]) is None
 
-    show = "import sys, atexit; atexit.register(lambda: print(sorted(m for m in {} if m in sys.modules)))"
-    watched = ("click", "sqlite3", "hashlib", "pathlib", "hubkb.cli", "hubkb.build")
-    # The interpreter's own start may load some of these already (a site-packages .pth file imports pathlib on
-    # some machines): what counts is that main() loads none beyond what a bare start has.
-    bare = subprocess.run([sys.executable, "-c", show.format(watched)], capture_output=True, text=True, check=True)
-    code = show.format(watched) + "; from hubkb.uptodate import main; main()"
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
-    assert done.stdout.splitlines()[0].startswith("up to date: 2 posts, nothing changed; 0 warnings; ")
-    assert done.stdout.splitlines()[-1] == bare.stdout.strip()
-    assert "hubkb.cli" not in bare.stdout and "click" not in bare.stdout
+    assert main_loads() == (said.rsplit(";", 1)[0], bare)  # the answer, in a process that loaded nothing more
+    assert "hubkb.cli" not in bare and "click" not in bare
+    with open("/dev/full", "w") as full:  # an answer that cannot be written: exit 1, no traceback
+        failed = subprocess.run([sys.executable, "-c", "from hubkb.uptodate import main; main()", *args], stdout=full, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert (failed.returncode, failed.stderr) == (1, "")
 
     with BuildLock(db):  # another build runs: the command line says so
         assert quick_answer(args) is None
