@@ -430,15 +430,17 @@ def test_an_update_remembers_what_the_new_file_says_of_its_posts(runner, corpus_
     assert record is not None and record["drafts"] == []
 
 
-def test_a_build_the_quick_check_sent_the_long_way_lists_the_posts_from_its_listing(
+def test_a_build_the_quick_check_sent_the_long_way_lists_the_posts_and_reads_the_cache_from_it(
     runner, corpus_copy: Path, tmp_path: Path
 ) -> None:
-    """`hubkb build` reads the posts folder once: the build takes the entries (and the stat of each) the
-    quick check listed before it found a change; the update is the one a full build makes."""
+    """`hubkb build` reads the posts folder and the hash cache once: the build takes the entries (and the stat
+    of each) the quick check listed before it found a change, and the cache it read if the file is still the
+    one it read; the update is the one a full build makes."""
     import subprocess
     import sys
 
-    from hubkb.uptodate import quick_answer, scanned
+    from hubkb import uptodate
+    from hubkb.uptodate import quick_answer, read_files, scanned
 
     db, full = tmp_path / "hubkb.db", tmp_path / "full.db"
     args = ["build", "--corpus", str(corpus_copy), "--db", str(db)]
@@ -452,23 +454,34 @@ def test_a_build_the_quick_check_sent_the_long_way_lists_the_posts_from_its_list
         "import os, atexit; real = os.scandir; seen = []; "
         "os.scandir = lambda p='.': (seen.append(p if isinstance(p, int) else os.path.basename(os.fspath(p))), "
         "real(p))[1]; "  # shutil.rmtree scans folders by descriptor
-        "atexit.register(lambda: print(seen.count('posts')))"
+        "import hubkb.uptodate as u; decode = u.decode_record; decoded = []; "
+        "u.decode_record = lambda text: (decoded.append(1), decode(text))[1]; "
+        "atexit.register(lambda: print(seen.count('posts'), len(decoded)))"
     )
     code = count + "; from hubkb.uptodate import main; main()"
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[0].startswith("updated: 2 posts (1 changed, 0 removed)")
-    assert done.stdout.splitlines()[-1] == "1"  # the quick check's listing, and no other
+    assert done.stdout.splitlines()[-1] == "1 1"  # the quick check's listing and hash cache, and no other
     build(runner, corpus_copy, full, "--full")
     for table in ("posts", "post_files", "paragraphs"):
         assert query(db, f"SELECT * FROM {table} ORDER BY 1") == query(full, f"SELECT * FROM {table} ORDER BY 1")
     # the listing goes only to the build of the same command: a quick check alone keeps nothing
     (corpus_copy / "posts" / "2015-03-03-note.md").write_text(NOTE.format(title="Note", body="Zèbre."), "utf-8")
-    listing: list = []
-    assert quick_answer(args, listing) is None
-    assert [(folder, sorted(e.name for e in entries)) for folder, entries in listing] == [
-        (os.path.realpath(corpus_copy / "posts"), ["2014-08-27-vous-avez-dit-coproduction.md", "2015-03-03-note.md"])
-    ]
+    seen: dict = {}
+    assert quick_answer(args, seen) is None
+    folder, entries = seen["posts"]
+    assert (folder, sorted(e.name for e in entries)) == (
+        os.path.realpath(corpus_copy / "posts"),
+        ["2014-08-27-vous-avez-dit-coproduction.md", "2015-03-03-note.md"],
+    )
+    remembered = (seen["files"][1], seen["files"][2])
+    assert remembered == read_files(db) and remembered[0]
     assert quick_answer(args) is None and scanned(corpus_copy / "posts") is None
+    uptodate._read = (seen["files"][0], {}, set())  # as main() hands it to the build: the same file
+    assert read_files(db) == ({}, set())  # taken as the check read it
+    assert read_files(db) == remembered  # once
+    uptodate._read = ([0, 0, 0, 0, 0], {}, set())  # another file (the cache was replaced since)
+    assert read_files(db) == remembered
 
 
 def test_an_update_and_a_no_change_build_load_neither_sqlite_utils_nor_numpy(corpus_copy: Path, tmp_path: Path) -> None:
