@@ -10,13 +10,16 @@ build, another build running, no remembered state) goes to the full command
 line, which decides as before.
 
 What a build remembers, in `.<db>.files` beside the database (see
-`remember`; a text format of its own, `encode_record`): each post file's size, time and content hash (the hash cache of
-`build._post_hashes`), and, when the published database holds exactly those
-posts with those hashes, the database's own stat and the stat of the schema
-and authority files it was built from. As in the hash cache, a post file
-whose time is within `RACY_NS` of the build that hashed it cannot vouch for
-its content: it is hashed again (the one post a rebuild just changed); an
-authority file or schema that recent sends the build the long way.
+`remember`; a text format of its own, `encode_record`): each post file's
+size, time and content hash (the hash cache of `build._post_hashes`), and,
+when the published database holds exactly those posts with those hashes,
+the database's own stat and the stat of the schema and authority files it
+was built from. As in the hash cache, a post file whose time is within
+`RACY_NS` of the build that hashed it cannot vouch for its content: it is
+hashed again (the one post a rebuild just changed); an authority file or
+schema that recent sends the build the long way. When the check finds a
+change, the build that follows takes the posts folder's listing and the
+hash cache as the check read them (`scanned`, `read_files`).
 
 Only the standard library's cheapest modules load here (no pathlib, no
 dataclasses, no typing: each costs more than the whole answer; not even json,
@@ -61,7 +64,7 @@ def main() -> None:
             os._exit(1)
         # Ends here, without the interpreter's tidying up (7 of the 70 ms of the answer at 1,000 posts):
         # only this module and the standard library's cheapest ones are loaded, no file is left open, the lock
-        # is released, and stdout is flushed. Nothing registered an atexit handler on the way here.
+        # is released, and stdout is flushed. hubkb registers no atexit handler (another tool's would not run).
         os._exit(0)
     from .cli import cli
 
