@@ -236,6 +236,48 @@ def test_indexes_are_those_pages_and_queries_use(built_db: Path) -> None:
     assert "idx_search_variants_post_id" not in indexes
 
 
+def test_every_index_serves_an_equality_on_its_first_column(built_db: Path) -> None:
+    """`col = ?` can use each index the build makes. SQLite uses no partial index ("WHERE col IS NOT NULL") on
+    a key column of a WITHOUT ROWID table: an entity page scanned every mention row until those were made whole."""
+    indexes = rows(built_db, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'")
+    assert {"idx_mentions_entity", "idx_reuse_other", "idx_entities_person_id"} <= {name for name, _ in indexes}
+    for name, table in indexes:
+        column = rows(built_db, f"SELECT name FROM pragma_index_info('{name}') WHERE seqno = 0")[0][0]
+        # INDEXED BY fails ("no query solution") where the index cannot serve the query
+        plan = rows(built_db, f"EXPLAIN QUERY PLAN SELECT * FROM [{table}] INDEXED BY [{name}] WHERE [{column}] = ?", 1)
+        assert any(f"INDEX {name} ({column}=?)" in step[3] for step in plan), (name, plan)
+    partial = dict(rows(built_db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql LIKE '%WHERE%'"))
+    assert "idx_mentions_entity" not in partial and "idx_entities_person_id" in partial  # nulls still left out there
+
+
+def test_an_entity_pages_newest_mentions_are_the_same_either_way(generated_200: Path, tmp_path: Path) -> None:
+    """`entities.mentions` looks a rarely mentioned entity's mentions up and walks the posts from the newest
+    for a often mentioned one: both ways give the same rows, newest first."""
+    from hubkb import build
+    from hubkb.db import entities
+
+    db = tmp_path / "hubkb.db"
+    build.build(generated_200 / "corpus", db, Path(build.__file__).parents[2] / "schema.yaml", full=True)
+    with sqlite3.connect(db) as conn:
+        counts = conn.execute(
+            "SELECT e.type, e.entity_id, count(*) FROM mentions m JOIN entities e ON e.id = m.entity "
+            "GROUP BY m.entity ORDER BY count(*) DESC, m.entity"
+        ).fetchall()
+        assert counts[0][2] > entities.WALK_FROM >= counts[-1][2]  # both ways are taken on this corpus
+        try:
+            for kind, entity_id, total in counts[:: max(1, len(counts) // 150)]:
+                found = []
+                for walk_from in (-1, 10**9):  # always walk the posts, never
+                    entities.WALK_FROM = walk_from
+                    found.append(entities.mentions(conn, kind, entity_id))
+                assert found[0] == found[1], (kind, entity_id)
+                assert found[0]["total"] == total and len(found[0]["rows"]) == min(total, 25)
+                dates = [row["post"]["date"] for row in found[0]["rows"]]
+                assert dates == sorted(dates, reverse=True)
+        finally:
+            entities.WALK_FROM = 300
+
+
 def test_foreign_keys_are_declared(built_db: Path) -> None:
     fks = rows(built_db, 'SELECT "table", "from" FROM pragma_foreign_key_list(\'definitions\')')
     assert sorted(f[1] for f in fks) == ["paragraph_id", "post_id", "term_id", "via_person_id", "work_id"]

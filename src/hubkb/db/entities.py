@@ -22,6 +22,8 @@ from typing import Any
 LIST_LIMIT = 50
 # Paragraphs looked at for "mentioned alongside": enough to rank, bounded for common terms.
 CO_MENTION_SAMPLE = 5000
+# From so many mentions, an entity's newest are found by walking the posts from the newest (see `mentions`).
+WALK_FROM = 300
 
 TABLES = {"person": "people", "organisation": "organisations", "work": "works", "term": "terms", "post": "posts"}
 _NAME_COLUMN = {"people": "name", "organisations": "name", "works": "title", "terms": "label", "posts": "title"}
@@ -183,18 +185,28 @@ def _entity_number(conn: sqlite3.Connection, entity_type: str, entity_id: str) -
 
 
 def mentions(conn: sqlite3.Connection, entity_type: str, entity_id: str, limit: int = 25) -> dict[str, Any]:
-    """The paragraphs that mention an entity (newest post first), with the words as written, and the total."""
+    """The paragraphs that mention an entity (newest post first), with the words as written, and the total.
+
+    Two ways to the newest, chosen by the total: an entity mentioned up to `WALK_FROM` times has its mentions
+    looked up and sorted (20 µs each); one mentioned more often is found by walking the posts from the newest
+    (their date index) and stopping at the `limit`th paragraph that mentions it. At 10,000 posts, the most
+    mentioned entity (79,137 rows) took 645 ms the first way and 0.3 ms the second; an entity mentioned once,
+    0.1 ms the first way and 85 ms the second (every post walked)."""
     number = _entity_number(conn, entity_type, entity_id)
     total = conn.execute("select count(*) from mentions where entity = ?", [number]).fetchone()[0]
+    # CROSS JOIN keeps the tables in the order written: SQLite's planner would pick one way for every entity
+    tables = (
+        "mentions m cross join paragraphs p on p.rowid = m.paragraph cross join posts on posts.id = p.post_id"
+        if total <= WALK_FROM
+        else "posts cross join paragraphs p on p.post_id = posts.id cross join mentions m on m.paragraph = p.rowid"
+    )
     rows = _rows(
         conn,
         f"""
         select p.post_id, posts.title as post_title, posts.date as post_date, p.n as n,
                p.text as text, coalesce(m.surface, e.name) as surface
-        from mentions m
+        from {tables}
         join entities e on e.id = m.entity
-        join paragraphs p on p.rowid = m.paragraph
-        join posts on posts.id = p.post_id
         where m.entity = ?
         order by posts.date desc, p.post_id, p.n
         limit {int(limit)}
