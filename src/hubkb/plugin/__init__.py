@@ -24,7 +24,8 @@ answer that is not None).
 - `lineage_pages`: `register_routes` (lineage of a passage, citation network; Cytoscape.js in static/)
 - `serving`: `asgi_wrapper` (X-Content-Type-Options: nosniff on every response; a streamed CSV read in
   pages of max_returned_rows), `filters_from_request`
-  (a hook wrapper: table searches sorted on an indexed column walk that index)
+  (a hook wrapper: table searches sorted on an indexed column walk that index), `handle_exception`
+  (a client's error, such as a 404, answered without printing its traceback)
 
 Templates and static files are Datasette's own plugin folders,
 `plugin/templates/` (before Datasette's defaults, after a `--template-dir`) and
@@ -50,12 +51,18 @@ from .search import (
     search_routes,
     search_sql_functions,
 )
-from .serving import search_through_the_sort_index, security_headers, streamed_csv_in_full_pages
+from .serving import (
+    client_errors_without_tracebacks,
+    search_through_the_sort_index,
+    security_headers,
+    streamed_csv_in_full_pages,
+)
 from .sql_functions import hubkb_sql_functions, hubkb_text_in_c
 
 __all__ = [
     "citation_formats",
     "cite_routes",
+    "client_errors_without_tracebacks",
     "fast_array_facet",
     "hubkb_canned_queries",
     "hubkb_jinja_filters",

@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from datasette import hookimpl
-from datasette.utils import await_me_maybe
+from datasette import Response, hookimpl
+from datasette.utils import add_cors_headers, await_me_maybe
+from datasette.utils.asgi import Base400
 
 from ..db.plans import column_detail_indexes, leading_index_columns, matches_at_least
 from ..headers import with_security_headers
@@ -43,6 +45,46 @@ SEARCH_CLAUSE = (
 _DATASETTE_MATCH = re.compile(r"^(\+?rowid in \(select rowid from (\w+) where \w+ match )(escape_fts\(:\w+\)|:\w+)\)$")
 _indexed: weakref.WeakKeyDictionary[Any, dict[str, set[str]]] = weakref.WeakKeyDictionary()
 _column_detail: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+
+
+@hookimpl(specname="handle_exception", hookwrapper=True)
+def client_errors_without_tracebacks(datasette: Any, request: Any, exception: Exception) -> Any:
+    """A client's error (a 404, a 403, a bad parameter: Datasette's `Base400`) answered with Datasette's own
+    error page or JSON, without printing its traceback.
+
+    Datasette's handler prints every exception's traceback, with its locals, through `rich` when `rich` is
+    installed (spaCy's command line, in `hubkb[import]`, brings it): a row page that does not exist cost
+    0.4-0.6 s of a server's CPU and a screen of its log. Datasette awaits every handler's answer, so this
+    hook wrapper puts `_client_error` in the place of Datasette's handler; another plugin's answer stays,
+    and a server's error (500) still goes to Datasette's."""
+    outcome = yield
+    if isinstance(exception, Base400):
+        outcome.force_result(
+            [
+                _client_error(datasette, request, exception)
+                if getattr(answer, "__module__", None) == "datasette.handle_exception"
+                else answer
+                for answer in outcome.get_result()
+            ]
+        )
+
+
+def _client_error(datasette: Any, request: Any, exception: Base400) -> Callable[[], Awaitable[Response]]:
+    """The page or JSON Datasette's handler gives for a client's error (`datasette/handle_exception.py`)."""
+
+    async def inner() -> Response:
+        status = exception.status
+        info = {"ok": False, "error": exception.args[0] if exception.args else "", "status": status, "title": None}
+        headers: dict[str, str] = {}
+        if datasette.cors:
+            add_cors_headers(headers)
+        if request.path.split("?")[0].endswith(".json"):
+            return Response.json(info, status=status, headers=headers)
+        template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
+        page = {**info, "urls": datasette.urls, "app_css_hash": datasette.app_css_hash(), "menu_links": lambda: []}
+        return Response.html(await template.render_async(page), status=status, headers=headers)
+
+    return inner
 
 
 @hookimpl(specname="asgi_wrapper")
