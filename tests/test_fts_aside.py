@@ -16,7 +16,9 @@ SCHEMA = Path(build.__file__).parents[2] / "schema.yaml"
 
 
 def beside(db: Path) -> list[str]:
-    return sorted(p.name for p in db.parent.iterdir() if p.name != db.name and not p.name.endswith((".json", ".lock")))
+    """What is beside the database but the files a build keeps there (inspect-data.json, the hash cache, the lock)."""
+    kept = ("inspect-data.json", f".{db.name}.files", f".{db.name}.lock")
+    return sorted(p.name for p in db.parent.iterdir() if p.name != db.name and p.name not in kept)
 
 
 def test_the_index_made_aside_is_whole_and_the_file_is_published_out_of_wal(

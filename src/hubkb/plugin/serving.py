@@ -1,4 +1,5 @@
-"""How hubkb's pages are served: security headers on every response, searches sorted through an index.
+"""How hubkb's pages are served: security headers on every response, searches sorted through an index,
+client errors answered without a traceback.
 
 A table search (`/hubkb/posts?_search=coproduction`) is, in Datasette,
 `select * from posts where rowid in (select rowid from posts_fts where ...)
@@ -56,9 +57,9 @@ def client_errors_without_tracebacks(datasette: Any, request: Any, exception: Ex
     installed (spaCy's command line, in `hubkb[import]`, brings it): a row page that does not exist cost
     0.4-0.6 s of a server's CPU and a screen of its log. Datasette awaits every handler's answer, so this
     hook wrapper puts `_client_error` in the place of Datasette's handler; another plugin's answer stays,
-    and a server's error (500) still goes to Datasette's."""
+    and a server's error (500) still goes to Datasette's, as does every error under `--pdb`."""
     outcome = yield
-    if isinstance(exception, Base400):
+    if isinstance(exception, Base400) and not datasette.pdb:
         outcome.force_result(
             [
                 _client_error(datasette, request, exception)
