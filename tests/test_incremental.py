@@ -571,6 +571,37 @@ def test_the_quick_answer_hashes_as_a_build_does(tmp_path: Path) -> None:
     assert file_hash(str(post), _sha256()) == file_hash(str(post)) == hashlib.sha256(post.read_bytes()).hexdigest()
 
 
+def test_an_update_makes_whole_the_key_index_an_earlier_version_made_partial(
+    runner, corpus_copy: Path, tmp_path: Path
+) -> None:
+    """A file built before `mentions.entity` got a whole index holds a partial one, which SQLite never uses:
+    the next update makes it again, whole, once; an update of a file that has it leaves every index as it is."""
+    db = tmp_path / "hubkb.db"
+    build(runner, corpus_copy, db)
+    with sqlite3.connect(db) as conn:
+        conn.executescript(
+            "DROP INDEX idx_mentions_entity; "
+            "CREATE INDEX [idx_mentions_entity] ON [mentions] ([entity]) WHERE [entity] IS NOT NULL"
+        )
+
+    def indexes() -> dict[str, tuple[str, int]]:
+        found = query(db, "SELECT name, sql, rootpage FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        return {name: (sql, rootpage) for name, sql, rootpage in found}
+
+    before = indexes()
+    post = corpus_copy / "posts" / "2015-03-03-note.md"
+    post.write_text(NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8")
+    assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed)")
+    after = indexes()
+    assert after["idx_mentions_entity"][0] == "CREATE INDEX [idx_mentions_entity] ON [mentions] ([entity])"
+    assert {k: v[0] for k, v in after.items()} == {**{k: v[0] for k, v in before.items()}, "idx_mentions_entity": after["idx_mentions_entity"][0]}  # fmt: skip
+    plan = query(db, "EXPLAIN QUERY PLAN SELECT paragraph FROM mentions WHERE entity = 1")
+    assert "idx_mentions_entity" in plan[-1][3]
+    post.write_text(NOTE.format(title="Note", body="Le mot zèbre."), encoding="utf-8")
+    assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed)")
+    assert indexes() == after  # nothing made again: the same statements at the same pages
+
+
 def _aged(corpus: Path, seconds: int = 3600) -> None:
     """Every file of the corpus (posts and authority files) written `seconds` ago: their times vouch for them."""
     then = time.time_ns() - seconds * 10**9
