@@ -32,13 +32,10 @@ def published_state(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, st
             if "hubkb_build" not in tables:
                 return {}, {}
             meta = dict(conn.execute("SELECT key, value FROM hubkb_build"))
-            sql = (
-                "SELECT post_id, source_path, content_hash FROM post_files"
-                if "post_files" in tables
-                else "SELECT id, source_path, content_hash FROM posts"
-            )
-            posts = {source: (post_id, digest) for post_id, source, digest in conn.execute(sql)}
-            return meta, posts
+            if "post_files" in tables:
+                return meta, written_posts(conn)
+            rows = conn.execute("SELECT id, source_path, content_hash FROM posts")
+            return meta, {source: (post_id, digest) for post_id, source, digest in rows}
         finally:
             conn.close()
     except sqlite3.Error:
@@ -46,8 +43,8 @@ def published_state(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, st
 
 
 def written_posts(conn: sqlite3.Connection, post_ids: set[str] | None = None) -> dict[str, tuple[str, str]]:
-    """{source path: (post id, content hash)} of these posts (None: all) in a database being written, as
-    `published_state` reads them once it is published."""
+    """{source path: (post id, content hash)} of these posts (None: all), from `post_files`: of a database
+    being written (what it will say once published), or of a published one (`published_state`)."""
     sql = "SELECT post_id, source_path, content_hash FROM post_files"
     rows = (
         conn.execute(sql)
