@@ -10,7 +10,7 @@ answer that is not None).
 
 - `sql_functions`: `prepare_connection` (SQL functions; text decoded in C on hubkb's files)
 - `pages`: `extra_template_vars` (the `hubkb` flag; entity, passage and paragraph pages),
-  `prepare_jinja2_environment` (the `hubkb_work_type` filter)
+  `prepare_jinja2_environment` (filters, and the `{% hubkb_once %}` tag: a row page's content rendered once)
 - `cells`: `render_cell`
 - `facets`: `register_facet_classes` (hubkb's `json_array` facet; a hook wrapper puts the same fast
   counting in place of Datasette's `array` facet)

@@ -6,7 +6,9 @@ pages of people, organisations, works, terms and posts (and of definitions, quot
 paragraphs and citations) get ``hubkb_page``:
 what `hubkb.db.entities` finds about the row, with links (`common.with_urls`),
 snippets in context, and for posts the rendered body, the references and a
-"cite this passage" block for each definition and quote.
+"cite this passage" block for each definition and quote. The content of the latest
+row pages is kept (the file never changes under a Datasette), and the HTML the
+templates write of it inside `{% hubkb_once hubkb_page %}` is kept with it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
+from jinja2 import nodes
+from jinja2.ext import Extension
 from markupsafe import Markup
 
 from .. import citation
@@ -47,6 +51,34 @@ def hubkb_jinja_filters(env: Any) -> None:
     env.filters["hubkb_link"] = link_html
     env.filters["hubkb_names"] = names_html
     env.filters.update(FILTERS)  # places, passages, citations, mention lists: plugin/fragments.py
+    env.add_extension(RenderedOnce)
+
+
+class RenderedOnce(Extension):
+    """`{% hubkb_once hubkb_page %}…{% endhubkb_once %}`: what a row page shows of its content, rendered
+    once per page. The page dict is the one `row_page` keeps, so the HTML is kept (and dropped) with it;
+    what stays in the tag must depend only on the page, the table and the Datasette (its urls), not on
+    the request. Each tag of a template is a place of its own (template name and line).
+    """
+
+    tags = {"hubkb_once"}  # noqa: RUF012 (Extension declares it so)
+
+    def parse(self, parser: Any) -> Any:
+        lineno = next(parser.stream).lineno
+        args = [parser.parse_expression(), nodes.Const(f"{parser.name}:{lineno}")]
+        body = parser.parse_statements(("name:endhubkb_once",), drop_needle=True)
+        return nodes.CallBlock(self.call_method("_render_once", args), [], [], body).set_lineno(lineno)
+
+    async def _render_once(self, page: Any, place: str, caller: Any) -> Markup:
+        if not isinstance(page, dict):
+            return Markup(await caller())
+        rendered = page.setdefault(RENDERED, {})
+        if place not in rendered:
+            rendered[place] = Markup(await caller())
+        return rendered[place]
+
+
+RENDERED = "_rendered"  # the key of a row page's rendered HTML in its page dict (RenderedOnce)
 
 
 @hookimpl(specname="extra_template_vars")
