@@ -437,8 +437,9 @@ def test_a_table_in_its_default_order_walks_an_index(client: Client) -> None:
 
 
 def test_a_row_page_renders_its_content_once(client: Client, db: Path) -> None:
-    """What a row page shows of its row (`{% hubkb_once %}`) is rendered on the first visit and kept with the
-    page's content: a second visit sends the same page, built from the kept HTML."""
+    """What a row page shows of its row (`{% hubkb_once %}`: the content, the raw row, the reference
+    managers' tags) is rendered on the first visit and kept with the page's content: a second visit sends
+    the same page, built from the kept HTML. A page asked with a query string writes its raw row anew."""
     from hubkb.plugin import pages
 
     def without_timing(html: str) -> str:
@@ -453,13 +454,16 @@ def test_a_row_page_renders_its_content_once(client: Client, db: Path) -> None:
         assert first.status_code == 200, path
         cache = pages._page_cache[client.datasette.get_database("hubkb")]
         kept = cache[(table, key)][pages.RENDERED]
-        places = {place.split(":")[0] for place in kept}
         template = {"definitions": "row", "quotes": "row", "paragraphs": "row", "organisations": "row-hubkb-people"}
-        assert places == {template.get(table, f"row-hubkb-{table}") + ".html"}  # organisations extend people
-        assert len(kept) == (2 if table == "terms" else 1)  # a term's reused wording is asked each time, between
+        expected = {template.get(table, f"row-hubkb-{table}") + ".html": 2 if table == "terms" else 1}
+        expected["_hubkb_entity_end.html"] = 1
+        if table in ("posts", "works"):
+            expected["_hubkb_meta.html"] = 1
+        assert Counter(place.split(":")[0] for place in kept) == expected, path  # a term's reused wording: asked
         assert without_timing(client.get(path).text) == without_timing(first.text), path
         for place in kept:  # the second visit was built from these: a change to them shows
             kept[place] += Markup(f"<!-- kept {place} -->")
         again = client.get(path).text
         assert all(f"<!-- kept {place} -->" in again for place in kept), path
-        assert again.index("<!-- kept") < again.index('<details class="hubkb-raw"')  # the raw row is not kept
+        asked = client.get(path, params={"_hubkb": "1"}).text
+        assert "<!-- kept _hubkb_entity_end.html" not in asked and "_hubkb=1" in asked, path
