@@ -17,6 +17,7 @@ import re
 import sqlite3
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from datasette.app import Datasette
@@ -467,3 +468,40 @@ def test_a_row_page_renders_its_content_once(client: Client, db: Path) -> None:
         assert all(f"<!-- kept {place} -->" in again for place in kept), path
         asked = client.get(path, params={"_hubkb": "1"}).text
         assert "<!-- kept _hubkb_entity_end.html" not in asked and "_hubkb=1" in asked, path
+
+
+def test_facets_counted_in_memory_wait_for_nothing_but_sql(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request gives the event loop its turn only while SQLite answers: under load each turn waits for
+    every other ready request, so facets counted in memory are not gathered as tasks (the posts page's
+    JSON with two facets gave three turns for one query: p50 440 ms under 20 users)."""
+    asked: list[str] = []
+    execute_fn = Database.execute_fn
+
+    async def counted(self: Database, fn: Any) -> Any:
+        asked.append(getattr(fn, "__qualname__", ""))
+        return await execute_fn(self, fn)
+
+    monkeypatch.setattr(Database, "execute_fn", counted)  # Database.execute runs through it too
+
+    class Turns:
+        """Awaits a coroutine, counting the times it gives the event loop its turn."""
+
+        def __init__(self, coroutine: Any) -> None:
+            self.coroutine, self.turns = coroutine, 0
+
+        def __await__(self) -> Any:
+            steps = self.coroutine.__await__()
+            waiting = next(steps)
+            while True:
+                self.turns += 1
+                try:
+                    waiting = steps.send((yield waiting))
+                except StopIteration as done:
+                    return done.value
+
+    for path in ("/hubkb/posts.json?_facet=year&_facet_array=tags", "/hubkb/posts?_search=coproduction"):
+        client.get(path)  # the arrays and values are read once per server
+        asked.clear()
+        turns = Turns(client.datasette.client.get(path))
+        assert client.loop.run_until_complete(turns).status_code == 200
+        assert asked and turns.turns == len(asked), (path, turns.turns, asked)
