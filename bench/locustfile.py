@@ -9,6 +9,10 @@ pages, the definitions of a term, who cites whom, CSV (streamed and not),
 once, when the run starts). `HUBKB_LOAD_REQUESTS=N` stops the run after N
 requests (else locust's `--run-time` does); `HUBKB_LOAD_SUMMARY=FILE` writes
 the final figures there as JSON.
+
+The users are locust's FastHttpUser (geventhttpclient): locust runs on the
+machine it loads, and python-requests' HttpUser took 6.3 s of CPU for 2,000
+requests against 3.8 s, the difference taken from the server under test.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 
 import gevent
 import gevent.lock
-from locust import HttpUser, constant, events, task
+from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 
 MIX = [
@@ -58,7 +62,7 @@ def _ensure_paths(host: str) -> None:
     with _reading:
         if _paths:
             return
-        import requests  # locust's own HTTP client library: these requests stay out of the statistics
+        import requests  # a dependency of locust's: these requests stay out of the statistics
 
         paths = list(MIX)
         for table, n in ROW_PAGES.items():
@@ -111,7 +115,7 @@ def write_summary(environment: Any, **_: Any) -> None:
         json.dump(summary, f, indent=1)
 
 
-class Researcher(HttpUser):
+class Researcher(FastHttpUser):
     wait_time = constant(0)
 
     @task
