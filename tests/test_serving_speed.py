@@ -473,7 +473,7 @@ def test_a_row_page_renders_its_content_once(client: Client, db: Path) -> None:
 def test_facets_counted_in_memory_wait_for_nothing_but_sql(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     """A request gives the event loop its turn only while SQLite answers: under load each turn waits for
     every other ready request, so facets counted in memory are not gathered as tasks (the posts page's
-    JSON with two facets gave three turns for one query: p50 440 ms under 20 users)."""
+    JSON with two facets gave three turns for its one query)."""
     asked: list[str] = []
     execute_fn = Database.execute_fn
 

@@ -58,7 +58,8 @@ class RenderedOnce(Extension):
     """`{% hubkb_once hubkb_page %}…{% endhubkb_once %}`: what a row page shows of its content, rendered
     once per page. The page dict is the one `row_page` keeps, so the HTML is kept (and dropped) with it;
     what stays in the tag must depend only on the page, the table and the Datasette (its urls), not on
-    the request. Each tag of a template is a place of its own (template name and line).
+    the request: a tag given anything but a dict (`hubkb_page if not request.query_string else none`)
+    renders its body each time. Each tag of a template is a place of its own (template name and line).
     """
 
     tags = {"hubkb_once"}  # noqa: RUF012 (Extension declares it so)
