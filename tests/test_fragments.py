@@ -44,8 +44,32 @@ def test_a_passage_says_who_where_and_links_its_citation() -> None:
     assert html == one + one
     relayed = ENV.from_string("{{ q|hubkb_passage(show_givers=false) }}").render(q=quote)
     assert (
-        '<p class="hubkb-meta">; relayed by <a href="/hubkb/people/laura-prandelle">Laura Prandelle</a>. In ' in relayed
+        '<p class="hubkb-meta">Relayed by <a href="/hubkb/people/laura-prandelle">Laura Prandelle</a>. In ' in relayed
     )
+
+
+def test_a_passage_s_sentences_read_whole_whatever_it_lacks() -> None:
+    """Each part of "Defines T. Given by A, in W (year); relayed by V. In P." may be missing: what is left
+    still reads as sentences (a definition without a giver was "Defines T. From in W", without giver or
+    work "Defines T. ; relayed by V" on every person page of the generated corpus)."""
+    term = {"name": "coproduction", "url": "/hubkb/terms/coproduction"}
+    work = {"name": "Us Now", "url": "/hubkb/works/us-now"}
+    via = {"name": "Laura Prandelle", "url": "/hubkb/people/laura-prandelle"}
+    ana = [{"name": "Ana", "url": "/hubkb/people/ana"}]
+    d = {"kind": "definition", "term": term, "work": work, "work_year": 2009, "via": via, "givers": ana}
+    t, w, v, a = (f'<a href="{x["url"]}">{x["name"]}</a>' for x in (term, work, via, ana[0]))
+
+    def meta(p: dict, **show: object) -> str:
+        return ENV.from_string("{{ p|hubkb_passage_meta(**show) }}").render(p=p, show=show)
+
+    assert meta(d) == f"Defines {t}. Given by {a}, in {w} (2009); relayed by {v}."
+    assert meta({**d, "givers": []}) == f"Defines {t}. From {w} (2009); relayed by {v}."
+    assert meta({**d, "givers": [], "work": None}) == f"Defines {t}. Relayed by {v}."
+    assert meta({**d, "term": None, "givers": [], "work": None}) == f"Relayed by {v}."
+    assert meta({**d, "kind": "quote", "term": None, "via": None}) == f"Said by {a}, in {w} (2009)."
+    assert meta({"kind": "quote"}) == ""
+    place = ENV.from_string('{{ p|hubkb_passage_meta(show_via=false, last="In P") }}').render(p={**d, "givers": []})
+    assert place == f"Defines {t}. From {w} (2009). In P."
 
 
 def test_a_citation_in_the_reference_list_says_so() -> None:

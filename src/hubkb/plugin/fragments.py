@@ -2,8 +2,9 @@
 
 Datasette renders its templates asynchronously, where every expression is
 awaited: a macro call costs about 35 µs, and a person's or a post's page
-renders a hundred places, passages and names. These filters write the same
-HTML, character for character, in one call per list:
+renders a hundred places, passages and names. These filters wrote the same
+HTML, character for character, in one call per list (a passage's sentences
+have been mended since: `passage_meta`):
 
     {{ p.definitions|hubkb_passages(show_givers=false) }}   {# was: for d … m.passage(d, …) #}
     {{ c|hubkb_citation(show_work=false) }}, {{ r|hubkb_place }}
@@ -61,29 +62,44 @@ def passage_html(
     show_work: bool = True,
 ) -> Markup:
     """`{{ p|hubkb_passage }}`: a definition or quote as a list item, with who gave it, where, and a Cite link."""
-    term, givers, kind, work, via = (_get(p, k) for k in ("term", "givers", "kind", "work", "via"))
-    text = _get(p, "text")
-    meta = ""
-    if show_term and _true(term):
-        meta += f"Defines {link_html(term)}. "
-    if show_givers and _true(givers):
-        meta += f"{'Given' if kind == 'definition' else 'Said'} by {names_html(givers)}"
-    if show_work and _true(work):
-        meta += f"{',' if show_givers and _true(givers) else 'From'} in {link_html(work)}"
-        year = _get(p, "work_year")
-        if _true(year):
-            meta += f" ({escape(year)})"
-    if show_via and _true(via):
-        meta += f"; relayed by {link_html(via)}"
-    if show_place:
-        if (show_givers and _true(givers)) or (show_work and _true(work)) or (show_via and _true(via)):
-            meta += ". "
-        meta += f"In {place_html(p)}"
+    kind, text = _get(p, "kind"), _get(p, "text")
+    place = f"In {place_html(p)}" if show_place else ""
+    meta = passage_meta(p, show_term, show_givers, show_work, show_via, place)
     short = escape(do_truncate(env, text, 40)) if text is not _MISSING else ""
     return Markup(
-        f'<li class="hubkb-passage">\n<blockquote lang="fr">{_text(text)}</blockquote>\n<p class="hubkb-meta">{meta}.\n'
+        f'<li class="hubkb-passage">\n<blockquote lang="fr">{_text(text)}</blockquote>\n<p class="hubkb-meta">{meta}\n'
         f'<a href="{_text(_get(p, "url"))}" aria-label="Cite this {_text(kind)}: {short}">Cite</a></p>\n</li>'
     )
+
+
+def passage_meta(
+    p: Any,
+    show_term: bool = True,
+    show_givers: bool = True,
+    show_work: bool = True,
+    show_via: bool = True,
+    last: str = "",
+) -> Markup:
+    """`{{ x|hubkb_passage_meta(last=…) }}`: what a passage is and where it comes from, in sentences:
+    "Defines coproduction. Given by A, in W (2009); relayed by V. In <place>." Each part is left out when
+    the page already says it (show_…=false) or the passage has none; `last` (HTML: the place, a
+    paragraph link) ends it. Nothing shown writes nothing."""
+    term, givers, kind, work, via = (_get(p, k) for k in ("term", "givers", "kind", "work", "via"))
+    sentences = []
+    if show_term and _true(term):
+        sentences.append(f"Defines {link_html(term)}")
+    source = ""
+    if show_givers and _true(givers):
+        source = f"{'Given' if kind == 'definition' else 'Said'} by {names_html(givers)}"
+    if show_work and _true(work):
+        source += f"{', in' if source else 'From'} {link_html(work)}"
+        year = _get(p, "work_year")
+        if _true(year):
+            source += f" ({escape(year)})"
+    if show_via and _true(via):
+        source += f"{'; relayed by' if source else 'Relayed by'} {link_html(via)}"
+    sentences += [part for part in (source, last) if part]
+    return Markup(". ".join(sentences) + "." if sentences else "")
 
 
 @pass_environment
@@ -168,6 +184,7 @@ def _css_class(column: str) -> Markup:
 FILTERS = {
     "hubkb_place": place_html,
     "hubkb_passage": passage_html,
+    "hubkb_passage_meta": passage_meta,
     "hubkb_passages": passages_html,
     "hubkb_citation": citation_html,
     "hubkb_citations": citations_html,
