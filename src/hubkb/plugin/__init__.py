@@ -25,7 +25,8 @@ answer that is not None).
 - `serving`: `asgi_wrapper` (X-Content-Type-Options: nosniff on every response; a streamed CSV read in
   pages of max_returned_rows), `filters_from_request`
   (a hook wrapper: table searches sorted on an indexed column walk that index), `handle_exception`
-  (a client's error, such as a 404, answered without printing its traceback)
+  (a client's error, such as a 404, answered without printing its traceback; on hubkb's
+  pages with hubkb's header, and a missing row named, with where to look for it)
 
 Templates and static files are Datasette's own plugin folders,
 `plugin/templates/` (before Datasette's defaults, after a `--template-dir`) and

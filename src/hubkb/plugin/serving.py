@@ -27,10 +27,10 @@ import re
 import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from datasette import Response, hookimpl
-from datasette.utils import add_cors_headers, await_me_maybe
+from datasette.utils import add_cors_headers, await_me_maybe, tilde_decode
 from datasette.utils.asgi import Base400
 
 from ..db.plans import column_detail_indexes, leading_index_columns, matches_at_least
@@ -71,7 +71,8 @@ def client_errors_without_tracebacks(datasette: Any, request: Any, exception: Ex
 
 
 def _client_error(datasette: Any, request: Any, exception: Base400) -> Callable[[], Awaitable[Response]]:
-    """The page or JSON Datasette's handler gives for a client's error (`datasette/handle_exception.py`)."""
+    """The page or JSON Datasette's handler gives for a client's error (`datasette/handle_exception.py`); on a
+    hubkb database's pages, with hubkb's header and, for a missing row, what was asked (`_hubkb_error_vars`)."""
 
     async def inner() -> Response:
         status = exception.status
@@ -83,9 +84,29 @@ def _client_error(datasette: Any, request: Any, exception: Base400) -> Callable[
             return Response.json(info, status=status, headers=headers)
         template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
         page = {**info, "urls": datasette.urls, "app_css_hash": datasette.app_css_hash(), "menu_links": lambda: []}
+        page.update(await _hubkb_error_vars(datasette, request, status))
         return Response.html(await template.render_async(page), status=status, headers=headers)
 
     return inner
+
+
+async def _hubkb_error_vars(datasette: Any, request: Any, status: int) -> dict[str, Any]:
+    """On a hubkb database's error page, hubkb's header (its search box) and, for a row that does not
+    exist, what was asked: the table, the key, and where to look for it instead."""
+    parts = [tilde_decode(part) for part in request.path.split("?")[0].strip("/").split("/")]
+    database = parts[0] if parts and await is_hubkb(datasette, parts[0]) else None
+    if database is None:
+        return {}
+    found: dict[str, Any] = {"hubkb": True, "hubkb_database": database}
+    if status == 404 and len(parts) == 3 and parts[1] in await datasette.get_database(database).table_names():
+        table, key = parts[1], parts[2]
+        found["hubkb_missing"] = {
+            "table": table,
+            "key": key,
+            "table_url": datasette.urls.table(database, table),
+            "search_url": datasette.urls.database(database) + "/-/search?" + urlencode({"q": key.replace("-", " ")}),
+        }
+    return found
 
 
 @hookimpl(specname="asgi_wrapper")
