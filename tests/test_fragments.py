@@ -70,6 +70,8 @@ def test_a_passage_s_sentences_read_whole_whatever_it_lacks() -> None:
     assert meta({"kind": "quote"}) == ""
     place = ENV.from_string('{{ p|hubkb_passage_meta(show_via=false, last="In P") }}').render(p={**d, "givers": []})
     assert place == f"Defines {t}. From {w} (2009). In P."
+    assert FILTERS["hubkb_passage_meta"]({}, last="<b>") == "&lt;b&gt;."  # plain text is escaped; Markup is kept
+    assert FILTERS["hubkb_passage_meta"]({}, last=Markup("<b>P</b>")) == "<b>P</b>."
 
 
 def test_a_citation_in_the_reference_list_says_so() -> None:

@@ -63,7 +63,7 @@ def passage_html(
 ) -> Markup:
     """`{{ p|hubkb_passage }}`: a definition or quote as a list item, with who gave it, where, and a Cite link."""
     kind, text = _get(p, "kind"), _get(p, "text")
-    place = f"In {place_html(p)}" if show_place else ""
+    place = Markup("In ") + place_html(p) if show_place else ""
     meta = passage_meta(p, show_term, show_givers, show_work, show_via, place)
     short = escape(do_truncate(env, text, 40)) if text is not _MISSING else ""
     return Markup(
@@ -83,8 +83,9 @@ def passage_meta(
     """`{{ x|hubkb_passage_meta(last=…) }}`: what a passage is and where it comes from, in sentences:
     "Defines coproduction. Given by A, in W (2009); relayed by V. In <place>." Each part is left out when
     the page already says it (show_…=false) or the passage has none; `last` (HTML: the place, a
-    paragraph link) ends it. Nothing shown writes nothing."""
+    paragraph link) ends it, escaped unless it is Markup. Nothing shown writes nothing."""
     term, givers, kind, work, via = (_get(p, k) for k in ("term", "givers", "kind", "work", "via"))
+    last = last if isinstance(last, Markup) else escape(last)
     sentences = []
     if show_term and _true(term):
         sentences.append(f"Defines {link_html(term)}")
