@@ -80,7 +80,7 @@ def _client_error(datasette: Any, request: Any, exception: Base400) -> Callable[
         headers: dict[str, str] = {}
         if datasette.cors:
             add_cors_headers(headers)
-        if request.path.split("?")[0].endswith(".json"):
+        if request.path.endswith(".json"):  # the path alone: Datasette's Request keeps the query string apart
             return Response.json(info, status=status, headers=headers)
         template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
         page = {**info, "urls": datasette.urls, "app_css_hash": datasette.app_css_hash(), "menu_links": lambda: []}
@@ -93,7 +93,7 @@ def _client_error(datasette: Any, request: Any, exception: Base400) -> Callable[
 async def _hubkb_error_vars(datasette: Any, request: Any, status: int) -> dict[str, Any]:
     """On a hubkb database's error page, hubkb's header (its search box) and, for a row that does not
     exist, what was asked: the table, the key, and where to look for it instead."""
-    parts = [tilde_decode(part) for part in request.path.split("?")[0].strip("/").split("/")]
+    parts = [tilde_decode(part) for part in request.path.strip("/").split("/")]
     database = parts[0] if parts and await is_hubkb(datasette, parts[0]) else None
     if database is None:
         return {}
