@@ -58,7 +58,7 @@ def test_a_client_error_is_answered_without_a_traceback(client: Client, capfd: p
     assert "<title>Error 404</title>" in page.text and "Record not found" in page.text
     # hubkb's header, and what was asked for and where to look instead
     assert 'class="hubkb-header-search" action="/hubkb/-/search"' in page.text
-    assert 'Record not found: no row <q>nobody-here</q> in <a href="/hubkb/people">people</a>.' in page.text
+    assert 'Record not found: no row “nobody-here” in <a href="/hubkb/people">people</a>.' in page.text
     assert '<a href="/hubkb/-/search?q=nobody+here">search everything for it</a>' in page.text
     assert "no row" not in client.get("/hubkb/nowhere").text  # a table that does not exist: Datasette's words
     data = client.get("/hubkb/nowhere.json")
