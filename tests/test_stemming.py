@@ -16,7 +16,9 @@ import pytest
 
 from conftest import ROOT, SEED_POST
 from hubkb.cli import cli
-from hubkb.stemming import stem
+from hubkb.db.stems import _index_words
+from hubkb.stemming import stem, stemmable
+from hubkb.text import index_words
 from hubkb.writer.search import search
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -261,6 +263,21 @@ def test_recall_of_other_forms(built_db: Path, generated_db: Path) -> None:
     print(report)
     assert found / expected >= 0.95, report
     assert all(not line.split(": ")[1].startswith("0/") for line in [*seed_lines, *gen_lines]), report
+
+
+@pytest.mark.parametrize("fixture", ["built_db", "generated_db"])
+def test_a_full_build_stems_every_indexed_word(request: pytest.FixtureRequest, fixture: str) -> None:
+    """A full build stems the words its workers met as they read the posts, without walking the
+    paragraphs' index: the same words as that index's vocabulary, the works' and the post titles'.
+    The default corpus is scanned a paragraph at a time, the generated one on arrays."""
+    conn = sqlite3.connect(request.getfixturevalue(fixture))
+    try:
+        stemmed = {term for (term,) in conn.execute("SELECT term FROM search_stems")}
+        indexed = _index_words(conn) | index_words(title for (title,) in conn.execute("SELECT title FROM posts"))
+    finally:
+        conn.close()
+    assert len(stemmed) > 300
+    assert stemmed == {word for word in indexed if stemmable(word)}
 
 
 def test_words_that_must_not_merge(runner, tmp_path: Path) -> None:

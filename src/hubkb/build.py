@@ -92,6 +92,7 @@ class _Stage:
     table_sql: list[str] | None = None  # an update's: its chunks' tables, made as the published file's are
     entities: dict[tuple[str, str], tuple[int, str]] | None = None  # `entity_numbers`, once a process
     keep: Callable[[], None] | None = None  # saves the stage for the next update, once the workers are started
+    words: set[str] = field(default_factory=set)  # the words of the posts read, as the full-text indexes hold them
 
     def release(self) -> None:
         """Drop what only reading the posts needs (tens of MB at 50,000 posts): the cross-post work at the
@@ -160,6 +161,7 @@ class _Chunk:
     problems: list[Problem]
     counts: dict[str, int]
     relays: RelayChecks = field(default_factory=lambda: _relay_checks())  # chains naming a post, checked at the end
+    words: set[str] | None = None  # the words of its posts first met by its worker (`MentionIndex.find_posts`)
 
 
 def _relay_checks() -> RelayChecks:
@@ -193,6 +195,7 @@ def _chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     from .db.write import Writer
     from .read import read_post
     from .resolve import resolve_post
+    from .text import index_words
 
     paths, chunk_db = job
     stage = _STAGE
@@ -221,9 +224,11 @@ def _chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
             continue
         result.relays.add(resolved, stage.resolver.work_records)
         good.append((path, post, resolved))
-    # Mentions (and the paragraphs' search variants) in one scan of the chunk's posts: the work on arrays is
-    # then done once, not once a post.
-    found = stage.mentions.find_posts([resolved.paragraphs for _path, _post, resolved in good])
+    # Mentions (and the paragraphs' search variants, and a build's words to stem) in one scan of the chunk's
+    # posts: the work on arrays is then done once, not once a post.
+    if writer is not None:
+        result.words = index_words(post.title for _path, post, _resolved in good)
+    found = stage.mentions.find_posts([resolved.paragraphs for _path, _post, resolved in good], result.words)
     for (path, post, resolved), post_found in zip(good, found):
         mentions = tuple(post_found.mentions)
         result.counts["mentions"] += len(mentions)
@@ -339,6 +344,8 @@ def _relaying(
 
 def _take(result: _Chunk, stage: _Stage, known_ids: dict[str, str], counts: dict[str, int]) -> None:
     stage.problems.extend(result.problems)
+    if result.words:
+        stage.words |= result.words
     for post_id, shown, line in result.posts:
         first = known_ids.setdefault(post_id, shown)
         if first != shown:
@@ -589,7 +596,7 @@ def _build(
                             writer.index_aside(aside)
                         reuse = ReuseAside(writer.conn, aside / "reuse.db", thread)
                         hashed = thread.submit(_post_hashes, folder, names, db_path)
-                        writer.finish(reuse.write)
+                        writer.finish(reuse.write, stage.words)
                         entries = hashed.result()[1]  # remembered for the next build
             except BaseException:
                 writer.discard()

@@ -35,6 +35,7 @@ from .mentions import (
     read_piece,
 )
 from .records import Mention
+from .text import index_words
 
 _WORDS, _START, _END = attrgetter("words"), itemgetter(0), itemgetter(1)
 
@@ -58,6 +59,22 @@ class Arrays:
         self.pieces = PieceTable()  # the pieces of the paragraphs scanned on arrays
 
 
+class _Numbers(dict[str, int]):
+    """Piece -> number. A piece not met yet gets the next number and waits in `new`, to be read: a batch's
+    pieces are numbered by one lookup each, never a second pass for the new ones."""
+
+    __slots__ = ("new",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.new: list[str] = []
+
+    def __missing__(self, piece: str) -> int:
+        number = self[piece] = len(self)
+        self.new.append(piece)
+        return number
+
+
 class PieceTable:
     """The pieces read so far, numbered: each one's `Piece`, its line, and its tally and length as arrays.
 
@@ -66,7 +83,7 @@ class PieceTable:
     """
 
     def __init__(self) -> None:
-        self.number: dict[str, int] = {}
+        self.number = _Numbers()
         self.read: list[Piece] = []
         self.line: list[str] = []
         self.tally = np.zeros(0, np.int64)
@@ -75,25 +92,33 @@ class PieceTable:
 
     def clear(self) -> None:
         """Start over (a large corpus, rather than grow without end)."""
-        self.number, self.read, self.line = {}, [], []
+        self.number, self.read, self.line = _Numbers(), [], []
         self.tally, self.length = np.zeros(0, np.int64), np.zeros(0, np.int64)
         # every piece's words one after the other: where each starts and ends in its piece, and each piece's first
         self.word_start, self.word_end, self.first_word = (np.zeros(0, np.int64) for _ in range(3))
         self.add([_BETWEEN], [_BETWEEN_PIECE])
 
-    def numbers(self, pieces: list[str]) -> list[int]:
-        """The number of each piece, reading those not met yet."""
-        try:
-            return list(map(self.number.__getitem__, pieces))
-        except KeyError:
-            if len(self.number) > _CACHE_LIMIT:
-                self.clear()
-            new = list(set(pieces).difference(self.number))
-            self.add(new, list(map(read_piece, new)))
-            return list(map(self.number.__getitem__, pieces))
+    def numbers(self, pieces: list[str], words: set[str] | None = None) -> list[int]:
+        """The number of each piece, reading those not met yet (in one pass: `_Numbers` numbers them);
+        `words` gets the words of those and of their search variants (`MentionIndex.find_posts`)."""
+        if len(self.number) > _CACHE_LIMIT:
+            self.clear()
+        numbers = list(map(self.number.__getitem__, pieces))
+        new, self.number.new = self.number.new, []
+        if new:
+            read = list(map(read_piece, new))
+            self._append(new, read)
+            if words is not None:
+                variants = chain.from_iterable(chain(map(_ORDINALS, read), map(_CO_WORDS, read)))
+                words |= index_words(chain(new, variants))
+        return numbers
 
     def add(self, pieces: list[str], read: list[Piece]) -> None:
         self.number.update(zip(pieces, range(len(self.read), len(self.read) + len(pieces))))
+        self._append(pieces, read)
+
+    def _append(self, pieces: list[str], read: list[Piece]) -> None:
+        """What the pieces numbered from len(self.read) on hold, in their order."""
         self.read += read
         self.line += map(_LINE, read)
         self.tally = np.append(self.tally, np.fromiter(map(_TALLY, read), np.int64, len(read)))
@@ -128,7 +153,7 @@ class Batch:
         "word_ends",
     )
 
-    def __init__(self, texts: Sequence[str], table: PieceTable):
+    def __init__(self, texts: Sequence[str], table: PieceTable, words: set[str] | None = None):
         self.texts = texts
         pieces: list[str] = []
         first_piece = []  # each paragraph's first piece
@@ -137,7 +162,7 @@ class Batch:
             pieces += text.split()
             pieces.append(_BETWEEN)
         self.pieces = pieces
-        numbers = table.numbers(pieces)
+        numbers = table.numbers(pieces, words)
         self.table = table
         self.read = table.read  # a piece's `Piece`: read[ids[i]]
         self.ids = np.array(numbers, np.int64)
@@ -207,14 +232,15 @@ class Batch:
         return starts
 
 
-def find_posts(index: MentionIndex, posts: Sequence[Sequence[str]]) -> list[Found]:
-    """`MentionIndex.find_posts` on arrays: the mention rows of each post, and its paragraphs' search variants."""
+def find_posts(index: MentionIndex, posts: Sequence[Sequence[str]], words: set[str] | None = None) -> list[Found]:
+    """`MentionIndex.find_posts` on arrays: the mention rows of each post, its paragraphs' search variants,
+    and into `words` the words of the pieces first read."""
     if index.arrays is None:
         index.arrays = Arrays(index)
     arrays = index.arrays
     paragraphs = [p for post in posts for p in post]
     opens = np.cumsum([0] + [len(post) for post in posts])  # each post's first paragraph
-    text = Batch(paragraphs, arrays.pieces)
+    text = Batch(paragraphs, arrays.pieces, words)
     shown_variants = text.variants()
     by_post = [shown_variants[a:b] for a, b in pairwise(opens.tolist())]
     # a post's pieces, less the word closing each of its paragraphs: its body's words, as `str.split` cuts them

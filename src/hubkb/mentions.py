@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import ahocorasick
 
 from .records import Authorities, Mention, Work
-from .text import fold, variant_parts
+from .text import fold, index_words, search_variants, variant_parts
 
 if TYPE_CHECKING:
     from .mention_arrays import Arrays
@@ -124,21 +124,27 @@ class Alias(NamedTuple):
     target: tuple[str, str]  # (kind, id)
 
 
+class Pieces(dict[str, Piece]):
+    """Read pieces by their text; a piece not met yet is read (`read_piece`) when first asked for."""
+
+    __slots__ = ()
+
+    def __missing__(self, piece: str) -> Piece:
+        read = self[piece] = read_piece(piece)
+        return read
+
+
 class Text:
     """A text cut into pieces at white space, and the way back from word numbers to offsets."""
 
     __slots__ = ("_counts", "_starts", "pieces", "read", "text")
 
-    def __init__(self, text: str, cache: dict[str, Piece]):
+    def __init__(self, text: str, cache: Pieces):
         self.text = text
         self.pieces = pieces = text.split()
-        try:
-            read = list(map(cache.__getitem__, pieces))
-        except KeyError:
-            if len(cache) > _CACHE_LIMIT:
-                cache.clear()
-            read = [cache[p] if p in cache else cache.setdefault(p, read_piece(p)) for p in pieces]
-        self.read: list[Piece] = read  # type: ignore[assignment]
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        self.read: list[Piece] = list(map(cache.__getitem__, pieces))
         self._counts: list[int] = []
         self._starts: list[int] = []
 
@@ -203,7 +209,7 @@ class MentionIndex:
             self.aliases.append(alias)
         if targets:
             self.automaton.make_automaton()
-        self.pieces: dict[str, Piece] = {}  # read pieces, by their text
+        self.pieces = Pieces()  # read pieces, by their text
         self.arrays: Arrays | None = None  # made by the first large scan
 
     def find(self, paragraphs: Sequence[str]) -> list[Mention]:
@@ -223,18 +229,24 @@ class MentionIndex:
                 mentions.append(Mention(n, kind, entity_id, surface, count))
         return mentions
 
-    def find_posts(self, posts: Sequence[Sequence[str]]) -> list[Found]:
+    def find_posts(self, posts: Sequence[Sequence[str]], words: set[str] | None = None) -> list[Found]:
         """The mention rows of each post (as `find` gives them), and its paragraphs' search variants (as
         `text.search_variants` gives them; None when not found here).
 
         A build's chunk of posts is scanned at once, on arrays (`hubkb.mention_arrays`), and the pieces
         each paragraph is cut into are read once for both; a few posts (an update) one at a time, in Python.
+        `words`, when given, gets the words (`text.index_words`) of the pieces read for the first time and
+        of their search variants: over the calls of a process, every word of the paragraphs it scanned, as
+        the paragraphs' full-text index holds them (a build's stems, without reading that index back).
         """
         if sum(map(len, posts)) < _BULK_PARAGRAPHS:
+            if words is not None:
+                texts = [text for paragraphs in posts for text in paragraphs]
+                words |= index_words([*texts, *map(search_variants, texts)])
             return [Found(self.find(paragraphs), None) for paragraphs in posts]
         from .mention_arrays import find_posts
 
-        return find_posts(self, posts)
+        return find_posts(self, posts, words)
 
     def spans(self, text: str) -> list[tuple[Alias, int, int]]:
         """Every match in `text` as (alias, start, end) offsets into `text`, in order."""
@@ -278,6 +290,6 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     Elided articles ("l’", "qu’") are dropped, ordinals come out as "27e" and
     "co-production" as one word "coproduction", matching `fold`.
     """
-    cut = Text(text, {})
+    cut = Text(text, Pieces())
     folded = cut.line().split()
     return [(word, *cut.word(n)[:2]) for n, word in enumerate(folded)]

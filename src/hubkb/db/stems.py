@@ -1,8 +1,9 @@
 """The `search_stems` table: every indexed word with its French stem, stemmed once.
 
 Filled when a build finishes: a full build stems every distinct word of the
-full-text indexes' own vocabulary (fts5vocab) once, an update only the new
-words of the posts it added. A word the authority files use as a person's name
+full-text indexes once (the words its workers read as they scanned the posts,
+and the works' index's own vocabulary), an update only the new words of the
+posts it added. A word the authority files use as a person's name
 or an acronym (an all-capitals word in an organisation's name or alias) gets
 no stem, so that it finds only itself. See `hubkb.stemming`.
 """
@@ -10,31 +11,33 @@ no stem, so that it finds only itself. See `hubkb.stemming`.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable
 
 from ..stemming import MIN_LENGTH, stem, stemmable
-from ..text import fold, strip_accents
+from ..text import fold, index_words
 
 TABLE = "search_stems"
 # Full-text indexes whose vocabulary holds every indexed word but post titles
 # (posts_fts repeats the paragraphs; definitions and quotes are in them too).
 VOCABULARY_TABLES = ("paragraphs", "works")
-_WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps as a word
 
 
-def refresh_stems(conn: sqlite3.Connection, texts: Iterable[str] | None = None) -> int:
+def refresh_stems(conn: sqlite3.Connection, texts: Iterable[str] | None = None, words: set[str] | None = None) -> int:
     """Stem the indexed words that `search_stems` lacks; the number of words added.
 
-    A full build reads every word from the indexes' vocabulary (the paragraphs
-    hold every word of post bodies, definitions and quotes) plus post titles;
-    an update passes the `texts` it added, which hold every new word.
+    A full build passes the `words` its workers read (every word of the paragraphs, which hold the post
+    bodies, definitions and quotes, and of the post titles: `MentionIndex.find_posts`), and the works'
+    index adds its own; without them, every word is read from the indexes' vocabulary plus post titles
+    (fts5vocab walks every index entry: half a second at 10,000 posts). An update passes the `texts` it
+    added, which hold every new word.
     """
-    if texts is None:
-        words = _index_words(conn) | text_words(t for (t,) in conn.execute("SELECT title FROM posts"))
+    if words is not None:
+        words = words | _index_words(conn, ("works",))
+    elif texts is None:
+        words = _index_words(conn) | index_words(t for (t,) in conn.execute("SELECT title FROM posts"))
     else:
-        words = text_words(texts)
+        words = index_words(texts)
     known = {term for (term,) in conn.execute(f"SELECT term FROM [{TABLE}]")}
     new = sorted(w for w in words - known if stemmable(w))
     names = _name_words(conn) if new else set()
@@ -47,18 +50,9 @@ def refresh_stems(conn: sqlite3.Connection, texts: Iterable[str] | None = None) 
     return len(new)
 
 
-def text_words(texts: Iterable[str | None]) -> set[str]:
-    """The distinct words of texts as the index holds them (unicode61, remove_diacritics 2)."""
+def _index_words(conn: sqlite3.Connection, tables: Iterable[str] = VOCABULARY_TABLES) -> set[str]:
     words: set[str] = set()
-    for text in texts:
-        if text:
-            words.update(_WORD.findall(text.lower()))
-    return {strip_accents(w) for w in words}
-
-
-def _index_words(conn: sqlite3.Connection) -> set[str]:
-    words: set[str] = set()
-    for table in VOCABULARY_TABLES:
+    for table in tables:
         vocab = f"temp.[{table}_stem_vocab]"
         conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {vocab} USING fts5vocab(main, [{table}_fts], 'row')")
         try:

@@ -307,10 +307,14 @@ class Writer:
         self._fts = [self._fts_parts(table, columns) for table, columns in self.schema.fts_tables().items()]
         self._side = FtsAside.start(self.conn, self.path, self._fts, folder)
 
-    def finish(self, after_fts: Callable[[sqlite3.Connection], object] | None = None) -> None:
-        """Flush, build full-text indexes on a fresh file, index foreign keys.
+    def finish(
+        self, after_fts: Callable[[sqlite3.Connection], object] | None = None, words: set[str] | None = None
+    ) -> None:
+        """Flush, build full-text indexes on a fresh file, index foreign keys, stem the new words.
 
         `after_fts`: rows written once the full-text indexes are built (what a thread found meanwhile).
+        `words`: a fresh file's words to stem, as the build read them (`refresh_stems`); without them,
+        they are read from its full-text indexes.
         """
         self.flush()
         side = self._side
@@ -336,7 +340,10 @@ class Writer:
             if side is not None:
                 side.close()
         # every new word stemmed once: all of them on a fresh file, the added posts' on an update
-        refresh_stems(self.conn, None if self.fresh else self._added_texts)
+        if self.fresh:
+            refresh_stems(self.conn, words=words)
+        else:
+            refresh_stems(self.conn, self._added_texts)
         if self.fresh:
             self.conn.commit()  # out of WAL (an index built aside) only between transactions
             mode = self.conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
