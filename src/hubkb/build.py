@@ -295,6 +295,8 @@ def _process(
         if workers > 1:  # forked: the workers inherit the stage, and die with this process
             import multiprocessing  # here: one chunk (an update of a few posts) runs in this process
 
+            from . import mention_arrays  # noqa: F401  NumPy, loaded once for the workers to share
+
             if "fork" in multiprocessing.get_all_start_methods():
                 pool = multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),))
         try:
@@ -551,7 +553,10 @@ def _build(
         with storage_errors(db_path):
             if copy is not None:
                 copy.wait()
-            writer = Writer(tmp, stage.schema, start_from=db_path if incremental else None, copied=incremental)
+            # A full build's tables (sqlite-utils, a fifth of a second to load) are made once the workers run
+            writer = Writer(
+                tmp, stage.schema, start_from=db_path if incremental else None, copied=incremental, tables_later=True
+            )
             try:
                 known_ids: dict[str, str] = {}
                 before, changed = None, set()
@@ -566,7 +571,8 @@ def _build(
                     report.posts = len(known_ids)
                 kept = set(known_ids)
 
-                def authorities() -> None:  # a full build's, written while the workers read the first posts
+                def authorities() -> None:  # a full build's tables and authorities, made while the workers read
+                    writer.make_tables()
                     writer.insert(authority_rows(stage.authorities, stage.links, stage.schema))
 
                 meanwhile = None if incremental else authorities

@@ -82,10 +82,13 @@ class Writer:
         chunk: bool = False,
         copied: bool = False,
         table_sql: Sequence[str] | None = None,
+        tables_later: bool = False,
     ):
         """`start_from`: the published file an update starts from, copied to `tmp_path` here unless `copied`
         says the caller did it already. `table_sql`: a chunk's tables as statements (`table_sql()` of the
-        published file), instead of making them from the schema with sqlite-utils."""
+        published file), instead of making them from the schema with sqlite-utils. `tables_later`: a fresh
+        file's tables are made by `make_tables()`, not here (a full build makes them while its workers
+        read the first posts)."""
         self.path = tmp_path
         self.schema = schema
         if not copied:
@@ -111,7 +114,10 @@ class Writer:
         elif chunk:
             self._create_chunk_tables()
         elif self.fresh:
-            self._create_tables()
+            if tables_later:
+                self.paragraph_rowid = 1
+                return
+            self.make_tables()
         # the rowid the next paragraph gets: mention rows point at paragraphs by rowid
         self.paragraph_rowid = 1 + self.conn.execute("SELECT coalesce(max(rowid), 0) FROM paragraphs").fetchone()[0]
 
@@ -124,7 +130,8 @@ class Writer:
             self._db = sqlite_utils.Database(self.conn)
         return self._db
 
-    def _create_tables(self) -> None:
+    def make_tables(self) -> None:
+        """A fresh file's tables (made by `__init__` unless `tables_later`)."""
         for name, spec in self.schema.tables.items():
             columns = {col: _TYPES[kind] for col, kind in spec["columns"].items()}
             foreign_keys = [(col, other, self._pk(other)) for col, other in spec.get("foreign_keys", {}).items()]
