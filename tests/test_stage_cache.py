@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import sqlite3
 from pathlib import Path
 
@@ -51,6 +52,22 @@ def edit_seed(corpus: Path, line: str) -> None:
 
 def pickles(cache: Path) -> list[str]:
     return sorted(p.name for p in cache.glob("stage-*.pickle"))
+
+
+def test_a_kept_mention_index_has_read_no_piece() -> None:
+    """The pieces a scan read stay out of the pickle: a build that takes the stage reads them again, and
+    gives the words of each (its stems) as the build that made it did."""
+    from hubkb.mentions import MentionIndex
+    from hubkb.records import Authorities
+
+    index = MentionIndex(Authorities())
+    words: set[str] = set()
+    index.find_posts([["La 27ème Région co-produit."] * 250], words)
+    assert index.pieces == {} and index.arrays is not None and "27e" in words
+    kept = pickle.loads(pickle.dumps(index))
+    again: set[str] = set()
+    kept.find_posts([["La 27ème Région co-produit."] * 250], again)
+    assert again == words == {"la", "27eme", "27e", "region", "co", "produit", "coproduit"}
 
 
 @pytest.mark.parametrize("spoil", ["kept", "truncated", "garbage", "removed"])

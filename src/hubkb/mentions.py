@@ -212,6 +212,11 @@ class MentionIndex:
         self.pieces = Pieces()  # read pieces, by their text
         self.arrays: Arrays | None = None  # made by the first large scan
 
+    def __getstate__(self) -> dict:
+        """Pickled (a build's stage, `hubkb.stage_cache`) without the pieces read so far: an index loaded
+        from the cache reads every piece afresh, so that `find_posts` gives the words of all it scans."""
+        return {**self.__dict__, "pieces": Pieces(), "arrays": None}
+
     def find(self, paragraphs: Sequence[str]) -> list[Mention]:
         """The mention rows of a post: per paragraph (numbered from 1), one per entity, in order of appearance."""
         mentions: list[Mention] = []
