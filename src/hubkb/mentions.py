@@ -245,10 +245,14 @@ class MentionIndex:
         the paragraphs' full-text index holds them (a build's stems, without reading that index back).
         """
         if sum(map(len, posts)) < _BULK_PARAGRAPHS:
-            if words is not None:
-                texts = [text for paragraphs in posts for text in paragraphs]
-                words |= index_words([*texts, *map(search_variants, texts)])
-            return [Found(self.find(paragraphs), None) for paragraphs in posts]
+            if words is None:
+                return [Found(self.find(paragraphs), None) for paragraphs in posts]
+            found = []
+            for paragraphs in posts:  # the variants are worked out for the words: given, not worked out again
+                variants = list(map(search_variants, paragraphs))
+                words |= index_words([*paragraphs, *variants])
+                found.append(Found(self.find(paragraphs), variants))
+            return found
         from .mention_arrays import find_posts
 
         return find_posts(self, posts, words)

@@ -113,13 +113,12 @@ class Writer:
                 self.conn.execute(sql)
         elif chunk:
             self._create_chunk_tables()
-        elif self.fresh:
-            if tables_later:
-                self.paragraph_rowid = 1
-                return
+        elif self.fresh and not tables_later:
             self.make_tables()
-        # the rowid the next paragraph gets: mention rows point at paragraphs by rowid
-        self.paragraph_rowid = 1 + self.conn.execute("SELECT coalesce(max(rowid), 0) FROM paragraphs").fetchone()[0]
+        # the rowid the next paragraph gets (mention rows point at paragraphs by rowid): 1 in a fresh file
+        self.paragraph_rowid = (
+            1 if self.fresh else 1 + self.conn.execute("SELECT coalesce(max(rowid), 0) FROM paragraphs").fetchone()[0]
+        )
 
     @property
     def db(self) -> sqlite_utils.Database:
