@@ -186,9 +186,12 @@ def refresh_relays(conn: sqlite3.Connection) -> None:
     in at its end; a hop that does not say whether it translated is a
     translation when its language differs from the hop before (the origin's for the first).
     """
+    # Hop by hop, each hop's post looked up by its key: an UPDATE ... FROM posts read every post (18 ms at
+    # 10,000 posts, a fiftieth of a one-post update) when no hop names a post and relays has no statistics.
     conn.execute(
-        "UPDATE relays SET date = p.date, language = p.language FROM posts p "
-        "WHERE p.id = relays.relay_post_id AND (relays.date IS NOT p.date OR relays.language IS NOT p.language)"
+        "UPDATE relays SET (date, language) = (SELECT p.date, p.language FROM posts p WHERE p.id = relays.relay_post_id) "
+        "WHERE relay_post_id IS NOT NULL AND EXISTS (SELECT 1 FROM posts p WHERE p.id = relays.relay_post_id "
+        "AND (relays.date IS NOT p.date OR relays.language IS NOT p.language))"
     )
     origin = (
         "SELECT id, work_id FROM definitions UNION ALL SELECT id, work_id FROM quotes "
@@ -640,9 +643,33 @@ _REUSE_TEXTS = _REUSE_TEXTS_UNSORTED + "ORDER BY 1\n"
 # The same texts' ids and groups (kind, term or speakers) alone.
 _REUSE_GROUPS = f"SELECT text_id, kind, raw_group FROM ({_REUSE_TEXTS_UNSORTED})"
 # The texts of some posts (a JSON array of post ids): each text's chain is its passage's id, post#d1 or post#q1.
-_REUSE_TEXTS_OF_POSTS = f"SELECT * FROM ({_REUSE_TEXTS_UNSORTED}) WHERE substr(chain, 1, instr(chain, '#') - 1) IN (SELECT value FROM json_each(?))"
-# Some texts (a JSON array of their ids).
-_REUSE_TEXTS_WITH_IDS = f"SELECT * FROM ({_REUSE_TEXTS_UNSORTED}) WHERE text_id IN (SELECT value FROM json_each(?))"
+# Definitions and quotes are looked up by the range of their keys under each post (the condition on the
+# chain applied to the union read all 20,000 texts at 10,000 posts: 30 ms, twice a one-post update).
+_REUSE_TEXTS_OF_POSTS = """
+WITH wanted(post) AS (SELECT value FROM json_each(?))
+SELECT id AS text_id, text, post_id AS source, 'definition' AS kind, term_id AS raw_group, id AS chain
+FROM wanted CROSS JOIN definitions ON id >= post || '#' AND id < post || '$' AND substr(id, 1, instr(id, '#') - 1) = post
+UNION ALL
+SELECT id, text, post_id, 'quote', by, id
+FROM wanted CROSS JOIN quotes ON id >= post || '#' AND id < post || '$' AND substr(id, 1, instr(id, '#') - 1) = post
+UNION ALL
+SELECT r.id, r.text, COALESCE('work:' || r.work_id, r.relay_post_id), r.kind, COALESCE(d.term_id, q.by), r.passage_id
+FROM relays r LEFT JOIN definitions d ON d.id = r.passage_id LEFT JOIN quotes q ON q.id = r.passage_id
+WHERE r.text IS NOT NULL AND r.kind IN ('definition', 'quote')
+AND substr(r.passage_id, 1, instr(r.passage_id, '#') - 1) IN (SELECT post FROM wanted)
+"""
+# Some texts (a JSON array of their ids), each looked up by its key.
+_REUSE_TEXTS_WITH_IDS = """
+WITH wanted(id) AS (SELECT value FROM json_each(?))
+SELECT id AS text_id, text, post_id AS source, 'definition' AS kind, term_id AS raw_group, id AS chain FROM definitions
+WHERE id IN (SELECT id FROM wanted)
+UNION ALL
+SELECT id, text, post_id, 'quote', by, id FROM quotes WHERE id IN (SELECT id FROM wanted)
+UNION ALL
+SELECT r.id, r.text, COALESCE('work:' || r.work_id, r.relay_post_id), r.kind, COALESCE(d.term_id, q.by), r.passage_id
+FROM relays r LEFT JOIN definitions d ON d.id = r.passage_id LEFT JOIN quotes q ON q.id = r.passage_id
+WHERE r.text IS NOT NULL AND r.kind IN ('definition', 'quote') AND r.id IN (SELECT id FROM wanted)
+"""
 
 
 def texts_to_compare(conn: sqlite3.Connection, grouped: _Groups | None = None) -> Iterator[Any]:
