@@ -193,3 +193,25 @@ def test_a_5_mb_post_of_200_000_short_paragraphs_renders_in_under_a_second() -> 
     assert len(html) == 200_000
     assert html[0] == '<p id="p1">Le paragraphe 1.</p>'
     assert html[-1] == '<p id="p200000">Le paragraphe 200000.</p>'
+
+
+def test_a_mention_snippet_is_cut_between_words_and_its_ellipsis_set_off_from_punctuation() -> None:
+    """The snippet of a mention (a person's or a work's page) around the first place its name is written: cut
+    between words, an ellipsis where the paragraph goes on, a space between it and a full stop or a quote."""
+    from hubkb.render import context_snippet
+
+    text = "Le projet porte sur la coopération. Ensuite vient une autre phrase, bien plus longue que la première."
+    assert str(context_snippet(text, "coopération", width=13)) == "…la <mark>coopération</mark>. …"
+    assert str(context_snippet(text, "coopération", width=30)) == "…porte sur la <mark>coopération</mark>. Ensuite…"
+    quoted = "Une première phrase assez longue pour couper. « Le design des politiques publiques » selon Nesta."
+    assert str(context_snippet(quoted, "publiques", width=11)) == "…politiques <mark>publiques</mark> » …"
+    assert str(context_snippet(quoted, "Le design", width=11)) == "… « <mark>Le design</mark> des…"
+    assert str(context_snippet(quoted, "publiques", width=29)) == "…politiques <mark>publiques</mark> » selon Nesta."
+    assert str(context_snippet("Un *texte* sur <la> Nesta et ses amis.", "nesta", width=20)) == (
+        "…sur &lt;la&gt; <mark>Nesta</mark> et ses…"
+    )
+    # the name not found in the paragraph: its beginning, cut at the last space within the width
+    plain = "Un texte sans le nom cherché qui continue longuement."
+    assert str(context_snippet(plain, "absent", width=18)) == "Un texte sans le…"
+    assert str(context_snippet(plain, None, width=200)) == plain
+    assert str(context_snippet("Unmotsansespaceaucun", None, width=10)) == "Unmotsanse…"

@@ -354,12 +354,17 @@ def context_snippet(markdown_text: str, surface: str | None, width: int = 220) -
 
     >>> str(context_snippet("Un *texte* sur <la> Nesta et ses amis.", "nesta", width=20))
     '…sur &lt;la&gt; <mark>Nesta</mark> et ses…'
+
+    The text is cut between words, and an ellipsis that meets punctuation is set off by a space
+    ("coopération. …", "… « Le design"), never glued to it ("coopération.…").
     """
     text = plain_text(markdown_text)
     at = text.casefold().find(surface.casefold()) if surface else -1
     if at < 0:
-        cut = text[:width]
-        return Markup(escape(cut) + ("…" if len(text) > width else ""))
+        if len(text) <= width:
+            return Markup(escape(text))
+        cut = text[: width + 1].rsplit(" ", 1)[0] if " " in text[: width + 1] else text[:width]
+        return Markup(escape(cut) + _cut_after(cut))
     end = at + len(surface or "")
     room = max(0, width - (end - at)) // 2
     start, stop = max(0, at - room), min(len(text), end + room)
@@ -370,9 +375,19 @@ def context_snippet(markdown_text: str, surface: str | None, width: int = 220) -
         stop += 1
     before, match, after = text[start:at], text[at:end], text[end:stop]
     return Markup(
-        ("…" if start > 0 else "")
+        (_cut_before(before + match) if start > 0 else "")
         + str(escape(before))
         + f"<mark>{escape(match)}</mark>"
         + str(escape(after))
-        + ("…" if stop < len(text) else "")
+        + (_cut_after(match + after) if stop < len(text) else "")
     )
+
+
+def _cut_before(kept: str) -> str:
+    """The ellipsis before a snippet that starts with `kept`: "… " before punctuation (« or a dash)."""
+    return "…" if kept[:1].isalnum() else "… "
+
+
+def _cut_after(kept: str) -> str:
+    """The ellipsis after a snippet that ends with `kept`: " …" after punctuation (a sentence's full stop)."""
+    return "…" if kept[-1:].isalnum() else " …"
