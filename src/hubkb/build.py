@@ -602,7 +602,7 @@ def _build(
                             writer.index_aside(aside)
                         reuse = ReuseAside(writer.conn, aside / "reuse.db", thread)
                         hashed = thread.submit(_post_hashes, folder, names, db_path)
-                        writer.finish(reuse.write, stage.words, reuse.tables)
+                        writer.finish(reuse.write, stage.words)
                         entries = hashed.result()[1]  # remembered for the next build
             except BaseException:
                 writer.discard()

@@ -63,9 +63,7 @@ class FtsParts:
 class FtsAside:
     """Indexes built by forked processes, one each; `finish()` puts them into the build's file, in order."""
 
-    def __init__(
-        self, conn: sqlite3.Connection, parts: list[FtsParts], folder: Path, pool: Pool, built: list[AsyncResult]
-    ):
+    def __init__(self, conn: sqlite3.Connection, parts: list[FtsParts], folder: Path, pool: Pool, built: list[AsyncResult]):
         self.conn, self.parts, self.folder, self.pool, self.built = conn, parts, folder, pool, built
 
     @classmethod

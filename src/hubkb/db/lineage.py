@@ -557,8 +557,6 @@ class ReuseAside:
     made at once; the rows are those `refresh_lineage` writes.
     """
 
-    tables = ("reused_texts", "reuse")  # what `write` fills
-
     def __init__(self, conn: sqlite3.Connection, scratch: Path, pool: Executor) -> None:
         refresh_relays(conn)
         conn.commit()  # ATTACH cannot run inside a transaction

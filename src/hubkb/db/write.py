@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -314,15 +314,11 @@ class Writer:
         self._side = FtsAside.start(self.conn, self.path, self._fts, folder)
 
     def finish(
-        self,
-        after_fts: Callable[[sqlite3.Connection], object] | None = None,
-        words: set[str] | None = None,
-        after_tables: Collection[str] = (),
+        self, after_fts: Callable[[sqlite3.Connection], object] | None = None, words: set[str] | None = None
     ) -> None:
         """Flush, build full-text indexes on a fresh file, index foreign keys, stem the new words.
 
-        `after_fts`: rows written once the other tables' indexes are made (what a thread found meanwhile), into
-        `after_tables`, whose indexes are made after them.
+        `after_fts`: rows written once the foreign-key indexes are made (what a thread found meanwhile).
         `words`: a fresh file's words to stem, as the build read them (`refresh_stems`); without them,
         they are read from its full-text indexes.
         """
@@ -341,13 +337,10 @@ class Writer:
                 for parts in self._fts:
                     if parts not in last:
                         self._enable_fts(parts)
-            # the indexes while the other processes (and a thread finding what `after_fts` writes) work; those
-            # of the tables it fills once they are filled (1.4 million reuse rows at 50,000 posts: 4.7 s
-            # written before their indexes, 17 s after)
-            self._index_foreign_keys(skip=after_tables)  # an update: only those an earlier version made otherwise
+            # the indexes while the other processes (and a thread finding what `after_fts` writes) work
+            self._index_foreign_keys()  # an update: only those an earlier version made otherwise
             if after_fts is not None:
                 after_fts(self.conn)
-            self._index_foreign_keys()
             if side is not None:
                 side.finish()
             else:
@@ -428,16 +421,16 @@ class Writer:
             {parts.triggers}
         """)
 
-    def _index_foreign_keys(self, skip: Collection[str] = ()) -> None:
+    def _index_foreign_keys(self) -> None:
         """The indexes of `_index_sql` that the file does not hold yet (a `post_id` index made with the
-        tables keeps its name), but those of the tables in `skip`.
+        tables keeps its name).
 
         A fresh file gets them all. An update makes again, once, an index that a file built by an earlier
         version of hubkb holds partial where it is now whole (`idx_mentions_entity`, which SQLite never
         used: the first update of such a file takes 1.8 s more at 10,000 posts).
         """
         made = dict(self.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
-        for name, sql in self._index_sql(skip):
+        for name, sql in self._index_sql():
             found = made.get(name)
             if found is not None:
                 if " WHERE " not in found or " WHERE " in sql:
@@ -445,7 +438,7 @@ class Writer:
                 self.conn.execute(f"DROP INDEX [{name}]")
             self.conn.execute(sql)
 
-    def _index_sql(self, skip: Collection[str] = ()) -> Iterator[tuple[str, str]]:
+    def _index_sql(self) -> Iterator[tuple[str, str]]:
         """An index on every foreign key, as `index_foreign_keys()` makes, but partial; then schema.yaml's
         `indexes`: (name, CREATE INDEX as SQLite keeps it in sqlite_master).
 
@@ -457,8 +450,6 @@ class Writer:
         (with "WHERE entity IS NOT NULL", an entity page scanned the 1.1 million mention rows).
         """
         for table, spec in self.schema.tables.items():
-            if table in skip:
-                continue
             pk = [spec["pk"]] if isinstance(spec["pk"], str) else spec["pk"]
             never_null = set(pk) if spec.get("without_rowid") else set()
             for column in spec.get("foreign_keys", {}):
