@@ -598,7 +598,7 @@ def _build(
                     from concurrent.futures import ThreadPoolExecutor  # here: 11 ms an update does not need
 
                     with temporary_folder(db_path) as aside, ThreadPoolExecutor(1) as thread:
-                        if _cores() > 1:  # and other processes build the full-text indexes (before any thread)
+                        if _cores() > 1:  # and another process builds the largest index (before any thread)
                             writer.index_aside(aside)
                         reuse = ReuseAside(writer.conn, aside / "reuse.db", thread)
                         hashed = thread.submit(_post_hashes, folder, names, db_path)

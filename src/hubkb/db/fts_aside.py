@@ -1,17 +1,15 @@
-"""A fresh build's full-text indexes, made by other processes while the build does the rest.
+"""A fresh build's largest full-text index, made by another process while the build does the rest.
 
 FTS5 builds an index on one core, and SQLite lets one connection write a
-file at a time. At 10,000 posts the paragraphs' and the posts' indexes are
-most of a full build's end (2 and 3 s of about 5); the reuse pairs and the
-foreign-key indexes are most of the rest. So the build commits its rows,
-switches its file to WAL (a reader then sees what was committed while the
-writer goes on), and forked processes, one an index, each index their table
-into a scratch file of its own, reading it from the build's file; the build
-does the rest meanwhile, then creates each index, empty, and copies in its
-scratch file's shadow tables (about 0.1 s for the largest): the index FTS5
-would have made, which later updates keep in step through the same triggers.
-Made in this process instead (no fork, or one core), the indexes come in the
-same order, after the same things: the file is the same either way.
+file at a time. At 10,000 posts the paragraphs' index is the largest piece of
+a full build's serial end (about 2 s of 5); the other indexes, the reuse
+pairs and the foreign-key indexes are most of the rest. So the build commits
+its rows, switches its file to WAL (a reader then sees what was committed
+while the writer goes on), and a forked process indexes the paragraphs into a
+scratch file of its own, reading them from the build's file; the build makes
+the other indexes meanwhile, then creates the index, empty, and copies in the
+scratch file's shadow tables (about 0.1 s): the index FTS5 would have made,
+which later updates keep in step through the same triggers.
 """
 
 from __future__ import annotations
@@ -24,27 +22,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool
-
-
-# Bytes of terms FTS5 holds in memory before it writes them as a segment: 32 MB while a fresh file's index is
-# loaded in bulk, where FTS5's default of 1 MB wrote 30-odd segments at 10,000 posts that 'optimize' then merged
-# in a pass of its own (0.8 of the paragraphs' 3.2 s); the paragraphs' terms (28 MB) now fit one. Back at
-# the default once loaded, for the updates' triggers. Every term and position is the same (compared).
-BULK_HASHSIZE = 32 << 20
-DEFAULT_HASHSIZE = 1 << 20  # FTS5's FTS5_DEFAULT_HASHSIZE
-
-
-def bulk_load(fts: str, load: str) -> str:
-    """The SQL that runs `load` (statements filling the empty index `fts`) as one segment: no merge on the way
-    (automerge 0), a large in-memory hash, one merge at the end ('optimize'); then FTS5's defaults again."""
-    return f"""
-        INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 0);
-        INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', {BULK_HASHSIZE});
-        {load};
-        INSERT INTO {fts} ({fts}) VALUES ('optimize');
-        INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', {DEFAULT_HASHSIZE});
-        INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 4);
-    """
 
 
 @dataclass(frozen=True)
@@ -61,50 +38,45 @@ class FtsParts:
 
 
 class FtsAside:
-    """Indexes built by forked processes, one each; `finish()` puts them into the build's file, in order."""
+    """One index built by a forked process; `finish()` puts it into the build's file."""
 
-    def __init__(self, conn: sqlite3.Connection, parts: list[FtsParts], folder: Path, pool: Pool, built: list[AsyncResult]):
-        self.conn, self.parts, self.folder, self.pool, self.built = conn, parts, folder, pool, built
+    def __init__(self, conn: sqlite3.Connection, parts: FtsParts, scratch: Path, pool: Pool, built: AsyncResult):
+        self.conn, self.parts, self.scratch, self.pool, self.built = conn, parts, scratch, pool, built
 
     @classmethod
     def start(cls, conn: sqlite3.Connection, path: Path, fts: list[FtsParts], folder: Path) -> FtsAside | None:
-        """Start indexing each of `aside(fts)` in `folder`; None where processes cannot be forked."""
+        """Start indexing the table with the most rows in `folder`; None where processes cannot be forked."""
         import multiprocessing
 
-        parts = aside(fts)
-        if not parts or "fork" not in multiprocessing.get_all_start_methods():
+        parts = largest(conn, fts)
+        if parts is None or "fork" not in multiprocessing.get_all_start_methods():
             return None
         conn.commit()
         # finish() sets it back to DELETE, in one file again; a file system without WAL's shared memory
-        # keeps the mode as it was, and the indexes are then made in this process
+        # keeps the mode as it was, and the index is then made in this process
         if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
             return None
-        for each in parts:
-            if each.view:
-                conn.execute(each.view)
-        conn.commit()  # the other processes read what is committed
+        if parts.view:
+            conn.execute(parts.view)
+            conn.commit()  # the other process reads what is committed
         from ..publish import die_with_parent
 
-        pool = multiprocessing.get_context("fork").Pool(len(parts), die_with_parent, (os.getpid(),))
-        built = [pool.apply_async(_build, (path, _scratch(folder, each), each)) for each in parts]
-        return cls(conn, parts, folder, pool, built)
+        scratch = folder / f"{parts.table}_fts.db"
+        pool = multiprocessing.get_context("fork").Pool(1, die_with_parent, (os.getpid(),))
+        return cls(conn, parts, scratch, pool, pool.apply_async(_build, (path, scratch, parts)))
 
     def finish(self) -> None:
-        """Wait for each index, then make it in the build's file from its scratch file's shadow tables.
-        The caller `close()`s the processes however this ends."""
-        for parts, built in zip(self.parts, self.built, strict=True):
-            failed = built.get()
-            if failed is not None:  # a storage error, given back with its code for `storage_errors`
-                error = sqlite3.OperationalError(failed[1])
-                error.sqlite_errorcode = failed[0]  # type: ignore[attr-defined]
-                raise error
-            self._take(parts, _scratch(self.folder, parts))
-
-    def _take(self, parts: FtsParts, scratch: Path) -> None:
-        conn = self.conn
+        """Wait for the index, then make it in the build's file from the scratch file's shadow tables.
+        The caller `close()`s the process however this ends."""
+        failed = self.built.get()
+        if failed is not None:  # a storage error, given back with its code for `storage_errors`
+            error = sqlite3.OperationalError(failed[1])
+            error.sqlite_errorcode = failed[0]  # type: ignore[attr-defined]
+            raise error
+        conn, parts = self.conn, self.parts
         conn.execute(parts.create)  # empty, with its shadow tables
         conn.commit()  # ATTACH cannot run inside a transaction
-        conn.execute("ATTACH DATABASE ? AS hubkb_fts", [str(scratch)])
+        conn.execute("ATTACH DATABASE ? AS hubkb_fts", [str(self.scratch)])
         try:
             shadows = [
                 name
@@ -122,19 +94,18 @@ class FtsAside:
         conn.executescript(parts.triggers)
 
     def close(self) -> None:
-        """Stop the processes (done, or no longer wanted: the build failed meanwhile)."""
+        """Stop the process (done, or no longer wanted: the build failed meanwhile)."""
         self.pool.terminate()
         self.pool.join()
 
 
-def aside(fts: list[FtsParts]) -> list[FtsParts]:
-    """The indexes made aside (or, without other processes, last, in the same order): those written out here.
-    sqlite-utils' `enable_fts()` makes the others (small) in the build's own process first."""
-    return [parts for parts in fts if parts.create]
-
-
-def _scratch(folder: Path, parts: FtsParts) -> Path:
-    return folder / f"{parts.table}_fts.db"
+def largest(conn: sqlite3.Connection, fts: list[FtsParts]) -> FtsParts | None:
+    """The written-out index of the table with the most rows: the one made aside, and made last either way
+    (the file's tables then come in the same order, so its statistics are the same, whatever the cores)."""
+    written_out = [parts for parts in fts if parts.create]
+    if not written_out:
+        return None
+    return max(written_out, key=lambda p: conn.execute(f"SELECT max(rowid) FROM [{p.table}]").fetchone()[0] or 0)
 
 
 def _build(path: Path, scratch: Path, parts: FtsParts) -> tuple[int, str] | None:
@@ -148,8 +119,11 @@ def _build(path: Path, scratch: Path, parts: FtsParts) -> tuple[int, str] | None
         conn.execute("ATTACH DATABASE ? AS hubkb_built", [f"{path.resolve().as_uri()}?mode=ro"])
         fts, cols = parts.fts, ", ".join(f"[{c}]" for c in parts.columns)
         conn.execute(parts.create)
-        load = f"INSERT INTO {fts} (rowid, {cols}) SELECT rowid, {cols} FROM hubkb_built.{parts.content}"
-        conn.executescript(bulk_load(fts, load))  # committed
+        conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 0)")
+        conn.execute(f"INSERT INTO {fts} (rowid, {cols}) SELECT rowid, {cols} FROM hubkb_built.{parts.content}")
+        conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('optimize')")
+        conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 4)")
+        conn.commit()
     except sqlite3.Error as exc:
         return getattr(exc, "sqlite_errorcode", 1), str(exc)
     finally:

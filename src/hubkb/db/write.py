@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import HubkbError
 from ..publish import Freeing, copy_file, not_written, os_error_message, publish
 from ..schema import Schema
-from .fts_aside import FtsAside, FtsParts, aside, bulk_load
+from .fts_aside import FtsAside, FtsParts, largest
 from .rows import TUPLE_COLUMNS
 from .stems import refresh_stems
 
@@ -107,7 +107,7 @@ class Writer:
         self._pending_posts = 0
         self._added_texts: list[str] = []  # an update's new titles and paragraphs, for their stems
         self._fts: list[FtsParts] | None = None  # a fresh file's full-text indexes, made by `finish`
-        self._side: FtsAside | None = None  # the indexes other processes make (`index_aside`)
+        self._side: FtsAside | None = None  # the one another process makes (`index_aside`)
         if table_sql is not None:  # a chunk of an update: its tables made as the published file's are
             for sql in table_sql:
                 self.conn.execute(sql)
@@ -306,9 +306,9 @@ class Writer:
     # --- finishing -------------------------------------------------------------
 
     def index_aside(self, folder: Path) -> None:
-        """Have other processes build a fresh file's full-text indexes in `folder` while `finish` does the
-        rest. Call it before this process starts a thread: a fork copies no thread, and a lock another
-        thread held (SQLite's, the allocator's) would stay held in the child forever."""
+        """Have another process build a fresh file's largest full-text index in `folder` while `finish`
+        makes the rest. Call it before this process starts a thread: a fork copies no thread, and a
+        lock another thread held (SQLite's, the allocator's) would stay held in the child forever."""
         self.flush()
         self._fts = [self._fts_parts(table, columns) for table, columns in self.schema.fts_tables().items()]
         self._side = FtsAside.start(self.conn, self.path, self._fts, folder)
@@ -318,34 +318,30 @@ class Writer:
     ) -> None:
         """Flush, build full-text indexes on a fresh file, index foreign keys, stem the new words.
 
-        `after_fts`: rows written once the foreign-key indexes are made (what a thread found meanwhile).
+        `after_fts`: rows written once the full-text indexes are built (what a thread found meanwhile).
         `words`: a fresh file's words to stem, as the build read them (`refresh_stems`); without them,
         they are read from its full-text indexes.
         """
         self.flush()
         side = self._side
         try:
-            last: list[FtsParts] = []
+            last = None
             if self.fresh:
                 if self._fts is None:
                     self._fts = [self._fts_parts(t, columns) for t, columns in self.schema.fts_tables().items()]
-                last = side.parts if side is not None else aside(self._fts)
-                if side is None:  # their views first, as FtsAside.start makes them
-                    for parts in last:
-                        if parts.view:
-                            self.conn.execute(parts.view)
+                last = side.parts if side is not None else largest(self.conn, self._fts)
+                if side is None and last is not None and last.view:  # made first, as FtsAside.start makes it
+                    self.conn.execute(last.view)
                 for parts in self._fts:
-                    if parts not in last:
+                    if parts is not last:
                         self._enable_fts(parts)
-            # the indexes while the other processes (and a thread finding what `after_fts` writes) work
-            self._index_foreign_keys()  # an update: only those an earlier version made otherwise
             if after_fts is not None:
                 after_fts(self.conn)
+            self._index_foreign_keys()  # an update: only those an earlier version made otherwise
             if side is not None:
                 side.finish()
-            else:
-                for parts in last:
-                    self._enable_fts(parts, with_view=False)
+            elif last is not None:
+                self._enable_fts(last, with_view=False)
         finally:
             if side is not None:
                 side.close()
@@ -414,10 +410,14 @@ class Writer:
             self.conn.execute(parts.view)
         # One segment per index: 'rebuild' leaves several (at 10,000 posts, 8 for the paragraphs), each of
         # which every MATCH seeks for every word; merged once ('optimize') after a rebuild that merges
-        # nothing on the way (`bulk_load`), searches cost 10-20% less.
+        # nothing on the way (automerge 0, then back to FTS5's default of 4 for updates), the build costs
+        # the same and searches cost 10-20% less.
         self.conn.executescript(f"""
             {parts.create};
-            {bulk_load(parts.fts, f"INSERT INTO {parts.fts} ({parts.fts}) VALUES ('rebuild')")}
+            INSERT INTO {parts.fts} ({parts.fts}, rank) VALUES ('automerge', 0);
+            INSERT INTO {parts.fts} ({parts.fts}) VALUES ('rebuild');
+            INSERT INTO {parts.fts} ({parts.fts}) VALUES ('optimize');
+            INSERT INTO {parts.fts} ({parts.fts}, rank) VALUES ('automerge', 4);
             {parts.triggers}
         """)
 
