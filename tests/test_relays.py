@@ -291,3 +291,34 @@ def test_the_hop_after_a_relay_post_is_checked_against_its_language(runner, corp
     assert result.output.splitlines()[0] == (
         f"{A_SHOWN}:14: relay 2 is marked as a translation, but it and the hop before are both in 'fr'"
     )
+
+
+def test_an_updates_texts_of_some_posts_are_every_text_filtered_by_post(
+    runner, corpus_copy: Path, tmp_path: Path
+) -> None:
+    """An update reads the reuse texts of the posts it changes by their keys (definitions, quotes) and the hop
+    wordings by their passage: the same rows as every text filtered by its chain's post, for one post, some
+    and all; the texts it names by id, the same rows as every text filtered by id."""
+    import json
+
+    from hubkb.db import lineage
+
+    _chain_corpus(corpus_copy)
+    db = tmp_path / "hubkb.db"
+    assert runner.invoke(cli, ["build", "--corpus", str(corpus_copy), "--db", str(db)]).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        every = conn.execute(lineage._REUSE_TEXTS_UNSORTED).fetchall()
+        posts = [p for (p,) in conn.execute("SELECT id FROM posts ORDER BY id")]
+
+        def rows(sql: str, ids: list[str]) -> list[tuple]:
+            return sorted(conn.execute(sql, [json.dumps(ids)]).fetchall(), key=repr)
+
+        def post_of(chain: str) -> str:  # the SQL's substr(chain, 1, instr(chain, '#') - 1)
+            return chain.partition("#")[0] if "#" in chain else ""
+
+        assert len([r for r in every if "~h" in r[0]]) == 36  # the hop wordings: 0 + 1 + ... + 8
+        for ids in [*([p] for p in posts), posts[:3], posts, ["nowhere"]]:
+            assert rows(lineage._REUSE_TEXTS_OF_POSTS, ids) == sorted((r for r in every if post_of(r[5]) in ids), key=repr)  # fmt: skip
+        texts = [r[0] for r in every]
+        for ids in ([texts[0]], texts[::3], texts, ["nowhere#d1"]):
+            assert rows(lineage._REUSE_TEXTS_WITH_IDS, ids) == sorted((r for r in every if r[0] in ids), key=repr)
