@@ -363,7 +363,8 @@ def context_snippet(markdown_text: str, surface: str | None, width: int = 220) -
     if at < 0:
         if len(text) <= width:
             return Markup(escape(text))
-        cut = text[: width + 1].rsplit(" ", 1)[0] if " " in text[: width + 1] else text[:width]
+        head = text[: width + 1]  # a space just after the width still ends a whole word
+        cut = head.rsplit(" ", 1)[0] if " " in head else text[:width]
         return Markup(escape(cut) + _cut_after(cut))
     end = at + len(surface or "")
     room = max(0, width - (end - at)) // 2

@@ -629,47 +629,37 @@ FROM reused_texts t JOIN reuse r ON r.text = t.id JOIN reused_texts o ON o.id = 
 """
 
 
-# Every text that may be reused: its id, wording, source (post, or work:id for a work), group and chain.
-_REUSE_TEXTS_UNSORTED = """
-SELECT id AS text_id, text, post_id AS source, 'definition' AS kind, term_id AS raw_group, id AS chain FROM definitions
+# Every text that may be reused: its id, wording, source (post, or work:id for a work), group and chain; the
+# definitions and quotes read from {definitions} and {quotes}, the hop wordings narrowed by {hops}.
+_TEXTS_FROM = """
+SELECT id AS text_id, text, post_id AS source, 'definition' AS kind, term_id AS raw_group, id AS chain FROM {definitions}
 UNION ALL
-SELECT id, text, post_id, 'quote', by, id FROM quotes
+SELECT id, text, post_id, 'quote', by, id FROM {quotes}
 UNION ALL
 SELECT r.id, r.text, COALESCE('work:' || r.work_id, r.relay_post_id), r.kind, COALESCE(d.term_id, q.by), r.passage_id
 FROM relays r LEFT JOIN definitions d ON d.id = r.passage_id LEFT JOIN quotes q ON q.id = r.passage_id
-WHERE r.text IS NOT NULL AND r.kind IN ('definition', 'quote')
+WHERE r.text IS NOT NULL AND r.kind IN ('definition', 'quote'){hops}
 """
+_REUSE_TEXTS_UNSORTED = _TEXTS_FROM.format(definitions="definitions", quotes="quotes", hops="")
 _REUSE_TEXTS = _REUSE_TEXTS_UNSORTED + "ORDER BY 1\n"
 # The same texts' ids and groups (kind, term or speakers) alone.
 _REUSE_GROUPS = f"SELECT text_id, kind, raw_group FROM ({_REUSE_TEXTS_UNSORTED})"
 # The texts of some posts (a JSON array of post ids): each text's chain is its passage's id, post#d1 or post#q1.
 # Definitions and quotes are looked up by the range of their keys under each post (the condition on the
 # chain applied to the union read all 20,000 texts at 10,000 posts: 30 ms, twice a one-post update).
-_REUSE_TEXTS_OF_POSTS = """
-WITH wanted(post) AS (SELECT value FROM json_each(?))
-SELECT id AS text_id, text, post_id AS source, 'definition' AS kind, term_id AS raw_group, id AS chain
-FROM wanted CROSS JOIN definitions ON id >= post || '#' AND id < post || '$' AND substr(id, 1, instr(id, '#') - 1) = post
-UNION ALL
-SELECT id, text, post_id, 'quote', by, id
-FROM wanted CROSS JOIN quotes ON id >= post || '#' AND id < post || '$' AND substr(id, 1, instr(id, '#') - 1) = post
-UNION ALL
-SELECT r.id, r.text, COALESCE('work:' || r.work_id, r.relay_post_id), r.kind, COALESCE(d.term_id, q.by), r.passage_id
-FROM relays r LEFT JOIN definitions d ON d.id = r.passage_id LEFT JOIN quotes q ON q.id = r.passage_id
-WHERE r.text IS NOT NULL AND r.kind IN ('definition', 'quote')
-AND substr(r.passage_id, 1, instr(r.passage_id, '#') - 1) IN (SELECT post FROM wanted)
-"""
+_POST_OF = "substr({0}, 1, instr({0}, '#') - 1)"  # a passage id's post: the part before its first #
+_UNDER_POST = f"wanted CROSS JOIN {{}} ON id >= post || '#' AND id < post || '$' AND {_POST_OF.format('id')} = post"
+_REUSE_TEXTS_OF_POSTS = "WITH wanted(post) AS (SELECT value FROM json_each(?))" + _TEXTS_FROM.format(
+    definitions=_UNDER_POST.format("definitions"),
+    quotes=_UNDER_POST.format("quotes"),
+    hops=f"\nAND {_POST_OF.format('r.passage_id')} IN (SELECT post FROM wanted)",
+)
 # Some texts (a JSON array of their ids), each looked up by its key.
-_REUSE_TEXTS_WITH_IDS = """
-WITH wanted(id) AS (SELECT value FROM json_each(?))
-SELECT id AS text_id, text, post_id AS source, 'definition' AS kind, term_id AS raw_group, id AS chain FROM definitions
-WHERE id IN (SELECT id FROM wanted)
-UNION ALL
-SELECT id, text, post_id, 'quote', by, id FROM quotes WHERE id IN (SELECT id FROM wanted)
-UNION ALL
-SELECT r.id, r.text, COALESCE('work:' || r.work_id, r.relay_post_id), r.kind, COALESCE(d.term_id, q.by), r.passage_id
-FROM relays r LEFT JOIN definitions d ON d.id = r.passage_id LEFT JOIN quotes q ON q.id = r.passage_id
-WHERE r.text IS NOT NULL AND r.kind IN ('definition', 'quote') AND r.id IN (SELECT id FROM wanted)
-"""
+_REUSE_TEXTS_WITH_IDS = "WITH wanted(id) AS (SELECT value FROM json_each(?))" + _TEXTS_FROM.format(
+    definitions="definitions WHERE id IN (SELECT id FROM wanted)",
+    quotes="quotes WHERE id IN (SELECT id FROM wanted)",
+    hops=" AND r.id IN (SELECT id FROM wanted)",
+)
 
 
 def texts_to_compare(conn: sqlite3.Connection, grouped: _Groups | None = None) -> Iterator[Any]:
