@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hubkb import build
-from hubkb.db import fts_aside
+from hubkb.db import fts_aside, write
 from hubkb.errors import HubkbError
 
 SCHEMA = Path(build.__file__).parents[2] / "schema.yaml"
@@ -70,3 +70,32 @@ def test_a_storage_error_in_the_other_process_is_the_builds_one_line(
 def full_disk(*args: object) -> tuple[int, str]:
     """What the forked process gives back when the disk fills up (SQLITE_FULL)."""
     return 13, "database or disk is full"
+
+
+def test_a_fresh_builds_indexes_are_loaded_with_a_hash_their_posts_text_fits(
+    generated_200: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hash is sized from the characters of the posts' bodies the build wrote: large while the terms fit it
+    (one segment, no merge), FTS5's default beyond; each index whole either way."""
+    asked = []
+
+    def spy(text_chars: int) -> int:
+        asked.append(text_chars)
+        return fts_aside.bulk_hashsize(text_chars)
+
+    monkeypatch.setattr(build, "_cores", lambda: 2)
+    monkeypatch.setattr(write, "bulk_hashsize", spy)
+    db = tmp_path / "hubkb.db"
+    build.build(generated_200 / "corpus", db, SCHEMA, full=True)
+    with sqlite3.connect(db) as conn:
+        [(chars,)] = conn.execute("SELECT sum(length(body)) FROM posts")
+        assert chars > 100_000
+        assert asked == [chars] * 4  # the paragraphs' made aside, then the posts', definitions' and quotes' here
+        for table in ("posts", "paragraphs", "definitions", "quotes"):
+            conn.execute(f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)")
+            # back at FTS5's defaults for the updates' triggers
+            config = dict(conn.execute(f"SELECT k, v FROM {table}_fts_config WHERE k IN ('hashsize', 'automerge')"))
+            assert config == {"hashsize": fts_aside.DEFAULT_HASHSIZE, "automerge": 4}
+    assert fts_aside.bulk_hashsize(chars) == fts_aside.BULK_HASHSIZE == 64 << 20
+    assert fts_aside.bulk_hashsize(2 * fts_aside.BULK_HASHSIZE) == fts_aside.BULK_HASHSIZE
+    assert fts_aside.bulk_hashsize(2 * fts_aside.BULK_HASHSIZE + 2) == fts_aside.DEFAULT_HASHSIZE == 1 << 20

@@ -162,6 +162,7 @@ class _Chunk:
     counts: dict[str, int]
     relays: RelayChecks = field(default_factory=lambda: _relay_checks())  # chains naming a post, checked at the end
     words: set[str] | None = None  # the words of its posts first met by its worker (`MentionIndex.find_posts`)
+    text_chars: int = 0  # the characters of the bodies of the posts in its file (`Writer.text_chars`)
 
 
 def _relay_checks() -> RelayChecks:
@@ -246,6 +247,7 @@ def _chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
                 post_found.words,
             )
             writer.add_post(rows)
+            result.text_chars += len(post.body)
     if writer is not None:
         writer.close()
     return result
@@ -312,6 +314,7 @@ def _process(
                 relays.update(result.relays)
                 if writer is not None and result.db is not None and not _errors(stage.problems):
                     writer.merge(result.db)
+                    writer.text_chars += result.text_chars
                     result.db.unlink()
                 done += len(result.posts)
                 if progress:

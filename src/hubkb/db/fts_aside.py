@@ -2,12 +2,13 @@
 
 FTS5 builds an index on one core, and SQLite lets one connection write a
 file at a time. At 10,000 posts the paragraphs' index is the largest piece of
-a full build's serial end (about 2 s of 5); the other indexes, the reuse
-pairs and the foreign-key indexes are most of the rest. So the build commits
+a full build's end (about 2 s of 3); the posts' index, the reuse pairs and
+the foreign-key indexes are most of the rest. So the build commits
 its rows, switches its file to WAL (a reader then sees what was committed
 while the writer goes on), and a forked process indexes the paragraphs into a
 scratch file of its own, reading them from the build's file; the build makes
-the other indexes meanwhile, then creates the index, empty, and copies in the
+the other full-text indexes, the foreign-key indexes and the reuse pairs
+meanwhile, then creates the index, empty, and copies in the
 scratch file's shadow tables (about 0.1 s): the index FTS5 would have made,
 which later updates keep in step through the same triggers.
 """
@@ -22,6 +23,37 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool
+
+
+# Bytes of terms FTS5 holds in memory before it writes them out as a segment, while a fresh file's index is
+# loaded in bulk. With FTS5's default of 1 MB the paragraphs' index at 10,000 posts was written as 30-odd segments
+# that 'optimize' then merged in a pass of its own (0.8 of its 3.2 s); its terms (28 MB) now fit one, and nothing
+# is merged. The large hash only where every index's terms fit it (`bulk_hashsize`): a larger index is written as
+# several segments either way, and the hash would only hold memory (at 50,000 posts, 130 MB more). Back at the
+# default once loaded, for the updates' triggers. Every term and position is the same (compared).
+BULK_HASHSIZE = 64 << 20
+DEFAULT_HASHSIZE = 1 << 20  # FTS5's FTS5_DEFAULT_HASHSIZE
+
+
+def bulk_hashsize(text_chars: int) -> int:
+    """The hash for indexes over posts whose bodies hold `text_chars` characters in all: an index's terms take up
+    to about half as many bytes (0.42 for the paragraphs' at 10,000 generated posts, 0.13 for the posts' own,
+    which keeps no positions)."""
+    return BULK_HASHSIZE if text_chars // 2 <= BULK_HASHSIZE else DEFAULT_HASHSIZE
+
+
+def bulk_load(fts: str, load: str, hashsize: int) -> str:
+    """The SQL that runs `load` (a statement filling the empty index `fts`) with a hash of `hashsize` bytes,
+    merging nothing on the way (automerge 0), then once at the end ('optimize': one segment); then FTS5's
+    defaults again."""
+    return f"""
+        INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 0);
+        INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', {hashsize});
+        {load};
+        INSERT INTO {fts} ({fts}) VALUES ('optimize');
+        INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', {DEFAULT_HASHSIZE});
+        INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 4);
+    """
 
 
 @dataclass(frozen=True)
@@ -44,8 +76,11 @@ class FtsAside:
         self.conn, self.parts, self.scratch, self.pool, self.built = conn, parts, scratch, pool, built
 
     @classmethod
-    def start(cls, conn: sqlite3.Connection, path: Path, fts: list[FtsParts], folder: Path) -> FtsAside | None:
-        """Start indexing the table with the most rows in `folder`; None where processes cannot be forked."""
+    def start(
+        cls, conn: sqlite3.Connection, path: Path, fts: list[FtsParts], folder: Path, hashsize: int
+    ) -> FtsAside | None:
+        """Start indexing the table with the most rows in `folder` (`bulk_load` with `hashsize`); None where
+        processes cannot be forked."""
         import multiprocessing
 
         parts = largest(conn, fts)
@@ -63,7 +98,7 @@ class FtsAside:
 
         scratch = folder / f"{parts.table}_fts.db"
         pool = multiprocessing.get_context("fork").Pool(1, die_with_parent, (os.getpid(),))
-        return cls(conn, parts, scratch, pool, pool.apply_async(_build, (path, scratch, parts)))
+        return cls(conn, parts, scratch, pool, pool.apply_async(_build, (path, scratch, parts, hashsize)))
 
     def finish(self) -> None:
         """Wait for the index, then make it in the build's file from the scratch file's shadow tables.
@@ -108,10 +143,10 @@ def largest(conn: sqlite3.Connection, fts: list[FtsParts]) -> FtsParts | None:
     return max(written_out, key=lambda p: conn.execute(f"SELECT max(rowid) FROM [{p.table}]").fetchone()[0] or 0)
 
 
-def _build(path: Path, scratch: Path, parts: FtsParts) -> tuple[int, str] | None:
+def _build(path: Path, scratch: Path, parts: FtsParts, hashsize: int) -> tuple[int, str] | None:
     """In the forked process: index the committed rows of `path` into `scratch` as 'rebuild' and
-    'optimize' would (one segment); a storage error's (code, message), since its code does not
-    survive the pickle back."""
+    'optimize' would (one segment, `bulk_load`); a storage error's (code, message), since its code does
+    not survive the pickle back."""
     conn = sqlite3.connect(f"{scratch.resolve().as_uri()}", uri=True)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
@@ -119,11 +154,8 @@ def _build(path: Path, scratch: Path, parts: FtsParts) -> tuple[int, str] | None
         conn.execute("ATTACH DATABASE ? AS hubkb_built", [f"{path.resolve().as_uri()}?mode=ro"])
         fts, cols = parts.fts, ", ".join(f"[{c}]" for c in parts.columns)
         conn.execute(parts.create)
-        conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 0)")
-        conn.execute(f"INSERT INTO {fts} (rowid, {cols}) SELECT rowid, {cols} FROM hubkb_built.{parts.content}")
-        conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('optimize')")
-        conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 4)")
-        conn.commit()
+        load = f"INSERT INTO {fts} (rowid, {cols}) SELECT rowid, {cols} FROM hubkb_built.{parts.content}"
+        conn.executescript(bulk_load(fts, load, hashsize))  # committed
     except sqlite3.Error as exc:
         return getattr(exc, "sqlite_errorcode", 1), str(exc)
     finally:
