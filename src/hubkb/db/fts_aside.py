@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 # loaded in bulk. With FTS5's default of 1 MB the paragraphs' index at 10,000 posts was written as 30-odd segments
 # that 'optimize' then merged in a pass of its own (0.8 of its 3.2 s); its terms (28 MB) now fit one, and nothing
 # is merged. The large hash only where every index's terms fit it (`bulk_hashsize`): a larger index is written as
-# several segments either way, and the hash would only hold memory (at 50,000 posts, 130 MB more). Back at the
-# default once loaded, for the updates' triggers. Every term and position is the same (compared).
+# several segments either way, and the hash would only hold memory (each index its whole hash: with two of 32 MB,
+# the 50,000-post build's peak went from about 220 to 315 MB). Back at the default once loaded, for the updates'
+# triggers. Every term and position is the same (compared).
 BULK_HASHSIZE = 64 << 20
 DEFAULT_HASHSIZE = 1 << 20  # FTS5's FTS5_DEFAULT_HASHSIZE
 
