@@ -412,9 +412,10 @@ class Writer:
         # One segment per index: 'rebuild' leaves several (at 10,000 posts, 8 for the paragraphs), each of
         # which every MATCH seeks for every word; merged once ('optimize') after a rebuild that merges
         # nothing on the way (`bulk_load`), searches cost 10-20% less.
+        rebuild = f"INSERT INTO {parts.fts} ({parts.fts}) VALUES ('rebuild')"
         self.conn.executescript(f"""
             {parts.create};
-            {bulk_load(parts.fts, f"INSERT INTO {parts.fts} ({parts.fts}) VALUES ('rebuild')", bulk_hashsize(self.text_chars))}
+            {bulk_load(parts.fts, rebuild, bulk_hashsize(self.text_chars))}
             {parts.triggers}
         """)
 
