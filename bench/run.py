@@ -72,6 +72,11 @@ FIXED_QUERIES = [
 ]
 RARE_WORDS = 8
 LARGE_POSTS = 50_000
+# the canned passage search as JSON: its path, and its parameters for a query
+CANNED_SEARCH: tuple[str, Callable[[str], dict[str, str]]] = (
+    "/hubkb/search_passages.json",
+    lambda q: {"q": q, "_shape": "array"},
+)
 # the posts search page, whole and without its parts, to cost facets and count separately
 POSTS_PAGES = {
     "posts_page": {},
@@ -203,7 +208,7 @@ def http_latency(
     """Sequential requests (one keep-alive client, after one warm-up pass) to `hubkb serve`."""
     with served(db, corpus, log) as url:
         endpoints: dict[str, tuple[str, Callable[[str], dict[str, str]]]] = {
-            "canned": ("/hubkb/search_passages.json", lambda q: {"q": q, "_shape": "array"}),
+            "canned": CANNED_SEARCH,
         }
         for name, extra in POSTS_PAGES.items() if posts_pages else ():
             endpoints[name] = ("/hubkb/posts", lambda q, extra=extra: {"_search": q, **extra})
@@ -222,9 +227,7 @@ def paired_latency(served_files: list[tuple[Path, Path]], queries: list[str], re
     with contextlib.ExitStack() as stack:
         urls = [stack.enter_context(served(db, corpus, log)) for db, corpus in served_files]
         clients = [stack.enter_context(httpx.Client(base_url=url, timeout=30.0)) for url in urls]
-        results = time_requests(
-            clients, "/hubkb/search_passages.json", lambda q: {"q": q, "_shape": "array"}, queries, requests
-        )
+        results = time_requests(clients, *CANNED_SEARCH, queries, requests)
     for (db, _corpus), result in zip(served_files, results):
         print(f"canned, {db.parent.name} (paired): {result}", file=sys.stderr)
     return results
