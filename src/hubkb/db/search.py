@@ -10,7 +10,9 @@ posts, after a fixed cost that reads every row of each phrase once), so a term
 found in most of a large corpus would cost its whole doclist. Ranking works on a
 bounded candidate set: the first `candidates` matches in index order are
 scored, the best `limit` kept, and `Matches.capped` says when the bound was hit.
-Snippets are made for those few rows only.
+Snippets are made for those few rows only. The fixed cost grows with the
+corpus: a large corpus's first paragraphs have an index of their own
+(`hubkb.db.write.RANK_SAMPLE`), which scores the candidates when it holds them.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import HubkbError
 from ..publish import Freeing, copy_file, not_written, os_error_message, publish
 from ..schema import Schema
-from .fts_aside import FtsAside, FtsParts, bulk_hashsize, bulk_load, largest
+from .fts_aside import BULK_HASHSIZE, FtsAside, FtsParts, bulk_hashsize, bulk_load, largest
 from .rows import TUPLE_COLUMNS
 from .stems import refresh_stems
 
@@ -32,6 +32,13 @@ BATCH_POSTS = 200
 _ROWS_A_STATEMENT = 100  # tuple rows (mentions) inserted by one statement
 VARIANTS = "search_variants"  # the hidden table of other spellings, read by the full-text triggers
 _ADDED_TEXTS_SQL = "SELECT title FROM chunk.posts UNION ALL SELECT text FROM chunk.paragraphs"
+# The passage search ranks with bm25, which reads every row of each phrase to weigh it (its IDF) before it
+# scores a single match: a cost that grows with the corpus, 4 ms for "design de services" at 10,000 posts and
+# 24 ms at 50,000. A corpus of more paragraphs than this gets a second index of its first RANK_SAMPLE
+# paragraphs (`paragraphs_fts_rank`), which ranks the search's candidates whenever it holds them all
+# (search_passages.sql): the same rows, weighed by the words' frequencies in a fixed sample of the corpus.
+RANK_SAMPLE = 100_000
+RANK_FTS = "paragraphs_fts_rank"
 
 
 def table_sql(db_path: Path, schema: Schema) -> list[str] | None:
@@ -343,6 +350,7 @@ class Writer:
                 side.finish()
             elif last is not None:
                 self._enable_fts(last, with_view=False)
+            self._rank_sample()
         finally:
             if side is not None:
                 side.close()
@@ -417,6 +425,44 @@ class Writer:
             {parts.create};
             {bulk_load(parts.fts, rebuild, bulk_hashsize(self.text_chars))}
             {parts.triggers}
+        """)
+
+    def _rank_sample(self) -> None:
+        """The passage search's ranking index (`RANK_SAMPLE`): on a fresh file of more paragraphs, its first
+        RANK_SAMPLE of them; else empty. Its triggers keep it the index of exactly the paragraphs up to
+        that rowid through updates, as the paragraphs' own keep theirs. An update of a file made before it
+        existed makes it empty."""
+        made = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [RANK_FTS]).fetchone()
+        if made is not None:
+            return
+        last = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM paragraphs").fetchone()[0]
+        bound = RANK_SAMPLE if self.fresh and last > RANK_SAMPLE else 0
+        columns = self.schema.fts_tables()["paragraphs"]
+        own = self.schema.tables["paragraphs"]["columns"]
+        fts, content = f"[{RANK_FTS}]", f"[{RANK_FTS}_source]"
+        cols = ", ".join(f"[{c}]" for c in columns)
+
+        def values(row: str) -> str:
+            return ", ".join(f"{row}.[{c}]" if c in own else _variants_of(row) for c in columns)
+
+        view = ", ".join(f"t.[{c}]" if c in own else f"{_variants_of('t')} AS [{c}]" for c in columns)
+        load = f"INSERT INTO {fts} (rowid, {cols}) SELECT rowid, {cols} FROM {content}"
+        self.conn.executescript(f"""
+            CREATE VIEW {content} AS SELECT t.rowid AS rowid, {view} FROM [paragraphs] t WHERE t.rowid <= {bound};
+            CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize={self.db.quote(self.schema.fts_tokenize)},
+                content={content});
+            {bulk_load(fts, load, BULK_HASHSIZE) if bound else ""}
+            CREATE TRIGGER [{RANK_FTS}_ai] AFTER INSERT ON [paragraphs] WHEN new.rowid <= {bound} BEGIN
+              INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {values("new")});
+            END;
+            CREATE TRIGGER [{RANK_FTS}_ad] AFTER DELETE ON [paragraphs] WHEN old.rowid <= {bound} BEGIN
+              INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {values("old")});
+            END;
+            CREATE TRIGGER [{RANK_FTS}_au] AFTER UPDATE ON [paragraphs] WHEN old.rowid <= {bound} OR new.rowid <= {bound}
+            BEGIN
+              INSERT INTO {fts} ({fts}, rowid, {cols}) SELECT 'delete', old.rowid, {values("old")} WHERE old.rowid <= {bound};
+              INSERT INTO {fts} (rowid, {cols}) SELECT new.rowid, {values("new")} WHERE new.rowid <= {bound};
+            END;
         """)
 
     def _index_foreign_keys(self) -> None:

@@ -21,10 +21,23 @@
 -- Exact forms rank first. bm25 scores every match it ranks (1.5 to 3 µs each at 10,000 posts),
 -- so each tier ranks its first :_hubkb_candidates matches only, and other forms are ranked only
 -- when the words as typed fill fewer than :_hubkb_limit rows.
-with exact as materialized (
-  select rowid, bm25(paragraphs_fts, 1.0, 0.5) as score
+-- Before it scores a match, bm25 reads every row of each phrase (its weight): a cost that grows with
+-- the corpus. A large corpus's first 100,000 paragraphs have an index of their own (paragraphs_fts_rank,
+-- empty in a smaller one): when they hold the first :_hubkb_candidates matches, that index ranks them,
+-- the same rows weighed by the words' frequencies in those paragraphs; else the whole index does.
+with sampled as materialized (
+  select rowid, bm25(paragraphs_fts_rank, 1.0, 0.5) as score
+  from paragraphs_fts_rank
+  where paragraphs_fts_rank match hubkb_fts_rank(:q)
+  limit :_hubkb_candidates
+), exact as materialized (
+  select rowid, score from sampled where (select count(*) from sampled) >= :_hubkb_candidates
+  union all
+  select rowid, bm25(paragraphs_fts, 1.0, 0.5)
   from paragraphs_fts
-  where paragraphs_fts match hubkb_fts_rank(:q)
+  where paragraphs_fts match (
+    select case when count(*) < :_hubkb_candidates then hubkb_fts_rank(:q) else '""' end from sampled
+  )
   limit :_hubkb_candidates
 ), others as materialized (
   select rowid, bm25(paragraphs_fts, 1.0, 0.5) as score
