@@ -229,10 +229,12 @@ def _chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     # posts: the work on arrays is then done once, not once a post.
     if writer is not None:
         result.words = index_words(post.title for _path, post, _resolved in good)
-    found = stage.mentions.find_posts([resolved.paragraphs for _path, _post, resolved in good], result.words)
+    found = stage.mentions.find_posts(
+        [resolved.paragraphs for _path, _post, resolved in good], result.words, entities if writer else None
+    )
     for (path, post, resolved), post_found in zip(good, found):
         mentions = tuple(post_found.mentions)
-        result.counts["mentions"] += len(mentions)
+        result.counts["mentions"] += len(mentions) if post_found.rows is None else len(post_found.rows[0])
         result.counts["definitions"] += sum(p.passage.kind == "definition" for p in resolved.passages)
         result.counts["quotes"] += sum(p.passage.kind == "quote" for p in resolved.passages)
         if writer is not None and post.id not in written:  # a duplicate id is reported by _take
@@ -245,6 +247,7 @@ def _chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
                 writer.paragraph_rowid,
                 post_found.variants,
                 post_found.words,
+                post_found.rows,
             )
             writer.add_post(rows)
             result.text_chars += len(post.body)

@@ -40,6 +40,7 @@ from .text import index_words
 _WORDS, _START, _END = attrgetter("words"), itemgetter(0), itemgetter(1)
 
 if TYPE_CHECKING:
+    from .db.rows import EntityNumbers
     from .mentions import MentionIndex
 
 
@@ -57,6 +58,19 @@ class Arrays:
         self.acronym = np.array([a.acronym for a in aliases], np.bool_)
         self.target = np.array([numbers[a.target] for a in aliases], np.int64)
         self.pieces = PieceTable()  # the pieces of the paragraphs scanned on arrays
+        self._numbered: tuple[EntityNumbers, np.ndarray, list[str], np.ndarray] | None = None
+
+    def numbered(self, entities: EntityNumbers) -> tuple[np.ndarray, list[str], np.ndarray] | None:
+        """Each target's entity number and name in `entities`, and whether it is a work (None if a target
+        is not in `entities`)."""
+        if self._numbered is None or self._numbered[0] is not entities:
+            if not all(target in entities for target in self.targets):
+                return None
+            found = [entities[target] for target in self.targets]
+            numbers = np.array([n for n, _ in found], np.int64)
+            works = np.array([kind == "work" for kind, _ in self.targets], np.bool_)
+            self._numbered = (entities, numbers, [name for _, name in found], works)
+        return self._numbered[1:]
 
 
 class _Numbers(dict[str, int]):
@@ -232,9 +246,14 @@ class Batch:
         return starts
 
 
-def find_posts(index: MentionIndex, posts: Sequence[Sequence[str]], words: set[str] | None = None) -> list[Found]:
+def find_posts(
+    index: MentionIndex,
+    posts: Sequence[Sequence[str]],
+    words: set[str] | None = None,
+    entities: EntityNumbers | None = None,
+) -> list[Found]:
     """`MentionIndex.find_posts` on arrays: the mention rows of each post, its paragraphs' search variants,
-    and into `words` the words of the pieces first read."""
+    and into `words` the words of the pieces first read. With `entities`, the rows are `Found.rows`."""
     if index.arrays is None:
         index.arrays = Arrays(index)
     arrays = index.arrays
@@ -257,15 +276,35 @@ def find_posts(index: MentionIndex, posts: Sequence[Sequence[str]], words: set[s
     shown, starts, ends = text.bounds(first[firsts], first[firsts] + arrays.length[aliases[firsts]] - 1)
     post = np.searchsorted(opens, shown, "right") - 1
     numbers = (np.array(shown, np.int64) - opens[post] + 1).tolist()
-    names = list(map(arrays.targets.__getitem__, targets[firsts].tolist()))
     surfaces = [paragraphs[p][s:e] for p, s, e in zip(shown, starts, ends)]
+    cuts = np.searchsorted(post, np.arange(len(posts) + 1)).tolist()
+    numbered = arrays.numbered(entities) if entities is not None else None
+    if numbered is not None:  # the rows' columns at once: no lookup of (kind, id) a row
+        entity, name, work = numbered
+        kept = targets[firsts]
+        shown_as = [
+            None if surface == written else surface
+            for surface, written in zip(surfaces, map(name.__getitem__, kept.tolist()))
+        ]
+        numbered_as, occurrences = entity[kept].tolist(), counts[order].tolist()
+        # the works' mentions as `Mention`s too: a post's citations are made of them
+        works = np.flatnonzero(work[kept])
+        cited = [
+            Mention(numbers[i], "work", arrays.targets[t][1], surfaces[i], occurrences[i])
+            for i, t in zip(works.tolist(), kept[works].tolist())
+        ]
+        work_cuts = np.searchsorted(works, cuts).tolist()
+        return [
+            Found(cited[c:d], v, w, (numbers[a:b], numbered_as[a:b], shown_as[a:b], occurrences[a:b]))
+            for (a, b), (c, d), v, w in zip(pairwise(cuts), pairwise(work_cuts), by_post, words)
+        ]
+    names = list(map(arrays.targets.__getitem__, targets[firsts].tolist()))
     rows = list(
         map(
             partial(tuple.__new__, Mention),
             zip(numbers, map(_KIND, names), map(_ID, names), surfaces, counts[order].tolist()),
         )
     )
-    cuts = np.searchsorted(post, np.arange(len(posts) + 1)).tolist()
     return [Found(rows[a:b], v, w) for (a, b), v, w in zip(pairwise(cuts), by_post, words)]
 
 

@@ -43,6 +43,7 @@ from .records import Authorities, Mention, Work
 from .text import fold, index_words, search_variants, variant_parts
 
 if TYPE_CHECKING:
+    from .db.rows import EntityNumbers
     from .mention_arrays import Arrays
 
 _ELISIONS = frozenset("l d qu j n s c m t jusqu lorsqu puisqu".split())
@@ -107,9 +108,12 @@ _BETWEEN, _BETWEEN_PIECE = "\n", Piece("\x01", 1, ((0, 0, ""),), "\x01 ", 2, (),
 class Found(NamedTuple):
     """What `MentionIndex.find_posts` gives for a post."""
 
-    mentions: list[Mention]
+    mentions: list[Mention]  # the works' only when `rows` holds them all (a post's citations are made of those)
     variants: list[str] | None  # each paragraph's search variants, when found with the mentions
     words: int | None = None  # the words of its paragraphs (as `str.split` cuts them), when counted with them
+    # The mention rows as columns, when found with the entities' numbers (a build's chunk): each row's paragraph
+    # (numbered from 1 in the post), entity number, surface (None where it is the entity's name) and count
+    rows: tuple[list[int], list[int], list[str | None], list[int]] | None = None
 
 
 class Alias(NamedTuple):
@@ -234,7 +238,9 @@ class MentionIndex:
                 mentions.append(Mention(n, kind, entity_id, surface, count))
         return mentions
 
-    def find_posts(self, posts: Sequence[Sequence[str]], words: set[str] | None = None) -> list[Found]:
+    def find_posts(
+        self, posts: Sequence[Sequence[str]], words: set[str] | None = None, entities: EntityNumbers | None = None
+    ) -> list[Found]:
         """The mention rows of each post (as `find` gives them), and its paragraphs' search variants (as
         `text.search_variants` gives them; None when not found here).
 
@@ -243,6 +249,8 @@ class MentionIndex:
         `words`, when given, gets the words (`text.index_words`) of the pieces read for the first time and
         of their search variants: over the calls of a process, every word of the paragraphs it scanned, as
         the paragraphs' full-text index holds them (a build's stems, without reading that index back).
+        `entities`, when given, numbers the entities of a chunk scanned on arrays: its posts' mention rows
+        then come as `Found.rows`, made a column at a time, not as `Mention`s.
         """
         if sum(map(len, posts)) < _BULK_PARAGRAPHS:
             if words is None:
@@ -255,7 +263,7 @@ class MentionIndex:
             return found
         from .mention_arrays import find_posts
 
-        return find_posts(self, posts, words)
+        return find_posts(self, posts, words, entities)
 
     def spans(self, text: str) -> list[tuple[Alias, int, int]]:
         """Every match in `text` as (alias, start, end) offsets into `text`, in order."""

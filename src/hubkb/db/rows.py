@@ -154,13 +154,16 @@ def post_rows(
     paragraph_rowid: int,
     paragraph_variants: Sequence[str] | None = None,
     word_count: int | None = None,
+    mention_rows: tuple[list[int], list[int], list[str | None], list[int]] | None = None,
 ) -> dict[str, list[Any]]:
     """Rows of one post; `source_path` (relative to the corpus) keys incremental builds.
 
     `paragraph_rowid` is the rowid the post's first paragraph gets in the file
     written: mention rows point at paragraphs by rowid. `paragraph_variants`, when
     given, are the paragraphs' `search_variants` (`MentionIndex.find_posts` gives them), and `word_count`
-    the words of the body (its paragraphs hold them all: blank lines are white space).
+    the words of the body (its paragraphs hold them all: blank lines are white space). `mention_rows`, when
+    given, are the mention rows as columns (`Found.rows`: paragraphs numbered in the post); `rp.mentions`
+    then holds the works' only, which the citations are made of.
     """
     post = rp.post
     pid = post.id
@@ -211,6 +214,10 @@ def post_rows(
     for ref in rp.references:  # a reference met second-hand: its relays, keyed by its id (post_id#rN)
         rows["relays"].extend(relay_rows(ref.id, "citation", pid, ref.relays, lambda f: stored(hops, f)))
     # A million rows in a large corpus: tuples in MENTION_COLUMNS order, made a column at a time
+    if mention_rows is not None:
+        paragraph, entity, surface, count = mention_rows
+        rows["mentions"] = list(zip(map((paragraph_rowid - 1).__add__, paragraph), entity, surface, count))
+        return rows
     ms = rp.mentions
     numbered = list(map(entities.__getitem__, zip(map(_KIND, ms), map(_ENTITY, ms))))  # (number, name) of each
     rows["mentions"] = list(
