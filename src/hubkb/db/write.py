@@ -343,6 +343,7 @@ class Writer:
                 last = side.parts if side is not None else largest(self.conn, self._fts)
                 if side is None and last is not None and last.view:  # made first, as FtsAside.start makes it
                     self.conn.execute(last.view)
+                self._rank_sample()  # while another process indexes the paragraphs, when one does
                 if side is not None:  # made while the other process indexes: the end of a build is then one core's
                     self._index_foreign_keys(filled_only=True)
                 for parts in self._fts:
@@ -355,7 +356,7 @@ class Writer:
                 side.finish()
             elif last is not None:
                 self._enable_fts(last, with_view=False)
-            self._rank_sample()
+            self._rank_sample()  # an update of a file made before it existed
         finally:
             if side is not None:
                 side.close()
