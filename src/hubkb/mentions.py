@@ -250,7 +250,8 @@ class MentionIndex:
         of their search variants: over the calls of a process, every word of the paragraphs it scanned, as
         the paragraphs' full-text index holds them (a build's stems, without reading that index back).
         `entities`, when given, numbers the entities of a chunk scanned on arrays: its posts' mention rows
-        then come as `Found.rows`, made a column at a time, not as `Mention`s.
+        then come as `Found.rows`, made a column at a time, and only the works' as `Mention`s (a post's
+        citations are made of them).
         """
         if sum(map(len, posts)) < _BULK_PARAGRAPHS:
             if words is None:

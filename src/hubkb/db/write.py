@@ -34,14 +34,15 @@ VARIANTS = "search_variants"  # the hidden table of other spellings, read by the
 _ADDED_TEXTS_SQL = "SELECT title FROM chunk.posts UNION ALL SELECT text FROM chunk.paragraphs"
 # The passage search ranks with bm25, which reads every row of each phrase to weigh it (its IDF) before it
 # scores a single match: a cost that grows with the corpus, 4 ms for "design de services" at 10,000 posts and
-# 24 ms at 50,000. A corpus of more paragraphs than this gets a second index of its first RANK_SAMPLE
+# 22 ms at 50,000. A corpus of more paragraphs than this gets a second index of its first RANK_SAMPLE
 # paragraphs (`paragraphs_fts_rank`), which ranks the search's candidates whenever it holds them all
 # (search_passages.sql): the same rows, weighed by the words' frequencies in a fixed sample of the corpus.
 RANK_SAMPLE = 100_000
-# Rows of each index that a fresh file's ANALYZE reads: all of them took 0.25 s at 10,000 posts, at the very end
-# of a build, on one core; the first thousand take 0.02 s and give the planner the same choices.
-ANALYSIS_LIMIT = 1000
 RANK_FTS = "paragraphs_fts_rank"
+# Rows of each index that a fresh file's ANALYZE reads: all of them took 0.25 s at 10,000 posts, at the very end
+# of a build, on one core; the first thousand take 0.02 s, and the plans the tests pin down (an index for every
+# `col = ?`, the posts page's, who_cites_whom's, an entity's mentions) stay the same.
+ANALYSIS_LIMIT = 1000
 
 
 def table_sql(db_path: Path, schema: Schema) -> list[str] | None:
@@ -381,7 +382,7 @@ class Writer:
     def _mention_statistics(self) -> None:
         """The mentions' statistics from the tables' counts: ANALYZE reads the first `ANALYSIS_LIMIT` rows of an
         index only, and the entity index's first rows are a few entities' (it took the rows an entity has
-        for 4,000, where they are 250 at 10,000 posts: about the mention rows over the entities)."""
+        for 1,001, where they are 252 at 10,000 posts; the mention rows over the entities give 250)."""
         rows = self.counts.get("mentions", 0)
         if not rows:
             return
