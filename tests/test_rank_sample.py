@@ -110,3 +110,26 @@ def test_updates_keep_the_ranking_index_to_the_first_paragraphs_still_there(
         assert max(rowids) <= SAMPLE
         assert [m.anchor for m in found.matches] == best(conn, "paragraphs_fts_rank", rowids, "coproduction", 8)
         assert not any(m.post_id == first_post for m in found.matches)
+
+
+def test_the_sample_weighs_words_and_lengths_by_its_own_paragraphs(sampled_build: tuple[Path, Path]) -> None:
+    """Long paragraphs added after the sample change the whole index's average length and word counts, not
+    the sample's: the search's order is the sample's bm25, which here differs from the whole index's."""
+    corpus, db = sampled_build
+    with connect(db) as conn:
+        [(author,)] = conn.execute("SELECT name FROM people ORDER BY id LIMIT 1").fetchall()
+    filler = " ".join(["Un long paragraphe sur la gouvernance locale et les habitants du quartier."] * 40)
+    for i in range(40):
+        day = f"2031-01-{i % 28 + 1:02d}"
+        text = f"---\ntitle: Long {i}\ndate: {day}\nauthors: [{author}]\n---\n" + "\n\n".join([filler] * 5)
+        (corpus / "posts" / f"{day}-long-{i}.md").write_text(text + "\n", encoding="utf-8")
+    report = build.build(corpus, db, SCHEMA)
+    assert report.mode == "incremental"
+    query = "coproduction habitants"
+    with connect(db) as conn:
+        rowids = first_matches(conn, query, 40)
+        assert len(rowids) == 40 and max(rowids) <= SAMPLE
+        by_sample = best(conn, "paragraphs_fts_rank", rowids, query, 40)
+        assert by_sample != best(conn, "paragraphs_fts", rowids, query, 40)
+        found = match_paragraphs(conn, query, limit=40, candidates=40)
+        assert [m.anchor for m in found.matches] == by_sample
