@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hubkb import build
+from conftest import CORPUS
+from hubkb import __version__, build
 from hubkb.db import write
 from hubkb.db.search import match_paragraphs, register_search_functions
 
@@ -133,3 +134,23 @@ def test_the_sample_weighs_words_and_lengths_by_its_own_paragraphs(sampled_build
         assert by_sample != best(conn, "paragraphs_fts", rowids, query, 40)
         found = match_paragraphs(conn, query, limit=40, candidates=40)
         assert [m.anchor for m in found.matches] == by_sample
+
+
+def test_a_file_made_by_an_earlier_version_is_built_again_whole(built_db: Path, tmp_path: Path) -> None:
+    """hubkb 0.2.0 added the ranking index: a file without it, made by an earlier version (its `hubkb_build`
+    says which), gets a full build at the next build, whatever changed in the corpus, and a search there."""
+    db = tmp_path / "hubkb.db"
+    shutil.copyfile(built_db, db)
+    with sqlite3.connect(db) as conn:
+        for kind, name in conn.execute(
+            "SELECT type, name FROM sqlite_master WHERE name LIKE 'paragraphs_fts_rank%' AND type IN ('table', 'view')"
+        ).fetchall():
+            if name in ("paragraphs_fts_rank", "paragraphs_fts_rank_source"):
+                conn.execute(f"DROP {kind.upper()} [{name}]")  # its shadow tables and triggers with it
+        conn.execute("UPDATE hubkb_build SET value = '0.1.0' WHERE key = 'hubkb_version'")
+    report = build.build(CORPUS, db, SCHEMA)
+    assert report.mode == "full"
+    with connect(db) as conn:
+        assert sampled(conn) == []
+        assert conn.execute("SELECT value FROM hubkb_build WHERE key = 'hubkb_version'").fetchone()[0] == __version__
+        assert match_paragraphs(conn, "coproduction", limit=3).matches

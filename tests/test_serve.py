@@ -67,6 +67,19 @@ def test_stale_until_built_then_after_a_corpus_change(corpus_copy: Path, tmp_pat
     assert ensure_built(res, db).summary().startswith("updated: 1 posts (0 changed, 1 removed)")
 
 
+def test_a_file_made_by_another_version_is_stale_and_built_again_whole(corpus_copy: Path, tmp_path: Path) -> None:
+    res = resources(corpus_copy)
+    db = tmp_path / "hubkb.db"
+    ensure_built(res, db)
+    assert not is_stale(res, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE hubkb_build SET value = '0.1.0' WHERE key = 'hubkb_version'")
+    os.utime(db, ns=(db.stat().st_mtime_ns + 10**9,) * 2)  # newer than the corpus: only its version tells
+    assert is_stale(res, db)
+    assert ensure_built(res, db).summary().startswith("built: 1 posts")  # in full, not "updated"
+    assert not is_stale(res, db)
+
+
 def test_inspect_data_is_written_next_to_the_database_and_never_trusted_stale(built_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "hubkb.db"
     shutil.copy(built_db, db)

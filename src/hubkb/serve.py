@@ -30,6 +30,7 @@ import asyncio
 import json
 import os
 import socket
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -40,6 +41,7 @@ from datasette.app import Datasette
 from datasette.database import Database, Results
 from datasette.plugins import pm
 
+from . import __version__
 from .build import Progress, Report, build
 from .db.inspect import read_inspect_data, write_inspect_data
 from .db.integrity import database_problem
@@ -61,8 +63,9 @@ GRACE_SECONDS = 30.0  # how long a replaced Datasette may finish its requests be
 
 
 def is_stale(res: Resources, db_path: Path) -> bool:
-    """True when the database is missing or a corpus file, folder or the schema is newer than it."""
-    if not db_path.exists():
+    """True when the database is missing, was made by another version of hubkb (whose file may lack what this
+    one's pages query: 0.2.0 added an index), or a corpus file, folder or the schema is newer than it."""
+    if not db_path.exists() or _made_by_another_version(db_path):
         return True
     built = db_path.stat().st_mtime_ns
     if res.schema.exists() and res.schema.stat().st_mtime_ns > built:
@@ -70,6 +73,20 @@ def is_stale(res: Resources, db_path: Path) -> bool:
     if not res.corpus.is_dir():
         return False  # build() reports the missing corpus; an existing database can still be served
     return any(p.stat().st_mtime_ns > built for p in [res.corpus, *res.corpus.rglob("*")])
+
+
+def _made_by_another_version(db_path: Path) -> bool:
+    """What the file's `hubkb_build` table says of the hubkb that made it, when it says it; a file that cannot
+    be read is left to the check before serving, which names what is wrong."""
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM hubkb_build WHERE key = 'hubkb_version'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] != __version__
 
 
 def ensure_built(res: Resources, db_path: Path, progress: Progress | None = None) -> Report | None:
