@@ -30,7 +30,6 @@ import asyncio
 import json
 import os
 import socket
-import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -45,6 +44,7 @@ from . import __version__
 from .build import Progress, Report, build
 from .db.inspect import read_inspect_data, write_inspect_data
 from .db.integrity import database_problem
+from .db.state import build_meta
 from .errors import HubkbError, display_path
 from .headers import SECURITY_HEADERS
 from .paths import Resources
@@ -78,15 +78,8 @@ def is_stale(res: Resources, db_path: Path) -> bool:
 def _made_by_another_version(db_path: Path) -> bool:
     """What the file's `hubkb_build` table says of the hubkb that made it, when it says it; a file that cannot
     be read is left to the check before serving, which names what is wrong."""
-    try:
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT value FROM hubkb_build WHERE key = 'hubkb_version'").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False
-    return row is not None and row[0] != __version__
+    made_by = build_meta(db_path).get("hubkb_version")
+    return made_by is not None and made_by != __version__
 
 
 def ensure_built(res: Resources, db_path: Path, progress: Progress | None = None) -> Report | None:

@@ -42,6 +42,19 @@ def published_state(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, st
         return {}, {}  # unreadable: a full build replaces it
 
 
+def build_meta(path: Path) -> dict[str, str]:
+    """The build metadata (`hubkb_build`: hubkb's version, the schema's and authority files' hashes) of a
+    published database; {} when it holds none or cannot be read."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return dict(conn.execute("SELECT key, value FROM hubkb_build"))
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+
+
 def written_posts(conn: sqlite3.Connection, post_ids: set[str] | None = None) -> dict[str, tuple[str, str]]:
     """{source path: (post id, content hash)} of these posts (None: all), from `post_files`: of a database
     being written (what it will say once published), or of a published one (`published_state`)."""
