@@ -410,11 +410,10 @@ class Writer:
         fts, content, view = f"[{table}_fts]", f"[{table}]", ""
         if not all(c in own for c in columns):
             content = f"[{table}_fts_source]"
-            values = ", ".join(f"t.[{c}]" if c in own else f"{_variants_of('t')} AS [{c}]" for c in columns)
+            values = _row_values(columns, own, "t", named=True)
             view = f"CREATE VIEW {content} AS SELECT t.rowid AS rowid, {values} FROM [{table}] t"
         cols = ", ".join(f"[{c}]" for c in columns)
-        old = ", ".join(f"old.[{c}]" if c in own else _variants_of("old") for c in columns)
-        new = ", ".join(f"new.[{c}]" if c in own else _variants_of("new") for c in columns)
+        old, new = _row_values(columns, own, "old"), _row_values(columns, own, "new")
         options = f", prefix={self.db.quote(str(prefix))}" if prefix else ""
         options += f", detail={self.db.quote(detail)}" if detail else ""
         create = f"""CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize={self.db.quote(self.schema.fts_tokenize)}{options},
@@ -465,11 +464,11 @@ class Writer:
         own = self.schema.tables["paragraphs"]["columns"]
         fts, content = f"[{RANK_FTS}]", f"[{RANK_FTS}_source]"
         cols = ", ".join(f"[{c}]" for c in columns)
-
-        def values(row: str) -> str:
-            return ", ".join(f"{row}.[{c}]" if c in own else _variants_of(row) for c in columns)
-
-        view = ", ".join(f"t.[{c}]" if c in own else f"{_variants_of('t')} AS [{c}]" for c in columns)
+        old, new, view = (
+            _row_values(columns, own, "old"),
+            _row_values(columns, own, "new"),
+            _row_values(columns, own, "t", named=True),
+        )
         load = f"INSERT INTO {fts} (rowid, {cols}) SELECT rowid, {cols} FROM {content}"
         self.conn.executescript(f"""
             CREATE VIEW {content} AS SELECT t.rowid AS rowid, {view} FROM [paragraphs] t WHERE t.rowid <= {bound};
@@ -477,15 +476,15 @@ class Writer:
                 content={content});
             {bulk_load(fts, load, BULK_HASHSIZE) if bound else ""}
             CREATE TRIGGER [{RANK_FTS}_ai] AFTER INSERT ON [paragraphs] WHEN new.rowid <= {bound} BEGIN
-              INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {values("new")});
+              INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
             END;
             CREATE TRIGGER [{RANK_FTS}_ad] AFTER DELETE ON [paragraphs] WHEN old.rowid <= {bound} BEGIN
-              INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {values("old")});
+              INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old});
             END;
             CREATE TRIGGER [{RANK_FTS}_au] AFTER UPDATE ON [paragraphs] WHEN old.rowid <= {bound} OR new.rowid <= {bound}
             BEGIN
-              INSERT INTO {fts} ({fts}, rowid, {cols}) SELECT 'delete', old.rowid, {values("old")} WHERE old.rowid <= {bound};
-              INSERT INTO {fts} (rowid, {cols}) SELECT new.rowid, {values("new")} WHERE new.rowid <= {bound};
+              INSERT INTO {fts} ({fts}, rowid, {cols}) SELECT 'delete', old.rowid, {old} WHERE old.rowid <= {bound};
+              INSERT INTO {fts} (rowid, {cols}) SELECT new.rowid, {new} WHERE new.rowid <= {bound};
             END;
         """)
 
@@ -499,11 +498,11 @@ class Writer:
         of the tables that hold rows now.
         """
         made = dict(self.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
-        empty = {
-            t
-            for t in self.schema.tables
-            if filled_only and self.conn.execute(f"SELECT 1 FROM [{t}] LIMIT 1").fetchone() is None
-        }
+        empty = (
+            {t for t in self.schema.tables if self.conn.execute(f"SELECT 1 FROM [{t}] LIMIT 1").fetchone() is None}
+            if filled_only
+            else set()
+        )
         for table, name, sql in self._index_sql():
             if table in empty:  # made once its rows are in (the reuse tables, after the full-text indexes)
                 continue
@@ -549,6 +548,15 @@ class Writer:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
         self.path.unlink(missing_ok=True)
+
+
+def _row_values(columns: Sequence[str], own: Iterable[str], row: str, named: bool = False) -> str:
+    """The SQL for an index's column values of `row` (new, old, or a table alias): the table's own columns,
+    and the row's other spellings for the one kept in search_variants (`named`: as a view's columns)."""
+    held = set(own)
+    return ", ".join(
+        f"{row}.[{c}]" if c in held else f"{_variants_of(row)}{f' AS [{c}]' if named else ''}" for c in columns
+    )
 
 
 def _variants_of(row: str) -> str:
