@@ -215,6 +215,44 @@ def test_an_edit_in_the_same_file_time_as_the_build_is_seen(runner, corpus_copy:
     assert build(runner, corpus_copy, db).startswith("up to date: 2 posts, nothing changed")
 
 
+def test_a_full_build_remembers_the_hashes_of_what_it_read_and_not_of_a_file_edited_since(
+    runner, corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full build hashes no post file again for the next build: it remembers the hash of the bytes each post
+    was parsed from. A post edited after it was read (same size, a time from just before) keeps no time that
+    could vouch for that hash: the next build reads it again and publishes the edit."""
+    import hubkb.build
+    import hubkb.read
+
+    db = tmp_path / "hubkb.db"
+    note = corpus_copy / "posts" / "2015-03-03-note.md"
+    note.write_text(NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8")
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for post in corpus_copy.glob("posts/*.md"):
+        os.utime(post, ns=(an_hour_ago, an_hour_ago))
+    hashed: list[str] = []
+    real_hash, real_read = hubkb.build._file_hash, hubkb.read.read_post
+    monkeypatch.setattr(hubkb.build, "_file_hash", lambda path: hashed.append(path.name) or real_hash(path))
+
+    def read_then_edit(path: Path, *args, **kwargs):  # the edit lands while the build runs, once the post is read
+        found = real_read(path, *args, **kwargs)
+        if path.name == note.name:
+            note.write_text(NOTE.format(title="Note", body="Le mot zebres."), encoding="utf-8")
+            a_second_ago = time.time_ns() - 10**9
+            os.utime(note, ns=(a_second_ago, a_second_ago))
+        return found
+
+    monkeypatch.setattr(hubkb.read, "read_post", read_then_edit)
+    assert build(runner, corpus_copy, db).startswith("built: 2 posts")
+    assert hashed == []  # every post's hash is the one its worker took of the bytes it parsed
+    assert fts_ids(db, "girafe") == ["2015-03-03-note#p1"]  # as read
+    monkeypatch.setattr(hubkb.read, "read_post", real_read)
+    assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed)")
+    assert hashed == ["2015-03-03-note.md"]
+    assert fts_ids(db, "zebres") == ["2015-03-03-note#p1"]
+    assert build(runner, corpus_copy, db).startswith("up to date: 2 posts, nothing changed")
+
+
 def test_a_no_change_build_reads_only_the_files_whose_time_cannot_vouch_for_them(
     runner, corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -93,6 +93,7 @@ class _Stage:
     entities: dict[tuple[str, str], tuple[int, str]] | None = None  # `entity_numbers`, once a process
     keep: Callable[[], None] | None = None  # saves the stage for the next update, once the workers are started
     words: set[str] = field(default_factory=set)  # the words of the posts read, as the full-text indexes hold them
+    hashes: dict[str, str] = field(default_factory=dict)  # the content hash of each post read, by source (posts/NAME)
 
     def release(self) -> None:
         """Drop what only reading the posts needs (tens of MB at 50,000 posts): the cross-post work at the
@@ -163,6 +164,7 @@ class _Chunk:
     relays: RelayChecks = field(default_factory=lambda: _relay_checks())  # chains naming a post, checked at the end
     words: set[str] | None = None  # the words of its posts first met by its worker (`MentionIndex.find_posts`)
     text_chars: int = 0  # the characters of the bodies of the posts in its file (`Writer.text_chars`)
+    hashes: dict[str, str] = field(default_factory=dict)  # the content hash of each post read, by source
 
 
 def _relay_checks() -> RelayChecks:
@@ -214,6 +216,7 @@ def _chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
         resolved = None
         if post is not None:
             result.posts.append((post.id, post.path, post.lines.get("id", 1)))
+            result.hashes[_source(path, stage.corpus)] = post.content_hash
             resolved, more = resolve_post(post, stage.resolver)
             if post.status == "draft":  # checked against the corpus as it is, then left out
                 result.problems.extend(problems + _draft_problems(post, path, more))
@@ -354,6 +357,7 @@ def _take(result: _Chunk, stage: _Stage, known_ids: dict[str, str], counts: dict
     stage.problems.extend(result.problems)
     if result.words:
         stage.words |= result.words
+    stage.hashes.update(result.hashes)
     for post_id, shown, line in result.posts:
         first = known_ids.setdefault(post_id, shown)
         if first != shown:
@@ -384,6 +388,8 @@ def _post_hashes(
     db_path: Path,
     stats: dict[str, os.stat_result] | None = None,
     remembered: dict[str, list] | None = None,
+    read: dict[str, str] | None = None,
+    since: int | None = None,
 ) -> tuple[dict[str, str], dict[str, list]]:
     """The content hash of every post (by source, posts/NAME), read again only for files whose size or time changed.
 
@@ -395,10 +401,17 @@ def _post_hashes(
     file (written just before or during the scan, so that an edit in the same
     timestamp tick keeps its size and time) is remembered without its time,
     and hashed again by the next build.
+
+    `read`: the hashes of the posts a full build read, by source (the workers hashed what they parsed), taken
+    instead of reading the files again; `since`: when that build started. A file's time is then taken after it
+    was read, so only a time older than the build's start by `RACY_NS` vouches for the hash: a file written
+    since it started (after a worker read it, maybe) is remembered without its time.
     """
     cache = read_files(db_path)[0] if remembered is None else remembered
     entries, hashes = {}, {}
-    racy = time.time_ns() - RACY_NS  # file times at or after this cannot vouch for a content
+    read = read or {}
+    # file times at or after this cannot vouch for a content
+    racy = (time.time_ns() if since is None else since) - RACY_NS
     stats = stats or {}
     where = str(folder)
     for name in names:
@@ -409,7 +422,8 @@ def _post_hashes(
             if not st.st_mode & stat.S_IROTH and not os.access(path, os.R_OK):
                 raise PermissionError  # unreadable, even if unchanged: say so, as check does
             if not (isinstance(entry, list) and len(entry) == 3 and entry[:2] == [st.st_size, st.st_mtime_ns]):
-                entry = [st.st_size, st.st_mtime_ns if st.st_mtime_ns < racy else None, _file_hash(folder / name)]
+                content = read.get(source) or _file_hash(folder / name)
+                entry = [st.st_size, st.st_mtime_ns if st.st_mtime_ns < racy else None, content]
         except OSError:  # not remembered: read again as a changed post, which then says what is wrong
             hashes[source] = "unreadable"  # never a content hash
             continue
@@ -607,7 +621,7 @@ def _build(
                         if _cores() > 1:  # and another process builds the largest index (before any thread)
                             writer.index_aside(aside)
                         reuse = ReuseAside(writer.conn, aside / "reuse.db", thread)
-                        hashed = thread.submit(_post_hashes, folder, names, db_path)
+                        hashed = thread.submit(_post_hashes, folder, names, db_path, None, None, stage.hashes, since)
                         writer.finish(reuse.write, stage.words)
                         entries = hashed.result()[1]  # remembered for the next build
             except BaseException:

@@ -71,6 +71,7 @@ def main() -> None:
         # NumPy's OpenBLAS starts a thread a core at import, which spins for a while though a build multiplies
         # no matrix (0.1 s of a 10,000-post build's CPU, sampled): one thread, before anything imports NumPy
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        keep_freed_memory()
     from .cli import cli
 
     _scanned, _read = seen.get("posts"), seen.get("files")  # for the build this command runs, and no other
@@ -82,6 +83,32 @@ def main() -> None:
         raise
     finally:
         _scanned = _read = None
+
+
+TRIM_THRESHOLD = 256 << 20  # free memory glibc keeps at the top of the heap instead of giving it back
+MMAP_THRESHOLD = 32 << 20  # blocks from this size up are mapped on their own, and unmapped when freed
+
+
+def keep_freed_memory() -> bool:
+    """Have glibc's allocator keep the memory a build frees, for what it allocates next (False if not glibc).
+
+    A chunk of posts allocates a few blocks of megabytes (the automaton's copy of the folded line, NumPy's
+    arrays) and frees them; by default glibc maps each block of 128 KB and more on its own, or trims the
+    heap, and gives it back to the kernel, so that the next chunk faults the same pages in again, zeroed:
+    262,000 page faults and a tenth of a 10,000-post build's kernel time. With these two thresholds set
+    (either alone stops glibc adjusting the other, and faults more), 79,000; the peak RSS stays the same:
+    the memory kept is memory the build had used already. Set before the workers fork: they inherit it.
+    """
+    try:
+        if not os.confstr("CS_GNU_LIBC_VERSION"):  # None (or ValueError) where the C library is not glibc
+            return False
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (ValueError, OSError, AttributeError, TypeError):
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3  # glibc's malloc.h
+    return bool(mallopt(m_mmap_threshold, MMAP_THRESHOLD)) and bool(mallopt(m_trim_threshold, TRIM_THRESHOLD))
 
 
 def exit_at_once(code: object) -> NoReturn:
