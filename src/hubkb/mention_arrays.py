@@ -157,7 +157,6 @@ class PieceTable:
         self.word_start = np.append(self.word_start, np.fromiter(map(_START, spans), np.int64, len(spans)))
         self.word_end = np.append(self.word_end, np.fromiter(map(_END, spans), np.int64, len(spans)))
 
-
     def _line(self, piece: Piece) -> str:
         """The piece's words, two characters each."""
         if piece.size == 1:
