@@ -1,9 +1,9 @@
 """The mention scan on arrays (NumPy): a full build's chunk of posts at once.
 
 `hubkb.mentions` finds the same rows one paragraph at a time in Python; this
-module does what follows the automaton's scan for many posts at once, where
-the work per call is paid once: word numbers from the matches' ends
-(searchsorted over the line's spaces), the choice between overlapping matches
+module scans many posts at once, where the work per call is paid once: one
+automaton's scan of a line of word codes (two characters a word, `PieceTable`),
+word numbers from the matches' ends, the choice between overlapping matches
 (in bulk for pairs, in Python only for the rare groups of three or more),
 first occurrences and counts (np.unique). Python then works per mention row,
 to cut its surface. Loaded only by a large scan: NumPy takes a fifth of a
@@ -62,7 +62,7 @@ class Arrays:
         words = list(dict.fromkeys(chain.from_iterable(map(str.split, index.automaton.keys())))) if aliases else []
         self.codes = _codes(words)
         self.automaton = ahocorasick.Automaton()
-        for key, number in index.automaton.items():
+        for key, number in index.automaton.items() if aliases else ():
             self.automaton.add_word("".join(map(self.codes.__getitem__, key.split())), number)
         if aliases:
             self.automaton.make_automaton()
