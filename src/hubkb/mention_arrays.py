@@ -298,7 +298,7 @@ def find_posts(
     by_post = [shown_variants[a:b] for a, b in pairwise(opens.tolist())]
     # a post's pieces, less the word closing each of its paragraphs: its body's words, as `str.split` cuts them
     words = (np.diff(np.append(text.first_piece, len(text.pieces))[opens]) - np.diff(opens)).tolist()
-    aliases, first = _scan(index, arrays, text)
+    aliases, first = _scan(arrays, text)
     if not len(aliases):
         return [Found([], v, w) for v, w in zip(by_post, words)]
     # Within a paragraph, an entity's first occurrence and its count: one key per (paragraph, entity)
@@ -342,7 +342,7 @@ def find_posts(
     return [Found(rows[a:b], v, w) for (a, b), v, w in zip(pairwise(cuts), by_post, words)]
 
 
-def _scan(index: MentionIndex, arrays: Arrays, text: Batch) -> tuple[np.ndarray, np.ndarray]:
+def _scan(arrays: Arrays, text: Batch) -> tuple[np.ndarray, np.ndarray]:
     """(alias numbers, first words) of the matches kept: the longest at each anchor, never overlapping."""
     found = list(arrays.automaton.iter(text.line)) if arrays.automaton.kind else []
     if not found:

@@ -62,7 +62,6 @@ class Piece(NamedTuple):
     folded: str  # the words that count, folded, joined by spaces ("" for none)
     size: int  # how many words
     words: tuple[tuple[int, int, str], ...]  # (start, end, as written) of each, in the piece
-    line: str  # `folded` and a space, as the scanned line holds it ("" for none)
     tally: int  # 2 * size, plus 1 when the piece has search variants
     ordinals: tuple[str, ...]  # its search variants (`text.variant_parts`)
     co_words: tuple[str, ...]
@@ -85,15 +84,13 @@ def read_piece(piece: str) -> Piece:
         folded,
         len(words),
         tuple(span for _, span in words),
-        f"{folded} " if words else "",
         2 * len(words) + bool(ordinals or co_words),
         tuple(ordinals),
         tuple(co_words),
     )
 
 
-_LINE, _TALLY, _ORDINALS, _CO_WORDS = (
-    attrgetter("line"),
+_TALLY, _ORDINALS, _CO_WORDS = (
     attrgetter("tally"),
     attrgetter("ordinals"),
     attrgetter("co_words"),
@@ -102,7 +99,7 @@ _KIND, _ID = itemgetter(0), itemgetter(1)
 _FOLDED, _COUNT = itemgetter(0), itemgetter(1)
 # After each paragraph's pieces: one word ("\x01") that no alias holds, so that no match spans two paragraphs.
 # Keyed by a string `str.split` never gives.
-_BETWEEN, _BETWEEN_PIECE = "\n", Piece("\x01", 1, ((0, 0, ""),), "\x01 ", 2, (), ())
+_BETWEEN, _BETWEEN_PIECE = "\n", Piece("\x01", 1, ((0, 0, ""),), 2, (), ())
 
 
 class Found(NamedTuple):

@@ -95,7 +95,7 @@ def keep_freed_memory() -> bool:
     A chunk of posts allocates a few blocks of megabytes (the automaton's copy of the folded line, NumPy's
     arrays) and frees them; by default glibc maps each block of 128 KB and more on its own, or trims the
     heap, and gives it back to the kernel, so that the next chunk faults the same pages in again, zeroed:
-    262,000 page faults and a tenth of a 10,000-post build's kernel time. With these two thresholds set
+    262,000 page faults and a fifth of a 10,000-post build's kernel time (0.5 s). With these two thresholds set
     (either alone stops glibc adjusting the other, and faults more), 79,000; the peak RSS stays the same:
     the memory kept is memory the build had used already. Set before the workers fork: they inherit it.
     """
