@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import os
 import stat
@@ -125,7 +126,7 @@ def _prepare(
     if isinstance(kept, tuple) and len(kept) == 6 and (published is not None or kept[5] is not None):
         schema, authorities, resolver, links, mentions, found = kept
         reported = [] if published is not None else list(found)
-        return _Stage(corpus, schema, authorities, resolver, links, mentions, reported, shown)
+        return _held(_Stage(corpus, schema, authorities, resolver, links, mentions, reported, shown))
 
     from .db.state import published_authorities
     from .mentions import MentionIndex
@@ -150,6 +151,18 @@ def _prepare(
         stage.keep = functools.partial(
             stage_cache.save, cache_key, (schema, authorities, resolver, links, stage.mentions, found)
         )
+    return _held(stage)
+
+
+def _held(stage: _Stage) -> _Stage:
+    """The stage, and whatever else is alive now, out of the cyclic collector's reach until the command ends
+    (`gc.freeze`; `check` and `build` give it back with `gc.unfreeze`).
+
+    Its half a million objects live as long as the build: each collection of the oldest generation
+    traversed them all again (an update of one post of 10,000: 0.89x the wall time, 30 pairs); forked
+    workers no longer touch their pages doing so either.
+    """
+    gc.freeze()
     return stage
 
 
@@ -183,8 +196,6 @@ def _run_chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
     are written: at the default 700 allocations the collector traces them again and again (a tenth of a
     worker's time at 10,000 posts). It runs less often while a chunk is made, as it was after.
     """
-    import gc
-
     threshold = gc.get_threshold()
     gc.set_threshold(50_000, 50, 100)
     try:
@@ -472,14 +483,17 @@ def check(corpus: Path, schema_path: Path, progress: Progress | None = None) -> 
     start = time.perf_counter()
     _require_corpus(corpus)
     key = _stage_key(corpus, authority_hash(corpus), _schema_hash(schema_path))
-    stage = _prepare(corpus, schema_path, cache_key=key)
-    report = Report("check")
-    paths, found = find_posts(corpus)
-    stage.problems.extend(found)
-    counts = _process(stage, paths, {}, progress)
-    for name, value in counts.items():
-        setattr(report, name, value)
-    _finish_report(report, stage, start)
+    try:
+        stage = _prepare(corpus, schema_path, cache_key=key)
+        report = Report("check")
+        paths, found = find_posts(corpus)
+        stage.problems.extend(found)
+        counts = _process(stage, paths, {}, progress)
+        for name, value in counts.items():
+            setattr(report, name, value)
+        _finish_report(report, stage, start)
+    finally:
+        gc.unfreeze()  # what `_held` kept out of the collector's reach
     return report
 
 
@@ -510,7 +524,10 @@ def build(
     _require_corpus(corpus)
     with BuildLock(db_path), terminate_as_exit():
         clean_leftovers(db_path)
-        return _build(corpus, db_path, schema_path, progress, full, allow_shrink)
+        try:
+            return _build(corpus, db_path, schema_path, progress, full, allow_shrink)
+        finally:
+            gc.unfreeze()  # what `_held` kept out of the collector's reach
 
 
 def _build(
