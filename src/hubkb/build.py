@@ -227,7 +227,8 @@ def _chunk(job: tuple[list[Path], Path | None]) -> _Chunk:
         resolved = None
         if post is not None:
             result.posts.append((post.id, post.path, post.lines.get("id", 1)))
-            result.hashes[_source(path, stage.corpus)] = post.content_hash
+            if writer is not None:  # for the next build's hash cache: a check keeps none
+                result.hashes[_source(path, stage.corpus)] = post.content_hash
             resolved, more = resolve_post(post, stage.resolver)
             if post.status == "draft":  # checked against the corpus as it is, then left out
                 result.problems.extend(problems + _draft_problems(post, path, more))

@@ -59,12 +59,12 @@ class Arrays:
         self.acronym = np.array([a.acronym for a in aliases], np.bool_)
         self.target = np.array([numbers[a.target] for a in aliases], np.int64)
         # The aliases' words, two characters each; the automaton of the aliases so written (`PieceTable`)
-        words = list(dict.fromkeys(chain.from_iterable(map(str.split, index.automaton.keys())))) if aliases else []
-        self.codes = _codes(words)
+        keys = [(key.split(), number) for key, number in index.automaton.items()]
+        self.codes = _codes(list(dict.fromkeys(chain.from_iterable(words for words, _ in keys))))
         self.automaton = ahocorasick.Automaton()
-        for key, number in index.automaton.items() if aliases else ():
-            self.automaton.add_word("".join(map(self.codes.__getitem__, key.split())), number)
-        if aliases:
+        for words, number in keys:
+            self.automaton.add_word("".join(map(self.codes.__getitem__, words)), number)
+        if keys:
             self.automaton.make_automaton()
         self.pieces = PieceTable(self.codes)  # the pieces of the paragraphs scanned on arrays
         self._numbered: tuple[EntityNumbers, np.ndarray, list[str], np.ndarray] | None = None
