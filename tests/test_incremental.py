@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import sqlite3
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MENTION_ROWS, SEED_POST
+from conftest import MENTION_ROWS, SCHEMA, SEED_POST
 from hubkb.cli import cli
 
 NOTE = "---\ntitle: {title}\ndate: 2015-03-03\nauthors: [Régis Chatellier]\n---\n{body}\n"
@@ -789,3 +790,137 @@ def test_a_build_ends_its_process_at_once_having_said_everything(corpus_copy: Pa
     message = "from hubkb.uptodate import exit_at_once; print('said', end=''); exit_at_once('went wrong')"
     ended = subprocess.run([sys.executable, "-c", message], capture_output=True, text=True)
     assert (ended.returncode, ended.stdout, ended.stderr) == (1, "said", "went wrong\n")
+
+
+def test_the_quick_check_starts_the_copy_an_update_starts_from_and_the_build_takes_it(
+    runner, corpus_copy: Path, tmp_path: Path
+) -> None:
+    """A changed post seen by the quick check starts the copy of the published file at once, before click and
+    the build's modules load; the build holds the lock the check kept and writes that copy (no second copy),
+    and the update equals a full build."""
+    import subprocess
+    import sys
+
+    db, full = tmp_path / "hubkb.db", tmp_path / "full.db"
+    args = ["build", "--corpus", str(corpus_copy), "--db", str(db)]
+    build(runner, corpus_copy, db)
+    _aged(corpus_copy)
+    build(runner, corpus_copy, db)  # remembers the old times: the quick check trusts them
+    (corpus_copy / "posts" / "2015-03-03-note.md").write_text(
+        NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8"
+    )
+    code = (
+        "import os, sys; import hubkb.uptodate as u; made = []; Copy = u.BackgroundCopy\n"
+        "class Counted(Copy):\n"
+        "    def __init__(self, source, target):\n"
+        "        made.append(('hubkb.build' in sys.modules, 'click' in sys.modules, os.path.basename(target)))\n"
+        "        super().__init__(source, target)\n"
+        "u.BackgroundCopy = Counted\n"
+        # a build ends its process with os._exit: what was made, and whether click loaded, printed on the way out
+        "end = os._exit; os._exit = lambda code: (print(made, 'click' in sys.modules, flush=True), end(code)); u.main()"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    first, made = done.stdout.splitlines()
+    assert first.startswith("updated: 2 posts (1 changed, 0 removed)")
+    copies, clicked = made.rsplit(" ", 1)
+    assert clicked == "False"  # the update ran without the command line's modules (uptodate.run_update)
+    copies = ast.literal_eval(copies)
+    assert [(loaded, clicked) for loaded, clicked, _ in copies] == [(False, False)]  # one copy, made first
+    assert copies[0][2].startswith(".hubkb.db.") and copies[0][2].endswith(".tmp")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".hubkb.db.")) == [".hubkb.db.files"]
+    build(runner, corpus_copy, full, "--full")
+    for table in ("posts", "post_files", "paragraphs"):
+        assert query(db, f"SELECT * FROM {table} ORDER BY 1") == query(full, f"SELECT * FROM {table} ORDER BY 1")
+
+
+def test_a_copy_the_quick_check_started_is_let_go_by_a_command_that_stops_before_its_build(
+    runner, corpus_copy: Path, tmp_path: Path
+) -> None:
+    """The command stops (here: the corpus check fails) before the build takes the lock and the copy: the
+    copy's file is removed, the lock released, and the next build updates as usual."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "hubkb.db"
+    args = ["build", "--corpus", str(corpus_copy), "--db", str(db)]
+    build(runner, corpus_copy, db)
+    _aged(corpus_copy)
+    build(runner, corpus_copy, db)
+    (corpus_copy / "posts" / "2015-03-03-note.md").write_text(NOTE.format(title="Note", body="Zèbre."), "utf-8")
+    code = (
+        "import hubkb.build as b; from hubkb.errors import HubkbError\n"
+        "def refuse(corpus): raise HubkbError('refused by the test')\n"
+        "b._require_corpus = refuse\n"
+        "from hubkb.uptodate import main; main()"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (1, "Error: refused by the test\n")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".hubkb.db.")) == [".hubkb.db.files"]
+    assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed)")
+
+
+def test_a_handed_copy_goes_only_to_a_build_of_its_database_and_only_as_an_update(
+    runner, corpus_copy: Path, tmp_path: Path
+) -> None:
+    """`handed_over` gives the kept lock and the started copy once, and only for the database they were made
+    for; a build that goes full after all stops the copy and removes its file."""
+    from hubkb import uptodate
+    from hubkb.build import build as build_db
+    from hubkb.publish import BuildLock
+
+    db, other = tmp_path / "hubkb.db", tmp_path / "other.db"
+    build(runner, corpus_copy, db)
+    leftovers = lambda: sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".tmp")  # noqa: E731
+
+    def start() -> BuildLock:
+        lock = BuildLock(db)
+        assert lock.take() and uptodate._start_update(str(db), lock)
+        assert len(leftovers()) == 1
+        return lock
+
+    lock = start()
+    assert uptodate.handed_over(other) is None  # another database's build: the copy is stopped and removed
+    assert leftovers() == [] and uptodate.handed_over(db) is None
+    taken = BuildLock(db)
+    assert taken.take()  # the kept lock was released
+    taken.release()
+    lock = start()
+    found = uptodate.handed_over(db)
+    assert found is not None and found[0] is lock and uptodate.handed_over(db) is None  # once
+    uptodate._abandon(found)
+    start()  # now for a build that goes full (it was asked to): nothing of the copy is left
+    report = build_db(corpus_copy, db, SCHEMA, full=True)
+    assert report.mode == "full" and leftovers() == []
+    assert uptodate._handed is None and taken.take()  # and the build released the lock it was handed
+    taken.release()
+
+
+def test_an_update_run_without_click_says_what_the_command_line_says(runner, corpus_copy: Path, tmp_path: Path) -> None:
+    """The update the quick check routes past click reports a corpus error as the command does (each problem,
+    then the error line, on stderr; exit 1; nothing written), and its summary and warnings the same way."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "hubkb.db"
+    args = ["build", "--corpus", str(corpus_copy), "--db", str(db)]
+    build(runner, corpus_copy, db)
+    _aged(corpus_copy)
+    build(runner, corpus_copy, db)
+    note = corpus_copy / "posts" / "2015-03-03-note.md"
+    note.write_text(NOTE.format(title="Note", body="Un.").replace("2015-03-03", "2015-13-03"), encoding="utf-8")
+    # on the way out (os._exit), whether click was loaded
+    code = "import os, sys; end = os._exit; os._exit = lambda code: (print('click' in sys.modules, flush=True), end(code)); from hubkb.uptodate import main; main()"  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    shown = f"{corpus_copy}/posts/2015-03-03-note.md"
+    assert done.returncode == 1 and done.stdout == "False\n"
+    assert done.stderr.splitlines() == [
+        f"{shown}:3: invalid YAML: impossible date '2015-13-03' (month must be in 1..12)",
+        "Error: 1 error in 1 file; nothing was written",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".hubkb.db.")) == [".hubkb.db.files"]
+    clicked = runner.invoke(cli, args)  # the command line, the long way
+    assert (clicked.exit_code, clicked.stderr) == (1, done.stderr)
+    note.write_text(NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("updated: 2 posts (1 changed, 0 removed), ") and done.stderr == ""
+    assert done.stdout.endswith(" s\nFalse\n")

@@ -32,7 +32,17 @@ from .publish import (
     temporary_path,
     terminate_as_exit,
 )
-from .uptodate import RACY_NS, drafts_note, file_hash, input_stamps, read_files, remember, scanned, up_to_date_line
+from .uptodate import (
+    RACY_NS,
+    drafts_note,
+    file_hash,
+    handed_over,
+    input_stamps,
+    read_files,
+    remember,
+    scanned,
+    up_to_date_line,
+)
 
 # The pipeline's modules (YAML, rapidfuzz, the automaton, sqlite-utils) load when a post is read:
 # a build that finds nothing changed answers from file times and the published file alone.
@@ -523,16 +533,27 @@ def build(
     `allow_shrink` is given.
     """
     _require_corpus(corpus)
-    with BuildLock(db_path), terminate_as_exit():
-        clean_leftovers(db_path)
+    handed = handed_over(db_path)  # the lock and the copy the quick check of this command kept and started
+    early = handed[1] if handed is not None else None
+    with handed[0] if handed is not None else BuildLock(db_path), terminate_as_exit():
         try:
-            return _build(corpus, db_path, schema_path, progress, full, allow_shrink)
+            clean_leftovers(db_path, keep=early.target if early is not None else None)
+            return _build(corpus, db_path, schema_path, progress, full, allow_shrink, early)
         finally:
             gc.unfreeze()  # what `_held` kept out of the collector's reach
+            if early is not None:  # done already, or stopped at its next piece; its file renamed or removed
+                early.cancel()
+                remove_temporary(Path(early.target))
 
 
 def _build(
-    corpus: Path, db_path: Path, schema_path: Path, progress: Progress | None, full: bool, allow_shrink: bool
+    corpus: Path,
+    db_path: Path,
+    schema_path: Path,
+    progress: Progress | None,
+    full: bool,
+    allow_shrink: bool,
+    early: BackgroundCopy | None = None,
 ) -> Report:
     start, since = time.perf_counter(), time.time_ns()
     meta = {
@@ -542,10 +563,15 @@ def _build(
     }
     old_meta, published = published_state(db_path)
     incremental = bool(not full and published and all(old_meta.get(k) == v for k, v in meta.items()))
-    tmp = temporary_path(db_path)
     # An update starts from a copy of the published file: the kernel makes it while the build lists and hashes
-    # the posts and loads its stages (stopped at once if nothing changed after all).
-    copy = BackgroundCopy(db_path, tmp) if incremental else None
+    # the posts and loads its stages (stopped at once if nothing changed after all), started by the quick check
+    # if it saw the change (`early`, the file `tmp`)
+    if early is not None and not incremental:
+        early.cancel()
+        remove_temporary(Path(early.target))
+        early = None
+    tmp = Path(early.target) if early is not None else temporary_path(db_path)
+    copy = early if early is not None else BackgroundCopy(db_path, tmp) if incremental else None
     try:
         # Names, not paths: an update makes paths of the posts it reads; only an update needs the files' stat.
         stats: dict[str, os.stat_result] | None = {} if incremental else None

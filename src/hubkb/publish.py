@@ -12,8 +12,9 @@
   remove, removed by the next build once it holds the lock, before SQLite can
   replay a stale journal onto a new file.
 - `die_with_parent`: pool workers end when the build that forked them dies.
-- `copy_file`, `BackgroundCopy`: the published file an update starts from,
-  copied by the kernel, in a thread while the build loads its stages.
+- `copy_file`, `BackgroundCopy` (in `uptodate`, which starts the copy as soon
+  as its quick check sees a changed post): the published file an update starts
+  from, copied by the kernel, in a thread while the build loads its modules and stages.
 - `publish`: the new file swapped with the published one in one step, the old
   one's space freed in a thread while the build writes its small files.
 """
@@ -30,9 +31,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import HubkbError, display_path
-from .uptodate import BuildLock, leftovers
+from .uptodate import COPY_PIECE, BackgroundCopy, BuildLock, CopyStopped, copy_file, leftovers
 
-__all__ = ["BuildLock"]  # here too: it lives with the no-change answer, which takes it before anything loads
+# here too: they live with the no-change answer, which takes the lock before anything loads, and starts the
+# copy an update begins with as soon as it sees a change
+__all__ = ["COPY_PIECE", "BackgroundCopy", "BuildLock", "CopyStopped", "copy_file"]
 
 _SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
 
@@ -90,11 +93,14 @@ def _remove_tree(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def clean_leftovers(db_path: Path) -> list[Path]:
-    """Remove what killed builds of `db_path` left beside it; call only while holding its `BuildLock`."""
+def clean_leftovers(db_path: Path, keep: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Remove what killed builds of `db_path` left beside it but `keep` (this build's own file, started by
+    the quick check); call only while holding its `BuildLock`."""
     removed = []
     for found in leftovers(db_path):
         path = Path(found)
+        if keep is not None and path == Path(keep):
+            continue
         if path.is_dir():
             _remove_tree(path)
         else:
@@ -152,72 +158,6 @@ def os_error_message(exc: OSError) -> str:
         return "the disk is full (no space left on device)"
     said = exc.strerror or str(exc)
     return said[:1].lower() + said[1:]  # "read-only file system", as the rest of the line
-
-
-COPY_PIECE = 64 << 20  # bytes a copy_file_range call: a stopped copy ends within one piece
-
-
-class CopyStopped(Exception):
-    """`copy_file` was asked to stop (`BackgroundCopy.cancel`)."""
-
-
-def copy_file(source: Path, target: Path, stop: threading.Event | None = None) -> None:
-    """Copy in the kernel (copy_file_range): 2.5 times faster than shutil's sendfile
-    for the database an update starts from; shutil where the kernel cannot. `stop`, once set, ends
-    the copy (CopyStopped) at the end of the piece being copied."""
-    try:
-        # Not opened with O_TRUNC (the target is new or empty): ext4 writes a file truncated to nothing to
-        # disk when it is closed (auto_da_alloc), and later renames then wait for those 300 MB to reach it.
-        with source.open("rb") as src, open(os.open(target, os.O_WRONLY | os.O_CREAT, 0o666), "wb") as dst:
-            if os.fstat(dst.fileno()).st_size:
-                os.ftruncate(dst.fileno(), 0)
-            remaining = os.fstat(src.fileno()).st_size
-            while remaining > 0:
-                if stop is not None and stop.is_set():
-                    raise CopyStopped
-                copied = os.copy_file_range(src.fileno(), dst.fileno(), min(remaining, COPY_PIECE))
-                if copied == 0:
-                    break
-                remaining -= copied
-        if remaining == 0:
-            return
-    except (AttributeError, OSError):  # no copy_file_range here, or not between these files
-        pass
-    import shutil
-
-    shutil.copyfile(source, target)
-
-
-class BackgroundCopy:
-    """`copy_file(source, target)` in a thread: the kernel copies (the GIL is released) while Python works.
-
-    `wait()` returns once the copy is whole, or raises what stopped it (a full disk: OSError). Call it
-    on every way out before removing `target`.
-    """
-
-    def __init__(self, source: Path, target: Path):
-        self.error: BaseException | None = None
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(source, target), name="hubkb-copy", daemon=True)
-        self.thread.start()
-
-    def _run(self, source: Path, target: Path) -> None:
-        try:
-            copy_file(source, target, self.stop)
-        except BaseException as exc:  # given to the build's thread by wait()
-            self.error = exc
-
-    def cancel(self) -> None:
-        """Stop the copy (the target is left part-copied, for the caller to remove) and wait for the thread."""
-        self.stop.set()
-        self.thread.join()
-        self.error = None
-
-    def wait(self) -> None:
-        self.thread.join()
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
 
 
 class Freeing:
