@@ -437,19 +437,21 @@ def _post_hashes(
     stats = stats or {}
     where = str(folder)
     for name in names:
-        source, path = f"posts/{name}", f"{where}/{name}"  # a string: a Path a post costs more than the rest
+        source = f"posts/{name}"  # strings: a Path a post costs more than the rest
         entry = cache.get(source)
         try:
-            st = stats.get(name) or os.stat(path)  # taken before the file is hashed, as the racy rule needs
-            if not st.st_mode & stat.S_IROTH and not os.access(path, os.R_OK):
+            st = stats.get(name) or os.stat(f"{where}/{name}")  # taken before the file is hashed (the racy rule)
+            if not st.st_mode & stat.S_IROTH and not os.access(f"{where}/{name}", os.R_OK):
                 raise PermissionError  # unreadable, even if unchanged: say so, as check does
-            if not (isinstance(entry, list) and len(entry) == 3 and entry[:2] == [st.st_size, st.st_mtime_ns]):
+            # the usual case, a file as remembered, without making a list a file
+            if not (type(entry) is list and len(entry) == 3 and entry[0] == st.st_size and entry[1] == st.st_mtime_ns):
                 content = read.get(source) or _file_hash(folder / name)
                 entry = [st.st_size, st.st_mtime_ns if st.st_mtime_ns < racy else None, content]
         except OSError:  # not remembered: read again as a changed post, which then says what is wrong
             hashes[source] = "unreadable"  # never a content hash
             continue
-        entries[source], hashes[source] = entry, entry[2]
+        entries[source] = entry
+        hashes[source] = entry[2]
     return hashes, entries
 
 

@@ -14,6 +14,7 @@ import errno
 import hashlib
 import os
 import stat
+from operator import attrgetter
 from pathlib import Path
 
 from .errors import Problem, display_path
@@ -23,6 +24,8 @@ from .uptodate import AUTHORITY_FILES
 __all__ = ["AUTHORITY_FILES", "authority_hash", "find_post_names", "find_posts", "list_posts", "read_file"]
 
 
+_NAME = attrgetter("name")
+_TYPE = 0o170000  # the bits of st_mode that give the type of file (stat.S_IFMT's mask)
 _KINDS = {
     stat.S_IFDIR: "a folder",
     stat.S_IFIFO: "a named pipe",
@@ -116,7 +119,7 @@ def list_post_names(
         if listed is None:
             with os.scandir(folder) as scan:
                 listed = [e for e in scan if e.name.endswith(".md")]
-        entries = sorted(listed, key=lambda e: e.name)
+        entries = sorted(listed, key=_NAME)
     except (FileNotFoundError, NotADirectoryError):
         return [], []
     except OSError as exc:
@@ -135,7 +138,10 @@ def list_post_names(
         except OSError as exc:
             problems.append(os_problem(folder / name, f"{where}/{name}", exc))
             continue
-        if stat.S_ISDIR(st.st_mode):
+        if st.st_mode & _TYPE == stat.S_IFREG:  # stat.S_ISREG without its call a file: the usual case first
+            if seen.setdefault((st.st_dev, st.st_ino), name) is name and stats is not None:
+                stats[name] = st
+        elif stat.S_ISDIR(st.st_mode):
             problems.append(
                 Problem(
                     f"{where}/{name}",
@@ -143,11 +149,9 @@ def list_post_names(
                     f"a folder named like a post; posts are files: rename it or move it out of {where}",
                 )
             )
-        elif not stat.S_ISREG(st.st_mode):
+        else:
             kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
             problems.append(Problem(f"{where}/{name}", 0, f"{kind}, not a post file; remove it or rename it"))
-        elif seen.setdefault((st.st_dev, st.st_ino), name) is name and stats is not None:
-            stats[name] = st
     return list(seen.values()), problems  # in the order of their names, as the entries are
 
 

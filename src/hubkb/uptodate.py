@@ -272,24 +272,27 @@ def _unchanged(
 
 def _listed_unchanged(entries: list[os.DirEntry[str]], files: dict[str, list[Any]]) -> int | None:
     """How many post files there are, if each looks as the hash cache `files` remembers it and no other."""
-    count, inodes = 0, set()
+    inodes = set()
+    remembered_file = files.get
     for entry in entries:
         name = entry.name
-        remembered = files.get(f"posts/{name}")
+        remembered = remembered_file(f"posts/{name}")
         if remembered is None or not (name.isascii() and name.isprintable()):
             return None
         st = entry.stat()
-        if not stat.S_ISREG(st.st_mode) or remembered[0] != st.st_size:
+        mode = st.st_mode
+        # a regular file (stat.S_ISREG without its call) readable by all, or by this process
+        if mode & 0o170000 != stat.S_IFREG or remembered[0] != st.st_size:
             return None
-        if not st.st_mode & stat.S_IROTH and not os.access(entry.path, os.R_OK):
+        if not mode & stat.S_IROTH and not os.access(entry.path, os.R_OK):
             return None
-        if remembered[1] is None:  # written just before its build: only its content can say
-            if file_hash(entry.path, _sha256()) != remembered[2]:
-                return None
-        elif remembered[1] != st.st_mtime_ns:
+        # a time of None: written just before its build, only its content can say
+        if remembered[1] != st.st_mtime_ns and (
+            remembered[1] is not None or file_hash(entry.path, _sha256()) != remembered[2]
+        ):
             return None
         inodes.add((st.st_dev, st.st_ino))
-        count += 1
+    count = len(entries)
     if count != len(files) or len(inodes) != count:
         return None
     return count
