@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 import sqlite3
@@ -84,6 +85,12 @@ def test_incremental_equals_full(runner, corpus_copy: Path, tmp_path: Path) -> N
     for table, sql in queries.items():
         assert query(db, sql) == query(full, sql), table
     assert fts_ids(db, "coproduisent") == fts_ids(full, "coproduisent") == ["2015-03-03-note#p1"]
+    # the fingerprint each build gave inspect-data.json from the post hashes it knew: the one read in the file
+    from hubkb.db.inspect import _fingerprint
+
+    recorded = json.loads((tmp_path / "inspect-data.json").read_text(encoding="utf-8"))
+    with sqlite3.connect(f"file:{db}?immutable=1", uri=True) as conn:
+        assert recorded["inc"]["hash"] == recorded["full"]["hash"] == _fingerprint(conn)
 
 
 def test_an_update_of_more_posts_than_a_function_takes_arguments(runner, generated_200: Path, tmp_path: Path) -> None:

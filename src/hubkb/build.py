@@ -683,7 +683,8 @@ def _build(
         remove_temporary(tmp)
     try:
         try:
-            write_inspect_data(db_path, writer.counts)  # immutable replicas start with their counts precomputed
+            # immutable replicas start with their counts precomputed
+            write_inspect_data(db_path, writer.counts, dict(now_published.values()))
         except OSError as exc:  # published already: a server counts the tables itself
             shown = display_path(db_path.with_name("inspect-data.json"))
             report.warnings.append(Problem(shown, 0, f"not updated: {exc.strerror or exc}", "warning"))
