@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 import shutil
@@ -431,6 +432,45 @@ def test_publishing_renames_at_once_and_frees_the_old_file_in_a_thread(
     new.write_bytes(b"first")
     publish(new, first).wait()
     assert (first.read_bytes(), sorted(p.name for p in tmp_path.iterdir())) == (b"first", ["first.db", "hubkb.db"])
+
+
+def test_the_old_file_s_content_is_freed_by_a_process_of_its_own_once_the_build_lets_go(tmp_path: Path) -> None:
+    """The old file's name goes at once; its content stays with a `cat` holding it (the kernel frees a large
+    file as its last holder lets go: tens of ms a 300 MB database) until `wait`, and that holder then ends."""
+    from hubkb.publish import _Holder, publish
+
+    published, new = tmp_path / "hubkb.db", tmp_path / ".hubkb.db.0123456789ab.tmp"
+    published.write_bytes(b"old" * 1000)
+    new.write_bytes(b"new")
+    freeing = publish(new, published)
+    assert published.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hubkb.db"]  # no old name left, even for a moment
+    assert freeing.holder is not None and freeing.thread is None
+    pid = freeing.holder.pid
+    links = {}
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        with contextlib.suppress(FileNotFoundError):  # the listing's own descriptor is gone once read
+            links[fd] = os.readlink(f"/proc/{pid}/fd/{fd}")
+    removed = [fd for fd, link in links.items() if "/.hubkb.db." in link and link.endswith(" (deleted)")]
+    assert len(removed) == 1
+    assert os.stat(f"/proc/{pid}/fd/{removed[0]}").st_size == 3000  # the old content, held
+    assert os.waitpid(pid, os.WNOHANG) == (0, 0)  # still holding it
+    freeing.wait()
+    assert os.waitpid(pid, 0) == (pid, 0)  # it ends once the build let go, without an error
+    _Holder.started.remove(pid)  # collected here already
+
+
+def test_without_a_holder_the_old_file_is_freed_in_a_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hubkb.publish import _Holder, publish
+
+    monkeypatch.setattr(_Holder, "PROGRAM", str(tmp_path / "no-such-program"))
+    published, new = tmp_path / "hubkb.db", tmp_path / ".hubkb.db.0123456789ab.tmp"
+    published.write_bytes(b"old")
+    new.write_bytes(b"new")
+    freeing = publish(new, published)
+    assert freeing.holder is None and freeing.thread is not None
+    freeing.wait()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hubkb.db"]
 
 
 def test_the_exchange_swaps_two_names_or_says_it_cannot(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 from .errors import HubkbError, display_path
 from .uptodate import COPY_PIECE, BackgroundCopy, BuildLock, CopyStopped, copy_file, leftovers
@@ -161,11 +162,18 @@ def os_error_message(exc: OSError) -> str:
 
 
 class Freeing:
-    """The old published file's last name, removed in a thread; `wait()` joins it (call it on every way out)."""
+    """The old published file's last name, removed; `wait()` lets go of its content (call it on every way out).
+
+    The kernel frees a large file's blocks and cached pages when the last holder of its content lets go:
+    22 to 70 ms for a 300 MB database on this VM, at the end of each build, after everything else. Where it
+    can, the name is removed at once and the content left to a process of its own (`_Holder`), which ends,
+    and lets go, once this one has (`wait`, or its exit); else the name is removed in a thread, joined by `wait`.
+    """
 
     def __init__(self, old: Path | None):
         self.thread = None
-        if old is not None:
+        self.holder = _Holder.take(old) if old is not None else None
+        if old is not None and self.holder is None:
             self.thread = threading.Thread(target=self._remove, args=(old,), name="hubkb-free", daemon=True)
             self.thread.start()
 
@@ -175,8 +183,64 @@ class Freeing:
             remove_temporary(old)
 
     def wait(self) -> None:
+        if self.holder is not None:
+            self.holder.let_go()
         if self.thread is not None:
             self.thread.join()
+
+
+class _Holder:
+    """A `cat` that holds a removed file's content (an inherited descriptor) and reads a pipe this process
+    writes nothing to: it ends when this process closes the pipe (`let_go`) or ends, and the kernel then frees
+    the content as that `cat` ends, not as this build does."""
+
+    PROGRAM = "/bin/cat"
+    started: ClassVar[list[int]] = []  # holders' pids, collected once they have ended (no zombie is left)
+
+    def __init__(self, pid: int, pipe: int):
+        self.pid, self.pipe = pid, pipe
+
+    @classmethod
+    def take(cls, old: Path) -> _Holder | None:
+        """Remove `old` and have a holder keep its content; None, having changed nothing, where that cannot be."""
+        cls._collect()
+        if not hasattr(os, "posix_spawn") or not os.access(cls.PROGRAM, os.X_OK):
+            return None
+        content = read_end = write_end = -1
+        pid = None
+        try:
+            content = os.open(old, os.O_RDONLY)
+            read_end, write_end = os.pipe()  # neither inherited: the holder gets the read end as its input
+            if min(content, read_end, write_end) >= 3:  # else a standard stream is closed: the spawn's would clash
+                os.set_inheritable(content, True)  # the holder's, at the same number
+                quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0) for fd in (1, 2)]
+                actions = [(os.POSIX_SPAWN_DUP2, read_end, 0), *quiet]
+                pid = os.posix_spawn(cls.PROGRAM, [cls.PROGRAM], {}, file_actions=actions, setsid=True)
+        except OSError:
+            pid = None
+        finally:
+            for fd in (content, read_end) if pid is not None else (content, read_end, write_end):
+                if fd >= 0:
+                    os.close(fd)
+        if pid is None:
+            return None
+        cls.started.append(pid)
+        with contextlib.suppress(OSError):  # the name only (the content lives on in the holder); left, a leftover
+            remove_temporary(old)
+        return cls(pid, write_end)
+
+    def let_go(self) -> None:
+        if self.pipe >= 0:
+            os.close(self.pipe)
+            self.pipe = -1
+
+    @classmethod
+    def _collect(cls) -> None:
+        for pid in list(cls.started):
+            with contextlib.suppress(ChildProcessError):
+                if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                    continue
+            cls.started.remove(pid)
 
 
 def publish(new: Path, published: Path) -> Freeing:
