@@ -16,7 +16,8 @@
   as its quick check sees a changed post): the published file an update starts
   from, copied by the kernel, in a thread while the build loads its modules and stages.
 - `publish`: the new file swapped with the published one in one step, the old
-  one's space freed in a thread while the build writes its small files.
+  one's name removed and its content left to a process of its own (`Freeing`),
+  which lets go of it once the build is done.
 """
 
 from __future__ import annotations
@@ -248,11 +249,11 @@ def publish(new: Path, published: Path) -> Freeing:
 
     Readers see the old file or the new one, never neither. Where Linux can, the two names are swapped
     (renameat2 RENAME_EXCHANGE) and the old content, now under the temporary name, moves to a name
-    of its own and is removed in a thread. A plain rename over a file (a) frees the old file's blocks
+    of its own and is removed (`Freeing`: its content freed by a process of its own). A plain rename over a file (a) frees the old file's blocks
     before it returns (0.2 s for a 300 MB database, a fifth of a one-post update) and (b) on ext4
     writes the new file to disk first (auto_da_alloc), after which the build's next renames wait for
     it: 0.1 to 0.2 s more. Else a hard link under a temporary name keeps the old content alive across the
-    rename, which then only moves a name; the link goes in a thread. Killed in between, what is
+    rename, which then only moves a name; the link goes as above. Killed in between, what is
     left is a build's leftover like any other (`clean_leftovers`). Where hard links are refused too,
     the rename frees the file itself.
     """

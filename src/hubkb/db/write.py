@@ -538,8 +538,8 @@ class Writer:
                 yield table, name, f"CREATE INDEX [{name}] ON [{table}] ({', '.join(f'[{c}]' for c in columns)})"
 
     def commit_to(self, published: Path) -> Freeing:
-        """Put the new file in `published`'s place (`publish.publish`); the old one is freed in a thread
-        (`Freeing.wait()`)."""
+        """Put the new file in `published`'s place (`publish.publish`); the old one is freed beside the build
+        (`Freeing`: call its `wait()` on every way out)."""
         return publish(self.path, published)
 
     def discard(self) -> None:
