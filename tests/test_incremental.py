@@ -529,13 +529,8 @@ def test_a_build_the_quick_check_sent_the_long_way_lists_the_posts_and_reads_the
     from hubkb.uptodate import quick_answer, read_files, scanned
 
     db, full = tmp_path / "hubkb.db", tmp_path / "full.db"
-    args = ["build", "--corpus", str(corpus_copy), "--db", str(db)]
-    build(runner, corpus_copy, db)
-    _aged(corpus_copy)
-    build(runner, corpus_copy, db)  # remembers the old times: the quick check trusts them
-    (corpus_copy / "posts" / "2015-03-03-note.md").write_text(
-        NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8"
-    )
+    args = _trusted(runner, corpus_copy, db)  # the quick check trusts the files' times
+    _write_note(corpus_copy, "Le mot girafe.")
     count = (
         "import os; real = os.scandir; seen = []; "
         "os.scandir = lambda p='.': (seen.append(p if isinstance(p, int) else os.path.basename(os.fspath(p))), "
@@ -687,6 +682,19 @@ def test_an_update_makes_whole_the_key_index_an_earlier_version_made_partial(
     post.write_text(NOTE.format(title="Note", body="Le mot zèbre."), encoding="utf-8")
     assert build(runner, corpus_copy, db).startswith("updated: 2 posts (1 changed, 0 removed)")
     assert indexes() == after  # nothing made again: the same statements at the same pages
+
+
+def _write_note(corpus: Path, body: str) -> None:
+    (corpus / "posts" / "2015-03-03-note.md").write_text(NOTE.format(title="Note", body=body), encoding="utf-8")
+
+
+def _trusted(runner, corpus: Path, db: Path) -> list[str]:
+    """`db` built from `corpus`, whose files are then aged and built again: the published build remembers
+    their old times, which the quick check trusts. Returns the arguments of `hubkb build` for them."""
+    build(runner, corpus, db)
+    _aged(corpus)
+    build(runner, corpus, db)
+    return ["build", "--corpus", str(corpus), "--db", str(db)]
 
 
 def _aged(corpus: Path, seconds: int = 3600) -> None:
@@ -849,13 +857,8 @@ def test_the_quick_check_starts_the_copy_an_update_starts_from_and_the_build_tak
     import sys
 
     db, full = tmp_path / "hubkb.db", tmp_path / "full.db"
-    args = ["build", "--corpus", str(corpus_copy), "--db", str(db)]
-    build(runner, corpus_copy, db)
-    _aged(corpus_copy)
-    build(runner, corpus_copy, db)  # remembers the old times: the quick check trusts them
-    (corpus_copy / "posts" / "2015-03-03-note.md").write_text(
-        NOTE.format(title="Note", body="Le mot girafe."), encoding="utf-8"
-    )
+    args = _trusted(runner, corpus_copy, db)  # the quick check trusts the files' times
+    _write_note(corpus_copy, "Le mot girafe.")
     code = (
         "import os, sys; import hubkb.uptodate as u; made = []; Copy = u.BackgroundCopy\n"
         "class Counted(Copy):\n"
@@ -889,10 +892,7 @@ def test_a_copy_the_quick_check_started_is_let_go_by_a_command_that_stops_before
     import sys
 
     db = tmp_path / "hubkb.db"
-    args = ["build", "--corpus", str(corpus_copy), "--db", str(db)]
-    build(runner, corpus_copy, db)
-    _aged(corpus_copy)
-    build(runner, corpus_copy, db)
+    args = _trusted(runner, corpus_copy, db)  # the quick check trusts the files' times
     (corpus_copy / "posts" / "2015-03-03-note.md").write_text(NOTE.format(title="Note", body="Zèbre."), "utf-8")
     code = (
         "import hubkb.build as b; from hubkb.errors import HubkbError\n"
@@ -949,10 +949,7 @@ def test_an_update_run_without_click_says_what_the_command_line_says(runner, cor
     import sys
 
     db = tmp_path / "hubkb.db"
-    args = ["build", "--corpus", str(corpus_copy), "--db", str(db)]
-    build(runner, corpus_copy, db)
-    _aged(corpus_copy)
-    build(runner, corpus_copy, db)
+    args = _trusted(runner, corpus_copy, db)  # the quick check trusts the files' times
     note = corpus_copy / "posts" / "2015-03-03-note.md"
     note.write_text(NOTE.format(title="Note", body="Un.").replace("2015-03-03", "2015-13-03"), encoding="utf-8")
     # on the way out (os._exit), whether click was loaded
