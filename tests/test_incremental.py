@@ -458,6 +458,13 @@ def test_the_old_file_s_content_is_freed_by_a_process_of_its_own_once_the_build_
     freeing.wait()
     assert os.waitpid(pid, 0) == (pid, 0)  # it ends once the build let go, without an error
     _Holder.started.remove(pid)  # collected here already
+    new.write_bytes(b"newer")  # a build that never waits (an error in between): its holder goes with it
+    freeing = publish(new, published)
+    assert freeing.holder is not None
+    pid = freeing.holder.pid
+    del freeing
+    assert os.waitpid(pid, 0) == (pid, 0)
+    _Holder.started.remove(pid)
 
 
 def test_without_a_holder_the_old_file_is_freed_in_a_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

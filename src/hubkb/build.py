@@ -676,7 +676,7 @@ def _build(
             for name in ("posts", "definitions", "quotes", "mentions"):
                 setattr(report, name, writer.counts[name])
             _finish_report(report, stage, start)
-            freeing = writer.commit_to(db_path)  # the old file is freed in a thread while the small files are written
+            freeing = writer.commit_to(db_path)  # the old file is let go of once the small files are written
     finally:
         if copy is not None:
             copy.cancel()  # done already, or stopped at its next piece: before the file it writes is removed

@@ -235,6 +235,9 @@ class _Holder:
             os.close(self.pipe)
             self.pipe = -1
 
+    def __del__(self) -> None:  # a build that never called `Freeing.wait` (an error in between) lets go too
+        self.let_go()
+
     @classmethod
     def _collect(cls) -> None:
         for pid in list(cls.started):
