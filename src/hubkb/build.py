@@ -544,8 +544,7 @@ def build(
         finally:
             gc.unfreeze()  # what `_held` kept out of the collector's reach
             if early is not None:  # done already, or stopped at its next piece; its file renamed or removed
-                early.cancel()
-                remove_temporary(Path(early.target))
+                early.discard()
 
 
 def _build(
@@ -569,8 +568,7 @@ def _build(
     # the posts and loads its stages (stopped at once if nothing changed after all), started by the quick check
     # if it saw the change (`early`, the file `tmp`)
     if early is not None and not incremental:
-        early.cancel()
-        remove_temporary(Path(early.target))
+        early.discard()
         early = None
     tmp = Path(early.target) if early is not None else temporary_path(db_path)
     copy = early if early is not None else BackgroundCopy(db_path, tmp) if incremental else None

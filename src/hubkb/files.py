@@ -19,13 +19,12 @@ from pathlib import Path
 
 from .errors import Problem, display_path
 from .invisible import escape_invisible, invisible_problem
-from .uptodate import AUTHORITY_FILES
+from .uptodate import AUTHORITY_FILES, TYPE_BITS
 
 __all__ = ["AUTHORITY_FILES", "authority_hash", "find_post_names", "find_posts", "list_posts", "read_file"]
 
 
 _NAME = attrgetter("name")
-_TYPE = 0o170000  # the bits of st_mode that give the type of file (stat.S_IFMT's mask)
 _KINDS = {
     stat.S_IFDIR: "a folder",
     stat.S_IFIFO: "a named pipe",
@@ -138,7 +137,7 @@ def list_post_names(
         except OSError as exc:
             problems.append(os_problem(folder / name, f"{where}/{name}", exc))
             continue
-        if st.st_mode & _TYPE == stat.S_IFREG:  # stat.S_ISREG without its call a file: the usual case first
+        if st.st_mode & TYPE_BITS == stat.S_IFREG:  # stat.S_ISREG without its call a file: the usual case first
             if seen.setdefault((st.st_dev, st.st_ino), name) is name and stats is not None:
                 stats[name] = st
         elif stat.S_ISDIR(st.st_mode):

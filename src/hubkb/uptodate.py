@@ -57,6 +57,7 @@ AUTHORITY_FILES = {
 # A file whose time is this close to the start of the scan that hashed it may change again within the same
 # timestamp (file times are coarse, and lag the clock): its size and time cannot vouch for its content.
 RACY_NS = 2_000_000_000
+TYPE_BITS = 0o170000  # the bits of st_mode that give the type of file (stat.S_IFMT's mask, without its call)
 
 
 def main() -> None:
@@ -282,7 +283,7 @@ def _listed_unchanged(entries: list[os.DirEntry[str]], files: dict[str, list[Any
         st = entry.stat()
         mode = st.st_mode
         # a regular file (stat.S_ISREG without its call) readable by all, or by this process
-        if mode & 0o170000 != stat.S_IFREG or remembered[0] != st.st_size:
+        if mode & TYPE_BITS != stat.S_IFREG or remembered[0] != st.st_size:
             return None
         if not mode & stat.S_IROTH and not os.access(entry.path, os.R_OK):
             return None
@@ -351,8 +352,7 @@ def _abandon_unclaimed() -> None:
 def _abandon(found: tuple[BuildLock, BackgroundCopy]) -> None:
     """Stop a copy no build took, remove its file, and release the lock kept for it."""
     lock, copy = found
-    copy.cancel()
-    _remove(os.fspath(copy.target))
+    copy.discard()
     lock.release()
 
 
@@ -752,3 +752,8 @@ class BackgroundCopy:
         if self.error is not None:
             error, self.error = self.error, None
             raise error
+
+    def discard(self) -> None:
+        """Stop the copy and remove its file: a copy no update will write."""
+        self.cancel()
+        _remove(os.fspath(self.target))
